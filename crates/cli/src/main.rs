@@ -1,0 +1,2 @@
+//! `backup-bridge`: the headless command line.
+fn main() {}

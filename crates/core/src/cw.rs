@@ -1,0 +1,1 @@
+//! cw (being written).

@@ -1,0 +1,16 @@
+//! BackupBridge core: every rule of the product lives here, once.
+//!
+//! No GUI and no Tauri: the desktop shell (`src-tauri`) and the headless CLI
+//! (`crates/cli`) are thin layers over these modules.
+
+pub mod conditions;
+pub mod cw;
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod scheduler;
+pub mod secrets;
+pub mod source;
+pub mod store;
+
+pub use error::{Error, Result};

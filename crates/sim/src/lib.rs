@@ -1,0 +1,1 @@
+//! Faithful local simulators of ConnectWise PSA and the Cloud Backup Dashboard.

@@ -1,0 +1,2 @@
+//! `bridge-sim`: run the simulators standalone.
+fn main() {}
