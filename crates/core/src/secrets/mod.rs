@@ -279,7 +279,7 @@ impl<S: SecretStore> EnvOverride<S> {
 
     /// True when the environment provides this secret (so the keychain value is ignored).
     pub fn is_overridden(&self, key: SecretKey) -> bool {
-        self.from_env(key).is_some()
+        self.env_value(key).is_some()
     }
 
     /// The wrapped store.
@@ -287,7 +287,7 @@ impl<S: SecretStore> EnvOverride<S> {
         &self.inner
     }
 
-    fn from_env(&self, key: SecretKey) -> Option<SecretString> {
+    fn env_value(&self, key: SecretKey) -> Option<SecretString> {
         (self.lookup)(key.env_var())
             .filter(|v| !v.trim().is_empty())
             .map(SecretString::from)
@@ -296,7 +296,7 @@ impl<S: SecretStore> EnvOverride<S> {
 
 impl<S: SecretStore> SecretStore for EnvOverride<S> {
     fn get(&self, key: SecretKey) -> Result<Option<SecretString>, SecretError> {
-        match self.from_env(key) {
+        match self.env_value(key) {
             Some(value) => Ok(Some(value)),
             None => self.inner.get(key),
         }

@@ -330,7 +330,8 @@ mod tests {
 
     #[test]
     fn pages_are_checked() {
-        let cases: &[(&str, Result<(usize, Option<u64>), &str>)] = &[
+        type Want = Result<(usize, Option<u64>), &'static str>;
+        let cases: &[(&str, Want)] = &[
             (r#"{"items":[{},{}],"nextPage":2}"#, Ok((2, Some(2)))),
             (r#"{"items":[],"nextPage":null}"#, Ok((0, None))),
             (r#"{"items":[1]}"#, Ok((1, None))),

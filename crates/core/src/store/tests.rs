@@ -3,6 +3,12 @@
 use super::*;
 
 #[test]
+fn store_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Store>();
+}
+
+#[test]
 fn migrations_validate() {
     migrations().validate().unwrap();
 }
