@@ -139,7 +139,11 @@ fn filter_override(text: &str, what: &str) -> Result<Override<TypeFilter>, Failu
 async fn companies(engine: &Engine, action: CompaniesAction, json: bool) -> Result<u8, Failure> {
     match action {
         CompaniesAction::Refresh => {
-            let summary = ops::refresh_companies(engine).await?;
+            let refreshed = ops::refresh_companies(engine).await?;
+            for r in &refreshed.rejected {
+                eprintln!("warning: {r}");
+            }
+            let summary = refreshed.summary;
             let total = ops::list_companies(engine).await?.len();
             println!(
                 "{total} companies ({} new, {} renamed, {} no longer listed, {} back)",
@@ -244,7 +248,11 @@ async fn follow(scheduler: &Scheduler, cycles: Option<u32>) -> bool {
 }
 
 /// `backup-bridge demo`: simulators + a sync loop.
-pub async fn demo(data_dir: Option<PathBuf>, cycles: Option<u32>, interval_secs: u64) -> Result<u8, Failure> {
+pub async fn demo(
+    data_dir: Option<PathBuf>,
+    cycles: Option<u32>,
+    interval_secs: u64,
+) -> Result<u8, Failure> {
     let temp;
     let dir = match data_dir {
         Some(d) => d,
@@ -269,7 +277,9 @@ pub async fn demo(data_dir: Option<PathBuf>, cycles: Option<u32>, interval_secs:
             ..SchedulerOptions::default()
         },
     );
-    println!("Syncing every {interval_secs} s; the dashboard moves one step per cycle. Ctrl-C stops.");
+    println!(
+        "Syncing every {interval_secs} s; the dashboard moves one step per cycle. Ctrl-C stops."
+    );
     // The demo data includes deliberate problems (a company whose agreement
     // condition matches nothing): they are shown, not a failure of the demo.
     follow(&scheduler, cycles).await;

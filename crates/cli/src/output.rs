@@ -171,10 +171,20 @@ pub fn status(runs: &[RunRecord], companies: &[CompanyView], json: bool) {
                 ]
             })
             .collect();
-        table(&["STARTED (UTC)", "RESULT", "ACTIONS", "FIRST ERROR"], &rows);
+        table(
+            &["STARTED (UTC)", "RESULT", "ACTIONS", "FIRST ERROR"],
+            &rows,
+        );
     }
-    let mapped: Vec<&CompanyView> = companies.iter().filter(|c| c.row.cw_company_id.is_some()).collect();
-    println!("\nMapped companies: {} of {}", mapped.len(), companies.len());
+    let mapped: Vec<&CompanyView> = companies
+        .iter()
+        .filter(|c| c.row.cw_company_id.is_some())
+        .collect();
+    println!(
+        "\nMapped companies: {} of {}",
+        mapped.len(),
+        companies.len()
+    );
     for c in mapped {
         println!("  {} ({}): {}", c.row.name, c.row.id, last_status(c));
     }
@@ -203,7 +213,15 @@ pub fn tickets(list: &[LedgerEntry], json: bool) {
         })
         .collect();
     table(
-        &["TICKET", "EVENT", "COMPANY", "STATE", "SUMMARY", "LAST ACTION", "LAST ERROR"],
+        &[
+            "TICKET",
+            "EVENT",
+            "COMPANY",
+            "STATE",
+            "SUMMARY",
+            "LAST ACTION",
+            "LAST ERROR",
+        ],
         &rows,
     );
 }
@@ -238,7 +256,10 @@ pub fn report(r: &RunReport) {
             r.events_seen
         );
     } else {
-        println!("{what} finished: {} events seen, {planned}{held}.", r.events_seen);
+        println!(
+            "{what} finished: {} events seen, {planned}{held}.",
+            r.events_seen
+        );
     }
 }
 
@@ -246,9 +267,17 @@ pub fn sim_tickets(tickets: &[serde_json::Value]) {
     let rows: Vec<Vec<String>> = tickets
         .iter()
         .map(|t| {
-            let s = |p: &str| t.pointer(p).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+            let s = |p: &str| {
+                t.pointer(p)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_owned()
+            };
             vec![
-                format!("#{}", t.get("id").and_then(|v| v.as_i64()).unwrap_or_default()),
+                format!(
+                    "#{}",
+                    t.get("id").and_then(|v| v.as_i64()).unwrap_or_default()
+                ),
                 s("/company/identifier"),
                 s("/status/name"),
                 s("/summary"),

@@ -7,19 +7,33 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::conditions;
+use crate::cw::Company;
 use crate::engine::{db_store, Engine};
 use crate::model::{Override, TypeFilter};
+use crate::source::RejectedItem;
 use crate::store::companies::{self, CompanyRow, EffectiveFilters, Mapping, RefreshSummary};
 use crate::store::ledger::{self, LedgerEntry};
 use crate::store::settings::Settings;
 use crate::Error;
 
+/// What a company refresh did, and the Dashboard items it could not read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Refreshed {
+    pub summary: RefreshSummary,
+    pub rejected: Vec<RejectedItem>,
+}
+
 /// Fetches the Dashboard's companies and stores them (mappings kept).
-pub async fn refresh_companies(engine: &Engine) -> Result<RefreshSummary, Error> {
+pub async fn refresh_companies(engine: &Engine) -> Result<Refreshed, Error> {
     let settings = engine.settings().await?;
     let dashboard = crate::engine::dashboard_client(&settings, engine.secrets().as_ref())?;
     let list = dashboard.companies().await?;
-    db_store(engine.store(), move |s| companies::refresh(s, &list)).await
+    let companies = list.companies;
+    let summary = db_store(engine.store(), move |s| companies::refresh(s, &companies)).await?;
+    Ok(Refreshed {
+        summary,
+        rejected: list.rejected,
+    })
 }
 
 /// A mapping request: `None` keeps the current value (`Default` for a company
@@ -75,7 +89,8 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
         if let Override::Explicit(TypeFilter::Only(list)) = filter {
             if list.is_empty() {
                 return Err(Error::Invalid(
-                    "a type list cannot be empty: list at least one type, or use default".to_owned(),
+                    "a type list cannot be empty: list at least one type, or use default"
+                        .to_owned(),
                 ));
             }
         }
@@ -83,16 +98,20 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
     let identifier = req.cw_identifier.trim().to_owned();
     if identifier.is_empty() {
         return Err(Error::Invalid(
-            "the ConnectWise Company ID is empty: type the company's identifier, e.g. AcmeDental".to_owned(),
+            "the ConnectWise Company ID is empty: type the company's identifier, e.g. AcmeDental"
+                .to_owned(),
         ));
     }
     let cw = engine.cw().await?;
-    let company = cw.company_by_identifier(&identifier).await?.ok_or_else(|| {
-        Error::Invalid(format!(
-            "ConnectWise has no active company with the Company ID \"{identifier}\"; \
+    let company = cw
+        .company_by_identifier(&identifier)
+        .await?
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "ConnectWise has no active company with the Company ID \"{identifier}\"; \
              check it in ConnectWise under Companies (the short Company ID, not the name)"
-        ))
-    })?;
+            ))
+        })?;
     let mapping = Mapping {
         cw_identifier: company.identifier.clone(),
         cw_company_id: company.id,
@@ -137,7 +156,11 @@ pub async fn tickets(engine: &Engine) -> Result<Vec<LedgerEntry>, Error> {
     let map: BTreeMap<String, LedgerEntry> =
         db_store(engine.store(), |s| s.with_conn(ledger::all)).await?;
     let mut list: Vec<LedgerEntry> = map.into_values().collect();
-    list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.event_id.cmp(&b.event_id)));
+    list.sort_by(|a, b| {
+        b.updated_at
+            .cmp(&a.updated_at)
+            .then(a.event_id.cmp(&b.event_id))
+    });
     Ok(list)
 }
 
@@ -154,4 +177,39 @@ pub fn ticket_url(settings: &Settings, codebase: Option<&str>, ticket_id: i64) -
         "{base}/{codebase}services/system_io/Service/fv_sr100_request.rails?service_recid={ticket_id}&companyName={}",
         settings.cw_company.as_deref().unwrap_or_default()
     ))
+}
+
+/// Words of a company name that say something (no legal suffixes or short words).
+fn name_words(name: &str) -> Vec<String> {
+    const NOISE: &[&str] = &[
+        "ltd", "llc", "llp", "inc", "co", "corp", "gmbh", "plc", "the", "and", "pty", "limited",
+    ];
+    name.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 3 && !NOISE.contains(&w.as_str()))
+        .collect()
+}
+
+/// ConnectWise companies that may be the Dashboard company `backup_name`,
+/// best match first (the "suggest" button of the Companies screen).
+pub async fn suggest_cw_companies(
+    engine: &Engine,
+    backup_name: &str,
+) -> Result<Vec<Company>, Error> {
+    let words = name_words(backup_name);
+    let Some(first) = words.first() else {
+        return Ok(Vec::new());
+    };
+    let cw = engine.cw().await?;
+    let mut found = cw.search_companies(first).await?;
+    let score = |c: &Company| {
+        let theirs = name_words(&format!("{} {}", c.name, c.identifier));
+        words
+            .iter()
+            .filter(|w| theirs.iter().any(|t| t.contains(w.as_str())))
+            .count()
+    };
+    found.sort_by(|a, b| score(b).cmp(&score(a)).then(a.name.cmp(&b.name)));
+    found.truncate(10);
+    Ok(found)
 }

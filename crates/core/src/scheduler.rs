@@ -33,7 +33,10 @@ pub enum SyncState {
     Paused,
     /// The last cycle failed (`retryable`: it will be tried again with backoff),
     /// or finished with errors.
-    Error { reason: String, retryable: bool },
+    Error {
+        reason: String,
+        retryable: bool,
+    },
 }
 
 /// The published status.

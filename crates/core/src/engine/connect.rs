@@ -26,7 +26,12 @@ fn missing(keys: &[(&str, bool)]) -> Vec<String> {
         .collect()
 }
 
-fn secret(secrets: &dyn SecretStore, key: SecretKey, what: &str, how: &str) -> Result<SecretString, Error> {
+fn secret(
+    secrets: &dyn SecretStore,
+    key: SecretKey,
+    what: &str,
+    how: &str,
+) -> Result<SecretString, Error> {
     secrets
         .get(key)?
         .ok_or_else(|| Error::Config(format!("no {what} is saved: {how}")))
@@ -46,8 +51,14 @@ pub fn cw_config(
         ("cw.client_id", settings.cw_client_id.is_some()),
     ];
     if integrator {
-        need.push(("cw.integrator_username", settings.cw_integrator_username.is_some()));
-        need.push(("cw.impersonate_member", settings.cw_impersonate_member.is_some()));
+        need.push((
+            "cw.integrator_username",
+            settings.cw_integrator_username.is_some(),
+        ));
+        need.push((
+            "cw.impersonate_member",
+            settings.cw_impersonate_member.is_some(),
+        ));
     } else {
         need.push(("cw.public_key", settings.cw_public_key.is_some()));
     }
@@ -115,13 +126,19 @@ pub fn cw_config(
 }
 
 /// A ConnectWise client for the settings (no request is made here).
-pub fn cw_client(settings: &Settings, secrets: &dyn SecretStore) -> Result<crate::cw::CwClient, Error> {
+pub fn cw_client(
+    settings: &Settings,
+    secrets: &dyn SecretStore,
+) -> Result<crate::cw::CwClient, Error> {
     let (_, config) = cw_config(settings, secrets, None)?;
     Ok(crate::cw::CwClient::new(config)?)
 }
 
 /// The Dashboard client for the settings.
-pub fn dashboard_client(settings: &Settings, secrets: &dyn SecretStore) -> Result<DashboardClient, Error> {
+pub fn dashboard_client(
+    settings: &Settings,
+    secrets: &dyn SecretStore,
+) -> Result<DashboardClient, Error> {
     let url = settings.dashboard_url.clone().ok_or_else(|| {
         Error::Config(
             "the Cloud Backup Dashboard is not configured: set dashboard.url with \

@@ -49,7 +49,11 @@ pub(crate) struct ItemOutcome {
 
 impl Executor {
     /// Applies every item, at most `concurrency` events at a time.
-    pub async fn run(self: &Arc<Self>, items: Vec<EventPlan>, concurrency: usize) -> Vec<ItemOutcome> {
+    pub async fn run(
+        self: &Arc<Self>,
+        items: Vec<EventPlan>,
+        concurrency: usize,
+    ) -> Vec<ItemOutcome> {
         stream::iter(items)
             .map(|item| {
                 let this = Arc::clone(self);
@@ -77,7 +81,9 @@ impl Executor {
             Err(e) => {
                 let fatal = matches!(
                     &e,
-                    Error::Cw(CwError::Auth { .. } | CwError::Config(_) | CwError::UnknownCompany(_))
+                    Error::Cw(
+                        CwError::Auth { .. } | CwError::Config(_) | CwError::UnknownCompany(_)
+                    )
                 );
                 if fatal {
                     self.abort.store(true, Ordering::SeqCst);
@@ -86,7 +92,10 @@ impl Executor {
                 let event_id = item.event_id.clone();
                 let m = message.clone();
                 // Best effort: the error is also in the run record.
-                let _ = db(&self.store, move |c| ledger::set_error(c, &event_id, Some(&m))).await;
+                let _ = db(&self.store, move |c| {
+                    ledger::set_error(c, &event_id, Some(&m))
+                })
+                .await;
                 outcome.error = Some(message);
                 outcome.fatal = fatal;
             }
@@ -130,7 +139,11 @@ impl Executor {
         }
     }
 
-    async fn apply_steps(&self, item: &EventPlan, lines: &mut Vec<ActionLine>) -> Result<(), Error> {
+    async fn apply_steps(
+        &self,
+        item: &EventPlan,
+        lines: &mut Vec<ActionLine>,
+    ) -> Result<(), Error> {
         let mut current: Option<LedgerEntry> = match item.ticket_id {
             Some(_) => {
                 let id = item.event_id.clone();
@@ -142,7 +155,11 @@ impl Executor {
             let line = match step {
                 Step::Create(draft) => {
                     let entry = self.create(item, draft).await?;
-                    let line = ActionLine::new(item, Some(entry.ticket_id), format!("created: {}", draft.summary));
+                    let line = ActionLine::new(
+                        item,
+                        Some(entry.ticket_id),
+                        format!("created: {}", draft.summary),
+                    );
                     current = Some(entry);
                     line
                 }
@@ -193,7 +210,8 @@ impl Executor {
                 Ok(entry)
             }
             Err(e) if e.may_have_committed() => {
-                self.finish(intent_id, "unknown", Some(&e.to_string())).await?;
+                self.finish(intent_id, "unknown", Some(&e.to_string()))
+                    .await?;
                 // Rule 9: the server may have committed it; look before anyone creates again.
                 if let Ok(Some(entry)) = self.adopt_existing(item, &draft.xref).await {
                     return Ok(entry);
@@ -201,7 +219,8 @@ impl Executor {
                 Err(e.into())
             }
             Err(e) => {
-                self.finish(intent_id, "failed", Some(&e.to_string())).await?;
+                self.finish(intent_id, "failed", Some(&e.to_string()))
+                    .await?;
                 self.forget_template_on(&e).await;
                 Err(e.into())
             }
@@ -210,7 +229,11 @@ impl Executor {
 
     /// Looks a ticket up by `externalXRef` and, when found, records it as this
     /// event's ticket (resolving every unconfirmed create of the event).
-    async fn adopt_existing(&self, item: &EventPlan, xref: &str) -> Result<Option<LedgerEntry>, Error> {
+    async fn adopt_existing(
+        &self,
+        item: &EventPlan,
+        xref: &str,
+    ) -> Result<Option<LedgerEntry>, Error> {
         let found = self.cw.find_tickets_by_xref(xref).await?;
         let Some(ticket) = found.iter().min_by_key(|t| t.id) else {
             return Ok(None);
@@ -231,7 +254,12 @@ impl Executor {
         Ok(Some(entry))
     }
 
-    async fn update(&self, item: &EventPlan, entry: &mut LedgerEntry, step: &Step) -> Result<ActionLine, Error> {
+    async fn update(
+        &self,
+        item: &EventPlan,
+        entry: &mut LedgerEntry,
+        step: &Step,
+    ) -> Result<ActionLine, Error> {
         let ticket_id = entry.ticket_id;
         let template = match step {
             Step::Note { .. } | Step::Delete => None,
@@ -251,7 +279,7 @@ impl Executor {
                     ticket_id,
                     what: other.verb().to_owned(),
                 },
-                other.verb().to_owned(),
+                update_detail(other, template.as_deref()),
             ),
         };
         let intent_id = self.intend(&item.event_id, &intent).await?;
@@ -303,7 +331,11 @@ impl Executor {
                 apply_effect(entry, step, &self.now);
                 self.confirm(intent_id, "done", &item.event_id, Some(entry), false)
                     .await?;
-                Ok(ActionLine::new(item, Some(ticket_id), format!("{}: {text}", step.verb())))
+                Ok(ActionLine::new(
+                    item,
+                    Some(ticket_id),
+                    format!("{}: {text}", step.verb()),
+                ))
             }
             Err(CwError::NotFound { .. }) => {
                 // A technician deleted the ticket: the event is ticketed anew next cycle.
@@ -333,12 +365,18 @@ impl Executor {
 
     async fn intend(&self, event_id: &str, intent: &Intent) -> Result<i64, Error> {
         let (event_id, intent, now) = (event_id.to_owned(), intent.clone(), self.now.clone());
-        db(&self.store, move |c| ledger::intend(c, &event_id, &intent, &now)).await
+        db(&self.store, move |c| {
+            ledger::intend(c, &event_id, &intent, &now)
+        })
+        .await
     }
 
     async fn finish(&self, id: i64, state: &'static str, error: Option<&str>) -> Result<(), Error> {
         let (error, now) = (error.map(str::to_owned), self.now.clone());
-        db(&self.store, move |c| ledger::finish(c, id, state, error.as_deref(), &now)).await
+        db(&self.store, move |c| {
+            ledger::finish(c, id, state, error.as_deref(), &now)
+        })
+        .await
     }
 
     /// Confirms an outbox row and writes its ledger effect in one transaction.
@@ -363,6 +401,25 @@ impl Executor {
             tx.commit()
         })
         .await
+    }
+}
+
+/// What an update step changes, for the action line (e.g. `status ">Closed"`).
+fn update_detail(step: &Step, template: Option<&Template>) -> String {
+    match (step, template) {
+        (Step::Close, Some(t)) => format!("status \"{}\"", t.status_closed.name),
+        (Step::Reopen, Some(t)) => format!("status \"{}\"", t.status_new.name),
+        (Step::Patch { summary, priority }, _) => {
+            let mut fields = Vec::new();
+            if let Some(s) = summary {
+                fields.push(format!("summary \"{s}\""));
+            }
+            if let Some(p) = priority {
+                fields.push(format!("priority \"{p}\""));
+            }
+            fields.join(", ")
+        }
+        _ => "ticket".to_owned(),
     }
 }
 
@@ -414,14 +471,15 @@ fn apply_effect(entry: &mut LedgerEntry, step: &Step, now: &str) {
 }
 
 fn new_ticket(template: &Template, draft: &Draft) -> Result<NewTicket, Error> {
-    let priority = match &draft.priority {
-        Some(name) => Some(IdRef {
-            id: template.priorities.get(name).copied().ok_or_else(|| {
-                Error::Config(format!("the priority \"{name}\" is not resolved"))
-            })?,
-        }),
-        None => None,
-    };
+    let priority =
+        match &draft.priority {
+            Some(name) => Some(IdRef {
+                id: template.priorities.get(name).copied().ok_or_else(|| {
+                    Error::Config(format!("the priority \"{name}\" is not resolved"))
+                })?,
+            }),
+            None => None,
+        };
     Ok(NewTicket {
         summary: draft.summary.clone(),
         board: IdRef {
@@ -430,11 +488,9 @@ fn new_ticket(template: &Template, draft: &Draft) -> Result<NewTicket, Error> {
         company: IdRef {
             id: draft.cw_company_id,
         },
-        status: template
-            .status_new_explicit
-            .then_some(IdRef {
-                id: template.status_new.id,
-            }),
+        status: template.status_new_explicit.then_some(IdRef {
+            id: template.status_new.id,
+        }),
         priority,
         agreement: draft.agreement.as_ref().map(|(id, _)| IdRef { id: *id }),
         type_: template.ticket_type.as_ref().map(|r| IdRef { id: r.id }),

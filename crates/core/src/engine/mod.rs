@@ -237,11 +237,13 @@ impl Engine {
         let scopes = scopes(&rows, settings);
         let ledger_rows = db(store, ledger::all).await?;
         let rules = rules(settings);
-        let unreadable: BTreeSet<String> =
-            snapshot.rejected.iter().filter_map(|r| r.id.clone()).collect();
+        let unreadable: BTreeSet<String> = snapshot
+            .rejected
+            .iter()
+            .filter_map(|r| r.id.clone())
+            .collect();
         let removal_blocked = snapshot.rejected.iter().any(|r| r.id.is_none());
-        let mut agreements = BTreeMap::new();
-        let mut remote = BTreeMap::new();
+        let (no_agreements, no_remote) = (BTreeMap::new(), BTreeMap::new());
         let input = PlanInput {
             events: &snapshot.events,
             unreadable_ids: &unreadable,
@@ -249,16 +251,21 @@ impl Engine {
             ledger: &ledger_rows,
             companies: &scopes,
             rules: &rules,
-            agreements: &agreements,
-            remote: &remote,
+            agreements: &no_agreements,
+            remote: &no_remote,
         };
         let needs = plan::needs(&input);
+        let mut agreements = BTreeMap::new();
+        let mut remote = BTreeMap::new();
         // Rule 3 + 10: one agreement lookup per company per cycle.
         for company_id in &needs.agreement_companies {
             let Some(scope) = scopes.get(company_id) else {
                 continue;
             };
-            let lookup = match cw.agreements(scope.cw_company_id, &scope.agreement_condition).await {
+            let lookup = match cw
+                .agreements(scope.cw_company_id, &scope.agreement_condition)
+                .await
+            {
                 Ok(list) => match list.iter().min_by_key(|a| a.id) {
                     Some(a) => AgreementLookup::Found {
                         id: a.id,
@@ -276,7 +283,12 @@ impl Engine {
         if !needs.ticket_states.is_empty() {
             let ids: Vec<i64> = needs.ticket_states.iter().copied().collect();
             for t in cw.tickets_by_ids(&ids).await? {
-                remote.insert(t.id, RemoteTicket { closed: t.closed_flag });
+                remote.insert(
+                    t.id,
+                    RemoteTicket {
+                        closed: t.closed_flag,
+                    },
+                );
             }
         }
         let input = PlanInput {
@@ -289,7 +301,9 @@ impl Engine {
         report.counts.skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
         let mut company_errors: BTreeMap<String, String> = plan.company_errors.clone();
         for (company, error) in &plan.company_errors {
-            report.errors.push(format!("{}: {error}", company_label(&scopes, company)));
+            report
+                .errors
+                .push(format!("{}: {error}", company_label(&scopes, company)));
         }
         if dry_run {
             report.actions = dry_run_lines(cw, settings, &plan).await;
@@ -404,7 +418,9 @@ fn count(counts: &mut RunCounts, text: &str) {
 /// it would use (read-only lookups; nothing is written).
 async fn dry_run_lines(cw: &CwClient, settings: &Settings, plan: &plan::Plan) -> Vec<ActionLine> {
     let template = match template::TemplateSpec::from_settings(settings) {
-        Ok(spec) => template::resolve(cw, &spec).await.map_err(|e| e.to_string()),
+        Ok(spec) => template::resolve(cw, &spec)
+            .await
+            .map_err(|e| e.to_string()),
         Err(e) => Err(e),
     };
     let mut lines = Vec::new();

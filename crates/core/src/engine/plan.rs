@@ -401,11 +401,8 @@ fn plan_update(
         message: &event.message,
     };
     let was_closed = matches!(state, TicketState::Closed | TicketState::Removed);
-    let tech_closed = state == TicketState::Open
-        && input
-            .remote
-            .get(&entry.ticket_id)
-            .is_some_and(|r| r.closed);
+    let tech_closed =
+        state == TicketState::Open && input.remote.get(&entry.ticket_id).is_some_and(|r| r.closed);
     // Rule 6: completion closes the ticket, except one opened for an anomaly.
     let closing = state == TicketState::Open && event.is_completed() && !entry.anomaly;
 
@@ -432,7 +429,9 @@ fn plan_update(
     }
     // Rule 4: patch only the fields whose value changes; the description is never edited.
     let patch_summary = (summary != entry.summary).then(|| summary.clone());
-    let patch_priority = priority.clone().filter(|p| Some(p) != entry.priority.as_ref());
+    let patch_priority = priority
+        .clone()
+        .filter(|p| Some(p) != entry.priority.as_ref());
     if patch_summary.is_some() || patch_priority.is_some() {
         steps.push(Step::Patch {
             summary: patch_summary,
@@ -521,10 +520,7 @@ fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
             RemovedPolicy::Leave => (Vec::new(), TicketState::Removed),
             RemovedPolicy::Close => {
                 let already_closed = entry.state == TicketState::Closed
-                    || input
-                        .remote
-                        .get(&entry.ticket_id)
-                        .is_some_and(|r| r.closed);
+                    || input.remote.get(&entry.ticket_id).is_some_and(|r| r.closed);
                 if already_closed {
                     (Vec::new(), TicketState::Removed)
                 } else {
@@ -545,9 +541,8 @@ fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
         };
         let mut done = entry.clone();
         done.state = state;
-        done.last_action = Some(
-            describe_steps(&steps).unwrap_or_else(|| "event removed; ticket left".to_owned()),
-        );
+        done.last_action =
+            Some(describe_steps(&steps).unwrap_or_else(|| "event removed; ticket left".to_owned()));
         done.last_error = None;
         done.updated_at = now.to_owned();
         out.items.push(EventPlan {

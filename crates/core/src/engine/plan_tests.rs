@@ -140,13 +140,69 @@ fn rule1_scope_filters() {
         expect: Option<SkipReason>,
     }
     let cases = [
-        Case { name: "mapped, default filters", company: "c-1", event_type: "Error", backup_type: "FileLevel", event_filter: "Error,Warning,BackupAnomaly", backup_filter: "all", expect: None },
-        Case { name: "unmapped company", company: "c-9", event_type: "Error", backup_type: "FileLevel", event_filter: "Error", backup_filter: "all", expect: Some(SkipReason::UnmappedCompany) },
-        Case { name: "event type filtered", company: "c-1", event_type: "Warning", backup_type: "FileLevel", event_filter: "Error", backup_filter: "all", expect: Some(SkipReason::EventTypeFiltered) },
-        Case { name: "backup type filtered", company: "c-1", event_type: "Error", backup_type: "MSSQL", event_filter: "Error", backup_filter: "FileLevel,ImageBased", expect: Some(SkipReason::BackupTypeFiltered) },
-        Case { name: "unknown backup type passes all", company: "c-1", event_type: "Error", backup_type: "Tape", event_filter: "Error", backup_filter: "all", expect: None },
-        Case { name: "unknown event type not selected", company: "c-1", event_type: "Info", backup_type: "FileLevel", event_filter: "Error,Warning,BackupAnomaly", backup_filter: "all", expect: Some(SkipReason::EventTypeFiltered) },
-        Case { name: "unknown event type selected", company: "c-1", event_type: "Info", backup_type: "FileLevel", event_filter: "Info", backup_filter: "all", expect: None },
+        Case {
+            name: "mapped, default filters",
+            company: "c-1",
+            event_type: "Error",
+            backup_type: "FileLevel",
+            event_filter: "Error,Warning,BackupAnomaly",
+            backup_filter: "all",
+            expect: None,
+        },
+        Case {
+            name: "unmapped company",
+            company: "c-9",
+            event_type: "Error",
+            backup_type: "FileLevel",
+            event_filter: "Error",
+            backup_filter: "all",
+            expect: Some(SkipReason::UnmappedCompany),
+        },
+        Case {
+            name: "event type filtered",
+            company: "c-1",
+            event_type: "Warning",
+            backup_type: "FileLevel",
+            event_filter: "Error",
+            backup_filter: "all",
+            expect: Some(SkipReason::EventTypeFiltered),
+        },
+        Case {
+            name: "backup type filtered",
+            company: "c-1",
+            event_type: "Error",
+            backup_type: "MSSQL",
+            event_filter: "Error",
+            backup_filter: "FileLevel,ImageBased",
+            expect: Some(SkipReason::BackupTypeFiltered),
+        },
+        Case {
+            name: "unknown backup type passes all",
+            company: "c-1",
+            event_type: "Error",
+            backup_type: "Tape",
+            event_filter: "Error",
+            backup_filter: "all",
+            expect: None,
+        },
+        Case {
+            name: "unknown event type not selected",
+            company: "c-1",
+            event_type: "Info",
+            backup_type: "FileLevel",
+            event_filter: "Error,Warning,BackupAnomaly",
+            backup_filter: "all",
+            expect: Some(SkipReason::EventTypeFiltered),
+        },
+        Case {
+            name: "unknown event type selected",
+            company: "c-1",
+            event_type: "Info",
+            backup_type: "FileLevel",
+            event_filter: "Info",
+            backup_filter: "all",
+            expect: None,
+        },
     ];
     for case in cases {
         let mut e = event("e1", case.event_type, "Failed");
@@ -332,7 +388,9 @@ fn rule5_new_details_each_pushed_once() {
     assert_eq!(needs_now.ticket_states, BTreeSet::from([100]));
     let p = w.sync();
     assert_eq!(verbs(&p, "e1"), ["detail noted", "detail noted"]);
-    w.events[0].details.push(detail("d-3", "FileLevelErrorDetails"));
+    w.events[0]
+        .details
+        .push(detail("d-3", "FileLevelErrorDetails"));
     let p = w.sync();
     assert_eq!(verbs(&p, "e1"), ["detail noted"]);
     let Step::Note { text, .. } = &p.items[0].steps[0] else {
@@ -350,7 +408,11 @@ fn rule6_completion_closes_with_resolution_note_except_anomalies() {
         w.events[0].job_status = "Completed".into();
         let p = w.sync();
         if closes {
-            assert_eq!(verbs(&p, "e1"), ["resolution noted", "closed"], "{event_type}");
+            assert_eq!(
+                verbs(&p, "e1"),
+                ["resolution noted", "closed"],
+                "{event_type}"
+            );
             assert_eq!(w.ledger["e1"].state, TicketState::Closed);
         } else {
             assert_eq!(verbs(&p, "e1"), ["noted"], "{event_type}");
@@ -386,7 +448,11 @@ fn rule6_crash_after_resolution_note_still_closes_without_second_note() {
 #[test]
 fn rule7_removed_events_per_policy() {
     let cases = [
-        (RemovedPolicy::Close, vec!["resolution noted", "closed"], TicketState::Removed),
+        (
+            RemovedPolicy::Close,
+            vec!["resolution noted", "closed"],
+            TicketState::Removed,
+        ),
         (RemovedPolicy::Leave, vec![], TicketState::Removed),
         (RemovedPolicy::Delete, vec!["deleted"], TicketState::Deleted),
     ];
@@ -448,8 +514,12 @@ fn rule8_technician_closed_reopens_on_new_details_once_per_batch() {
     assert!(w.sync().items.is_empty());
     // Closed again by the technician, a second batch reopens again.
     w.remote.insert(100, RemoteTicket { closed: true });
-    w.events[0].details.push(detail("d-2", "FileLevelErrorDetails"));
-    w.events[0].details.push(detail("d-3", "FileLevelErrorDetails"));
+    w.events[0]
+        .details
+        .push(detail("d-2", "FileLevelErrorDetails"));
+    w.events[0]
+        .details
+        .push(detail("d-3", "FileLevelErrorDetails"));
     let p = w.sync();
     assert_eq!(
         verbs(&p, "e1"),

@@ -19,7 +19,11 @@ use crate::Error;
 /// Settles pending intents. Returns the events whose create is still
 /// unsettled (ConnectWise could not be asked): the executor looks those up by
 /// `externalXRef` before creating.
-pub(crate) async fn recover(cw: &CwClient, store: &Store, now: &str) -> Result<BTreeSet<String>, Error> {
+pub(crate) async fn recover(
+    cw: &CwClient,
+    store: &Store,
+    now: &str,
+) -> Result<BTreeSet<String>, Error> {
     let pending = db(store, ledger::pending).await?;
     let mut unsettled = BTreeSet::new();
     for p in pending {
@@ -97,7 +101,10 @@ async fn settle(cw: &CwClient, store: &Store, p: &PendingIntent, now: &str) -> R
             .await
         }
         Intent::Update { .. } => {
-            db(store, move |c| ledger::finish(c, id, "failed", Some("re-planned"), &now)).await
+            db(store, move |c| {
+                ledger::finish(c, id, "failed", Some("re-planned"), &now)
+            })
+            .await
         }
     }
 }

@@ -6,8 +6,13 @@ use crate::model::{EventDetail, MonitoringEvent};
 use sha2::{Digest, Sha256};
 
 /// Placeholders the summary template understands.
-pub const SUMMARY_PLACEHOLDERS: &[&str] =
-    &["{eventType}", "{computer}", "{plan}", "{backupType}", "{company}"];
+pub const SUMMARY_PLACEHOLDERS: &[&str] = &[
+    "{eventType}",
+    "{computer}",
+    "{plan}",
+    "{backupType}",
+    "{company}",
+];
 
 /// Longest detail text copied into one note or description; the rest is cut
 /// with a marker saying how much was left out (ConnectWise notes are not meant

@@ -127,14 +127,7 @@ pub async fn resolve(cw: &CwClient, spec: &TemplateSpec) -> Result<Template, Tem
         .filter(|s| !s.inactive)
         .collect();
     statuses.sort_by_key(|s| (s.sort_order, s.id));
-    let status_names = || {
-        names(
-            &statuses
-                .iter()
-                .map(status_ref)
-                .collect::<Vec<NamedRef>>(),
-        )
-    };
+    let status_names = || names(&statuses.iter().map(status_ref).collect::<Vec<NamedRef>>());
     let (status_new, status_new_explicit) = match &spec.status_new {
         Some(name) => {
             let s = statuses

@@ -219,7 +219,12 @@ pub struct PendingIntent {
 }
 
 /// Records an intended call; returns its outbox id.
-pub fn intend(conn: &Connection, event_id: &str, intent: &Intent, now: &str) -> rusqlite::Result<i64> {
+pub fn intend(
+    conn: &Connection,
+    event_id: &str,
+    intent: &Intent,
+    now: &str,
+) -> rusqlite::Result<i64> {
     let payload = serde_json::to_string(intent).unwrap_or_default();
     conn.execute(
         "INSERT INTO outbox (event_id, payload, state, created_at) VALUES (?1, ?2, 'pending', ?3)",

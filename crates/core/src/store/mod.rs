@@ -11,6 +11,7 @@
 //! date. Pragmas stay outside migrations because they are per connection.
 
 pub mod companies;
+pub mod ledger;
 pub mod runs;
 pub mod settings;
 
@@ -30,7 +31,10 @@ pub const BUSY_TIMEOUT_MS: u64 = 5_000;
 
 /// The schema migrations, in order. Append new numbered files; never edit a
 /// released one (existing databases have already run it).
-pub const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/001_init.sql"))];
+pub const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/001_init.sql")),
+    M::up(include_str!("migrations/002_ledger.sql")),
+];
 
 /// The data directory for this OS: `~/.local/share/BackupBridge` on Linux,
 /// `~/Library/Application Support/BackupBridge` on macOS and
