@@ -177,7 +177,10 @@ impl Engine {
         let settings = self.settings().await?;
         let dashboard = connect::dashboard_client(&settings, self.secrets.as_ref())?;
         let cw = self.cw().await?;
-        let codebase_before = cw.codebase();
+        // Compared with what the database holds, not with the client: the
+        // client may have discovered the codebase before this cycle (mapping a
+        // company), and a new process must still find it saved (rule 10).
+        let codebase_before = db_store(store, |s| settings::get(s, CODEBASE_KEY)).await?;
         let now = now_text();
         let run_id = if dry_run {
             None
