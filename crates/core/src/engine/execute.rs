@@ -483,6 +483,7 @@ fn note_effect(effect: &NoteEffect) -> NoteLedgerEffect {
             message: message.clone(),
         },
         NoteEffect::Detail(id) => NoteLedgerEffect::Detail(id.clone()),
+        NoteEffect::RemovalNoted => NoteLedgerEffect::RemovalNoted,
         NoteEffect::None => NoteLedgerEffect::None,
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::render::{self, Tracked};
 use crate::model::{EventDetail, MonitoringEvent, TypeFilter};
-use crate::store::ledger::{LedgerEntry, TicketState};
+use crate::store::ledger::{LedgerEntry, TicketState, REMOVAL_NOTED};
 
 pub use crate::store::settings::RemovedPolicy;
 
@@ -102,6 +102,8 @@ pub enum NoteEffect {
     },
     /// This detail id is now pushed.
     Detail(String),
+    /// The removed-event note is written (rule 9: not written again).
+    RemovalNoted,
     /// Nothing beyond the note itself.
     None,
 }
@@ -524,17 +526,18 @@ fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
                 if already_closed {
                     (Vec::new(), TicketState::Removed)
                 } else {
-                    (
-                        vec![
-                            Step::Note {
-                                text: render::removed_note(&entry.event_id),
-                                resolution: true,
-                                effect: NoteEffect::None,
-                            },
-                            Step::Close,
-                        ],
-                        TicketState::Removed,
-                    )
+                    let mut steps = Vec::new();
+                    // Rule 9: after a crash between the note and the close,
+                    // only the close is left to do.
+                    if entry.content_hash != REMOVAL_NOTED {
+                        steps.push(Step::Note {
+                            text: render::removed_note(&entry.event_id),
+                            resolution: true,
+                            effect: NoteEffect::RemovalNoted,
+                        });
+                    }
+                    steps.push(Step::Close);
+                    (steps, TicketState::Removed)
                 }
             }
             RemovedPolicy::Delete => (vec![Step::Delete], TicketState::Deleted),

@@ -470,6 +470,27 @@ fn rule7_removed_events_per_policy() {
     }
 }
 
+/// REGRESSION: a crash (or a failed close) after the removed-event note was
+/// confirmed wrote the note again on the next cycle.
+#[test]
+fn rule7_crash_after_removal_note_only_closes() {
+    let mut w = World::new(vec![event("e1", "Error", "Failed")]);
+    w.sync();
+    w.events.clear();
+    // The note was confirmed (its effect recorded) but the close never ran.
+    let entry = w.ledger.get_mut("e1").unwrap();
+    crate::store::ledger::apply_note_effect(
+        entry,
+        &crate::store::ledger::NoteLedgerEffect::RemovalNoted,
+    );
+    assert_eq!(verbs(&w.sync(), "e1"), ["closed"]);
+    assert_eq!(w.ledger["e1"].state, TicketState::Removed);
+    // Back on the Dashboard later: not in step, tracked again.
+    w.events = vec![event("e1", "Error", "Failed")];
+    assert_eq!(w.sync().items.len(), 1);
+    assert!(w.sync().items.is_empty());
+}
+
 #[test]
 fn rule7_closed_ticket_removed_needs_no_request() {
     let mut w = World::new(vec![event("e1", "Error", "Failed")]);
