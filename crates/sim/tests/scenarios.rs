@@ -37,8 +37,12 @@ async fn an_event_from_warning_to_completed_and_failing_again() {
     let patch = format!("PATCH /service/tickets/{t}");
 
     // Rule 4: only the message changed -> one note, nothing to patch.
-    w.sync_costs("message", vec![warning("disk 91% full")], &[notes.clone()])
-        .await;
+    w.sync_costs(
+        "message",
+        vec![warning("disk 91% full")],
+        std::slice::from_ref(&notes),
+    )
+    .await;
     // Rule 4 + 5: type and status change (summary and priority follow) and a
     // new detail; new details on an open ticket need its state (rule 8).
     let failed = ev("evt-1", ACME, "Error", "Failed", "disk full").details(FILE, &["d-1", "d-2"]);
