@@ -241,3 +241,6 @@ fn check_auth(auth: &CwAuth) -> Result<(), CwError> {
 #[cfg(test)]
 #[path = "client_tests.rs"]
 mod client_tests;
+#[cfg(test)]
+#[path = "endpoint_tests.rs"]
+mod endpoint_tests;
