@@ -3,11 +3,11 @@
 
 use super::error::CwError;
 use super::http::{Request, MAX_URL_CHARS};
-use super::text::quote;
 use super::types::{
     Agreement, Board, BoardChild, BoardStatus, Company, NamedRef, Priority, SystemInfo,
 };
 use super::CwClient;
+use crate::conditions::quote_string as quote;
 
 impl CwClient {
     /// `GET /system/info`: server version; doubles as "test connection".

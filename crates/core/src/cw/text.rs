@@ -51,19 +51,6 @@ pub fn clamp_external_xref(s: &str) -> String {
         .to_string()
 }
 
-/// Quotes a string literal for a ConnectWise condition.
-///
-/// ConnectWise has no documented escape: double quotes are used unless the
-/// text contains one, then single quotes; a text with both loses its double
-/// quotes (the approach of public clients).
-pub(crate) fn quote(s: &str) -> String {
-    match (s.contains('"'), s.contains('\'')) {
-        (false, _) => format!("\"{s}\""),
-        (true, false) => format!("'{s}'"),
-        (true, true) => format!("\"{}\"", s.replace('"', "")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,19 +95,5 @@ mod tests {
         assert_eq!(clamp_external_xref("bb:a\nb"), "bb:ab");
         let long = format!("bb:{}", "é".repeat(200));
         assert_eq!(clamp_external_xref(&long).chars().count(), 100);
-    }
-
-    #[test]
-    fn quoting_picks_a_safe_quote() {
-        let cases = [
-            ("plain", "\"plain\""),
-            ("it's", "\"it's\""),
-            ("say \"hi\"", "'say \"hi\"'"),
-            ("both ' and \"", "\"both ' and \""),
-            ("100% & more+", "\"100% & more+\""),
-        ];
-        for (input, want) in cases {
-            assert_eq!(quote(input), want, "{input}");
-        }
     }
 }

@@ -10,9 +10,10 @@ use serde_json::Value;
 use super::error::CwError;
 use super::http::{Request, MAX_URL_CHARS};
 use super::setup::PAGING_RESERVE;
-use super::text::{clamp_external_xref, quote, truncate_summary};
+use super::text::{clamp_external_xref, truncate_summary};
 use super::types::{Count, NewNote, NewNoteWire, NewTicket, NewTicketWire, Note, PatchOp, Ticket};
 use super::CwClient;
+use crate::conditions::quote_string as quote;
 
 impl CwClient {
     /// Creates a ticket (never retried). Summary and `externalXRef` are cleaned to ConnectWise's limits.
