@@ -71,9 +71,14 @@ impl CwError {
     }
 
     /// Whether a non-idempotent request (ticket create, note add) may have been
-    /// carried out even though no answer arrived: look it up before repeating it.
+    /// carried out although no usable answer arrived: look it up before repeating it.
+    /// True for a broken connection or timeout after sending, and for an answer
+    /// that could not be decoded (the server did answer, possibly with a 201).
     pub fn may_have_committed(&self) -> bool {
-        matches!(self, CwError::Network(_) | CwError::Timeout)
+        matches!(
+            self,
+            CwError::Network(_) | CwError::Timeout | CwError::Decode(_)
+        )
     }
 }
 
@@ -306,7 +311,7 @@ pub(crate) fn decode_error(body: &[u8], what: &str, detail: &str, ctx: &Ctx<'_>)
         ))
     } else {
         CwError::Decode(format!(
-            "ConnectWise sent a {what} this app could not read ({}) — check the Site and the API version setting.",
+            "The {what} ConnectWise sent could not be read ({}) — check the Site and the API version setting.",
             clip(detail)
         ))
     }

@@ -270,7 +270,7 @@ fn classification() {
         (CwError::Unreachable(String::new()), true, false),
         (CwError::Timeout, true, true),
         (CwError::UnknownCompany(String::new()), false, false),
-        (CwError::Decode(String::new()), false, false),
+        (CwError::Decode(String::new()), false, true),
         (CwError::Config(String::new()), false, false),
     ];
     for (err, retryable, committed) in cases {
@@ -367,7 +367,7 @@ fn decode_explains_html_and_bad_json() {
     );
     let bad = decode::<Vec<i64>>(br#"{"not":"a list"}"#, "ticket list", &c).unwrap_err();
     assert!(
-        matches!(&bad, CwError::Decode(m) if m.starts_with("ConnectWise sent a ticket list this app could not read")),
+        matches!(&bad, CwError::Decode(m) if m.starts_with("The ticket list ConnectWise sent could not be read")),
         "{bad:?}"
     );
 }
