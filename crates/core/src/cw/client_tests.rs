@@ -162,12 +162,31 @@ async fn an_unexpected_404_rediscovers_once() {
     assert_eq!(cw.get_ticket(5).await.unwrap().id, 5);
     assert_eq!(cw.codebase().as_deref(), Some("v2025_1/"));
     assert_eq!(mock.seen_on("companyinfo").len(), 1);
-    // A ConnectWise "no such record" is an answer, not a stale codebase.
+    // Once confirmed, a ConnectWise "no such record" is an answer, not a stale codebase.
     assert!(matches!(
         cw.get_ticket(6).await,
         Err(CwError::NotFound { .. })
     ));
     assert_eq!(mock.seen_on("companyinfo").len(), 1);
+
+    // A codebase cached from an earlier run is checked once before a 404 is believed.
+    let mut cfg = api_config(&mock.base);
+    cfg.codebase = Some("v2025_1/".into());
+    let cw = client(cfg);
+    assert!(matches!(
+        cw.get_ticket(6).await,
+        Err(CwError::NotFound { .. })
+    ));
+    assert!(matches!(
+        cw.get_ticket(6).await,
+        Err(CwError::NotFound { .. })
+    ));
+    assert_eq!(mock.seen_on("companyinfo").len(), 2);
+    assert_eq!(
+        mock.seen_on("tickets/6").len(),
+        3,
+        "unchanged codebase: no resend"
+    );
 }
 
 /// A mock ConnectWise that mints numbered tokens and accepts only token numbers

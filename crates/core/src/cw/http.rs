@@ -163,10 +163,10 @@ impl CwClient {
             {
                 Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
                 Ok(resp) => {
-                    let unexpected_404 = resp.status == 404
-                        && (!req.not_found_is_answer
-                            || !error::is_connectwise_error_body(&resp.body));
-                    if unexpected_404 && !rediscovered {
+                    if resp.status == 404
+                        && !rediscovered
+                        && self.should_rediscover(req, &resp.body)
+                    {
                         rediscovered = true;
                         if self.rediscover(&codebase).await? {
                             continue;
@@ -303,6 +303,20 @@ impl CwClient {
         let codebase = self.fetch_codebase().await?;
         self.set_codebase(&codebase);
         Ok((codebase, true))
+    }
+
+    /// Whether a 404 may come from a stale codebase rather than a missing record.
+    ///
+    /// A non-ConnectWise body (web server page) or a 404 on a list is always
+    /// suspicious. A ConnectWise "not found" for one record is trusted only when
+    /// the codebase was confirmed recently: a codebase cached from a previous
+    /// run could be outdated, and some servers answer unknown paths with the
+    /// same JSON error, which must not make a live ticket look deleted.
+    fn should_rediscover(&self, req: &Request, body: &[u8]) -> bool {
+        if !req.not_found_is_answer || !error::is_connectwise_error_body(body) {
+            return true;
+        }
+        !self.codebase_confirmed_recently()
     }
 
     /// Re-discovers after an unexpected 404 with `stale`; `true` if the codebase changed.
