@@ -40,11 +40,13 @@ pub fn truncate_summary(s: &str) -> String {
     format!("{cut}{ELLIPSIS}")
 }
 
-/// Cleans an `externalXRef` the same way everywhere (create and lookup), so a
-/// long key is cut identically and still finds its ticket.
+/// Cleans an `externalXRef` the same way everywhere (create, lookup, and any
+/// comparison with a ticket's stored value), so a long key is cut identically
+/// and still finds its ticket. Double quotes are dropped because a condition
+/// string cannot carry both quote kinds (see `conditions::quote_string`).
 pub fn clamp_external_xref(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && *c != '"')
         .take(EXTERNAL_XREF_MAX_CHARS)
         .collect::<String>()
         .trim()
@@ -93,6 +95,7 @@ mod tests {
     fn external_xref_is_clamped() {
         assert_eq!(clamp_external_xref("bb:abc"), "bb:abc");
         assert_eq!(clamp_external_xref("bb:a\nb"), "bb:ab");
+        assert_eq!(clamp_external_xref("bb:it's \"x\""), "bb:it's x");
         let long = format!("bb:{}", "é".repeat(200));
         assert_eq!(clamp_external_xref(&long).chars().count(), 100);
     }
