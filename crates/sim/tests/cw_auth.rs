@@ -262,3 +262,55 @@ async fn tokens_carry_the_members_denied_rights() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn a_codebase_change_makes_old_urls_404_until_rediscovered() {
+    let cw = Cw::demo().await;
+    let old = cw.url("/system/info");
+    assert_eq!(cw.get("/system/info").await.status(), 200);
+    assert!(cw.sim.set_codebase("v2025_2").is_err());
+    cw.sim.set_codebase("v2025_2/").unwrap();
+    let get = |url: String| {
+        cw.http
+            .get(url)
+            .header("clientId", cw::DEMO_CLIENT_ID)
+            .header("Authorization", &cw.auth)
+            .send()
+    };
+    assert_eq!(get(old).await.unwrap().status(), 404);
+    let info: Value = cw
+        .http
+        .get(format!(
+            "{}/login/companyinfo/{}",
+            cw.sim.base_url(),
+            cw::DEMO_COMPANY
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["Codebase"], "v2025_2/");
+    let base = cw.sim.base_url();
+    assert_eq!(
+        get(format!("{base}/v2025_2/apis/3.0/system/info"))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        get(format!("{base}/v4_6_release/apis/3.0/system/info"))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    // hrefs follow the new codebase
+    let t = cw.create_ticket("after upgrade").await;
+    assert!(t["_info"]["notes_href"]
+        .as_str()
+        .unwrap()
+        .contains("/v2025_2/apis/3.0/"));
+}

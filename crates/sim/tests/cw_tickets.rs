@@ -256,3 +256,41 @@ async fn delete_is_204_then_404() {
     assert_eq!(body["message"], format!("Ticket {id} not found"));
     assert!(cw.sim.notes(id).is_empty());
 }
+
+#[tokio::test]
+async fn technician_helpers_create_and_delete_tickets() {
+    let cw = Cw::demo().await;
+    let t = cw.sim.create_ticket(&minimal_ticket("by hand")).unwrap();
+    assert_eq!(t["_info"]["enteredBy"], "technician");
+    let id = t["id"].as_i64().unwrap();
+    assert_eq!(
+        cw.get(&format!("/service/tickets/{id}")).await.status(),
+        200
+    );
+    let err = cw
+        .sim
+        .create_ticket(&json!({"summary": "no board"}))
+        .unwrap_err();
+    assert!(err.to_string().contains("board"), "{err}");
+    assert!(cw.sim.delete_ticket(id));
+    assert!(!cw.sim.delete_ticket(id));
+    assert_eq!(
+        cw.get(&format!("/service/tickets/{id}")).await.status(),
+        404
+    );
+}
+
+#[test]
+fn the_shipped_demo_fixture_matches_cwseed_demo() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/cw-demo-seed.json");
+    let text = std::fs::read_to_string(path)
+        .expect("fixture exists (regenerate with BB_WRITE_FIXTURES=1)");
+    if std::env::var_os("BB_WRITE_FIXTURES").is_some() {
+        std::fs::write(path, bridge_sim::cw::CwSeed::demo().to_json() + "\n").unwrap();
+        return;
+    }
+    assert_eq!(
+        bridge_sim::cw::CwSeed::from_json(&text).unwrap(),
+        bridge_sim::cw::CwSeed::demo()
+    );
+}
