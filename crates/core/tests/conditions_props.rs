@@ -304,6 +304,13 @@ proptest! {
     }
 
     #[test]
+    fn conditions_date_literals_round_trip_or_fail_cleanly(
+        text in "d = \\[ ?[0-9+-]?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,12})?)?)?(Z|z|[+-][0-9]{2}:?[0-9]{2})? ?\\]"
+    ) {
+        check_text(&text)?;
+    }
+
+    #[test]
     fn conditions_print_then_parse_round_trips(e in expr()) {
         let printed = e.to_string();
         prop_assert_eq!(parse(&printed), Ok(e.clone()), "printed as {:?}", printed);
