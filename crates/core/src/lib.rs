@@ -8,6 +8,7 @@ pub mod cw;
 pub mod engine;
 pub mod error;
 pub mod model;
+pub mod ops;
 pub mod scheduler;
 pub mod secrets;
 pub mod source;
