@@ -4,7 +4,7 @@ use bridge_core::engine::RunReport;
 use bridge_core::model::{Override, TypeFilter};
 use bridge_core::ops::CompanyView;
 use bridge_core::store::ledger::LedgerEntry;
-use bridge_core::store::runs::RunRecord;
+use bridge_core::store::runs::{RunOutcome, RunRecord};
 use bridge_core::store::settings::SettingEntry;
 use serde::Serialize;
 
@@ -162,7 +162,12 @@ pub fn status(runs: &[RunRecord], companies: &[CompanyView], json: bool) {
                 let c = &r.counts;
                 vec![
                     r.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                    format!("{:?}", r.outcome()),
+                    match r.outcome() {
+                        RunOutcome::Ok => "ok",
+                        RunOutcome::WithErrors => "with errors",
+                        RunOutcome::Unfinished => "unfinished",
+                    }
+                    .to_owned(),
                     format!(
                         "{} created, {} updated, {} notes, {} closed, {} reopened, {} deleted",
                         c.created, c.updated, c.notes, c.closed, c.reopened, c.deleted

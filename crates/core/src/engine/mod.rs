@@ -86,6 +86,21 @@ impl std::fmt::Display for ActionLine {
     }
 }
 
+/// One problem of a cycle: what it is about (`key`, stable across cycles so a
+/// failure is recognised as the same one) and one sentence for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `company:<id>`, `event:<id>` or `item:<position>`.
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// What one cycle did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RunReport {
@@ -94,8 +109,8 @@ pub struct RunReport {
     pub events_seen: usize,
     pub counts: RunCounts,
     pub actions: Vec<ActionLine>,
-    /// One sentence per problem (event, company or unreadable item).
-    pub errors: Vec<String>,
+    /// One per problem (event, company or unreadable item).
+    pub errors: Vec<Problem>,
     pub rejected: Vec<RejectedItem>,
     /// Removals waited for a snapshot without unreadable items.
     pub removals_held: bool,
@@ -182,6 +197,11 @@ impl Engine {
         let run_id = if dry_run {
             None
         } else {
+            // A run cut off by a crash is closed with a note, never left "running".
+            db_store(store, |s| {
+                runs::close_unfinished(s, "BackupBridge stopped during this run")
+            })
+            .await?;
             Some(db_store(store, runs::start_run).await?)
         };
         let result = self.cycle(&settings, &dashboard, &cw, dry_run, &now).await;
@@ -192,7 +212,9 @@ impl Engine {
             Ok(mut report) => {
                 report.run_id = run_id;
                 if let Some(id) = run_id {
-                    let (counts, errors) = (report.counts, report.errors.clone());
+                    let counts = report.counts;
+                    let errors: Vec<String> =
+                        report.errors.iter().map(|p| p.message.clone()).collect();
                     db_store(store, move |s| runs::finish_run(s, id, &counts, &errors)).await?;
                 }
                 Ok(report)
@@ -231,7 +253,13 @@ impl Engine {
             ..RunReport::default()
         };
         for r in &snapshot.rejected {
-            report.errors.push(r.to_string());
+            report.errors.push(Problem {
+                key: format!(
+                    "item:{}",
+                    r.id.clone().unwrap_or_else(|| r.position.to_string())
+                ),
+                message: r.to_string(),
+            });
         }
         let rows = db_store(store, companies::list).await?;
         let scopes = scopes(&rows, settings);
@@ -301,10 +329,12 @@ impl Engine {
         report.counts.skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
         let mut company_errors: BTreeMap<String, String> = plan.company_errors.clone();
         for (company, error) in &plan.company_errors {
-            report
-                .errors
-                .push(format!("{}: {error}", company_label(&scopes, company)));
+            report.errors.push(Problem {
+                key: format!("company:{company}"),
+                message: format!("{}: {error}", company_label(&scopes, company)),
+            });
         }
+
         if dry_run {
             report.actions = dry_run_lines(cw, settings, &plan).await;
             return Ok(report);
@@ -326,7 +356,10 @@ impl Engine {
             report.actions.extend(outcome.lines);
             if let Some(error) = outcome.error {
                 report.counts.errors += 1;
-                report.errors.push(format!("{}: {error}", outcome.event_id));
+                report.errors.push(Problem {
+                    key: format!("event:{}", outcome.event_id),
+                    message: format!("{}: {error}", outcome.event_id),
+                });
                 company_errors.entry(outcome.company_id).or_insert(error);
             }
         }
