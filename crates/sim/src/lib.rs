@@ -8,6 +8,7 @@
 
 pub mod cw;
 pub mod dashboard;
+pub mod demo;
 pub mod faults;
 pub mod log;
 mod net;

@@ -3,7 +3,7 @@
 //! events (so tests can inject malformed items), a timeline of snapshots that
 //! advances after each complete event listing, faults and a request log.
 
-mod demo;
+pub mod demo;
 
 use std::sync::{Arc, Mutex};
 
