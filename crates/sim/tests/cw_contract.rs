@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bridge_core::cw::{CwAuth, CwError, NewNote, PatchOp};
 use bridge_sim::cw::{self, CwSeed, CwSim};
-use cw_common::{api_member, client, integrator, new_ticket, Started};
+use cw_common::{api_member, client, integrator, new_ticket};
 use serde_json::json;
 
 #[tokio::test]
@@ -375,7 +375,12 @@ async fn auth_and_configuration_errors_say_what_to_fix() {
         assert!(matches!(err, CwError::Auth { .. }), "{err:?}");
         assert!(err.to_string().contains(needle), "{err}");
         assert!(!err.is_retryable());
-        assert!(sim.requests().len() <= 2, "auth failures are not retried");
+        let api_calls = sim
+            .requests()
+            .iter()
+            .filter(|r| r.path.contains("/apis/"))
+            .count();
+        assert_eq!(api_calls, 1, "auth failures are not retried");
     }
 
     let mut cfg = api_member(&sim);
@@ -472,26 +477,5 @@ async fn rights_validation_and_missing_records_map_to_their_errors() {
         cw.add_note(424_242, &NewNote::discussion("x")).await,
         Err(CwError::NotFound { .. })
     ));
-    sim.shutdown().await;
-}
-
-#[tokio::test]
-async fn a_stale_codebase_is_rediscovered() {
-    let Started { sim, .. } = Started::demo().await;
-    let cw = client(api_member(&sim));
-    let t = cw
-        .create_ticket(&new_ticket("x", "bb:stale"))
-        .await
-        .unwrap();
-    for stale in ["v2019_1/", "/v2024_2"] {
-        let mut cfg = api_member(&sim);
-        cfg.codebase = Some(stale.into());
-        let cw = client(cfg);
-        assert_eq!(cw.get_ticket(t.id).await.unwrap().id, t.id);
-        assert_eq!(cw.codebase().as_deref(), Some("v2025_1/"));
-        let mut cfg = api_member(&sim);
-        cfg.codebase = Some(stale.into());
-        assert_eq!(client(cfg).boards().await.unwrap().len(), 3);
-    }
     sim.shutdown().await;
 }

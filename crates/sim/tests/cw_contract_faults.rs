@@ -2,7 +2,7 @@
 //! Contract tests: `CwClient` under the simulator's faults — latency, 429 with
 //! `Retry-After`, 5xx, hung requests (Timeout), a connection dropped after a
 //! committed create (`may_have_committed`), non-JSON answers, a real rate
-//! limiter, and an unreachable server.
+//! limiter, an unreachable server, and codebase changes (rediscovery).
 
 mod cw_common;
 
@@ -179,4 +179,51 @@ async fn garbage_and_unreachable_servers_are_classified() {
     let err = client(cfg).boards().await.unwrap_err();
     assert!(matches!(err, CwError::Unreachable(_)), "{err:?}");
     assert!(err.is_retryable() && !err.may_have_committed());
+}
+
+#[tokio::test]
+async fn a_stale_or_changed_codebase_is_rediscovered() {
+    let Started { sim, cw } = Started::demo().await;
+    let t = cw
+        .create_ticket(&new_ticket("x", "bb:stale"))
+        .await
+        .unwrap();
+    // Cached by an earlier run, and outdated.
+    for stale in ["v2019_1/", "/v2024_2"] {
+        let mut cfg = api_member(&sim);
+        cfg.codebase = Some(stale.into());
+        let cached = client(cfg);
+        assert_eq!(cached.get_ticket(t.id).await.unwrap().id, t.id);
+        assert_eq!(cached.codebase().as_deref(), Some("v2025_1/"));
+        let mut cfg = api_member(&sim);
+        cfg.codebase = Some(stale.into());
+        assert_eq!(client(cfg).boards().await.unwrap().len(), 3);
+    }
+    // Upgraded while running: old URLs 404, the next call re-discovers once.
+    sim.set_codebase("v2025_2/").unwrap();
+    sim.clear_requests();
+    assert_eq!(cw.get_ticket(t.id).await.unwrap().id, t.id);
+    assert_eq!(cw.codebase().as_deref(), Some("v2025_2/"));
+    let statuses: Vec<(String, u16)> = sim
+        .requests()
+        .iter()
+        .map(|r| (r.path.clone(), r.status))
+        .collect();
+    let want = [
+        (format!("/v2025_1/apis/3.0/service/tickets/{}", t.id), 404),
+        (
+            format!("/login/companyinfo/{}", bridge_sim::cw::DEMO_COMPANY),
+            200,
+        ),
+        (format!("/v2025_2/apis/3.0/service/tickets/{}", t.id), 200),
+    ];
+    assert_eq!(statuses, want);
+    // A record that is really gone: one company-info check, then NotFound.
+    sim.clear_requests();
+    assert!(matches!(
+        cw.get_ticket(987_654).await,
+        Err(CwError::NotFound { .. })
+    ));
+    assert_eq!(sim.requests().len(), 2);
+    sim.shutdown().await;
 }

@@ -145,7 +145,7 @@ async fn unknown_company_is_reported_with_a_sentence() {
 }
 
 #[tokio::test]
-async fn an_unexpected_404_rediscovers_once() {
+async fn a_404_rediscovers_once() {
     let mock = Mock::start(|s: &Seen| match s.path.as_str() {
         "/login/companyinfo/acme" => companyinfo(),
         p if p.starts_with("/old_release/") => Reply::text(404, "<html>Not Found</html>"),
@@ -162,31 +162,23 @@ async fn an_unexpected_404_rediscovers_once() {
     assert_eq!(cw.get_ticket(5).await.unwrap().id, 5);
     assert_eq!(cw.codebase().as_deref(), Some("v2025_1/"));
     assert_eq!(mock.seen_on("companyinfo").len(), 1);
-    // Once confirmed, a ConnectWise "no such record" is an answer, not a stale codebase.
-    assert!(matches!(
-        cw.get_ticket(6).await,
-        Err(CwError::NotFound { .. })
-    ));
-    assert_eq!(mock.seen_on("companyinfo").len(), 1);
-
-    // A codebase cached from an earlier run is checked once before a 404 is believed.
-    let mut cfg = api_config(&mock.base);
-    cfg.codebase = Some("v2025_1/".into());
-    let cw = client(cfg);
-    assert!(matches!(
-        cw.get_ticket(6).await,
-        Err(CwError::NotFound { .. })
-    ));
+    // A real "no such record": company info is re-read once, the codebase is
+    // unchanged, so the 404 stands and the request is not re-sent.
     assert!(matches!(
         cw.get_ticket(6).await,
         Err(CwError::NotFound { .. })
     ));
     assert_eq!(mock.seen_on("companyinfo").len(), 2);
-    assert_eq!(
-        mock.seen_on("tickets/6").len(),
-        3,
-        "unchanged codebase: no resend"
-    );
+    assert_eq!(mock.seen_on("tickets/6").len(), 1);
+
+    // Discovered within the same call: no second look.
+    let mut cfg = api_config(&mock.base);
+    cfg.codebase = None;
+    assert!(matches!(
+        client(cfg).get_ticket(7).await,
+        Err(CwError::NotFound { .. })
+    ));
+    assert_eq!(mock.seen_on("companyinfo").len(), 3);
 }
 
 /// A mock ConnectWise that mints numbered tokens and accepts only token numbers

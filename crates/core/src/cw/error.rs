@@ -317,12 +317,6 @@ pub(crate) fn decode_error(body: &[u8], what: &str, detail: &str, ctx: &Ctx<'_>)
     }
 }
 
-/// True when a 404 body is ConnectWise's own JSON error (a real "no such record"),
-/// as opposed to a web server's page for a wrong codebase.
-pub(crate) fn is_connectwise_error_body(body: &[u8]) -> bool {
-    ServerText::parse(body).code.is_some()
-}
-
 fn looks_like_html(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(&body[..body.len().min(512)]);
     let start = text.trim_start().to_ascii_lowercase();

@@ -373,15 +373,6 @@ fn decode_explains_html_and_bad_json() {
 }
 
 #[test]
-fn connectwise_error_bodies_are_recognised() {
-    assert!(is_connectwise_error_body(
-        br#"{"code":"NotFound","message":"x"}"#
-    ));
-    assert!(!is_connectwise_error_body(b"<html>404</html>"));
-    assert!(!is_connectwise_error_body(b""));
-}
-
-#[test]
 fn retry_after_accepts_seconds_and_dates() {
     assert_eq!(
         retry_after(&headers(&[("retry-after", " 7 ")])),

@@ -26,7 +26,7 @@ mod mock;
 
 use std::fmt;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
@@ -50,10 +50,6 @@ pub const DEFAULT_BACKOFF_BASE: Duration = Duration::from_secs(1);
 /// Default cap on any single wait between retries, `Retry-After` included.
 pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(60);
 
-/// How long a codebase confirmed by company info is trusted when a record's
-/// 404 arrives (older: company info is checked once more before believing it).
-const CODEBASE_TRUST: Duration = Duration::from_secs(300);
-
 /// The ConnectWise client. Clones share one connection pool, codebase and token.
 #[derive(Clone)]
 pub struct CwClient {
@@ -72,8 +68,6 @@ struct Inner {
     max_retries: u32,
     /// Normalised codebase (`v2025_1/`), `None` until discovered.
     codebase: RwLock<Option<String>>,
-    /// When company info last confirmed the codebase (a cached one is unconfirmed).
-    confirmed_at: std::sync::Mutex<Option<Instant>>,
     /// Serialises discovery so concurrent first calls fetch company info once.
     discovery: tokio::sync::Mutex<()>,
     token: auth::TokenCache,
@@ -133,7 +127,6 @@ impl CwClient {
                 auth: cfg.auth,
                 max_retries: cfg.max_retries,
                 codebase: RwLock::new(codebase),
-                confirmed_at: std::sync::Mutex::new(None),
                 discovery: tokio::sync::Mutex::new(()),
                 token: auth::TokenCache::default(),
             }),
@@ -166,27 +159,13 @@ impl CwClient {
         self
     }
 
-    /// Stores a codebase just read from company info (so it counts as confirmed).
+    /// Stores a codebase just read from company info.
     fn set_codebase(&self, codebase: &str) {
         let value = Some(normalise_codebase(codebase));
         match self.inner.codebase.write() {
             Ok(mut guard) => *guard = value,
             Err(poisoned) => *poisoned.into_inner() = value,
         }
-        let now = Some(Instant::now());
-        match self.inner.confirmed_at.lock() {
-            Ok(mut guard) => *guard = now,
-            Err(poisoned) => *poisoned.into_inner() = now,
-        }
-    }
-
-    /// True when company info confirmed the codebase within [`CODEBASE_TRUST`].
-    fn codebase_confirmed_recently(&self) -> bool {
-        let at = match self.inner.confirmed_at.lock() {
-            Ok(guard) => *guard,
-            Err(poisoned) => *poisoned.into_inner(),
-        };
-        at.is_some_and(|at| at.elapsed() < CODEBASE_TRUST)
     }
 }
 
