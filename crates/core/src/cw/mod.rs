@@ -1,8 +1,9 @@
 //! ConnectWise PSA (Manage) REST client.
 //!
 //! One [`CwClient`] per configuration, cheap to clone. It makes no request
-//! until a method needs one: the codebase is discovered lazily (and again once
-//! on an unexpected 404), member tokens are minted lazily in integrator mode.
+//! until a method needs one: the codebase is discovered lazily (and re-read
+//! once on a 404, the request re-sent only if it changed), member tokens are
+//! minted lazily in integrator mode.
 //! Status codes become typed [`CwError`]s in one place (`error.rs`), requests
 //! that are safe to repeat are retried with capped, jittered backoff
 //! (`http.rs`), and list endpoints are paginated inside the client.
