@@ -252,6 +252,9 @@ impl Engine {
             events_seen: snapshot.events.len(),
             ..RunReport::default()
         };
+        if !dry_run {
+            remember_types(store, &snapshot.events).await?;
+        }
         for r in &snapshot.rejected {
             report.errors.push(Problem {
                 key: format!(
@@ -381,6 +384,37 @@ impl Engine {
         .await?;
         Ok(report)
     }
+}
+
+/// Records event and backup types the Dashboard sent that were not seen
+/// before, so the UI can offer them as filters (rare writes: only on news).
+async fn remember_types(
+    store: &Store,
+    events: &[crate::model::MonitoringEvent],
+) -> Result<(), Error> {
+    use crate::ops::SeenTypes;
+    const KEY: &str = crate::ops::SEEN_TYPES_KEY;
+    let stored = db_store(store, |s| settings::get(s, KEY)).await?;
+    let mut seen: SeenTypes = stored
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let mut changed = false;
+    for e in events {
+        for (list, value) in [
+            (&mut seen.event_types, &e.event_type),
+            (&mut seen.backup_types, &e.backup_type),
+        ] {
+            if !list.contains(value) {
+                list.push(value.clone());
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        let text = serde_json::to_string(&seen).unwrap_or_default();
+        db_store(store, move |s| settings::set(s, KEY, &text)).await?;
+    }
+    Ok(())
 }
 
 /// Settings key caching the discovered ConnectWise codebase.
