@@ -142,7 +142,7 @@ async fn conditions_are_built_and_encoded() {
     let seen = mock.seen().pop().unwrap();
     assert_eq!(
         param(&seen, "conditions").as_deref(),
-        Some("identifier=\"AcmeDental\" and deletedFlag=false")
+        Some("identifier=\"AcmeDental\"")
     );
     let before = mock.seen().len();
     assert_eq!(cw.company_by_identifier("").await.unwrap(), None);
@@ -156,7 +156,7 @@ async fn conditions_are_built_and_encoded() {
     let seen = mock.seen().pop().unwrap();
     assert_eq!(
         param(&seen, "conditions").as_deref(),
-        Some("(name contains \"Dent\" or identifier contains \"Dent\") and deletedFlag=false")
+        Some("name contains \"Dent\" or identifier contains \"Dent\"")
     );
 
     assert_eq!(cw.count_tickets("closedFlag=false").await.unwrap(), 42);
