@@ -2,9 +2,8 @@
 
 use bridge_core::engine::RunReport;
 use bridge_core::model::{Override, TypeFilter};
-use bridge_core::ops::CompanyView;
-use bridge_core::store::ledger::LedgerEntry;
-use bridge_core::store::runs::RunRecord;
+use bridge_core::ops::{CompanyView, TicketRow};
+use bridge_core::store::runs::{RunOutcome, RunRecord};
 use bridge_core::store::settings::SettingEntry;
 use serde::Serialize;
 
@@ -162,7 +161,12 @@ pub fn status(runs: &[RunRecord], companies: &[CompanyView], json: bool) {
                 let c = &r.counts;
                 vec![
                     r.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                    format!("{:?}", r.outcome()),
+                    match r.outcome() {
+                        RunOutcome::Ok => "ok",
+                        RunOutcome::WithErrors => "with errors",
+                        RunOutcome::Unfinished => "unfinished",
+                    }
+                    .to_owned(),
                     format!(
                         "{} created, {} updated, {} notes, {} closed, {} reopened, {} deleted",
                         c.created, c.updated, c.notes, c.closed, c.reopened, c.deleted
@@ -190,7 +194,7 @@ pub fn status(runs: &[RunRecord], companies: &[CompanyView], json: bool) {
     }
 }
 
-pub fn tickets(list: &[LedgerEntry], json: bool) {
+pub fn tickets(list: &[TicketRow], json: bool) {
     if json {
         return print_json(list);
     }
@@ -200,7 +204,8 @@ pub fn tickets(list: &[LedgerEntry], json: bool) {
     }
     let rows: Vec<Vec<String>> = list
         .iter()
-        .map(|e| {
+        .map(|row| {
+            let e = &row.entry;
             vec![
                 format!("#{}", e.ticket_id),
                 e.event_id.clone(),

@@ -290,7 +290,7 @@ fn configure_map_dry_run_sync_and_report() {
 
     let status = expect(dir, &["status"], 0).stdout;
     assert!(
-        status.contains("WithErrors") && status.contains("2 created"),
+        status.contains("with errors") && status.contains("2 created"),
         "{status}"
     );
     assert!(

@@ -45,7 +45,9 @@ impl Error {
             Error::Config(_) => "config",
             Error::Cw(CwError::Auth { .. }) => "auth",
             Error::Cw(CwError::Forbidden { .. }) => "forbidden",
-            Error::Cw(CwError::Network(_) | CwError::Timeout) => "offline",
+            Error::Cw(CwError::Network(_) | CwError::Unreachable(_) | CwError::Timeout) => {
+                "offline"
+            }
             Error::Cw(_) => "connectwise",
             Error::Source(_) => "dashboard",
             Error::Store(_) => "database",

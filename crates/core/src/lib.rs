@@ -3,6 +3,7 @@
 //! No GUI and no Tauri: the desktop shell (`src-tauri`) and the headless CLI
 //! (`crates/cli`) are thin layers over these modules.
 
+pub mod alerts;
 pub mod conditions;
 pub mod cw;
 pub mod engine;

@@ -12,9 +12,10 @@ use std::time::Duration;
 
 use rand::Rng;
 use serde::Serialize;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
+use crate::alerts::{Alerts, Notification};
 use crate::engine::{Engine, RunReport};
 use crate::store::settings::Settings;
 
@@ -97,6 +98,7 @@ impl Default for SchedulerOptions {
 pub struct Scheduler {
     commands: mpsc::Sender<Command>,
     status: watch::Receiver<Status>,
+    notifications: broadcast::Sender<Notification>,
     task: JoinHandle<()>,
 }
 
@@ -105,10 +107,18 @@ impl Scheduler {
     pub fn spawn(engine: Arc<Engine>, options: SchedulerOptions) -> Scheduler {
         let (commands, rx) = mpsc::channel(16);
         let (status_tx, status) = watch::channel(Status::initial());
-        let task = tokio::spawn(run_loop(engine, options, rx, status_tx));
+        let (notifications, _) = broadcast::channel(32);
+        let task = tokio::spawn(run_loop(
+            engine,
+            options,
+            rx,
+            status_tx,
+            notifications.clone(),
+        ));
         Scheduler {
             commands,
             status,
+            notifications,
             task,
         }
     }
@@ -134,6 +144,11 @@ impl Scheduler {
     /// A receiver that wakes on every status change.
     pub fn subscribe(&self) -> watch::Receiver<Status> {
         self.status.clone()
+    }
+
+    /// Notifications to show: each distinct failure once, and recoveries.
+    pub fn notifications(&self) -> broadcast::Receiver<Notification> {
+        self.notifications.subscribe()
     }
 
     /// Stops the loop after the cycle in flight and waits for it to end.
@@ -171,7 +186,9 @@ async fn run_loop(
     options: SchedulerOptions,
     mut commands: mpsc::Receiver<Command>,
     status: watch::Sender<Status>,
+    notifications: broadcast::Sender<Notification>,
 ) {
+    let mut alerts = Alerts::new();
     let mut paused = options.start_paused;
     let mut failures: u32 = 0;
     let mut wait = if options.run_at_start {
@@ -214,6 +231,10 @@ async fn run_loop(
             s.next_in_secs = None;
         });
         let result = engine.run_cycle(false).await;
+        for n in alerts.observe(&result) {
+            // No subscriber (headless) is fine: the status carries the reason.
+            let _ = notifications.send(n);
+        }
         let next = interval(&engine, &options).await;
         let state = match result {
             Ok(report) => {
@@ -223,7 +244,7 @@ async fn run_loop(
                     None => SyncState::Idle,
                     Some(first) => SyncState::Error {
                         reason: if report.errors.len() == 1 {
-                            first.clone()
+                            first.message.clone()
                         } else {
                             format!("{first} (and {} more)", report.errors.len() - 1)
                         },

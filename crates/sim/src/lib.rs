@@ -36,6 +36,8 @@ pub enum SimError {
     NoSuchTicket(i64),
     #[error("board {board} has no status named {status:?}")]
     NoSuchStatus { board: String, status: String },
+    #[error("the simulator rejected the request: {0}")]
+    Rejected(String),
     #[error("could not start the simulator: {0}")]
     Io(#[from] std::io::Error),
 }

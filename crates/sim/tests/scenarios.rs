@@ -250,7 +250,11 @@ async fn a_removal_whose_close_failed_is_noted_once() {
     // A closed status ConnectWise does not have: the close fails after the note.
     w.set("ticket.status_closed", "Archived");
     let report = w.sync(vec![]).await;
-    assert!(report.errors[0].contains("Archived"), "{:?}", report.errors);
+    assert!(
+        report.errors[0].message.contains("Archived"),
+        "{:?}",
+        report.errors
+    );
     w.set("ticket.status_closed", "");
     w.sync_ok(vec![]).await;
     w.expect(

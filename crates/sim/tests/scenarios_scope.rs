@@ -157,7 +157,10 @@ async fn agreements_follow_the_condition_and_missing_ones_hold_tickets_back() {
     let report = w.sync(snapshot).await;
     assert_eq!(
         report.errors,
-        vec![format!("Blue Yonder Airlines (c-1005): {no_match}")]
+        vec![bridge_core::engine::Problem {
+            key: "company:c-1005".into(),
+            message: format!("Blue Yonder Airlines (c-1005): {no_match}"),
+        }]
     );
     w.expect("held back", expected);
     let status = w.last_status(BLUEYONDER).await.unwrap();
@@ -207,8 +210,15 @@ async fn long_summaries_and_malformed_items() {
         .sync(vec![e1.clone(), no_id.clone(), e2.clone(), bad_type])
         .await;
     assert_eq!(report.errors.len(), 2, "{:?}", report.errors);
-    assert!(report.errors[0].starts_with("item at position 1 (counting from 0): "));
-    assert!(report.errors[1].starts_with("item at position 3 (counting from 0), id \"evt-bad\": "));
+    let (first, second) = (&report.errors[0], &report.errors[1]);
+    assert_eq!(first.key, "item:1");
+    assert!(first
+        .message
+        .starts_with("item at position 1 (counting from 0): "));
+    assert_eq!(second.key, "item:evt-bad");
+    assert!(second
+        .message
+        .starts_with("item at position 3 (counting from 0), id \"evt-bad\": "));
     let runs = bridge_core::store::runs::recent_runs(&w.store, 1).unwrap();
     assert_eq!(
         runs[0].outcome(),

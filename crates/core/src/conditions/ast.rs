@@ -3,7 +3,7 @@
 //! The tree keeps what the text said (field names in their written case, numbers
 //! in their written digits) so that printing and re-parsing gives the same tree.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 
 /// A parsed condition.
 ///
@@ -183,8 +183,22 @@ impl From<DateTime<Utc>> for Value {
 /// Reads an ISO-8601 instant: `Z` or a `±hh:mm`/`±hhmm` offset, or a naive
 /// date-time (taken as UTC, like the server), or a bare date (midnight UTC).
 /// Used for `[...]` literals and for JSON string fields compared with them.
+///
+/// Only four-digit years are read, and the instant must fall in years
+/// 0000..=9999 UTC, so that every accepted instant prints back in a form this
+/// function reads again.
 pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
+    let four_digit_year = text.len() > 4
+        && text.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && text.as_bytes()[4] == b'-';
+    if !four_digit_year {
+        return None;
+    }
+    parse_iso(text).filter(|t| (0..=9999).contains(&t.year()))
+}
+
+fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.with_timezone(&Utc));
     }
@@ -263,6 +277,14 @@ mod tests {
             ("yesterday", None),
             ("", None),
             ("2016-08-20T25:04:26Z", None),
+            // Only four-digit years, and only instants in years 0000..=9999 UTC,
+            // so that every accepted instant prints back in a readable form.
+            ("+12345-01-01", None),
+            ("-0001-01-01", None),
+            ("0000-01-01T00:00:00+01:00", None),
+            ("9999-12-31T23:00:00-01:00", None),
+            ("0000-01-01T00:00:00Z", utc("0000-01-01T00:00:00Z")),
+            ("2016-8-2", utc("2016-08-02T00:00:00Z")),
         ];
         for (text, want) in cases {
             assert_eq!(parse_instant(text), want, "{text:?}");

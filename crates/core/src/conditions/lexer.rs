@@ -108,83 +108,98 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                     _ => Kind::Op(CmpOp::Eq),
                 }
             }
-            '!' | '<' | '>' => {
-                let has_eq = chars.get(i + 1) == Some(&'=');
-                i += if has_eq { 2 } else { 1 };
-                match (c, has_eq) {
-                    ('!', true) => Kind::Op(CmpOp::Ne),
-                    ('<', false) => Kind::Op(CmpOp::Lt),
-                    ('<', true) => Kind::Op(CmpOp::Le),
-                    ('>', false) => Kind::Op(CmpOp::Gt),
-                    ('>', true) => Kind::Op(CmpOp::Ge),
-                    _ => Kind::Bad(ConditionError::new(
-                        column,
-                        format!(
-                            "unexpected character \"!\" at column {column} (did you mean \"!=\"?)"
-                        ),
-                    )),
-                }
-            }
-            '"' | '\'' => {
-                match chars[i + 1..].iter().position(|&q| q == c) {
-                    Some(len) => {
-                        i += len + 2;
-                        Kind::Str(chars[start + 1..i - 1].iter().collect())
-                    }
-                    None => {
-                        i = chars.len();
-                        Kind::Bad(ConditionError::new(
-                        column,
-                        format!("unterminated string starting at column {column}: add the closing {c}"),
-                    ))
-                    }
-                }
-            }
-            '[' => match chars[i + 1..].iter().position(|&q| q == ']') {
-                Some(len) => {
-                    i += len + 2;
-                    let inner: String = chars[start + 1..i - 1].iter().collect();
-                    match parse_instant(&inner) {
-                        Some(t) => Kind::Date(t),
-                        None => Kind::Bad(ConditionError::new(
-                            column,
-                            format!(
-                                "invalid date [{}] at column {column}: expected an ISO-8601 date-time such as [2016-08-20T18:04:26Z]",
-                                inner.escape_debug()
-                            ),
-                        )),
-                    }
-                }
-                None => {
-                    i = chars.len();
-                    Kind::Bad(ConditionError::new(
-                        column,
-                        format!("unterminated date starting at column {column}: add the closing ]"),
-                    ))
-                }
-            },
+            '!' | '<' | '>' => lex_operator(&chars, &mut i),
+            '"' | '\'' => lex_string(&chars, &mut i),
+            '[' => lex_date(&chars, &mut i),
             '-' | '0'..='9' => lex_number(&chars, &mut i),
             c if is_ident_start(c) => lex_path(&chars, &mut i),
             c => {
                 i += 1;
-                Kind::Bad(ConditionError::new(
+                bad(
                     column,
                     format!(
                         "unexpected character {} at column {column}",
                         describe_char(Some(&c))
                     ),
-                ))
+                )
             }
         };
-        let bad = matches!(kind, Kind::Bad(_));
+        let stop = matches!(kind, Kind::Bad(_));
         tokens.push(Token {
             kind,
             column,
             text: chars[start..i.min(chars.len())].iter().collect(),
         });
-        if bad {
+        if stop {
             return tokens;
         }
+    }
+}
+
+fn bad(column: usize, message: String) -> Kind {
+    Kind::Bad(ConditionError::new(column, message))
+}
+
+/// `!=`, `<`, `<=`, `>`, `>=`; `i` points at the first character.
+fn lex_operator(chars: &[char], i: &mut usize) -> Kind {
+    let column = *i + 1;
+    let first = chars[*i];
+    let has_eq = chars.get(*i + 1) == Some(&'=');
+    *i += if has_eq { 2 } else { 1 };
+    match (first, has_eq) {
+        ('<', false) => Kind::Op(CmpOp::Lt),
+        ('<', true) => Kind::Op(CmpOp::Le),
+        ('>', false) => Kind::Op(CmpOp::Gt),
+        ('>', true) => Kind::Op(CmpOp::Ge),
+        ('!', true) => Kind::Op(CmpOp::Ne),
+        _ => bad(
+            column,
+            format!("unexpected character \"!\" at column {column} (did you mean \"!=\"?)"),
+        ),
+    }
+}
+
+/// A string in `"` or `'`; it ends at the next quote of the same style (no escapes).
+fn lex_string(chars: &[char], i: &mut usize) -> Kind {
+    let column = *i + 1;
+    let quote = chars[*i];
+    match chars[*i + 1..].iter().position(|&c| c == quote) {
+        Some(len) => {
+            let body = chars[*i + 1..*i + 1 + len].iter().collect();
+            *i += len + 2;
+            Kind::Str(body)
+        }
+        None => {
+            *i = chars.len();
+            bad(
+                column,
+                format!("unterminated string starting at column {column}: add the closing {quote}"),
+            )
+        }
+    }
+}
+
+/// A `[datetime]` literal.
+fn lex_date(chars: &[char], i: &mut usize) -> Kind {
+    let column = *i + 1;
+    let Some(len) = chars[*i + 1..].iter().position(|&c| c == ']') else {
+        *i = chars.len();
+        return bad(
+            column,
+            format!("unterminated date starting at column {column}: add the closing ]"),
+        );
+    };
+    let body: String = chars[*i + 1..*i + 1 + len].iter().collect();
+    *i += len + 2;
+    match parse_instant(&body) {
+        Some(t) => Kind::Date(t),
+        None => bad(
+            column,
+            format!(
+                "invalid date [{}] at column {column}: expected an ISO-8601 date-time such as [2016-08-20T18:04:26Z]",
+                body.escape_debug()
+            ),
+        ),
     }
 }
 
@@ -203,35 +218,35 @@ fn lex_number(chars: &[char], i: &mut usize) -> Kind {
     }
     if !digits(i) {
         let column = *i + 1;
-        return Kind::Bad(ConditionError::new(
+        return bad(
             column,
             format!(
                 "expected a digit after \"-\" at column {column}, found {}",
                 describe_char(chars.get(*i))
             ),
-        ));
+        );
     }
     if chars.get(*i) == Some(&'.') {
         *i += 1;
         if !digits(i) {
             let column = *i + 1;
-            return Kind::Bad(ConditionError::new(
+            return bad(
                 column,
                 format!(
                     "expected a digit after \".\" at column {column}, found {}",
                     describe_char(chars.get(*i))
                 ),
-            ));
+            );
         }
     }
     let text: String = chars[start..*i].iter().collect();
     match Number::parse(&text) {
         Some(n) => Kind::Num(n),
         // Unreachable by construction; reported rather than panicking.
-        None => Kind::Bad(ConditionError::new(
+        None => bad(
             start + 1,
             format!("invalid number {text} at column {}", start + 1),
-        )),
+        ),
     }
 }
 
@@ -250,13 +265,13 @@ fn lex_path(chars: &[char], i: &mut usize) -> Kind {
         *i += 1;
         if !chars.get(*i).is_some_and(|&c| is_ident_start(c)) {
             let column = *i + 1;
-            return Kind::Bad(ConditionError::new(
+            return bad(
                 column,
                 format!(
                     "expected a field name after \"/\" at column {column}, found {}",
                     describe_char(chars.get(*i))
                 ),
-            ));
+            );
         }
     }
 }

@@ -283,30 +283,49 @@ impl Executor {
             ),
         };
         let intent_id = self.intend(&item.event_id, &intent).await?;
-        let mut result = self.send(step, ticket_id, template.as_deref()).await?;
-        // A 404 on a ticket URL also comes from a stale cached codebase (after
-        // a ConnectWise upgrade). Concluding "deleted" would ticket the event
-        // again — a duplicate — so the ticket is looked up by externalXRef
-        // first (a list request, which re-discovers the codebase on a 404).
-        if matches!(result, Err(CwError::NotFound { .. }))
-            && self.ticket_exists(&item.event_id, ticket_id).await?
-        {
-            // The 404 means nothing was applied: send once more.
-            result = match self.send(step, ticket_id, template.as_deref()).await? {
-                Err(CwError::NotFound { .. }) => Err(CwError::Validation {
-                    field: None,
-                    message: format!(
-                        "ConnectWise answered 404 for ticket #{ticket_id} although it exists; \
-                         the action is tried again next cycle"
-                    ),
-                }),
+        let result: Result<(), CwError> = match step {
+            Step::Note {
+                text, resolution, ..
+            } => {
+                let note = if *resolution {
+                    NewNote::resolution(text.clone())
+                } else {
+                    NewNote::discussion(text.clone())
+                };
+                self.cw.add_note(ticket_id, &note).await.map(|_| ())
+            }
+            Step::Patch { summary, priority } => {
+                let mut ops = Vec::new();
+                if let Some(s) = summary {
+                    ops.push(PatchOp::replace("summary", json!(s)));
+                }
+                if let (Some(p), Some(t)) = (priority, &template) {
+                    let id = t.priorities.get(p).copied().ok_or_else(|| {
+                        Error::Config(format!("the priority \"{p}\" is not resolved"))
+                    });
+                    match id {
+                        Ok(id) => ops.push(PatchOp::replace("priority", json!({ "id": id }))),
+                        Err(e) => return Err(e),
+                    }
+                }
+                self.cw.patch_ticket(ticket_id, &ops).await.map(|_| ())
+            }
+            Step::Close | Step::Reopen => {
+                let status = match (step, &template) {
+                    (Step::Close, Some(t)) => t.status_closed.id,
+                    (_, Some(t)) => t.status_new.id,
+                    _ => return Err(Error::Config("internal: no template".to_owned())),
+                };
+                let ops = [PatchOp::replace("status", json!({ "id": status }))];
+                self.cw.patch_ticket(ticket_id, &ops).await.map(|_| ())
+            }
+            Step::Delete => match self.cw.delete_ticket(ticket_id).await {
+                // Already gone is what we wanted.
+                Err(CwError::NotFound { .. }) => Ok(()),
                 other => other,
-            };
-        }
-        if matches!(step, Step::Delete) && matches!(result, Err(CwError::NotFound { .. })) {
-            // Already gone (an earlier attempt, or a technician) is what we wanted.
-            result = Ok(());
-        }
+            },
+            Step::Create(_) => Ok(()),
+        };
         match result {
             Ok(()) => {
                 apply_effect(entry, step, &self.now);
@@ -342,64 +361,6 @@ impl Executor {
                 Err(e.into())
             }
         }
-    }
-
-    /// Sends one update step. The outer error is ours (nothing was sent); the
-    /// inner one is ConnectWise's answer.
-    async fn send(
-        &self,
-        step: &Step,
-        ticket_id: i64,
-        template: Option<&Template>,
-    ) -> Result<Result<(), CwError>, Error> {
-        let result: Result<(), CwError> = match step {
-            Step::Note {
-                text, resolution, ..
-            } => {
-                let note = if *resolution {
-                    NewNote::resolution(text.clone())
-                } else {
-                    NewNote::discussion(text.clone())
-                };
-                self.cw.add_note(ticket_id, &note).await.map(|_| ())
-            }
-            Step::Patch { summary, priority } => {
-                let mut ops = Vec::new();
-                if let Some(s) = summary {
-                    ops.push(PatchOp::replace("summary", json!(s)));
-                }
-                if let (Some(p), Some(t)) = (priority, template) {
-                    let id = t.priorities.get(p).copied().ok_or_else(|| {
-                        Error::Config(format!("the priority \"{p}\" is not resolved"))
-                    });
-                    match id {
-                        Ok(id) => ops.push(PatchOp::replace("priority", json!({ "id": id }))),
-                        Err(e) => return Err(e),
-                    }
-                }
-                self.cw.patch_ticket(ticket_id, &ops).await.map(|_| ())
-            }
-            Step::Close | Step::Reopen => {
-                let status = match (step, template) {
-                    (Step::Close, Some(t)) => t.status_closed.id,
-                    (_, Some(t)) => t.status_new.id,
-                    _ => return Err(Error::Config("internal: no template".to_owned())),
-                };
-                let ops = [PatchOp::replace("status", json!({ "id": status }))];
-                self.cw.patch_ticket(ticket_id, &ops).await.map(|_| ())
-            }
-            Step::Delete => self.cw.delete_ticket(ticket_id).await,
-            Step::Create(_) => Ok(()),
-        };
-        Ok(result)
-    }
-
-    /// Whether the event's ticket `ticket_id` is still in ConnectWise, by
-    /// its `externalXRef`.
-    async fn ticket_exists(&self, event_id: &str, ticket_id: i64) -> Result<bool, Error> {
-        let xref = super::render::external_xref(event_id);
-        let found = self.cw.find_tickets_by_xref(&xref).await?;
-        Ok(found.iter().any(|t| t.id == ticket_id))
     }
 
     async fn intend(&self, event_id: &str, intent: &Intent) -> Result<i64, Error> {

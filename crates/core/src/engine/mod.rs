@@ -86,6 +86,21 @@ impl std::fmt::Display for ActionLine {
     }
 }
 
+/// One problem of a cycle: what it is about (`key`, stable across cycles so a
+/// failure is recognised as the same one) and one sentence for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `company:<id>`, `event:<id>` or `item:<position>`.
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// What one cycle did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RunReport {
@@ -94,8 +109,8 @@ pub struct RunReport {
     pub events_seen: usize,
     pub counts: RunCounts,
     pub actions: Vec<ActionLine>,
-    /// One sentence per problem (event, company or unreadable item).
-    pub errors: Vec<String>,
+    /// One per problem (event, company or unreadable item).
+    pub errors: Vec<Problem>,
     pub rejected: Vec<RejectedItem>,
     /// Removals waited for a snapshot without unreadable items.
     pub removals_held: bool,
@@ -185,6 +200,11 @@ impl Engine {
         let run_id = if dry_run {
             None
         } else {
+            // A run cut off by a crash is closed with a note, never left "running".
+            db_store(store, |s| {
+                runs::close_unfinished(s, "BackupBridge stopped during this run")
+            })
+            .await?;
             Some(db_store(store, runs::start_run).await?)
         };
         let result = self.cycle(&settings, &dashboard, &cw, dry_run, &now).await;
@@ -195,7 +215,9 @@ impl Engine {
             Ok(mut report) => {
                 report.run_id = run_id;
                 if let Some(id) = run_id {
-                    let (counts, errors) = (report.counts, report.errors.clone());
+                    let counts = report.counts;
+                    let errors: Vec<String> =
+                        report.errors.iter().map(|p| p.message.clone()).collect();
                     db_store(store, move |s| runs::finish_run(s, id, &counts, &errors)).await?;
                 }
                 Ok(report)
@@ -233,8 +255,17 @@ impl Engine {
             events_seen: snapshot.events.len(),
             ..RunReport::default()
         };
+        if !dry_run {
+            remember_types(store, &snapshot.events).await?;
+        }
         for r in &snapshot.rejected {
-            report.errors.push(r.to_string());
+            report.errors.push(Problem {
+                key: format!(
+                    "item:{}",
+                    r.id.clone().unwrap_or_else(|| r.position.to_string())
+                ),
+                message: r.to_string(),
+            });
         }
         let rows = db_store(store, companies::list).await?;
         let scopes = scopes(&rows, settings);
@@ -304,10 +335,12 @@ impl Engine {
         report.counts.skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
         let mut company_errors: BTreeMap<String, String> = plan.company_errors.clone();
         for (company, error) in &plan.company_errors {
-            report
-                .errors
-                .push(format!("{}: {error}", company_label(&scopes, company)));
+            report.errors.push(Problem {
+                key: format!("company:{company}"),
+                message: format!("{}: {error}", company_label(&scopes, company)),
+            });
         }
+
         if dry_run {
             report.actions = dry_run_lines(cw, settings, &plan).await;
             return Ok(report);
@@ -329,7 +362,10 @@ impl Engine {
             report.actions.extend(outcome.lines);
             if let Some(error) = outcome.error {
                 report.counts.errors += 1;
-                report.errors.push(format!("{}: {error}", outcome.event_id));
+                report.errors.push(Problem {
+                    key: format!("event:{}", outcome.event_id),
+                    message: format!("{}: {error}", outcome.event_id),
+                });
                 company_errors.entry(outcome.company_id).or_insert(error);
             }
         }
@@ -351,6 +387,37 @@ impl Engine {
         .await?;
         Ok(report)
     }
+}
+
+/// Records event and backup types the Dashboard sent that were not seen
+/// before, so the UI can offer them as filters (rare writes: only on news).
+async fn remember_types(
+    store: &Store,
+    events: &[crate::model::MonitoringEvent],
+) -> Result<(), Error> {
+    use crate::ops::SeenTypes;
+    const KEY: &str = crate::ops::SEEN_TYPES_KEY;
+    let stored = db_store(store, |s| settings::get(s, KEY)).await?;
+    let mut seen: SeenTypes = stored
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let mut changed = false;
+    for e in events {
+        for (list, value) in [
+            (&mut seen.event_types, &e.event_type),
+            (&mut seen.backup_types, &e.backup_type),
+        ] {
+            if !list.contains(value) {
+                list.push(value.clone());
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        let text = serde_json::to_string(&seen).unwrap_or_default();
+        db_store(store, move |s| settings::set(s, KEY, &text)).await?;
+    }
+    Ok(())
 }
 
 /// Settings key caching the discovered ConnectWise codebase.

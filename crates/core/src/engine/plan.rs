@@ -518,12 +518,14 @@ fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
     }
     for entry in removed {
         // Rule 7: removal applies to every kind of ticket, anomalies included.
+        let mut quiet = "event removed; ticket left open";
         let (steps, state) = match input.rules.removed_policy {
             RemovedPolicy::Leave => (Vec::new(), TicketState::Removed),
             RemovedPolicy::Close => {
                 let already_closed = entry.state == TicketState::Closed
                     || input.remote.get(&entry.ticket_id).is_some_and(|r| r.closed);
                 if already_closed {
+                    quiet = "event removed; ticket already closed";
                     (Vec::new(), TicketState::Removed)
                 } else {
                     let mut steps = Vec::new();
@@ -544,8 +546,7 @@ fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
         };
         let mut done = entry.clone();
         done.state = state;
-        done.last_action =
-            Some(describe_steps(&steps).unwrap_or_else(|| "event removed; ticket left".to_owned()));
+        done.last_action = Some(describe_steps(&steps).unwrap_or_else(|| quiet.to_owned()));
         done.last_error = None;
         done.updated_at = now.to_owned();
         out.items.push(EventPlan {

@@ -20,8 +20,9 @@ mod tickets;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::{Path, State};
-use axum::middleware::from_fn_with_state;
+use axum::extract::{Path, Request, State};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::Utc;
@@ -112,22 +113,59 @@ async fn fallback() -> ApiError {
     ApiError::not_found("The requested resource was not found.")
 }
 
-fn router(shared: Shared, codebase: &str, log: RequestLog) -> Router {
-    let mut app = Router::new()
+/// Where the API routes live once the codebase prefix has been checked.
+const API_ROOT: &str = "/apis/3.0";
+
+/// Middleware in front of routing: `/{codebase}apis/3.0/…` is served only for
+/// the current codebase (or the legacy one) and rewritten to `/apis/3.0/…`;
+/// anything else under `apis/3.0` is a 404, as on a server after an upgrade.
+async fn codebase_prefix(State(shared): State<Shared>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.starts_with(API_ROOT) {
+        // The API exists only behind a codebase.
+        return fallback().await.into_response();
+    }
+    let Some((prefix, rest)) = path
+        .strip_prefix('/')
+        .and_then(|p| p.split_once(API_ROOT))
+        .filter(|(_, rest)| rest.is_empty() || rest.starts_with('/'))
+    else {
+        return next.run(req).await;
+    };
+    let prefix = format!("{prefix}/");
+    let current = lock(&shared.model).seed.codebase.clone();
+    if prefix != current && prefix != LEGACY_CODEBASE {
+        return fallback().await.into_response();
+    }
+    let rewritten = match req.uri().query() {
+        Some(q) => format!("{API_ROOT}{rest}?{q}"),
+        None => format!("{API_ROOT}{rest}"),
+    };
+    match rewritten.parse() {
+        Ok(uri) => {
+            *req.uri_mut() = uri;
+            next.run(req).await
+        }
+        Err(_) => fallback().await.into_response(),
+    }
+}
+
+fn router(shared: Shared, log: RequestLog) -> Router {
+    let inner = Router::new()
         .route(
             "/login/companyinfo/{company}",
             get(routes_setup::company_info),
         )
-        .nest(&format!("/{codebase}apis/3.0"), api_routes());
-    if codebase != LEGACY_CODEBASE {
-        app = app.nest(&format!("/{LEGACY_CODEBASE}apis/3.0"), api_routes());
-    }
+        .nest(API_ROOT, api_routes())
+        .fallback(fallback)
+        .with_state(shared.clone());
     let faults = FaultLayer {
         faults: shared.faults.clone(),
         flavor: Flavor::ConnectWise,
     };
-    app.fallback(fallback)
-        .with_state(shared)
+    Router::new()
+        .fallback_service(inner)
+        .layer(from_fn_with_state(shared, codebase_prefix))
         .layer(from_fn_with_state(faults, crate::faults::inject))
         .layer(from_fn_with_state(log, crate::log::record))
 }
@@ -153,14 +191,13 @@ impl CwSim {
         let listener = Server::bind(host, port).await.map_err(SimError::Io)?;
         let base_url = format!("http://{}", listener.local_addr().map_err(SimError::Io)?);
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
-        let codebase = seed.codebase.clone();
         let shared = Arc::new(SharedState {
             model: Mutex::new(Model::new(seed, base_url.clone())),
             faults: FaultState::new(shutdown_rx),
             base_url,
         });
         let log = RequestLog::default();
-        let app = router(shared.clone(), &codebase, log.clone());
+        let app = router(shared.clone(), log.clone());
         let server = Server::serve(listener, app, shutdown_tx).map_err(SimError::Io)?;
         Ok(CwSim {
             shared,
@@ -182,6 +219,18 @@ impl CwSim {
     /// `http://127.0.0.1:PORT/v2025_1/apis/3.0` (no trailing slash).
     pub fn api_url(&self) -> String {
         format!("{}/{}apis/3.0", self.base_url(), self.codebase())
+    }
+
+    /// Simulates a cloud upgrade: companyinfo reports `codebase` (e.g.
+    /// `"v2025_2/"`) and the old codebase's URLs answer 404 from now on.
+    pub fn set_codebase(&self, codebase: &str) -> Result<(), SimError> {
+        if !codebase.ends_with('/') || codebase.starts_with('/') || codebase.contains(API_ROOT) {
+            return Err(SimError::Seed(format!(
+                "codebase {codebase:?} must look like \"v2025_1/\""
+            )));
+        }
+        lock(&self.shared.model).seed.codebase = codebase.to_owned();
+        Ok(())
     }
 
     /// Every request so far, oldest first.
@@ -262,6 +311,25 @@ impl CwSim {
         }
         m.seed.agreements.push(agreement);
         Ok(())
+    }
+
+    /// A technician creates a ticket: same body and rules as
+    /// `POST /service/tickets`, entered by "technician". Returns the ticket.
+    pub fn create_ticket(&self, body: &Value) -> Result<Value, SimError> {
+        let mut m = lock(&self.shared.model);
+        let id = tickets::create(&mut m, body, "technician", Utc::now())
+            .map_err(|e| SimError::Rejected(e.body.to_string()))?;
+        m.tickets
+            .get(&id)
+            .map(|t| m.ticket_json(t))
+            .ok_or(SimError::NoSuchTicket(id))
+    }
+
+    /// A technician deletes a ticket (and its notes); false if it did not exist.
+    pub fn delete_ticket(&self, ticket_id: i64) -> bool {
+        let mut m = lock(&self.shared.model);
+        m.notes.retain(|_, n| n.ticket_id != ticket_id);
+        m.tickets.remove(&ticket_id).is_some()
     }
 
     /// Lifetime of member tokens minted from now on (default one hour).

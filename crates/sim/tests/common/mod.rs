@@ -108,3 +108,13 @@ pub async fn status_json(r: Response) -> (u16, Value) {
     };
     (status, body)
 }
+
+impl Cw {
+    /// Creates a ticket from `body`; asserts 201 and returns it.
+    pub async fn create_ticket_with(&self, body: &Value) -> Value {
+        let r = self.post("/service/tickets", body).await;
+        let (status, ticket) = status_json(r).await;
+        assert_eq!(status, 201, "create failed: {ticket}");
+        ticket
+    }
+}
