@@ -226,14 +226,13 @@ async fn a_stale_codebase_is_rediscovered_without_a_duplicate_ticket() {
         .await;
 
     // A technician deletes evt-2's ticket: the next change finds it gone.
-    w.engine
-        .cw()
-        .await
-        .unwrap()
-        .delete_ticket(t2)
-        .await
-        .unwrap();
-    w.sync(vec![e("evt-1", "b"), e("evt-2", "b")]).await;
+    assert!(w.cw().delete_ticket(t2));
+    let report = w.sync(vec![e("evt-1", "b"), e("evt-2", "b")]).await;
+    assert!(
+        report.errors[0].message.contains("no longer exists"),
+        "{:?}",
+        report.errors
+    );
     w.sync_ok(vec![e("evt-1", "b"), e("evt-2", "b")]).await;
     w.expect(
         "deleted by a technician",
