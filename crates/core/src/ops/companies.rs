@@ -61,7 +61,7 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
     let Some(row) = row else {
         let known = db_store(engine.store(), companies::list).await?;
         let sample: Vec<String> = known.iter().take(10).map(|r| r.id.clone()).collect();
-        return Err(Error::Invalid(if sample.is_empty() {
+        return Err(Error::NotFound(if sample.is_empty() {
             format!(
                 "there is no Dashboard company with id \"{id}\"; run `backup-bridge companies refresh` first"
             )
@@ -102,7 +102,7 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
         .company_by_identifier(&identifier)
         .await?
         .ok_or_else(|| {
-            Error::Invalid(format!(
+            Error::NotFound(format!(
                 "ConnectWise has no active company with the Company ID \"{identifier}\"; \
              check it in ConnectWise under Companies (the short Company ID, not the name)"
             ))
