@@ -70,8 +70,9 @@ fn expect(dir: &Path, args: &[&str], code: i32) -> Out {
 
 /// A usage error: exit 2 and exactly one line on stderr, naming `needle`.
 #[track_caller]
-fn usage_error(dir: &Path, args: &[&str], needle: &str) {
-    let out = expect(dir, args, 2);
+/// Fails with `code` and one line on stderr containing `needle`.
+fn one_line_error(dir: &Path, args: &[&str], code: i32, needle: &str) {
+    let out = expect(dir, args, code);
     let lines: Vec<&str> = out.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{args:?}: {}", out.stderr);
     assert!(
@@ -136,7 +137,12 @@ fn configure_map_dry_run_sync_and_report() {
         let out = expect(dir, &["config", "set", key, value], 0);
         assert_eq!(out.stdout, format!("{key} = {value}\n"));
     }
-    usage_error(dir, &["config", "set", "ticket.bored", "x"], "ticket.bored");
+    one_line_error(
+        dir,
+        &["config", "set", "ticket.bored", "x"],
+        2,
+        "ticket.bored",
+    );
     let show = expect(dir, &["config", "show"], 0).stdout;
     for (key, value) in settings {
         let line = show
@@ -160,12 +166,14 @@ fn configure_map_dry_run_sync_and_report() {
         "{}",
         out.stdout
     );
-    usage_error(
+    // An identifier ConnectWise does not know is a failed lookup (1), not bad usage.
+    one_line_error(
         dir,
         &["companies", "map", "c-1002", "NoSuchCo"],
+        1,
         "\"NoSuchCo\"",
     );
-    usage_error(
+    one_line_error(
         dir,
         &[
             "companies",
@@ -175,6 +183,7 @@ fn configure_map_dry_run_sync_and_report() {
             "--agreement",
             r#"name lik "%ICB""#,
         ],
+        2,
         "at column 6, found \"lik\"",
     );
     let list = companies_json(dir);
