@@ -48,6 +48,11 @@ pub enum Command {
     Status,
     /// List tracked events and their tickets.
     Tickets,
+    /// The local database.
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
     /// Run the built-in simulators with demo data and a sync loop, printing what happens.
     Demo {
         /// Stop after this many cycles (default: run until Ctrl-C).
@@ -107,4 +112,11 @@ pub enum CompaniesAction {
         #[arg(long, value_name = "COND|default", allow_hyphen_values = true)]
         agreement: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Move a damaged database aside and start a new one keeping the settings,
+    /// the company mapping and the ticket ledger as far as they can be read.
+    Recover,
 }

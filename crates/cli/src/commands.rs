@@ -11,7 +11,9 @@ use bridge_core::scheduler::{Scheduler, SchedulerOptions};
 use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStore};
 use bridge_core::store::{self, settings, Store};
 
-use crate::cli::{Cli, Command, CompaniesAction, ConfigAction, SecretAction, SecretWhich};
+use crate::cli::{
+    Cli, Command, CompaniesAction, ConfigAction, DbAction, SecretAction, SecretWhich,
+};
 use crate::{output, Failure};
 
 /// Runs the parsed command; returns the exit code.
@@ -25,6 +27,12 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
     }
     let data_dir = cli.data_dir.clone().unwrap_or_else(store::default_data_dir);
     let _log = init_logging(&data_dir);
+    if let Command::Db {
+        action: DbAction::Recover,
+    } = cli.command
+    {
+        return db_recover(&data_dir);
+    }
     let store = open_store(&data_dir)?;
     let secrets: Arc<dyn SecretStore> = Arc::new(EnvOverride::new(KeyringStore::new()));
     let engine = Engine::new(store.clone(), secrets);
@@ -58,8 +66,21 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
             output::tickets(&list, json);
             Ok(0)
         }
-        Command::Demo { .. } => Ok(0),
+        Command::Demo { .. } | Command::Db { .. } => Ok(0),
     }
+}
+
+/// `db recover`: the damaged database moves aside, a new one keeps what can be read.
+fn db_recover(data_dir: &Path) -> Result<u8, Failure> {
+    let report = store::recover_damaged(&store::db_path(data_dir))?;
+    tracing::warn!(
+        damaged_copy = %report.damaged_copy.display(),
+        "recovered a damaged database"
+    );
+    for line in report.lines() {
+        println!("{line}");
+    }
+    Ok(0)
 }
 
 fn open_store(data_dir: &Path) -> Result<Store, Failure> {

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cw::{CwAuth, CwConfig};
 use crate::secrets::{SecretKey, SecretStore};
-use crate::source::DashboardClient;
+use crate::source::{ClientOptions, DashboardClient, RetryPolicy};
 use crate::store::settings::{AuthMode, Settings};
 use crate::Error;
 
@@ -18,6 +18,32 @@ pub const CW_CONNECT_TIMEOUT_SECS: u64 = 10;
 pub const CW_REQUEST_TIMEOUT_SECS: u64 = 30;
 /// Retries of a retryable ConnectWise error (never for creates).
 pub const CW_MAX_RETRIES: u32 = 3;
+
+/// Timeouts and retry pacing of the engine's ConnectWise and Dashboard
+/// clients. `Default` is what the product uses; tests shorten them so a hung
+/// request or a retry costs milliseconds instead of half a minute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetTuning {
+    /// Whole-request timeout of every ConnectWise and Dashboard request.
+    pub request_timeout: Duration,
+    /// First ConnectWise backoff step between retries (doubles per attempt, jittered).
+    pub cw_backoff_base: Duration,
+    /// Cap on any single ConnectWise wait between retries, `Retry-After` included.
+    pub cw_max_wait: Duration,
+    /// Retries of Dashboard requests.
+    pub dashboard_retry: RetryPolicy,
+}
+
+impl Default for NetTuning {
+    fn default() -> Self {
+        NetTuning {
+            request_timeout: Duration::from_secs(CW_REQUEST_TIMEOUT_SECS),
+            cw_backoff_base: crate::cw::DEFAULT_BACKOFF_BASE,
+            cw_max_wait: crate::cw::DEFAULT_MAX_WAIT,
+            dashboard_retry: RetryPolicy::default(),
+        }
+    }
+}
 
 fn missing(keys: &[(&str, bool)]) -> Vec<String> {
     keys.iter()
@@ -139,6 +165,15 @@ pub fn dashboard_client(
     settings: &Settings,
     secrets: &dyn SecretStore,
 ) -> Result<DashboardClient, Error> {
+    dashboard_client_tuned(settings, secrets, &NetTuning::default())
+}
+
+/// The Dashboard client for the settings, with the engine's timeouts and retries.
+pub(crate) fn dashboard_client_tuned(
+    settings: &Settings,
+    secrets: &dyn SecretStore,
+    tuning: &NetTuning,
+) -> Result<DashboardClient, Error> {
     let url = settings.dashboard_url.clone().ok_or_else(|| {
         Error::Config(
             "the Cloud Backup Dashboard is not configured: set dashboard.url with \
@@ -152,5 +187,10 @@ pub fn dashboard_client(
         "Dashboard token",
         "run `backup-bridge secret set dashboard` (or set BB_DASHBOARD_TOKEN)",
     )?;
-    Ok(DashboardClient::new(&url, token)?)
+    let options = ClientOptions {
+        request_timeout: tuning.request_timeout,
+        retry: tuning.dashboard_retry.clone(),
+        ..ClientOptions::default()
+    };
+    Ok(DashboardClient::with_options(&url, token, options)?)
 }

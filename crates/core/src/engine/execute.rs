@@ -32,6 +32,9 @@ pub(crate) struct Executor {
     pub template: OnceCell<Result<Arc<Template>, String>>,
     /// Events with an earlier create whose outcome is unknown.
     pub unconfirmed: BTreeSet<String>,
+    /// The ledger may be missing rows (a recovered database): every create
+    /// first looks for a ticket by `externalXRef`.
+    pub look_up_every_create: bool,
     /// Set on an error that will fail every other call too (authentication).
     pub abort: AtomicBool,
 }
@@ -189,7 +192,7 @@ impl Executor {
 
     /// Rule 2 + 9: create, unless an earlier unconfirmed create already made it.
     async fn create(&self, item: &EventPlan, draft: &Draft) -> Result<LedgerEntry, Error> {
-        if self.unconfirmed.contains(&item.event_id) {
+        if self.look_up_every_create || self.unconfirmed.contains(&item.event_id) {
             if let Some(entry) = self.adopt_existing(item, &draft.xref).await? {
                 return Ok(entry);
             }

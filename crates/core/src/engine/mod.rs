@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
-pub use connect::{cw_client, dashboard_client};
+pub use connect::{cw_client, dashboard_client, NetTuning};
 
 use crate::cw::CwClient;
 use crate::secrets::SecretStore;
@@ -129,6 +129,7 @@ pub struct Engine {
     store: Store,
     secrets: Arc<dyn SecretStore>,
     cw_cache: std::sync::Mutex<Option<(String, CwClient)>>,
+    tuning: NetTuning,
 }
 
 impl Engine {
@@ -137,7 +138,15 @@ impl Engine {
             store,
             secrets,
             cw_cache: std::sync::Mutex::new(None),
+            tuning: NetTuning::default(),
         }
+    }
+
+    /// The same engine with other timeouts and retry pacing (tests, where a
+    /// hung request must not cost the product's 30 s).
+    pub fn with_tuning(mut self, tuning: NetTuning) -> Engine {
+        self.tuning = tuning;
+        self
     }
 
     /// The store this engine writes to.
@@ -159,7 +168,8 @@ impl Engine {
     pub async fn cw(&self) -> Result<CwClient, Error> {
         let settings = self.settings().await?;
         let codebase = db_store(&self.store, |s| settings::get(s, CODEBASE_KEY)).await?;
-        let (key, config) = connect::cw_config(&settings, self.secrets.as_ref(), codebase)?;
+        let (key, mut config) = connect::cw_config(&settings, self.secrets.as_ref(), codebase)?;
+        config.request_timeout = self.tuning.request_timeout;
         let mut cache = self
             .cw_cache
             .lock()
@@ -169,7 +179,8 @@ impl Engine {
                 return Ok(client.clone());
             }
         }
-        let client = CwClient::new(config)?;
+        let client = CwClient::new(config)?
+            .with_backoff(self.tuning.cw_backoff_base, self.tuning.cw_max_wait);
         *cache = Some((key, client.clone()));
         Ok(client)
     }
@@ -190,7 +201,8 @@ impl Engine {
     pub async fn run_cycle(&self, dry_run: bool) -> Result<RunReport, Error> {
         let store = &self.store;
         let settings = self.settings().await?;
-        let dashboard = connect::dashboard_client(&settings, self.secrets.as_ref())?;
+        let dashboard =
+            connect::dashboard_client_tuned(&settings, self.secrets.as_ref(), &self.tuning)?;
         let cw = self.cw().await?;
         // Compared with what the database holds, not with the client: the
         // client may have discovered the codebase before this cycle (mapping a
@@ -249,6 +261,14 @@ impl Engine {
         } else {
             recover::recover(cw, store, now).await?
         };
+        // After a damaged database was recovered without its whole ledger,
+        // tickets may exist that the ledger does not know (rule 9).
+        let ledger_incomplete = !dry_run
+            && db_store(store, |s| {
+                settings::get(s, crate::store::LEDGER_INCOMPLETE_KEY)
+            })
+            .await?
+            .is_some();
         let snapshot = dashboard.snapshot().await?;
         let mut report = RunReport {
             dry_run,
@@ -352,6 +372,7 @@ impl Engine {
             spec: template::TemplateSpec::from_settings(settings),
             template: OnceCell::new(),
             unconfirmed: unsettled,
+            look_up_every_create: ledger_incomplete,
             abort: AtomicBool::new(false),
         });
         let outcomes = executor.run(plan.items, settings.sync_concurrency).await;
@@ -368,6 +389,13 @@ impl Engine {
                 });
                 company_errors.entry(outcome.company_id).or_insert(error);
             }
+        }
+        if ledger_incomplete && !report.has_errors() {
+            // Every in-scope event now has its ticket in the ledger.
+            db_store(store, |s| {
+                settings::reset(s, crate::store::LEDGER_INCOMPLETE_KEY)
+            })
+            .await?;
         }
         // Last Update Status for every mapped company.
         let statuses: Vec<(String, Option<String>)> = scopes

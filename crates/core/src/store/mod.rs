@@ -12,8 +12,11 @@
 
 pub mod companies;
 pub mod ledger;
+mod recover;
 pub mod runs;
 pub mod settings;
+
+pub use recover::{recover_damaged, RecoveryReport, TableRecovery, LEDGER_INCOMPLETE_KEY};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -55,12 +58,25 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The file exists but is not a healthy SQLite database. The app must refuse to start.
+    /// Recovery: [`recover_damaged`] (`backup-bridge db recover`).
     #[error(
-        "the database at {} is damaged: {detail}. Move the file aside (BackupBridge then starts \
-         with an empty database) or restore a backup",
+        "the database at {} is damaged: {detail}. Run `backup-bridge db recover` (or choose \
+         Recover in the app) to move the file aside and start a new database that keeps the \
+         settings, the company mapping and the ticket ledger as far as they can still be read; \
+         or restore a backup",
         path.display()
     )]
     Damaged { path: PathBuf, detail: String },
+    /// [`recover_damaged`] found nothing to recover (no file, or it opens fine).
+    #[error("nothing to recover at {}: {reason}", path.display())]
+    NothingToRecover { path: PathBuf, reason: String },
+    /// The disk holding the database is full (or the database hit its size limit).
+    #[error(
+        "the disk holding the database at {} is full; free some space. What was already \
+         synced is kept, and the next sync continues where this one stopped",
+        path.display()
+    )]
+    DiskFull { path: PathBuf },
     /// The database was written by a newer BackupBridge.
     #[error(
         "the database at {} was written by a newer version of BackupBridge (schema version \
@@ -111,13 +127,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// True when trying again later may succeed (another process held the lock too long).
+    /// True when trying again later may succeed (another process held the
+    /// lock too long, or the disk was full and space may come back).
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
-                if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-        )
+        matches!(self, StoreError::DiskFull { .. })
+            || matches!(
+                self,
+                StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+            )
     }
 }
 
@@ -231,13 +249,15 @@ impl Store {
         Ok(value)
     }
 
-    /// Turn a SQLite error into a store error, recognising a damaged file.
+    /// Turn a SQLite error into a store error, recognising a damaged file
+    /// and a full disk.
     fn classify(&self, e: rusqlite::Error) -> StoreError {
         match (&self.inner.path, damage_code(&e)) {
             (Some(path), true) => StoreError::Damaged {
                 path: path.clone(),
                 detail: e.to_string(),
             },
+            (Some(path), false) if disk_full(&e) => StoreError::DiskFull { path: path.clone() },
             _ => StoreError::Sqlite(e),
         }
     }
@@ -282,7 +302,17 @@ fn damage_code(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// SQLITE_FULL: the disk, or the connection's `max_page_count`, is exhausted.
+fn disk_full(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull)
+}
+
 fn classify_open(path: &Path, e: rusqlite::Error) -> StoreError {
+    if disk_full(&e) {
+        return StoreError::DiskFull {
+            path: path.to_path_buf(),
+        };
+    }
     if damage_code(&e) {
         StoreError::Damaged {
             path: path.to_path_buf(),

@@ -79,7 +79,7 @@ fn a_garbage_file_is_refused_with_a_clear_error() {
         let message = err.to_string();
         let expected = format!("the database at {} is damaged: ", path.display());
         assert!(message.starts_with(&expected), "{name}: {message}");
-        assert!(message.contains("Move the file aside"), "{message}");
+        assert!(message.contains("`backup-bridge db recover`"), "{message}");
         // The file is left as it was, for the user to inspect or restore.
         assert_eq!(std::fs::read(&path).unwrap(), *bytes);
     }

@@ -1,0 +1,221 @@
+//! Recovery of a damaged database: what is kept, where the damaged file goes,
+//! and what is refused.
+
+use std::collections::BTreeSet;
+
+use super::*;
+use crate::model::{BackupCompany, Override, TypeFilter};
+use crate::store::companies::{self, Mapping};
+use crate::store::ledger::{self, LedgerEntry, TicketState};
+use crate::store::{db_path, runs, DB_FILE_NAME};
+
+const PAGE: usize = 4096;
+
+fn entry(event_id: &str, ticket_id: i64) -> LedgerEntry {
+    LedgerEntry {
+        event_id: event_id.to_owned(),
+        company_id: "c-1".to_owned(),
+        ticket_id,
+        state: TicketState::Open,
+        anomaly: false,
+        event_type: "Error".to_owned(),
+        job_status: "Failed".to_owned(),
+        message: "3 files".to_owned(),
+        summary: "Error: PC-1".to_owned(),
+        priority: None,
+        content_hash: "abc".to_owned(),
+        pushed_details: BTreeSet::from(["d-1".to_owned()]),
+        last_action: Some("created".to_owned()),
+        last_error: None,
+        updated_at: "2026-11-20T02:00:00Z".to_owned(),
+    }
+}
+
+/// A database with settings, two companies (one mapped), two ledger rows and
+/// a long run history written last, so the history's pages are at the end.
+fn populated(path: &Path) {
+    let store = Store::open(path).unwrap();
+    settings::set(&store, "ticket.board", "Service Desk").unwrap();
+    settings::set(&store, "defaults.agreement_condition", "name like \"%ICB\"").unwrap();
+    companies::refresh(
+        &store,
+        &[
+            BackupCompany {
+                id: "c-1".to_owned(),
+                name: "Acme".to_owned(),
+            },
+            BackupCompany {
+                id: "c-2".to_owned(),
+                name: "Northwind".to_owned(),
+            },
+        ],
+    )
+    .unwrap();
+    let mapping = Mapping {
+        cw_identifier: "AcmeDental".to_owned(),
+        cw_company_id: 250,
+        cw_company_name: "Acme Dental Ltd".to_owned(),
+        event_types: Override::Explicit(TypeFilter::parse("Error")),
+        backup_types: Override::Default,
+        agreement_condition: Override::Explicit(String::new()),
+    };
+    companies::set_mapping(&store, "c-1", &mapping).unwrap();
+    store
+        .with_conn(|c| {
+            ledger::put(c, &entry("evt-1", 1001))?;
+            ledger::put(c, &entry("evt-2", 1002))?;
+            // Everything in the main file, so scribbling on it is the whole damage.
+            c.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+        })
+        .unwrap();
+    let id = runs::start_run(&store).unwrap();
+    runs::finish_run(&store, id, &runs::RunCounts::default(), &["x".repeat(300)]).unwrap();
+    store
+        .with_conn(|c| {
+            c.execute_batch(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 299)
+                 INSERT INTO sync_runs (started_at, finished_at, error_messages)
+                 SELECT started_at, finished_at, error_messages FROM sync_runs, n;",
+            )
+        })
+        .unwrap();
+}
+
+fn damaged_copies(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with(&format!("{DB_FILE_NAME}.damaged-")) && name.ends_with('Z')
+        })
+        .collect()
+}
+
+#[test]
+fn damaged_history_pages_keep_settings_mapping_and_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    populated(&path);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let len = bytes.len();
+    assert!(len > 40 * PAGE, "{len}");
+    // The last pages hold run history only.
+    for b in &mut bytes[len - 12 * PAGE..len - 2 * PAGE] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        err.to_string().contains("backup-bridge db recover"),
+        "{err}"
+    );
+    let before = std::fs::read(&path).unwrap();
+
+    let report = recover_damaged(&path).unwrap();
+    let by_table = |t: &str| report.tables.iter().find(|r| r.table == t).unwrap().clone();
+    assert_eq!(
+        (by_table("settings").copied, by_table("settings").complete),
+        (2, true)
+    );
+    assert_eq!(
+        (by_table("companies").copied, by_table("companies").complete),
+        (2, true)
+    );
+    assert_eq!(
+        (by_table("ledger").copied, by_table("ledger").complete),
+        (2, true)
+    );
+    let history = by_table("sync_runs");
+    assert!(!history.complete && history.copied < 300, "{history:?}");
+    assert!(report.kept_mapping() && report.kept_ledger());
+    let lines = report.lines().join("\n");
+    assert!(lines.contains("company mapping: 2 rows kept"), "{lines}");
+    assert!(lines.contains("sync history: "), "{lines}");
+    assert!(lines.contains("could not be read"), "{lines}");
+
+    // The damaged file is kept byte for byte beside the new database.
+    assert_eq!(
+        damaged_copies(dir.path()),
+        vec![report.damaged_copy.clone()]
+    );
+    assert!(std::fs::read(&report.damaged_copy).unwrap() == before);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        settings::get(&store, "ticket.board").unwrap().as_deref(),
+        Some("Service Desk")
+    );
+    assert_eq!(settings::get(&store, LEDGER_INCOMPLETE_KEY).unwrap(), None);
+    let acme = companies::get(&store, "c-1").unwrap().unwrap();
+    assert_eq!(acme.cw_company_id, Some(250));
+    assert_eq!(acme.agreement_condition, Override::Explicit(String::new()));
+    let rows = store.with_conn(ledger::all).unwrap();
+    assert_eq!(rows.get("evt-2"), Some(&entry("evt-2", 1002)));
+    // A second recovery has nothing to do.
+    let again = recover_damaged(&path).unwrap_err();
+    assert!(
+        matches!(again, StoreError::NothingToRecover { .. }),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn an_unreadable_file_gives_a_fresh_database_that_says_the_ledger_is_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let garbage = b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>".repeat(100);
+    std::fs::write(&path, &garbage).unwrap();
+    // A crashed earlier recovery left a half-built database behind.
+    std::fs::write(
+        dir.path().join(format!("{DB_FILE_NAME}.recovering")),
+        b"junk",
+    )
+    .unwrap();
+
+    let report = recover_damaged(&path).unwrap();
+    for t in &report.tables {
+        assert_eq!(t.copied, 0, "{t:?}");
+        assert!(!t.complete && t.problem.is_some(), "{t:?}");
+    }
+    assert!(!report.kept_mapping() && !report.kept_ledger());
+    let lines = report.lines().join("\n");
+    assert!(
+        lines.contains("ticket ledger: could not be read"),
+        "{lines}"
+    );
+    assert!(lines.contains("externalXRef"), "{lines}");
+    assert!(std::fs::read(&report.damaged_copy).unwrap() == garbage);
+    let store = Store::open(&path).unwrap();
+    assert!(settings::get(&store, LEDGER_INCOMPLETE_KEY)
+        .unwrap()
+        .is_some());
+    assert!(!dir
+        .path()
+        .join(format!("{DB_FILE_NAME}.recovering"))
+        .exists());
+}
+
+#[test]
+fn healthy_missing_and_newer_databases_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let err = recover_damaged(&path).unwrap_err();
+    assert!(
+        err.to_string().contains("there is no database file"),
+        "{err}"
+    );
+
+    drop(Store::open(&path).unwrap());
+    let err = recover_damaged(&path).unwrap_err();
+    assert!(err.to_string().contains("opens and checks fine"), "{err}");
+    assert!(damaged_copies(dir.path()).is_empty());
+
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = recover_damaged(&path).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { .. }), "{err:?}");
+    assert!(damaged_copies(dir.path()).is_empty());
+}
