@@ -9,7 +9,6 @@
 
 mod world;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -97,62 +96,6 @@ async fn reference() -> Vec<(String, usize)> {
         out.push((w.state(), w.cw().requests().len()));
     }
     out
-}
-
-/// Rule 9's invariants, independent of the reference: one ticket per
-/// in-scope event, every detail at most once across description and notes,
-/// no note text twice on a ticket.
-fn assert_invariants(w: &World, events: &[Value], what: &str) {
-    let tickets = w.cw().tickets();
-    let mut by_xref: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for t in &tickets {
-        let xref = t["externalXRef"].as_str().unwrap_or("-").to_owned();
-        by_xref
-            .entry(xref)
-            .or_default()
-            .push(t["id"].as_i64().unwrap());
-    }
-    for (xref, ids) in &by_xref {
-        assert_eq!(
-            ids.len(),
-            1,
-            "{what}: {xref} has tickets {ids:?}\n{}",
-            w.state()
-        );
-    }
-    for e in events {
-        let id = e["id"].as_str().unwrap();
-        let ticket = by_xref.get(&format!("bb:{id}"));
-        let ticket = ticket.unwrap_or_else(|| panic!("{what}: {id} has no ticket\n{}", w.state()));
-        let notes = w.cw().notes(ticket[0]);
-        for d in e["details"].as_array().unwrap() {
-            let marker = format!("Detail {} ·", d["id"].as_str().unwrap());
-            let seen = notes
-                .iter()
-                .filter(|n| n["text"].as_str().unwrap().contains(&marker))
-                .count();
-            assert_eq!(
-                seen,
-                1,
-                "{what}: {id} {marker} seen {seen} times\n{}",
-                w.state()
-            );
-        }
-    }
-    for ids in by_xref.values() {
-        let notes = w.cw().notes(ids[0]);
-        let mut texts: Vec<&str> = notes.iter().map(|n| n["text"].as_str().unwrap()).collect();
-        let count = texts.len();
-        texts.sort_unstable();
-        texts.dedup();
-        assert_eq!(
-            texts.len(),
-            count,
-            "{what}: a duplicate note on #{}\n{}",
-            ids[0],
-            w.state()
-        );
-    }
 }
 
 /// Equal states, or both printed in full.

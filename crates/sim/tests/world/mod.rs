@@ -4,6 +4,9 @@
 //! text, so a whole timeline step is compared exactly in one `assert_eq!`.
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+mod checks;
+pub use checks::*;
+
 use std::sync::Arc;
 
 use bridge_core::engine::{Engine, RunReport};
