@@ -37,63 +37,6 @@ const DEFAULT_KILLS: u32 = 100;
 /// Latency before a request is handled and after (its effect is committed
 /// in between, so a kill lands on either side of the commit).
 const LATENCY: Duration = Duration::from_millis(10);
-const ICB_ACTIVE: &str = r#"name like "%ICB" and agreementStatus = "Active""#;
-const PHASES: [&str; 4] = ["create", "update", "note", "close"];
-
-/// The Dashboard of one lap's phase. Each lap has its own event ids; the
-/// next lap's first snapshot removes them (closing what is still open).
-fn snapshot(lap: usize, phase: usize) -> Vec<Value> {
-    let id = |n: u32| format!("evt-{lap}x{n}");
-    let e = |n, company, et, js, msg| ev(&id(n), company, et, js, msg);
-    match phase {
-        0 => vec![
-            e(1, ACME, "Error", "Failed", "3 files").details(FILE, &["d-1"]),
-            e(2, NORTHWIND, "Warning", "Warning", "slow"),
-            e(3, FABRIKAM, "BackupAnomaly", "Completed", "odd").details(ANOMALY, &["a-1"]),
-            e(4, CONTOSO, "Error", "Failed", "locked"),
-            e(5, ACME, "Warning", "Failed", "vss").details(FILE, &["d-1", "d-2"]),
-        ],
-        // Message and event-type changes: a note each, PATCHes for the type.
-        1 => vec![
-            e(1, ACME, "Error", "Failed", "5 files").details(FILE, &["d-1"]),
-            e(2, NORTHWIND, "Error", "Failed", "disk full"),
-            e(3, FABRIKAM, "BackupAnomaly", "Completed", "odd").details(ANOMALY, &["a-1"]),
-            e(4, CONTOSO, "Warning", "Warning", "retrying"),
-            e(5, ACME, "Error", "Failed", "vss").details(FILE, &["d-1", "d-2"]),
-        ],
-        // New details: one note each.
-        2 => vec![
-            e(1, ACME, "Error", "Failed", "5 files").details(FILE, &["d-1", "d-2", "d-3"]),
-            e(2, NORTHWIND, "Error", "Failed", "disk full").details(FILE, &["d-1", "d-2"]),
-            e(3, FABRIKAM, "BackupAnomaly", "Completed", "odd").details(ANOMALY, &["a-1", "a-2"]),
-            e(4, CONTOSO, "Warning", "Warning", "retrying").details(FILE, &["d-1"]),
-            e(5, ACME, "Error", "Failed", "vss").details(FILE, &["d-1", "d-2", "d-3"]),
-        ],
-        // Completions close with a resolution note; a removal closes with a
-        // note; the anomaly stays open and gains a detail.
-        _ => vec![
-            e(1, ACME, "Error", "Completed", "ok").details(FILE, &["d-1", "d-2", "d-3"]),
-            e(2, NORTHWIND, "Error", "Completed", "ok").details(FILE, &["d-1", "d-2"]),
-            e(3, FABRIKAM, "BackupAnomaly", "Completed", "odd")
-                .details(ANOMALY, &["a-1", "a-2", "a-3"]),
-            e(4, CONTOSO, "Warning", "Completed", "ok").details(FILE, &["d-1"]),
-        ],
-    }
-}
-
-async fn world() -> World {
-    let w = World::new().await;
-    w.set("defaults.agreement_condition", ICB_ACTIVE);
-    for (company, cw) in [
-        (ACME, "AcmeDental"),
-        (NORTHWIND, "NorthwindLaw"),
-        (FABRIKAM, "FabrikamBuild"),
-        (CONTOSO, "ContosoHealth"),
-    ] {
-        w.map(company, cw).await;
-    }
-    w
-}
 
 /// `backup-bridge sync --once` on the world's data folder, secrets from the
 /// environment, output into `captures/<tag>.out|.err`.
@@ -237,17 +180,6 @@ async fn complete_sync(w: &World, captures: &Path, tag: &str) {
     );
 }
 
-fn assert_completed_jobs_closed(w: &World, events: &[Value], what: &str) {
-    for e in events {
-        let anomaly = e["eventType"] == "BackupAnomaly";
-        if e["jobStatus"] == "Completed" && !anomaly {
-            let id = e["id"].as_str().unwrap();
-            let ticket = w.cw().ticket(w.ticket_id(id)).unwrap();
-            assert_eq!(ticket["closedFlag"], true, "{what}: {id} is not closed");
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkilled_syncs_never_duplicate_or_lose_anything() {
     let seed: u64 = std::env::var("BB_KILL_SEED")
@@ -261,15 +193,15 @@ async fn sigkilled_syncs_never_duplicate_or_lose_anything() {
     println!("kill -9 seed: {seed} (replay with BB_KILL_SEED={seed})");
     let mut rng = StdRng::seed_from_u64(seed);
     let started = Instant::now();
-    let w = world().await;
+    let w = mapped_world().await;
     // The uninterrupted run, one phase ahead of nothing: same timeline, in process.
-    let reference = world().await;
+    let reference = mapped_world().await;
     let captures = tempfile::tempdir().unwrap();
     let mut tally = Tally::default();
     let mut lap = 0;
     'laps: loop {
         for (phase, name) in PHASES.iter().enumerate() {
-            let events = snapshot(lap, phase);
+            let events = lap_snapshot(lap, phase);
             reference.cw().clear_requests();
             reference.sync_ok(events.clone()).await;
             let requests = reference.cw().requests().len().max(1);

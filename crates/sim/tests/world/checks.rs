@@ -69,6 +69,18 @@ pub fn assert_invariants(w: &World, events: &[Value], what: &str) {
     }
 }
 
+/// Every completed job's ticket is closed (anomalies excepted: rule 6).
+pub fn assert_completed_jobs_closed(w: &World, events: &[Value], what: &str) {
+    for e in events {
+        let anomaly = e["eventType"] == "BackupAnomaly";
+        if e["jobStatus"] == "Completed" && !anomaly {
+            let id = e["id"].as_str().unwrap();
+            let ticket = w.cw().ticket(w.ticket_id(id)).unwrap();
+            assert_eq!(ticket["closedFlag"], true, "{what}: {id} is not closed");
+        }
+    }
+}
+
 /// Detail ids quoted by a ticket's notes (`Detail <id> · …` lines).
 fn detail_ids_on(w: &World, ticket_id: i64) -> BTreeSet<String> {
     w.cw()

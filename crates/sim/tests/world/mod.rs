@@ -5,7 +5,11 @@
 #![allow(dead_code)] // each test file uses a different part of the harness
 
 mod checks;
+mod timeline;
+#[allow(unused_imports)] // not every test file uses them
 pub use checks::*;
+#[allow(unused_imports)]
+pub use timeline::*;
 
 use std::sync::Arc;
 
