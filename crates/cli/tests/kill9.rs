@@ -64,11 +64,8 @@ fn in_flight(w: &World) -> &'static str {
         .into_iter()
         .filter(|r| r.status == STATUS_NO_RESPONSE)
         .collect();
-    let has = |m: &str, f: &dyn Fn(&str) -> bool| {
-        flying
-            .iter()
-            .any(|r| r.method == m && f(r.api_path()))
-    };
+    let has =
+        |m: &str, f: &dyn Fn(&str) -> bool| flying.iter().any(|r| r.method == m && f(r.api_path()));
     if has("POST", &|p| p == "/service/tickets") {
         "create"
     } else if has("POST", &|p| p.ends_with("/notes")) {
@@ -135,7 +132,10 @@ async fn kill_once(
     let mut child = spawn_sync(w.dir.path(), captures, tag);
     let started = Instant::now();
     while w.cw().requests().len() < nth && child.try_wait().unwrap().is_none() {
-        assert!(started.elapsed() < Duration::from_secs(30), "{tag}: stalled");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{tag}: stalled"
+        );
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     tokio::time::sleep(offset).await;
@@ -168,7 +168,10 @@ async fn complete_sync(w: &World, captures: &Path, tag: &str) {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(started.elapsed() < Duration::from_secs(60), "{tag}: stalled");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{tag}: stalled"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     };
     let out = std::fs::read_to_string(captures.join(format!("{tag}.out"))).unwrap();
@@ -269,7 +272,11 @@ async fn sigkilled_syncs_never_duplicate_or_lose_anything() {
     // The kills must really have hit the window between commit and
     // confirmation, and every kind of write, or this test proves nothing.
     if target >= DEFAULT_KILLS {
-        assert!(tally.unconfirmed >= 5, "only {} unconfirmed", tally.unconfirmed);
+        assert!(
+            tally.unconfirmed >= 5,
+            "only {} unconfirmed",
+            tally.unconfirmed
+        );
         for kind in ["create", "note", "patch", "lookup"] {
             let n: u32 = tally
                 .landed

@@ -19,6 +19,10 @@ pub const SUMMARY_PLACEHOLDERS: &[&str] = &[
 /// for megabytes of log).
 pub const DETAIL_TEXT_MAX_CHARS: usize = 8_000;
 
+/// Longest event message copied into the description or a change note (a
+/// Dashboard message is meant to be one line; a runaway one is cut with a marker).
+pub const MESSAGE_MAX_CHARS: usize = 2_000;
+
 /// Renders the summary template for an event, before ConnectWise's length cap.
 pub fn summary(template: &str, event: &MonitoringEvent, company_name: &str) -> String {
     let text = template
@@ -65,7 +69,7 @@ pub fn description(event: &MonitoringEvent, company_name: &str) -> String {
         backup_type = event.backup_type,
         event_type = event.event_type,
         job_status = event.job_status,
-        message = event.message,
+        message = cap_chars(&event.message, MESSAGE_MAX_CHARS),
     );
     if let Some(started) = &event.started_at {
         out.push_str(&format!("Started: {started}\n"));
@@ -110,6 +114,20 @@ pub fn change_note(old: &Tracked<'_>, new: &Tracked<'_>) -> Option<String> {
     if old == new {
         return None;
     }
+    let (old_message, new_message) = (
+        cap_chars(old.message, MESSAGE_MAX_CHARS),
+        cap_chars(new.message, MESSAGE_MAX_CHARS),
+    );
+    let (old, new) = (
+        &Tracked {
+            message: &old_message,
+            ..old.clone()
+        },
+        &Tracked {
+            message: &new_message,
+            ..new.clone()
+        },
+    );
     let headline = if old.job_status != new.job_status {
         format!("{} -> {}: {}", old.job_status, new.job_status, new.message)
     } else if old.event_type != new.event_type {
@@ -297,6 +315,31 @@ mod tests {
         let n = detail_note(&e.details[0]);
         assert!(n.contains("10 more characters not shown"));
         assert!(n.chars().count() < DETAIL_TEXT_MAX_CHARS + 200);
+    }
+
+    #[test]
+    fn huge_message_is_capped_in_description_and_change_note() {
+        let mut e = event();
+        e.message = "m".repeat(1 << 20);
+        let text = description(&e, "Acme");
+        assert!(text.len() < MESSAGE_MAX_CHARS + 1_000, "{}", text.len());
+        assert!(text.contains("more characters not shown"));
+        let old = Tracked {
+            event_type: "Error",
+            job_status: "Failed",
+            message: &e.message,
+        };
+        let new = Tracked {
+            message: "ok",
+            job_status: "Completed",
+            ..old.clone()
+        };
+        let note = change_note(&old, &new).unwrap();
+        assert!(note.len() < 2 * MESSAGE_MAX_CHARS + 1_000, "{}", note.len());
+        assert!(
+            note.contains("Message: mmm") && note.ends_with("-> ok"),
+            "{note:.100}"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use bridge_core::store::ledger::{self, TicketState};
@@ -158,8 +159,9 @@ pub fn assert_ledger_matches_server(w: &World, what: &str) {
 /// Every form in which the test secrets could leak: as typed, and inside the
 /// ConnectWise Basic credential.
 pub fn secret_needles() -> Vec<String> {
-    let basic = base64::engine::general_purpose::STANDARD
-        .encode(format!("{DEMO_COMPANY}+{DEMO_PUBLIC_KEY}:{DEMO_PRIVATE_KEY}"));
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{DEMO_COMPANY}+{DEMO_PUBLIC_KEY}:{DEMO_PRIVATE_KEY}"
+    ));
     vec![
         DEMO_PRIVATE_KEY.to_owned(),
         DEMO_DASHBOARD_TOKEN.to_owned(),
@@ -196,4 +198,46 @@ pub fn assert_no_secrets(roots: &[&Path], outputs: &[&str]) -> usize {
         }
     }
     scanned
+}
+
+/// Installs (once per test binary) a global `debug` subscriber capturing
+/// everything logged in this process — the engine, the HTTP stack — and
+/// returns its buffer, to be scanned for secrets.
+pub fn capture_logs() -> Arc<Mutex<Vec<u8>>> {
+    #[derive(Clone)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    static LOGS: std::sync::OnceLock<Arc<Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = Sink(buffer.clone());
+        tracing_subscriber::fmt()
+            .with_env_filter("debug")
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .init();
+        buffer
+    })
+    .clone()
+}
+
+/// The text captured by [`capture_logs`] so far.
+pub fn captured_logs() -> String {
+    let buffer = capture_logs();
+    let bytes = buffer
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    String::from_utf8_lossy(&bytes).into_owned()
 }
