@@ -254,6 +254,14 @@ impl DashboardClient {
     }
 }
 
+/// Decodes one page of the event listing exactly as the client does — the
+/// page's shape first, then each item on its own — for fuzzing and tests.
+/// Returns the snapshot of this page and its `nextPage`.
+pub fn decode_event_page(body: &[u8]) -> Result<(Snapshot, Option<u64>), SourceError> {
+    let page = parse_page(EVENTS_PATH, "application/json", body)?;
+    Ok((decode::decode_events(page.items), page.next_page))
+}
+
 /// Check a page body: a JSON object with an `items` list and a `nextPage`
 /// that is a page number or null.
 fn parse_page(path: &str, content_type: &str, body: &[u8]) -> Result<Page, SourceError> {
