@@ -30,7 +30,6 @@ use bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN;
 use bridge_sim::log::STATUS_NO_RESPONSE;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::Value;
 use world::*;
 
 const DEFAULT_KILLS: u32 = 100;

@@ -12,6 +12,7 @@ mod world;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bridge_core::engine::NetTuning;
 use bridge_core::store::ledger;
 use bridge_sim::log::STATUS_NO_RESPONSE;
 use rand::rngs::StdRng;
@@ -281,9 +282,10 @@ async fn creates_whose_answer_was_lost_are_found_not_repeated() {
     }
 }
 
-/// A create that hangs past the client's timeout (30 s): whether the server
-/// never got to it, or committed it and answered too late, one more sync
-/// leaves exactly one ticket. Both cases run at once to pay the timeout once.
+/// A create that hangs past the client's timeout (cut from the product's
+/// 30 s to 1 s through `NetTuning`): whether the server never got to it, or
+/// committed it and answered too late, one more sync leaves exactly one
+/// ticket. Both cases run at once to pay the timeout once.
 #[tokio::test]
 async fn creates_hanging_past_the_client_timeout_are_not_repeated() {
     async fn case(commit: bool) {
@@ -297,11 +299,14 @@ async fn creates_hanging_past_the_client_timeout_are_not_repeated() {
         w.cw().clear_requests();
         let faults = w.cw().faults();
         if commit {
-            faults.set_response_latency(Duration::from_secs(40));
+            faults.set_response_latency(Duration::from_secs(5));
         } else {
             faults.hang_next(1);
         }
-        let engine = Arc::new(w.fresh_engine());
+        let engine = Arc::new(w.fresh_engine().with_tuning(NetTuning {
+            request_timeout: Duration::from_secs(1),
+            ..NetTuning::default()
+        }));
         let task = tokio::spawn({
             let engine = engine.clone();
             async move { engine.run_cycle(false).await }
