@@ -26,7 +26,10 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             assert!(!e.message.is_empty());
-            assert!(e.column >= 1 && e.column <= text.chars().count() + 1, "{e:?}");
+            assert!(
+                e.column >= 1 && e.column <= text.chars().count() + 1,
+                "{e:?}"
+            );
         }
     }
 });
