@@ -135,6 +135,20 @@ export function colourCount(path: string): number {
   return Number.parseInt(out, 10);
 }
 
+/** Number of pixels within a few percent of `hex` (e.g. `#1d5fd6`). */
+export function pixelsNear(path: string, hex: string): number {
+  const out = execFileSync('convert', [
+    path,
+    '-alpha', 'off',
+    '-fuzz', '8%',
+    '-fill', 'black', '+opaque', hex,
+    '-fill', 'white', '-opaque', hex,
+    '-format', '%[fx:round(mean*w*h)]',
+    'info:',
+  ]).toString().trim();
+  return Number.parseInt(out, 10);
+}
+
 /** Concatenated text of every log file in `logDir`. */
 export function readLogs(logDir: string): string {
   return readdirSync(logDir)
