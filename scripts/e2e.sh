@@ -4,10 +4,14 @@
 # a display exists, so no window pops up on the developer's desktop).
 # Screenshots land in target/screenshots/.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 [ "$(uname -s)" = Linux ] || die "the end-to-end tests need WebKitWebDriver, which exists on Linux only"
+for tool in tauri-driver WebKitWebDriver xvfb-run dbus-run-session import; do
+  command -v "$tool" >/dev/null || die "$tool is missing: run scripts/setup.sh test"
+done
 
 npm run --silent build:ui
 cargo build -p bridge-app

@@ -1,10 +1,11 @@
+# shellcheck shell=bash
 # Shared helpers for the scripts in this folder (sourced, not run).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # Screen of the private X server used when there is no display.
-XVFB_SCREEN="-screen 0 1280x800x24"
+export XVFB_SCREEN="-screen 0 1280x800x24"
 
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

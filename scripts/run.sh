@@ -4,6 +4,7 @@
 # set BB_SCREENSHOT=path.png to capture that display a few seconds after start
 # (BB_SCREENSHOT_DELAY_SECS, default 10). Arguments are passed to the app.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 

@@ -4,6 +4,7 @@
 #   scripts/setup.sh        what `scripts/run.sh` needs
 #   scripts/setup.sh test   also the end-to-end test tools (tauri-driver)
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 MODE=${1:-run}

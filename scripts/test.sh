@@ -4,8 +4,9 @@
 # Installs what is missing first (scripts/setup.sh). Runs every step, then
 # exits non-zero if any failed.
 set -uo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 "$ROOT/scripts/setup.sh" test || die "setup failed"
 

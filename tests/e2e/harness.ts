@@ -70,10 +70,15 @@ export async function startDriver(env: NodeJS.ProcessEnv): Promise<Driver> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let spawnError: Error | undefined;
+  child.on('error', (error) => (spawnError = error));
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   await waitFor('tauri-driver to listen', 30_000, async () => {
+    if (spawnError !== undefined) {
+      throw new Error(`cannot start tauri-driver (scripts/setup.sh test installs it): ${spawnError.message}`);
+    }
     if (child.exitCode !== null) {
       throw new Error(`tauri-driver exited with ${child.exitCode}: ${output}`);
     }
