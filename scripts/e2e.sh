@@ -14,7 +14,9 @@ for tool in tauri-driver WebKitWebDriver xvfb-run dbus-run-session import; do
 done
 
 npm run --silent build:ui
-cargo build -p bridge-app
+# Same targets, hence same feature set, as `cargo test --workspace`: after the
+# test step this only links the app instead of recompiling ~80 crates.
+cargo build --workspace --all-targets
 export BB_APP_BIN
 BB_APP_BIN=$(app_binary)
 export NO_AT_BRIDGE=1
