@@ -1,10 +1,65 @@
-//! The crate's error type (assembled as modules land).
+//! The crate's error type: every area's error, plus the two kinds of problem
+//! the user fixes themselves (bad input, missing configuration). Each error
+//! says whether trying again later can help.
+
+use crate::cw::CwError;
+use crate::secrets::SecretError;
+use crate::source::SourceError;
+use crate::store::StoreError;
 
 /// Errors from BackupBridge core.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Something the user typed is not valid (CLI exit code 2).
+    #[error("{0}")]
+    Invalid(String),
+    /// Configuration is missing or unusable; the message says what to set.
     #[error("{0}")]
     Config(String),
+    #[error(transparent)]
+    Cw(#[from] CwError),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+}
+
+impl Error {
+    /// True when the same call may succeed later without the user doing anything.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Invalid(_) | Error::Config(_) => false,
+            Error::Cw(e) => e.is_retryable(),
+            Error::Source(e) => e.is_retryable(),
+            Error::Store(e) => e.is_retryable(),
+            Error::Secret(_) => false,
+        }
+    }
+
+    /// A short machine-readable kind, e.g. for the UI (`{kind, message}`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Invalid(_) => "invalid",
+            Error::Config(_) => "config",
+            Error::Cw(CwError::Auth { .. }) => "auth",
+            Error::Cw(CwError::Forbidden { .. }) => "forbidden",
+            Error::Cw(CwError::Network(_) | CwError::Unreachable(_) | CwError::Timeout) => {
+                "offline"
+            }
+            Error::Cw(_) => "connectwise",
+            Error::Source(_) => "dashboard",
+            Error::Store(_) => "database",
+            Error::Secret(_) => "keychain",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Store(StoreError::from(e))
+    }
 }
 
 /// Result alias for core.

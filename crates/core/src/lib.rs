@@ -3,11 +3,13 @@
 //! No GUI and no Tauri: the desktop shell (`src-tauri`) and the headless CLI
 //! (`crates/cli`) are thin layers over these modules.
 
+pub mod alerts;
 pub mod conditions;
 pub mod cw;
 pub mod engine;
 pub mod error;
 pub mod model;
+pub mod ops;
 pub mod scheduler;
 pub mod secrets;
 pub mod source;

@@ -1,0 +1,110 @@
+//! The command-line grammar (design §6), with clap.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Turns Cloud Backup Dashboard monitoring events into ConnectWise PSA tickets.
+#[derive(Debug, Parser)]
+#[command(name = "backup-bridge", version, about, long_about = None)]
+pub struct Cli {
+    /// Folder holding the database and logs (default: the app data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON instead of tables (list, show, status, tickets).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read or change settings.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Save a secret in the OS keychain (read from standard input).
+    Secret {
+        #[command(subcommand)]
+        action: SecretAction,
+    },
+    /// Dashboard companies and their ConnectWise mapping.
+    Companies {
+        #[command(subcommand)]
+        action: CompaniesAction,
+    },
+    /// Sync the Dashboard's events into ConnectWise tickets.
+    Sync {
+        /// Run one cycle and exit (default: keep syncing every sync.interval_secs).
+        #[arg(long)]
+        once: bool,
+        /// Print the planned actions and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Show the last sync runs and each company's Last Update Status.
+    Status,
+    /// List tracked events and their tickets.
+    Tickets,
+    /// Run the built-in simulators with demo data and a sync loop, printing what happens.
+    Demo {
+        /// Stop after this many cycles (default: run until Ctrl-C).
+        #[arg(long)]
+        cycles: Option<u32>,
+        /// Seconds between cycles.
+        #[arg(long, default_value_t = 5)]
+        interval_secs: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Set KEY to VALUE (an empty VALUE restores the default).
+    Set {
+        key: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
+    /// Show every setting with its effective value.
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretAction {
+    /// Read the secret from standard input and save it in the OS keychain.
+    Set { which: SecretWhich },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SecretWhich {
+    /// The ConnectWise private key (api_member) or integrator password (integrator).
+    Cw,
+    /// The Cloud Backup Dashboard token.
+    Dashboard,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CompaniesAction {
+    /// Fetch the company list from the Dashboard (mappings are kept).
+    Refresh,
+    /// List companies with mapping, effective filters and Last Update Status.
+    List,
+    /// Map a Dashboard company to a ConnectWise company (by its Company ID).
+    Map {
+        /// Dashboard company id (see `companies list`).
+        backup_company_id: String,
+        /// ConnectWise Company ID (identifier), e.g. AcmeDental.
+        cw_identifier: String,
+        /// Comma list of event types, or `default`.
+        #[arg(long, value_name = "A,B|default")]
+        event_types: Option<String>,
+        /// Comma list of backup types, `all`, or `default`.
+        #[arg(long, value_name = "A,B|default")]
+        backup_types: Option<String>,
+        /// Agreement conditions, or `default` (an empty string means no agreement).
+        #[arg(long, value_name = "COND|default", allow_hyphen_values = true)]
+        agreement: Option<String>,
+    },
+}

@@ -1,0 +1,298 @@
+//! One function per command: open what it needs, call core once, print.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bridge_core::engine::Engine;
+use bridge_core::model::{Override, TypeFilter};
+use bridge_core::ops::{self, MapRequest};
+use bridge_core::scheduler::{Scheduler, SchedulerOptions};
+use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStore};
+use bridge_core::store::{self, settings, Store};
+
+use crate::cli::{Cli, Command, CompaniesAction, ConfigAction, SecretAction, SecretWhich};
+use crate::{output, Failure};
+
+/// Runs the parsed command; returns the exit code.
+pub async fn run(cli: Cli) -> Result<u8, Failure> {
+    if let Command::Demo {
+        cycles,
+        interval_secs,
+    } = cli.command
+    {
+        return crate::commands::demo(cli.data_dir, cycles, interval_secs).await;
+    }
+    let data_dir = cli.data_dir.clone().unwrap_or_else(store::default_data_dir);
+    let _log = init_logging(&data_dir);
+    let store = open_store(&data_dir)?;
+    let secrets: Arc<dyn SecretStore> = Arc::new(EnvOverride::new(KeyringStore::new()));
+    let engine = Engine::new(store.clone(), secrets);
+    let json = cli.json;
+    match cli.command {
+        Command::Config { action } => match action {
+            ConfigAction::Set { key, value } => {
+                settings::set(&store, &key, &value)?;
+                let shown = settings::get(&store, &key)?.unwrap_or_else(|| "(unset)".to_owned());
+                println!("{key} = {shown}");
+                Ok(0)
+            }
+            ConfigAction::Show => {
+                output::settings(&settings::all(&store)?, json);
+                Ok(0)
+            }
+        },
+        Command::Secret {
+            action: SecretAction::Set { which },
+        } => secret_set(which),
+        Command::Companies { action } => companies(&engine, action, json).await,
+        Command::Sync { once, dry_run } => sync(engine, once, dry_run).await,
+        Command::Status => {
+            let runs = store::runs::recent_runs(&store, 10)?;
+            let companies = ops::list_companies(&engine).await?;
+            output::status(&runs, &companies, json);
+            Ok(0)
+        }
+        Command::Tickets => {
+            let list = ops::tickets(&engine).await?;
+            output::tickets(&list, json);
+            Ok(0)
+        }
+        Command::Demo { .. } => Ok(0),
+    }
+}
+
+fn open_store(data_dir: &Path) -> Result<Store, Failure> {
+    Store::open(&store::db_path(data_dir)).map_err(Failure::from)
+}
+
+/// Logs go to a daily-rotated file in `<data dir>/logs` (never a secret in
+/// them), warnings also to stderr.
+fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{fmt, EnvFilter, Layer};
+    let stderr = fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .with_filter(EnvFilter::try_from_env("BB_LOG").unwrap_or_else(|_| EnvFilter::new("error")));
+    let logs = data_dir.join("logs");
+    let file = std::fs::create_dir_all(&logs).ok().map(|()| {
+        let appender = tracing_appender::rolling::daily(&logs, "backup-bridge.log");
+        tracing_appender::non_blocking(appender)
+    });
+    match file {
+        Some((writer, guard)) => {
+            let file_layer = fmt::layer()
+                .with_writer(writer)
+                .with_ansi(false)
+                .with_filter(EnvFilter::new("info"));
+            let _ = tracing_subscriber::registry()
+                .with(stderr)
+                .with(file_layer)
+                .try_init();
+            Some(guard)
+        }
+        None => {
+            let _ = tracing_subscriber::registry().with(stderr).try_init();
+            None
+        }
+    }
+}
+
+fn secret_set(which: SecretWhich) -> Result<u8, Failure> {
+    let mut value = String::new();
+    std::io::stdin()
+        .read_to_string(&mut value)
+        .map_err(|e| Failure::failed(format!("cannot read the secret from standard input: {e}")))?;
+    let value = value.trim_end_matches(['\r', '\n']);
+    if value.trim().is_empty() {
+        return Err(Failure::usage(
+            "no secret was given on standard input; pipe it in, e.g. `printf %s \"$KEY\" | backup-bridge secret set cw`",
+        ));
+    }
+    let key = match which {
+        SecretWhich::Cw => SecretKey::CwSecret,
+        SecretWhich::Dashboard => SecretKey::DashboardToken,
+    };
+    KeyringStore::new()
+        .set(key, value)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    println!("saved in the OS keychain");
+    Ok(0)
+}
+
+/// Parses `default` or a comma list for a type filter option.
+fn filter_override(text: &str, what: &str) -> Result<Override<TypeFilter>, Failure> {
+    if text.trim().eq_ignore_ascii_case("default") {
+        return Ok(Override::Default);
+    }
+    match TypeFilter::parse(text) {
+        TypeFilter::Only(list) if list.is_empty() => Err(Failure::usage(format!(
+            "--{what} needs a comma list of types, `all` or `default`"
+        ))),
+        f => Ok(Override::Explicit(f)),
+    }
+}
+
+async fn companies(engine: &Engine, action: CompaniesAction, json: bool) -> Result<u8, Failure> {
+    match action {
+        CompaniesAction::Refresh => {
+            let refreshed = ops::refresh_companies(engine).await?;
+            for r in &refreshed.rejected {
+                eprintln!("warning: {r}");
+            }
+            let summary = refreshed.summary;
+            let total = ops::list_companies(engine).await?.len();
+            println!(
+                "{total} companies ({} new, {} renamed, {} no longer listed, {} back)",
+                summary.added, summary.renamed, summary.gone, summary.returned
+            );
+            Ok(0)
+        }
+        CompaniesAction::List => {
+            output::companies(&ops::list_companies(engine).await?, json);
+            Ok(0)
+        }
+        CompaniesAction::Map {
+            backup_company_id,
+            cw_identifier,
+            event_types,
+            backup_types,
+            agreement,
+        } => {
+            let req = MapRequest {
+                backup_company_id,
+                cw_identifier,
+                event_types: event_types
+                    .map(|t| filter_override(&t, "event-types"))
+                    .transpose()?,
+                backup_types: backup_types
+                    .map(|t| filter_override(&t, "backup-types"))
+                    .transpose()?,
+                agreement_condition: agreement.map(|a| {
+                    if a.trim().eq_ignore_ascii_case("default") {
+                        Override::Default
+                    } else {
+                        Override::Explicit(a)
+                    }
+                }),
+            };
+            let row = ops::map_company(engine, req).await?;
+            println!(
+                "{} ({}) -> {} ({}, ConnectWise id {})",
+                row.name,
+                row.id,
+                row.cw_identifier.as_deref().unwrap_or_default(),
+                row.cw_company_name.as_deref().unwrap_or_default(),
+                row.cw_company_id.unwrap_or_default()
+            );
+            Ok(0)
+        }
+    }
+}
+
+async fn sync(engine: Engine, once: bool, dry_run: bool) -> Result<u8, Failure> {
+    if once || dry_run {
+        let report = engine.run_cycle(dry_run).await?;
+        output::report(&report);
+        return Ok(if report.has_errors() { 1 } else { 0 });
+    }
+    let scheduler = Scheduler::spawn(Arc::new(engine), SchedulerOptions::default());
+    follow(&scheduler, None).await;
+    scheduler.stop().await;
+    Ok(0)
+}
+
+/// Prints each cycle's report until Ctrl-C (or `cycles` cycles).
+async fn follow(scheduler: &Scheduler, cycles: Option<u32>) -> bool {
+    let mut status = scheduler.subscribe();
+    let mut seen = 0u64;
+    let mut had_errors = false;
+    loop {
+        tokio::select! {
+            changed = status.changed() => {
+                if changed.is_err() {
+                    return had_errors;
+                }
+                let now = status.borrow_and_update().clone();
+                if now.cycles > seen {
+                    seen = now.cycles;
+                    match (&now.last_report, &now.state) {
+                        (_, bridge_core::scheduler::SyncState::Error { reason, retryable: false }) => {
+                            eprintln!("backup-bridge: {reason}");
+                            had_errors = true;
+                        }
+                        (Some(report), _) => {
+                            output::report(report);
+                            had_errors |= report.has_errors();
+                        }
+                        (None, bridge_core::scheduler::SyncState::Error { reason, .. }) => {
+                            eprintln!("backup-bridge: {reason} (retrying)");
+                            had_errors = true;
+                        }
+                        _ => {}
+                    }
+                    if cycles.is_some_and(|c| seen >= u64::from(c)) {
+                        return had_errors;
+                    }
+                }
+            }
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("stopping…");
+                return had_errors;
+            }
+        }
+    }
+}
+
+/// `backup-bridge demo`: simulators + a sync loop.
+pub async fn demo(
+    data_dir: Option<PathBuf>,
+    cycles: Option<u32>,
+    interval_secs: u64,
+) -> Result<u8, Failure> {
+    let temp;
+    let dir = match data_dir {
+        Some(d) => d,
+        None => {
+            temp = tempfile_dir()?;
+            temp.clone()
+        }
+    };
+    let _log = init_logging(&dir);
+    let store = open_store(&dir)?;
+    let demo = bridge_sim::demo::Demo::start()
+        .await
+        .map_err(|e| Failure::failed(format!("cannot start the simulators: {e}")))?;
+    println!("ConnectWise simulator:  {}", demo.cw_url());
+    println!("Dashboard simulator:    {}", demo.dashboard_url());
+    println!("Data folder:            {}", dir.display());
+    let engine = demo.engine(store).await?;
+    let scheduler = Scheduler::spawn(
+        Arc::new(engine),
+        SchedulerOptions {
+            interval_override: Some(std::time::Duration::from_secs(interval_secs.max(1))),
+            ..SchedulerOptions::default()
+        },
+    );
+    println!(
+        "Syncing every {interval_secs} s; the dashboard moves one step per cycle. Ctrl-C stops."
+    );
+    // The demo data includes deliberate problems (a company whose agreement
+    // condition matches nothing): they are shown, not a failure of the demo.
+    follow(&scheduler, cycles).await;
+    scheduler.stop().await;
+    println!("\nTickets in the ConnectWise simulator:");
+    output::sim_tickets(&demo.tickets());
+    demo.shutdown().await;
+    Ok(0)
+}
+
+fn tempfile_dir() -> Result<PathBuf, Failure> {
+    let dir = std::env::temp_dir().join(format!("backup-bridge-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::failed(format!("cannot create {}: {e}", dir.display())))?;
+    Ok(dir)
+}

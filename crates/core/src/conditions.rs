@@ -1,1 +1,0 @@
-//! conditions (being written).

@@ -1,1 +1,0 @@
-//! cw (being written).

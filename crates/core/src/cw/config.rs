@@ -1,0 +1,383 @@
+//! ConnectWise connection settings and site handling.
+//!
+//! `cw.site` is what the user typed: a bare host (`na.myconnectwise.net`) or a
+//! URL. [`Site`] turns it into the two hosts the client talks to: the UI host
+//! (company-info discovery) and the API host (cloud sites need the `api-`
+//! prefix). Plain http is only accepted for loopback, i.e. the local simulator.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::{Host, Url};
+
+use super::error::CwError;
+
+/// Default time allowed to open a TCP/TLS connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for one whole request (send, wait, read body).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default number of retries of a retryable, idempotent request.
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
+
+/// ConnectWise cloud UI hosts whose API lives on `api-{host}`.
+const CLOUD_HOSTS: [&str; 6] = [
+    "na.myconnectwise.net",
+    "eu.myconnectwise.net",
+    "au.myconnectwise.net",
+    "aus.myconnectwise.net",
+    "za.myconnectwise.net",
+    "staging.connectwisedev.com",
+];
+
+/// Everything needed to talk to one ConnectWise instance.
+#[derive(Clone)]
+pub struct CwConfig {
+    /// Host (`na.myconnectwise.net`) or URL (`https://cw.example.com`, `http://127.0.0.1:PORT`).
+    pub site: String,
+    /// Login company id (the "Company" field of the ConnectWise login page).
+    pub company_id: String,
+    /// The integration's clientId GUID from developer.connectwise.com.
+    pub client_id: String,
+    pub auth: CwAuth,
+    /// Pinned API model version (`2025.1`); `None` sends plain `application/json`.
+    pub api_version: Option<String>,
+    /// Cached codebase (`v2025_1/`); `None` = discover lazily on first need.
+    pub codebase: Option<String>,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Retries of a retryable error for requests that are safe to repeat.
+    pub max_retries: u32,
+}
+
+impl CwConfig {
+    /// A configuration with default timeouts and retries, no version pin and no cached codebase.
+    pub fn new(
+        site: impl Into<String>,
+        company_id: impl Into<String>,
+        client_id: impl Into<String>,
+        auth: CwAuth,
+    ) -> Self {
+        Self {
+            site: site.into(),
+            company_id: company_id.into(),
+            client_id: client_id.into(),
+            auth,
+            api_version: None,
+            codebase: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+        }
+    }
+}
+
+impl fmt::Debug for CwConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CwConfig")
+            .field("site", &self.site)
+            .field("company_id", &self.company_id)
+            .field("client_id", &"[redacted]")
+            .field("auth", &self.auth)
+            .field("api_version", &self.api_version)
+            .field("codebase", &self.codebase)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_retries", &self.max_retries)
+            .finish()
+    }
+}
+
+/// How the app authenticates.
+#[derive(Clone)]
+pub enum CwAuth {
+    /// API member keys (recommended): Basic `{company}+{public}:{private}`.
+    ApiMember {
+        public_key: String,
+        private_key: SecretString,
+    },
+    /// Legacy integrator login that mints member tokens for `member_identifier`.
+    Integrator {
+        username: String,
+        password: SecretString,
+        member_identifier: String,
+    },
+}
+
+impl CwAuth {
+    /// Short name of the mode, as stored in the `cw.auth_mode` setting.
+    pub fn mode(&self) -> &'static str {
+        match self {
+            CwAuth::ApiMember { .. } => "api_member",
+            CwAuth::Integrator { .. } => "integrator",
+        }
+    }
+}
+
+impl fmt::Debug for CwAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CwAuth::ApiMember { public_key, .. } => f
+                .debug_struct("ApiMember")
+                .field("public_key", public_key)
+                .field("private_key", &"[redacted]")
+                .finish(),
+            CwAuth::Integrator {
+                username,
+                member_identifier,
+                ..
+            } => f
+                .debug_struct("Integrator")
+                .field("username", username)
+                .field("password", &"[redacted]")
+                .field("member_identifier", member_identifier)
+                .finish(),
+        }
+    }
+}
+
+/// The parsed `cw.site`: scheme plus UI and API authorities (`host[:port]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Site {
+    scheme: &'static str,
+    ui_authority: String,
+    api_authority: String,
+}
+
+impl Site {
+    /// Parses what the user typed; errors are full sentences for the Setup screen.
+    pub(crate) fn parse(input: &str) -> Result<Site, CwError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(CwError::Config(
+                "The ConnectWise site is empty — enter your ConnectWise host, e.g. na.myconnectwise.net."
+                    .into(),
+            ));
+        }
+        let with_scheme = if trimmed.contains("://") {
+            trimmed.to_string()
+        } else {
+            format!("https://{trimmed}")
+        };
+        let url = Url::parse(&with_scheme).map_err(|_| {
+            CwError::Config(format!(
+                "The ConnectWise site \"{trimmed}\" is not a valid host or URL — enter it like na.myconnectwise.net."
+            ))
+        })?;
+        let scheme = match url.scheme() {
+            "https" => "https",
+            "http" => "http",
+            other => {
+                return Err(CwError::Config(format!(
+                    "The ConnectWise site uses the unsupported scheme \"{other}\" — enter it as https://host or just the host name."
+                )))
+            }
+        };
+        let host = url.host().ok_or_else(|| {
+            CwError::Config(format!(
+                "The ConnectWise site \"{trimmed}\" has no host name — enter it like na.myconnectwise.net."
+            ))
+        })?;
+        if scheme == "http" && !is_loopback(&host) {
+            return Err(CwError::Config(format!(
+                "The ConnectWise site \"{trimmed}\" uses plain http, which ConnectWise refuses — use https:// (plain http is only allowed for a local simulator on 127.0.0.1)."
+            )));
+        }
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        let (ui_host, api_host) = match host.strip_prefix("api-") {
+            Some(rest) if CLOUD_HOSTS.contains(&rest) => (rest.to_string(), host.clone()),
+            _ if CLOUD_HOSTS.contains(&host.as_str()) => (host.clone(), format!("api-{host}")),
+            _ => (host.clone(), host.clone()),
+        };
+        Ok(Site {
+            scheme,
+            ui_authority: format!("{ui_host}{port}"),
+            api_authority: format!("{api_host}{port}"),
+        })
+    }
+
+    /// `https://{site}/login/companyinfo/{company}` (unauthenticated discovery).
+    pub(crate) fn companyinfo_url(&self, company: &str) -> Result<Url, CwError> {
+        let mut url = self.url_for(&self.ui_authority, "/")?;
+        url.path_segments_mut()
+            .map_err(|()| self.bad_url())?
+            .clear()
+            .extend(["login", "companyinfo", company]);
+        Ok(url)
+    }
+
+    /// `https://{api host}/{codebase}apis/3.0/` — always ends with `/`.
+    pub(crate) fn api_base(&self, codebase: &str) -> Result<Url, CwError> {
+        let codebase = normalise_codebase(codebase);
+        self.url_for(&self.api_authority, &format!("/{codebase}apis/3.0/"))
+    }
+
+    /// The UI host, for messages ("check the Site (na.myconnectwise.net)").
+    pub(crate) fn display(&self) -> &str {
+        &self.ui_authority
+    }
+
+    fn url_for(&self, authority: &str, path: &str) -> Result<Url, CwError> {
+        Url::parse(&format!("{}://{authority}{path}", self.scheme)).map_err(|_| self.bad_url())
+    }
+
+    fn bad_url(&self) -> CwError {
+        CwError::Config(format!(
+            "The ConnectWise site \"{}\" does not form a valid URL — check the Site.",
+            self.ui_authority
+        ))
+    }
+}
+
+/// `"/v2025_1"` / `"v2025_1//"` -> `"v2025_1/"`; empty stays empty.
+pub(crate) fn normalise_codebase(codebase: &str) -> String {
+    let inner: Vec<&str> = codebase
+        .trim()
+        .split('/')
+        .filter(|part| !part.is_empty())
+        .collect();
+    if inner.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", inner.join("/"))
+    }
+}
+
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_parsing_maps_hosts() {
+        // (input, companyinfo url, api base for codebase "v2025_1/")
+        let cases = [
+            (
+                "na.myconnectwise.net",
+                "https://na.myconnectwise.net/login/companyinfo/acme",
+                "https://api-na.myconnectwise.net/v2025_1/apis/3.0/",
+            ),
+            (
+                "https://EU.myconnectwise.net/v4_6_release/services/",
+                "https://eu.myconnectwise.net/login/companyinfo/acme",
+                "https://api-eu.myconnectwise.net/v2025_1/apis/3.0/",
+            ),
+            (
+                "api-aus.myconnectwise.net",
+                "https://aus.myconnectwise.net/login/companyinfo/acme",
+                "https://api-aus.myconnectwise.net/v2025_1/apis/3.0/",
+            ),
+            (
+                "staging.connectwisedev.com/",
+                "https://staging.connectwisedev.com/login/companyinfo/acme",
+                "https://api-staging.connectwisedev.com/v2025_1/apis/3.0/",
+            ),
+            (
+                " cw.example.com:8443 ",
+                "https://cw.example.com:8443/login/companyinfo/acme",
+                "https://cw.example.com:8443/v2025_1/apis/3.0/",
+            ),
+            (
+                "http://127.0.0.1:4123",
+                "http://127.0.0.1:4123/login/companyinfo/acme",
+                "http://127.0.0.1:4123/v2025_1/apis/3.0/",
+            ),
+            (
+                "http://localhost:80/",
+                "http://localhost/login/companyinfo/acme",
+                "http://localhost/v2025_1/apis/3.0/",
+            ),
+            (
+                "http://[::1]:9000",
+                "http://[::1]:9000/login/companyinfo/acme",
+                "http://[::1]:9000/v2025_1/apis/3.0/",
+            ),
+        ];
+        for (input, info, base) in cases {
+            let site = Site::parse(input).unwrap();
+            assert_eq!(
+                site.companyinfo_url("acme").unwrap().as_str(),
+                info,
+                "{input}"
+            );
+            assert_eq!(site.api_base("v2025_1/").unwrap().as_str(), base, "{input}");
+        }
+    }
+
+    #[test]
+    fn companyinfo_url_encodes_the_company() {
+        let site = Site::parse("cw.example.com").unwrap();
+        assert_eq!(
+            site.companyinfo_url("a b/c").unwrap().as_str(),
+            "https://cw.example.com/login/companyinfo/a%20b%2Fc"
+        );
+    }
+
+    #[test]
+    fn site_parsing_rejects_bad_input() {
+        let cases = [
+            ("", "empty"),
+            ("http://cw.example.com", "plain http"),
+            ("http://10.0.0.5:8080", "plain http"),
+            ("ftp://cw.example.com", "unsupported scheme"),
+            ("https://", "not a valid host"),
+        ];
+        for (input, needle) in cases {
+            match Site::parse(input) {
+                Err(CwError::Config(msg)) => assert!(msg.contains(needle), "{input}: {msg}"),
+                other => panic!("{input}: expected Config error, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn codebase_is_normalised() {
+        let cases = [
+            ("v4_6_release/", "v4_6_release/"),
+            ("v2025_1", "v2025_1/"),
+            ("/v2025_1//", "v2025_1/"),
+            ("", ""),
+            ("/", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalise_codebase(input), want, "{input:?}");
+        }
+        let site = Site::parse("cw.example.com").unwrap();
+        assert_eq!(
+            site.api_base("").unwrap().as_str(),
+            "https://cw.example.com/apis/3.0/"
+        );
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let cfg = CwConfig::new(
+            "na.myconnectwise.net",
+            "acme",
+            "client-guid-secretish",
+            CwAuth::Integrator {
+                username: "integ".into(),
+                password: SecretString::from("hunter2-password"),
+                member_identifier: "jdoe".into(),
+            },
+        );
+        let text = format!("{cfg:?}");
+        assert!(!text.contains("hunter2-password"), "{text}");
+        assert!(!text.contains("client-guid-secretish"), "{text}");
+        assert!(text.contains("jdoe"));
+        let api = CwAuth::ApiMember {
+            public_key: "pub".into(),
+            private_key: SecretString::from("private-xyz"),
+        };
+        assert!(!format!("{api:?}").contains("private-xyz"));
+    }
+}

@@ -1,0 +1,156 @@
+//! Building the ConnectWise and Dashboard clients from the settings and the
+//! keychain, with one clear sentence for whatever is missing.
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+
+use crate::cw::{CwAuth, CwConfig};
+use crate::secrets::{SecretKey, SecretStore};
+use crate::source::DashboardClient;
+use crate::store::settings::{AuthMode, Settings};
+use crate::Error;
+
+/// Default connect timeout for ConnectWise.
+pub const CW_CONNECT_TIMEOUT_SECS: u64 = 10;
+/// Default request timeout for ConnectWise.
+pub const CW_REQUEST_TIMEOUT_SECS: u64 = 30;
+/// Retries of a retryable ConnectWise error (never for creates).
+pub const CW_MAX_RETRIES: u32 = 3;
+
+fn missing(keys: &[(&str, bool)]) -> Vec<String> {
+    keys.iter()
+        .filter(|(_, present)| !present)
+        .map(|(k, _)| (*k).to_owned())
+        .collect()
+}
+
+fn secret(
+    secrets: &dyn SecretStore,
+    key: SecretKey,
+    what: &str,
+    how: &str,
+) -> Result<SecretString, Error> {
+    secrets
+        .get(key)?
+        .ok_or_else(|| Error::Config(format!("no {what} is saved: {how}")))
+}
+
+/// The ConnectWise client configuration, and a key that changes whenever any
+/// of it (the secret included) changes.
+pub fn cw_config(
+    settings: &Settings,
+    secrets: &dyn SecretStore,
+    codebase: Option<String>,
+) -> Result<(String, CwConfig), Error> {
+    let integrator = settings.cw_auth_mode == AuthMode::Integrator;
+    let mut need = vec![
+        ("cw.site", settings.cw_site.is_some()),
+        ("cw.company", settings.cw_company.is_some()),
+        ("cw.client_id", settings.cw_client_id.is_some()),
+    ];
+    if integrator {
+        need.push((
+            "cw.integrator_username",
+            settings.cw_integrator_username.is_some(),
+        ));
+        need.push((
+            "cw.impersonate_member",
+            settings.cw_impersonate_member.is_some(),
+        ));
+    } else {
+        need.push(("cw.public_key", settings.cw_public_key.is_some()));
+    }
+    let absent = missing(&need);
+    if !absent.is_empty() {
+        return Err(Error::Config(format!(
+            "ConnectWise is not configured: set {} with `backup-bridge config set KEY VALUE` \
+             (or on the Connection screen)",
+            absent.join(", ")
+        )));
+    }
+    let secret = secret(
+        secrets,
+        SecretKey::CwSecret,
+        if integrator {
+            "ConnectWise integrator password"
+        } else {
+            "ConnectWise private key"
+        },
+        "run `backup-bridge secret set cw` (or set BB_CW_SECRET)",
+    )?;
+    let fingerprint = {
+        let mut h = Sha256::new();
+        h.update(secret.expose_secret().as_bytes());
+        h.finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let auth = if integrator {
+        CwAuth::Integrator {
+            username: settings.cw_integrator_username.clone().unwrap_or_default(),
+            password: secret,
+            member_identifier: settings.cw_impersonate_member.clone().unwrap_or_default(),
+        }
+    } else {
+        CwAuth::ApiMember {
+            public_key: settings.cw_public_key.clone().unwrap_or_default(),
+            private_key: secret,
+        }
+    };
+    let key = format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{fingerprint}",
+        settings.cw_site,
+        settings.cw_company,
+        settings.cw_client_id,
+        settings.cw_auth_mode,
+        settings.cw_public_key,
+        settings.cw_integrator_username,
+        settings.cw_impersonate_member,
+    );
+    let config = CwConfig {
+        site: settings.cw_site.clone().unwrap_or_default(),
+        company_id: settings.cw_company.clone().unwrap_or_default(),
+        client_id: settings.cw_client_id.clone().unwrap_or_default(),
+        auth,
+        api_version: None,
+        codebase,
+        connect_timeout: Duration::from_secs(CW_CONNECT_TIMEOUT_SECS),
+        request_timeout: Duration::from_secs(CW_REQUEST_TIMEOUT_SECS),
+        max_retries: CW_MAX_RETRIES,
+    };
+    Ok((key, config))
+}
+
+/// A ConnectWise client for the settings (no request is made here).
+pub fn cw_client(
+    settings: &Settings,
+    secrets: &dyn SecretStore,
+) -> Result<crate::cw::CwClient, Error> {
+    let (_, config) = cw_config(settings, secrets, None)?;
+    Ok(crate::cw::CwClient::new(config)?)
+}
+
+/// The Dashboard client for the settings.
+pub fn dashboard_client(
+    settings: &Settings,
+    secrets: &dyn SecretStore,
+) -> Result<DashboardClient, Error> {
+    let url = settings.dashboard_url.clone().ok_or_else(|| {
+        Error::Config(
+            "the Cloud Backup Dashboard is not configured: set dashboard.url with \
+             `backup-bridge config set dashboard.url URL` (or on the Connection screen)"
+                .to_owned(),
+        )
+    })?;
+    let token = secret(
+        secrets,
+        SecretKey::DashboardToken,
+        "Dashboard token",
+        "run `backup-bridge secret set dashboard` (or set BB_DASHBOARD_TOKEN)",
+    )?;
+    Ok(DashboardClient::new(&url, token)?)
+}

@@ -1,0 +1,502 @@
+//! The executor: applies a plan's actions to ConnectWise with bounded
+//! concurrency (one event's steps in order, several events at once).
+//!
+//! Every call is recorded in the outbox as intended before it is sent and
+//! confirmed after, together with its effect on the ledger, in one
+//! transaction. A create whose answer was lost is looked up by `externalXRef`
+//! before anything is created again (rule 9).
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use futures::stream::{self, StreamExt};
+use serde_json::json;
+use tokio::sync::OnceCell;
+
+use super::plan::{Draft, EventPlan, NoteEffect, Step};
+use super::template::{self, Template, TemplateSpec};
+use super::{db, db_store, ActionLine};
+use crate::cw::{CwClient, CwError, IdRef, NewNote, NewTicket, PatchOp};
+use crate::store::ledger::{self, Intent, LedgerEntry, NoteLedgerEffect, TicketState};
+use crate::store::settings;
+use crate::store::Store;
+use crate::Error;
+
+/// Shared state of one execution pass.
+pub(crate) struct Executor {
+    pub cw: CwClient,
+    pub store: Store,
+    pub now: String,
+    pub spec: Result<TemplateSpec, String>,
+    pub template: OnceCell<Result<Arc<Template>, String>>,
+    /// Events with an earlier create whose outcome is unknown.
+    pub unconfirmed: BTreeSet<String>,
+    /// Set on an error that will fail every other call too (authentication).
+    pub abort: AtomicBool,
+}
+
+/// What happened to one event's plan.
+#[derive(Debug)]
+pub(crate) struct ItemOutcome {
+    pub event_id: String,
+    pub company_id: String,
+    pub lines: Vec<ActionLine>,
+    pub error: Option<String>,
+    /// The error is about the connection as a whole, not this event.
+    pub fatal: bool,
+}
+
+impl Executor {
+    /// Applies every item, at most `concurrency` events at a time.
+    pub async fn run(
+        self: &Arc<Self>,
+        items: Vec<EventPlan>,
+        concurrency: usize,
+    ) -> Vec<ItemOutcome> {
+        stream::iter(items)
+            .map(|item| {
+                let this = Arc::clone(self);
+                async move { this.apply(item).await }
+            })
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await
+    }
+
+    async fn apply(&self, item: EventPlan) -> ItemOutcome {
+        let mut outcome = ItemOutcome {
+            event_id: item.event_id.clone(),
+            company_id: item.company_id.clone(),
+            lines: Vec::new(),
+            error: None,
+            fatal: false,
+        };
+        if self.abort.load(Ordering::SeqCst) {
+            outcome.error = Some("not attempted: ConnectWise refused the connection".to_owned());
+            return outcome;
+        }
+        match self.apply_steps(&item, &mut outcome.lines).await {
+            Ok(()) => {}
+            Err(e) => {
+                let fatal = matches!(
+                    &e,
+                    Error::Cw(
+                        CwError::Auth { .. } | CwError::Config(_) | CwError::UnknownCompany(_)
+                    )
+                );
+                if fatal {
+                    self.abort.store(true, Ordering::SeqCst);
+                }
+                let message = e.to_string();
+                let event_id = item.event_id.clone();
+                let m = message.clone();
+                // Best effort: the error is also in the run record.
+                let _ = db(&self.store, move |c| {
+                    ledger::set_error(c, &event_id, Some(&m))
+                })
+                .await;
+                outcome.error = Some(message);
+                outcome.fatal = fatal;
+            }
+        }
+        outcome
+    }
+
+    async fn template(&self) -> Result<Arc<Template>, Error> {
+        let result = self
+            .template
+            .get_or_init(|| async {
+                let spec = self.spec.clone()?;
+                let cached = db_store(&self.store, |s| settings::get(s, template::CACHE_KEY)).await;
+                if let Ok(Some(text)) = cached {
+                    if let Ok(cached) = serde_json::from_str::<Template>(&text) {
+                        if cached.spec == spec {
+                            return Ok(Arc::new(cached));
+                        }
+                    }
+                }
+                let resolved = template::resolve(&self.cw, &spec)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if let Ok(text) = serde_json::to_string(&resolved) {
+                    // A cache: failing to save it only costs lookups next cycle.
+                    let _ = db_store(&self.store, move |s| {
+                        settings::set(s, template::CACHE_KEY, &text)
+                    })
+                    .await;
+                }
+                Ok(Arc::new(resolved))
+            })
+            .await;
+        result.clone().map_err(Error::Config)
+    }
+
+    /// A rejected field means the cached ids may be stale: resolve afresh next time.
+    async fn forget_template_on(&self, e: &CwError) {
+        if matches!(e, CwError::Validation { .. }) {
+            let _ = db_store(&self.store, |s| settings::reset(s, template::CACHE_KEY)).await;
+        }
+    }
+
+    async fn apply_steps(
+        &self,
+        item: &EventPlan,
+        lines: &mut Vec<ActionLine>,
+    ) -> Result<(), Error> {
+        let mut current: Option<LedgerEntry> = match item.ticket_id {
+            Some(_) => {
+                let id = item.event_id.clone();
+                db(&self.store, move |c| ledger::get(c, &id)).await?
+            }
+            None => None,
+        };
+        for step in &item.steps {
+            let line = match step {
+                Step::Create(draft) => {
+                    let entry = self.create(item, draft).await?;
+                    let line = ActionLine::new(
+                        item,
+                        Some(entry.ticket_id),
+                        format!("created: {}", draft.summary),
+                    );
+                    current = Some(entry);
+                    line
+                }
+                other => {
+                    let Some(entry) = current.as_mut() else {
+                        return Err(Error::Config(format!(
+                            "internal: no ledger row for {} before {}",
+                            item.event_id,
+                            other.verb()
+                        )));
+                    };
+                    self.update(item, entry, other).await?
+                }
+            };
+            lines.push(line);
+        }
+        // Everything applied: the ledger now mirrors the event.
+        let mut done = item.done.clone();
+        if let Some(entry) = &current {
+            done.ticket_id = entry.ticket_id;
+        }
+        if item.steps.is_empty() || !matches!(item.steps.first(), Some(Step::Create(_))) {
+            db(&self.store, move |c| ledger::put(c, &done)).await?;
+        }
+        Ok(())
+    }
+
+    /// Rule 2 + 9: create, unless an earlier unconfirmed create already made it.
+    async fn create(&self, item: &EventPlan, draft: &Draft) -> Result<LedgerEntry, Error> {
+        if self.unconfirmed.contains(&item.event_id) {
+            if let Some(entry) = self.adopt_existing(item, &draft.xref).await? {
+                return Ok(entry);
+            }
+        }
+        let template = self.template().await?;
+        let ticket = new_ticket(&template, draft)?;
+        let intent = Intent::Create {
+            xref: draft.xref.clone(),
+            ledger: Box::new(item.done.clone()),
+        };
+        let intent_id = self.intend(&item.event_id, &intent).await?;
+        match self.cw.create_ticket(&ticket).await {
+            Ok(created) => {
+                let mut entry = item.done.clone();
+                entry.ticket_id = created.id;
+                self.confirm(intent_id, "done", &item.event_id, Some(&entry), true)
+                    .await?;
+                Ok(entry)
+            }
+            Err(e) if e.may_have_committed() => {
+                self.finish(intent_id, "unknown", Some(&e.to_string()))
+                    .await?;
+                // Rule 9: the server may have committed it; look before anyone creates again.
+                if let Ok(Some(entry)) = self.adopt_existing(item, &draft.xref).await {
+                    return Ok(entry);
+                }
+                Err(e.into())
+            }
+            Err(e) => {
+                self.finish(intent_id, "failed", Some(&e.to_string()))
+                    .await?;
+                self.forget_template_on(&e).await;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Looks a ticket up by `externalXRef` and, when found, records it as this
+    /// event's ticket (resolving every unconfirmed create of the event).
+    async fn adopt_existing(
+        &self,
+        item: &EventPlan,
+        xref: &str,
+    ) -> Result<Option<LedgerEntry>, Error> {
+        let found = self.cw.find_tickets_by_xref(xref).await?;
+        let Some(ticket) = found.iter().min_by_key(|t| t.id) else {
+            return Ok(None);
+        };
+        let mut entry = item.done.clone();
+        entry.ticket_id = ticket.id;
+        entry.last_action = Some("created (recovered)".to_owned());
+        let e = entry.clone();
+        let event_id = item.event_id.clone();
+        let now = self.now.clone();
+        db(&self.store, move |c| {
+            let tx = c.unchecked_transaction()?;
+            ledger::put(&tx, &e)?;
+            ledger::resolve_creates(&tx, &event_id, &now)?;
+            tx.commit()
+        })
+        .await?;
+        Ok(Some(entry))
+    }
+
+    async fn update(
+        &self,
+        item: &EventPlan,
+        entry: &mut LedgerEntry,
+        step: &Step,
+    ) -> Result<ActionLine, Error> {
+        let ticket_id = entry.ticket_id;
+        let template = match step {
+            Step::Note { .. } | Step::Delete => None,
+            _ => Some(self.template().await?),
+        };
+        let (intent, text) = match step {
+            Step::Note { text, effect, .. } => (
+                Intent::Note {
+                    ticket_id,
+                    text: text.clone(),
+                    effect: note_effect(effect),
+                },
+                first_line(text),
+            ),
+            other => (
+                Intent::Update {
+                    ticket_id,
+                    what: other.verb().to_owned(),
+                },
+                update_detail(other, template.as_deref()),
+            ),
+        };
+        let intent_id = self.intend(&item.event_id, &intent).await?;
+        let result: Result<(), CwError> = match step {
+            Step::Note {
+                text, resolution, ..
+            } => {
+                let note = if *resolution {
+                    NewNote::resolution(text.clone())
+                } else {
+                    NewNote::discussion(text.clone())
+                };
+                self.cw.add_note(ticket_id, &note).await.map(|_| ())
+            }
+            Step::Patch { summary, priority } => {
+                let mut ops = Vec::new();
+                if let Some(s) = summary {
+                    ops.push(PatchOp::replace("summary", json!(s)));
+                }
+                if let (Some(p), Some(t)) = (priority, &template) {
+                    let id = t.priorities.get(p).copied().ok_or_else(|| {
+                        Error::Config(format!("the priority \"{p}\" is not resolved"))
+                    });
+                    match id {
+                        Ok(id) => ops.push(PatchOp::replace("priority", json!({ "id": id }))),
+                        Err(e) => return Err(e),
+                    }
+                }
+                self.cw.patch_ticket(ticket_id, &ops).await.map(|_| ())
+            }
+            Step::Close | Step::Reopen => {
+                let status = match (step, &template) {
+                    (Step::Close, Some(t)) => t.status_closed.id,
+                    (_, Some(t)) => t.status_new.id,
+                    _ => return Err(Error::Config("internal: no template".to_owned())),
+                };
+                let ops = [PatchOp::replace("status", json!({ "id": status }))];
+                self.cw.patch_ticket(ticket_id, &ops).await.map(|_| ())
+            }
+            Step::Delete => match self.cw.delete_ticket(ticket_id).await {
+                // Already gone is what we wanted.
+                Err(CwError::NotFound { .. }) => Ok(()),
+                other => other,
+            },
+            Step::Create(_) => Ok(()),
+        };
+        match result {
+            Ok(()) => {
+                apply_effect(entry, step, &self.now);
+                self.confirm(intent_id, "done", &item.event_id, Some(entry), false)
+                    .await?;
+                Ok(ActionLine::new(
+                    item,
+                    Some(ticket_id),
+                    format!("{}: {text}", step.verb()),
+                ))
+            }
+            Err(CwError::NotFound { .. }) => {
+                // A technician deleted the ticket: the event is ticketed anew next cycle.
+                entry.state = TicketState::Deleted;
+                let msg = format!(
+                    "ticket #{ticket_id} no longer exists in ConnectWise; a new ticket will be created next cycle"
+                );
+                entry.last_error = Some(msg.clone());
+                self.confirm(intent_id, "failed", &item.event_id, Some(entry), false)
+                    .await?;
+                Err(Error::Config(msg))
+            }
+            Err(e) => {
+                let state = if e.may_have_committed() && matches!(step, Step::Note { .. }) {
+                    "pending"
+                } else {
+                    "failed"
+                };
+                if state == "failed" {
+                    self.finish(intent_id, state, Some(&e.to_string())).await?;
+                }
+                self.forget_template_on(&e).await;
+                Err(e.into())
+            }
+        }
+    }
+
+    async fn intend(&self, event_id: &str, intent: &Intent) -> Result<i64, Error> {
+        let (event_id, intent, now) = (event_id.to_owned(), intent.clone(), self.now.clone());
+        db(&self.store, move |c| {
+            ledger::intend(c, &event_id, &intent, &now)
+        })
+        .await
+    }
+
+    async fn finish(&self, id: i64, state: &'static str, error: Option<&str>) -> Result<(), Error> {
+        let (error, now) = (error.map(str::to_owned), self.now.clone());
+        db(&self.store, move |c| {
+            ledger::finish(c, id, state, error.as_deref(), &now)
+        })
+        .await
+    }
+
+    /// Confirms an outbox row and writes its ledger effect in one transaction.
+    async fn confirm(
+        &self,
+        id: i64,
+        state: &'static str,
+        event_id: &str,
+        entry: Option<&LedgerEntry>,
+        resolve_creates: bool,
+    ) -> Result<(), Error> {
+        let (entry, now, event_id) = (entry.cloned(), self.now.clone(), event_id.to_owned());
+        db(&self.store, move |c| {
+            let tx = c.unchecked_transaction()?;
+            if let Some(e) = &entry {
+                ledger::put(&tx, e)?;
+            }
+            ledger::finish(&tx, id, state, None, &now)?;
+            if resolve_creates {
+                ledger::resolve_creates(&tx, &event_id, &now)?;
+            }
+            tx.commit()
+        })
+        .await
+    }
+}
+
+/// What an update step changes, for the action line (e.g. `status ">Closed"`).
+fn update_detail(step: &Step, template: Option<&Template>) -> String {
+    match (step, template) {
+        (Step::Close, Some(t)) => format!("status \"{}\"", t.status_closed.name),
+        (Step::Reopen, Some(t)) => format!("status \"{}\"", t.status_new.name),
+        (Step::Patch { summary, priority }, _) => {
+            let mut fields = Vec::new();
+            if let Some(s) = summary {
+                fields.push(format!("summary \"{s}\""));
+            }
+            if let Some(p) = priority {
+                fields.push(format!("priority \"{p}\""));
+            }
+            fields.join(", ")
+        }
+        _ => "ticket".to_owned(),
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    let mut short: String = line.chars().take(80).collect();
+    if line.chars().count() > 80 {
+        short.push('…');
+    }
+    short
+}
+
+fn note_effect(effect: &NoteEffect) -> NoteLedgerEffect {
+    match effect {
+        NoteEffect::Tracked {
+            event_type,
+            job_status,
+            message,
+        } => NoteLedgerEffect::Tracked {
+            event_type: event_type.clone(),
+            job_status: job_status.clone(),
+            message: message.clone(),
+        },
+        NoteEffect::Detail(id) => NoteLedgerEffect::Detail(id.clone()),
+        NoteEffect::None => NoteLedgerEffect::None,
+    }
+}
+
+/// The ledger change a confirmed step makes.
+fn apply_effect(entry: &mut LedgerEntry, step: &Step, now: &str) {
+    match step {
+        Step::Note { effect, .. } => ledger::apply_note_effect(entry, &note_effect(effect)),
+        Step::Patch { summary, priority } => {
+            if let Some(s) = summary {
+                entry.summary = s.clone();
+            }
+            if let Some(p) = priority {
+                entry.priority = Some(p.clone());
+            }
+        }
+        Step::Close => entry.state = TicketState::Closed,
+        Step::Reopen => entry.state = TicketState::Open,
+        Step::Delete => entry.state = TicketState::Deleted,
+        Step::Create(_) => {}
+    }
+    entry.last_action = Some(step.verb().to_owned());
+    entry.last_error = None;
+    entry.updated_at = now.to_owned();
+}
+
+fn new_ticket(template: &Template, draft: &Draft) -> Result<NewTicket, Error> {
+    let priority =
+        match &draft.priority {
+            Some(name) => Some(IdRef {
+                id: template.priorities.get(name).copied().ok_or_else(|| {
+                    Error::Config(format!("the priority \"{name}\" is not resolved"))
+                })?,
+            }),
+            None => None,
+        };
+    Ok(NewTicket {
+        summary: draft.summary.clone(),
+        board: IdRef {
+            id: template.board.id,
+        },
+        company: IdRef {
+            id: draft.cw_company_id,
+        },
+        status: template.status_new_explicit.then_some(IdRef {
+            id: template.status_new.id,
+        }),
+        priority,
+        agreement: draft.agreement.as_ref().map(|(id, _)| IdRef { id: *id }),
+        type_: template.ticket_type.as_ref().map(|r| IdRef { id: r.id }),
+        sub_type: template.subtype.as_ref().map(|r| IdRef { id: r.id }),
+        item: template.item.as_ref().map(|r| IdRef { id: r.id }),
+        external_x_ref: draft.xref.clone(),
+        initial_description: draft.description.clone(),
+    })
+}

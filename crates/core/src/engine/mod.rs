@@ -1,0 +1,554 @@
+//! The sync engine: one cycle takes a snapshot of the dashboard, settles
+//! unconfirmed calls, plans (pure, [`plan`]) and applies the plan
+//! ([`execute`]), then records each company's Last Update Status and the run.
+//!
+//! The shell and the CLI call [`Engine::run_cycle`]; they hold no rule.
+
+mod connect;
+mod execute;
+pub mod plan;
+mod recover;
+pub mod render;
+pub mod template;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::OnceCell;
+
+pub use connect::{cw_client, dashboard_client};
+
+use crate::cw::CwClient;
+use crate::secrets::SecretStore;
+use crate::source::RejectedItem;
+use crate::store::companies::{self, CompanyRow, LastStatus};
+use crate::store::ledger;
+use crate::store::runs::{self, RunCounts};
+use crate::store::settings::{self, Settings};
+use crate::store::Store;
+use crate::Error;
+use plan::{AgreementLookup, CompanyScope, PlanInput, RemoteTicket, Step, TicketRules};
+
+/// Runs a blocking store call off the async runtime.
+pub(crate) async fn db<T, F>(store: &Store, f: F) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
+{
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || store.with_conn(f))
+        .await
+        .map_err(|e| Error::Config(format!("internal: a database task failed: {e}")))?
+        .map_err(Error::from)
+}
+
+/// Runs a blocking store operation off the async runtime.
+pub(crate) async fn db_store<T, F>(store: &Store, f: F) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: FnOnce(&Store) -> Result<T, crate::store::StoreError> + Send + 'static,
+{
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|e| Error::Config(format!("internal: a database task failed: {e}")))?
+        .map_err(Error::from)
+}
+
+/// One thing the engine did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionLine {
+    pub event_id: String,
+    pub company_id: String,
+    pub ticket_id: Option<i64>,
+    pub text: String,
+}
+
+impl ActionLine {
+    fn new(item: &plan::EventPlan, ticket_id: Option<i64>, text: String) -> ActionLine {
+        ActionLine {
+            event_id: item.event_id.clone(),
+            company_id: item.company_id.clone(),
+            ticket_id,
+            text,
+        }
+    }
+}
+
+impl std::fmt::Display for ActionLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.ticket_id {
+            Some(id) => write!(f, "{} ticket #{id}: {}", self.event_id, self.text),
+            None => write!(f, "{}: {}", self.event_id, self.text),
+        }
+    }
+}
+
+/// One problem of a cycle: what it is about (`key`, stable across cycles so a
+/// failure is recognised as the same one) and one sentence for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `company:<id>`, `event:<id>` or `item:<position>`.
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What one cycle did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunReport {
+    pub run_id: Option<i64>,
+    pub dry_run: bool,
+    pub events_seen: usize,
+    pub counts: RunCounts,
+    pub actions: Vec<ActionLine>,
+    /// One per problem (event, company or unreadable item).
+    pub errors: Vec<Problem>,
+    pub rejected: Vec<RejectedItem>,
+    /// Removals waited for a snapshot without unreadable items.
+    pub removals_held: bool,
+}
+
+impl RunReport {
+    /// The run finished "with errors" (exit code 1 in the CLI).
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}
+
+/// The engine: a store, the keychain, and a ConnectWise client reused across
+/// cycles while the connection settings stay the same.
+pub struct Engine {
+    store: Store,
+    secrets: Arc<dyn SecretStore>,
+    cw_cache: std::sync::Mutex<Option<(String, CwClient)>>,
+}
+
+impl Engine {
+    pub fn new(store: Store, secrets: Arc<dyn SecretStore>) -> Engine {
+        Engine {
+            store,
+            secrets,
+            cw_cache: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The store this engine writes to.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The keychain this engine reads secrets from.
+    pub fn secrets(&self) -> &Arc<dyn SecretStore> {
+        &self.secrets
+    }
+
+    /// The current settings.
+    pub async fn settings(&self) -> Result<Settings, Error> {
+        db_store(&self.store, Settings::load).await
+    }
+
+    /// A ConnectWise client for the current settings (cached while they hold).
+    pub async fn cw(&self) -> Result<CwClient, Error> {
+        let settings = self.settings().await?;
+        let codebase = db_store(&self.store, |s| settings::get(s, CODEBASE_KEY)).await?;
+        let (key, config) = connect::cw_config(&settings, self.secrets.as_ref(), codebase)?;
+        let mut cache = self
+            .cw_cache
+            .lock()
+            .map_err(|_| Error::Config("internal: client cache poisoned".to_owned()))?;
+        if let Some((k, client)) = cache.as_ref() {
+            if *k == key {
+                return Ok(client.clone());
+            }
+        }
+        let client = CwClient::new(config)?;
+        *cache = Some((key, client.clone()));
+        Ok(client)
+    }
+
+    /// Persists the codebase the client discovered so the next cycle (or the
+    /// next process) skips discovery (rule 10).
+    async fn remember_codebase(&self, cw: &CwClient, before: Option<String>) -> Result<(), Error> {
+        let now = cw.codebase();
+        if now.is_some() && now != before {
+            let value = now.unwrap_or_default();
+            db_store(&self.store, move |s| settings::set(s, CODEBASE_KEY, &value)).await?;
+        }
+        Ok(())
+    }
+
+    /// One sync cycle. `dry_run` plans (looking up agreements and ticket
+    /// states read-only) and writes nothing.
+    pub async fn run_cycle(&self, dry_run: bool) -> Result<RunReport, Error> {
+        let store = &self.store;
+        let settings = self.settings().await?;
+        let dashboard = connect::dashboard_client(&settings, self.secrets.as_ref())?;
+        let cw = self.cw().await?;
+        let codebase_before = cw.codebase();
+        let now = now_text();
+        let run_id = if dry_run {
+            None
+        } else {
+            // A run cut off by a crash is closed with a note, never left "running".
+            db_store(store, |s| {
+                runs::close_unfinished(s, "BackupBridge stopped during this run")
+            })
+            .await?;
+            Some(db_store(store, runs::start_run).await?)
+        };
+        let result = self.cycle(&settings, &dashboard, &cw, dry_run, &now).await;
+        if !dry_run {
+            self.remember_codebase(&cw, codebase_before).await?;
+        }
+        match result {
+            Ok(mut report) => {
+                report.run_id = run_id;
+                if let Some(id) = run_id {
+                    let counts = report.counts;
+                    let errors: Vec<String> =
+                        report.errors.iter().map(|p| p.message.clone()).collect();
+                    db_store(store, move |s| runs::finish_run(s, id, &counts, &errors)).await?;
+                }
+                Ok(report)
+            }
+            Err(e) => {
+                if let Some(id) = run_id {
+                    let errors = vec![e.to_string()];
+                    db_store(store, move |s| {
+                        runs::finish_run(s, id, &RunCounts::default(), &errors)
+                    })
+                    .await?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn cycle(
+        &self,
+        settings: &Settings,
+        dashboard: &crate::source::DashboardClient,
+        cw: &CwClient,
+        dry_run: bool,
+        now: &str,
+    ) -> Result<RunReport, Error> {
+        let store = &self.store;
+        let unsettled = if dry_run {
+            BTreeSet::new()
+        } else {
+            recover::recover(cw, store, now).await?
+        };
+        let snapshot = dashboard.snapshot().await?;
+        let mut report = RunReport {
+            dry_run,
+            events_seen: snapshot.events.len(),
+            ..RunReport::default()
+        };
+        if !dry_run {
+            remember_types(store, &snapshot.events).await?;
+        }
+        for r in &snapshot.rejected {
+            report.errors.push(Problem {
+                key: format!(
+                    "item:{}",
+                    r.id.clone().unwrap_or_else(|| r.position.to_string())
+                ),
+                message: r.to_string(),
+            });
+        }
+        let rows = db_store(store, companies::list).await?;
+        let scopes = scopes(&rows, settings);
+        let ledger_rows = db(store, ledger::all).await?;
+        let rules = rules(settings);
+        let unreadable: BTreeSet<String> = snapshot
+            .rejected
+            .iter()
+            .filter_map(|r| r.id.clone())
+            .collect();
+        let removal_blocked = snapshot.rejected.iter().any(|r| r.id.is_none());
+        let (no_agreements, no_remote) = (BTreeMap::new(), BTreeMap::new());
+        let input = PlanInput {
+            events: &snapshot.events,
+            unreadable_ids: &unreadable,
+            removal_blocked,
+            ledger: &ledger_rows,
+            companies: &scopes,
+            rules: &rules,
+            agreements: &no_agreements,
+            remote: &no_remote,
+        };
+        let needs = plan::needs(&input);
+        let mut agreements = BTreeMap::new();
+        let mut remote = BTreeMap::new();
+        // Rule 3 + 10: one agreement lookup per company per cycle.
+        for company_id in &needs.agreement_companies {
+            let Some(scope) = scopes.get(company_id) else {
+                continue;
+            };
+            let lookup = match cw
+                .agreements(scope.cw_company_id, &scope.agreement_condition)
+                .await
+            {
+                Ok(list) => match list.iter().min_by_key(|a| a.id) {
+                    Some(a) => AgreementLookup::Found {
+                        id: a.id,
+                        name: a.name.clone(),
+                    },
+                    None => AgreementLookup::NoMatch,
+                },
+                Err(e) if e.is_retryable() || matches!(e, crate::cw::CwError::Auth { .. }) => {
+                    return Err(e.into())
+                }
+                Err(e) => AgreementLookup::Failed(e.to_string()),
+            };
+            agreements.insert(company_id.clone(), lookup);
+        }
+        if !needs.ticket_states.is_empty() {
+            let ids: Vec<i64> = needs.ticket_states.iter().copied().collect();
+            for t in cw.tickets_by_ids(&ids).await? {
+                remote.insert(
+                    t.id,
+                    RemoteTicket {
+                        closed: t.closed_flag,
+                    },
+                );
+            }
+        }
+        let input = PlanInput {
+            agreements: &agreements,
+            remote: &remote,
+            ..input
+        };
+        let plan = plan::plan(&input, now);
+        report.removals_held = plan.removals_held;
+        report.counts.skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
+        let mut company_errors: BTreeMap<String, String> = plan.company_errors.clone();
+        for (company, error) in &plan.company_errors {
+            report.errors.push(Problem {
+                key: format!("company:{company}"),
+                message: format!("{}: {error}", company_label(&scopes, company)),
+            });
+        }
+
+        if dry_run {
+            report.actions = dry_run_lines(cw, settings, &plan).await;
+            return Ok(report);
+        }
+        let executor = Arc::new(execute::Executor {
+            cw: cw.clone(),
+            store: store.clone(),
+            now: now.to_owned(),
+            spec: template::TemplateSpec::from_settings(settings),
+            template: OnceCell::new(),
+            unconfirmed: unsettled,
+            abort: AtomicBool::new(false),
+        });
+        let outcomes = executor.run(plan.items, settings.sync_concurrency).await;
+        for outcome in outcomes {
+            for line in &outcome.lines {
+                count(&mut report.counts, &line.text);
+            }
+            report.actions.extend(outcome.lines);
+            if let Some(error) = outcome.error {
+                report.counts.errors += 1;
+                report.errors.push(Problem {
+                    key: format!("event:{}", outcome.event_id),
+                    message: format!("{}: {error}", outcome.event_id),
+                });
+                company_errors.entry(outcome.company_id).or_insert(error);
+            }
+        }
+        // Last Update Status for every mapped company.
+        let statuses: Vec<(String, Option<String>)> = scopes
+            .keys()
+            .map(|id| (id.clone(), company_errors.get(id).cloned()))
+            .collect();
+        db_store(store, move |s| {
+            for (id, error) in &statuses {
+                let status = match error {
+                    None => LastStatus::ok_now("OK"),
+                    Some(e) => LastStatus::error_now(e.clone()),
+                };
+                companies::set_last_status(s, id, &status)?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(report)
+    }
+}
+
+/// Records event and backup types the Dashboard sent that were not seen
+/// before, so the UI can offer them as filters (rare writes: only on news).
+async fn remember_types(
+    store: &Store,
+    events: &[crate::model::MonitoringEvent],
+) -> Result<(), Error> {
+    use crate::ops::SeenTypes;
+    const KEY: &str = crate::ops::SEEN_TYPES_KEY;
+    let stored = db_store(store, |s| settings::get(s, KEY)).await?;
+    let mut seen: SeenTypes = stored
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let mut changed = false;
+    for e in events {
+        for (list, value) in [
+            (&mut seen.event_types, &e.event_type),
+            (&mut seen.backup_types, &e.backup_type),
+        ] {
+            if !list.contains(value) {
+                list.push(value.clone());
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        let text = serde_json::to_string(&seen).unwrap_or_default();
+        db_store(store, move |s| settings::set(s, KEY, &text)).await?;
+    }
+    Ok(())
+}
+
+/// Settings key caching the discovered ConnectWise codebase.
+pub const CODEBASE_KEY: &str = "internal.cw_codebase";
+
+fn company_label(scopes: &BTreeMap<String, CompanyScope>, id: &str) -> String {
+    scopes
+        .get(id)
+        .map(|s| format!("{} ({id})", s.company_name))
+        .unwrap_or_else(|| id.to_owned())
+}
+
+/// Mapped companies with their effective filters (rule 1).
+pub fn scopes(rows: &[CompanyRow], settings: &Settings) -> BTreeMap<String, CompanyScope> {
+    rows.iter()
+        .filter_map(|row| {
+            let cw_company_id = row.cw_company_id?;
+            Some((
+                row.id.clone(),
+                CompanyScope {
+                    company_id: row.id.clone(),
+                    company_name: row.name.clone(),
+                    cw_company_id,
+                    cw_identifier: row.cw_identifier.clone().unwrap_or_default(),
+                    event_types: row.event_types.resolve(&settings.default_event_types),
+                    backup_types: row.backup_types.resolve(&settings.default_backup_types),
+                    agreement_condition: row
+                        .agreement_condition
+                        .resolve(&settings.default_agreement_condition),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The planner's view of the ticket settings.
+pub fn rules(settings: &Settings) -> TicketRules {
+    let p = &settings.ticket_priority;
+    let priority_by_event_type = [
+        ("Error", &p.error),
+        ("Warning", &p.warning),
+        ("BackupAnomaly", &p.backup_anomaly),
+    ]
+    .into_iter()
+    .filter_map(|(t, name)| name.clone().map(|n| (t.to_owned(), n)))
+    .collect();
+    TicketRules {
+        summary_template: settings.summary_template.clone(),
+        removed_policy: settings.removed_policy,
+        priority_by_event_type,
+    }
+}
+
+fn count(counts: &mut RunCounts, text: &str) {
+    let verb = text.split(':').next().unwrap_or_default();
+    match verb {
+        "created" => counts.created += 1,
+        "updated" => counts.updated += 1,
+        "closed" => counts.closed += 1,
+        "reopened" => counts.reopened += 1,
+        "deleted" => counts.deleted += 1,
+        v if v.ends_with("noted") => counts.notes += 1,
+        _ => {}
+    }
+}
+
+/// Dry-run lines: each planned action with the board, status and agreement
+/// it would use (read-only lookups; nothing is written).
+async fn dry_run_lines(cw: &CwClient, settings: &Settings, plan: &plan::Plan) -> Vec<ActionLine> {
+    let template = match template::TemplateSpec::from_settings(settings) {
+        Ok(spec) => template::resolve(cw, &spec)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
+    let mut lines = Vec::new();
+    for item in &plan.items {
+        for step in &item.steps {
+            let text = match (step, &template) {
+                (Step::Create(d), Ok(t)) => format!(
+                    "would create \"{}\" for {} on board \"{}\" with status \"{}\", priority {}, agreement {}",
+                    d.summary,
+                    d.cw_identifier,
+                    t.board.name,
+                    t.status_new.name,
+                    d.priority.as_deref().unwrap_or("(ConnectWise default)"),
+                    d.agreement.as_ref().map_or("none".to_owned(), |(id, name)| format!("\"{name}\" (#{id})")),
+                ),
+                (Step::Create(d), Err(e)) => format!(
+                    "would create \"{}\" for {} — but the ticket template is not usable: {e}",
+                    d.summary, d.cw_identifier
+                ),
+                (Step::Close, Ok(t)) => format!("would close (status \"{}\")", t.status_closed.name),
+                (Step::Reopen, Ok(t)) => format!("would reopen (status \"{}\")", t.status_new.name),
+                (Step::Patch { summary, priority }, _) => format!(
+                    "would update{}{}",
+                    summary.as_ref().map_or(String::new(), |s| format!(" summary to \"{s}\"")),
+                    priority.as_ref().map_or(String::new(), |p| format!(" priority to \"{p}\"")),
+                ),
+                (Step::Note { text, resolution, .. }, _) => format!(
+                    "would add a {} note: {}",
+                    if *resolution { "resolution" } else { "discussion" },
+                    text.lines().next().unwrap_or_default()
+                ),
+                (other, _) => format!("would {}", verb_infinitive(other)),
+            };
+            lines.push(ActionLine::new(item, item.ticket_id, text));
+        }
+    }
+    for skip in &plan.skipped {
+        if skip.reason == plan::SkipReason::CompanyError {
+            lines.push(ActionLine {
+                event_id: skip.event_id.clone(),
+                company_id: skip.company_id.clone(),
+                ticket_id: None,
+                text: "held back by its company's error".to_owned(),
+            });
+        }
+    }
+    lines
+}
+
+fn verb_infinitive(step: &Step) -> &'static str {
+    match step {
+        Step::Create(_) => "create",
+        Step::Patch { .. } => "update",
+        Step::Note { .. } => "add a note",
+        Step::Close => "close",
+        Step::Reopen => "reopen",
+        Step::Delete => "delete the ticket",
+    }
+}
+
+/// Current time in the RFC 3339 form stored everywhere.
+pub fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

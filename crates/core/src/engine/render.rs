@@ -1,0 +1,326 @@
+//! Text the engine writes into ConnectWise: ticket summaries from the user's
+//! template, the creation description, and the notes for changes, details,
+//! completion and removal. Pure functions, no I/O.
+
+use crate::model::{EventDetail, MonitoringEvent};
+use sha2::{Digest, Sha256};
+
+/// Placeholders the summary template understands.
+pub const SUMMARY_PLACEHOLDERS: &[&str] = &[
+    "{eventType}",
+    "{computer}",
+    "{plan}",
+    "{backupType}",
+    "{company}",
+];
+
+/// Longest detail text copied into one note or description; the rest is cut
+/// with a marker saying how much was left out (ConnectWise notes are not meant
+/// for megabytes of log).
+pub const DETAIL_TEXT_MAX_CHARS: usize = 8_000;
+
+/// Renders the summary template for an event, before ConnectWise's length cap.
+pub fn summary(template: &str, event: &MonitoringEvent, company_name: &str) -> String {
+    let text = template
+        .replace("{eventType}", &event.event_type)
+        .replace("{computer}", &event.computer)
+        .replace("{plan}", &event.plan)
+        .replace("{backupType}", &event.backup_type)
+        .replace("{company}", company_name);
+    crate::cw::truncate_summary(&text)
+}
+
+/// The `externalXRef` that ties a ticket to its event (`bb:<event id>`), kept
+/// within ConnectWise's 100-character limit.
+pub fn external_xref(event_id: &str) -> String {
+    let full = format!("bb:{event_id}");
+    if full.chars().count() <= crate::cw::EXTERNAL_XREF_MAX_CHARS {
+        return full;
+    }
+    // Long ids keep a readable prefix plus a hash so two ids never collide.
+    let digest = hex(&Sha256::digest(event_id.as_bytes()))[..16].to_owned();
+    let prefix: String = full
+        .chars()
+        .take(crate::cw::EXTERNAL_XREF_MAX_CHARS - 17)
+        .collect();
+    format!("{prefix}~{digest}")
+}
+
+/// The ticket's initial description: every field of the event and the details
+/// that exist at creation.
+pub fn description(event: &MonitoringEvent, company_name: &str) -> String {
+    let mut out = format!(
+        "Cloud Backup monitoring event {id}\n\
+         Company: {company_name} ({company_id})\n\
+         Computer: {computer}\n\
+         Plan: {plan}\n\
+         Backup type: {backup_type}\n\
+         Event type: {event_type}\n\
+         Job status: {job_status}\n\
+         Message: {message}\n",
+        id = event.id,
+        company_id = event.company_id,
+        computer = event.computer,
+        plan = event.plan,
+        backup_type = event.backup_type,
+        event_type = event.event_type,
+        job_status = event.job_status,
+        message = event.message,
+    );
+    if let Some(started) = &event.started_at {
+        out.push_str(&format!("Started: {started}\n"));
+    }
+    if let Some(updated) = &event.updated_at {
+        out.push_str(&format!("Updated: {updated}\n"));
+    }
+    for detail in &event.details {
+        out.push('\n');
+        out.push_str(&detail_block(detail));
+    }
+    clean_text(&out)
+}
+
+/// The note pushing one detail entry; its first line names the detail id so a
+/// note whose confirmation was lost can be recognised on the ticket.
+pub fn detail_note(detail: &EventDetail) -> String {
+    clean_text(&detail_block(detail))
+}
+
+fn detail_block(detail: &EventDetail) -> String {
+    let at = detail.at.as_deref().unwrap_or("time unknown");
+    format!(
+        "Detail {id} · {kind} · {at}\n{text}\n",
+        id = detail.id,
+        kind = detail.kind,
+        text = cap_chars(&detail.text, DETAIL_TEXT_MAX_CHARS),
+    )
+}
+
+/// Values of an event that a change note reports on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tracked<'a> {
+    pub event_type: &'a str,
+    pub job_status: &'a str,
+    pub message: &'a str,
+}
+
+/// The note saying what changed, e.g. `Warning -> Failed: disk full`, followed
+/// by one line per changed field. `None` when nothing tracked changed.
+pub fn change_note(old: &Tracked<'_>, new: &Tracked<'_>) -> Option<String> {
+    if old == new {
+        return None;
+    }
+    let headline = if old.job_status != new.job_status {
+        format!("{} -> {}: {}", old.job_status, new.job_status, new.message)
+    } else if old.event_type != new.event_type {
+        format!("{} -> {}: {}", old.event_type, new.event_type, new.message)
+    } else {
+        format!("Message changed: {}", new.message)
+    };
+    let mut out = headline;
+    if old.job_status != new.job_status {
+        out.push_str(&format!(
+            "\nJob status: {} -> {}",
+            old.job_status, new.job_status
+        ));
+    }
+    if old.event_type != new.event_type {
+        out.push_str(&format!(
+            "\nEvent type: {} -> {}",
+            old.event_type, new.event_type
+        ));
+    }
+    if old.message != new.message {
+        out.push_str(&format!("\nMessage: {} -> {}", old.message, new.message));
+    }
+    Some(clean_text(&out))
+}
+
+/// The resolution note written when the event is removed from the dashboard.
+pub fn removed_note(event_id: &str) -> String {
+    format!(
+        "The monitoring event {event_id} was removed from the Cloud Backup Dashboard; \
+         BackupBridge closed this ticket."
+    )
+}
+
+/// The note written when BackupBridge reopens a ticket a technician closed.
+pub fn reopen_note(new_details: usize) -> String {
+    format!(
+        "Reopened by BackupBridge: the backup job is still failing and reported \
+         {new_details} new detail{s}.",
+        s = if new_details == 1 { "" } else { "s" }
+    )
+}
+
+/// A stable fingerprint of everything the engine mirrors into the ticket, so an
+/// in-step event is recognised without any ConnectWise request.
+pub fn content_hash(event: &MonitoringEvent, summary: &str, priority: Option<&str>) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        event.event_type.as_str(),
+        event.job_status.as_str(),
+        event.message.as_str(),
+        summary,
+        priority.unwrap_or(""),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    for d in &event.details {
+        h.update(d.id.as_bytes());
+        h.update([0u8]);
+    }
+    hex(&h.finalize())[..32].to_owned()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Cuts `text` to `max` characters with a marker saying how much was left out.
+fn cap_chars(text: &str, max: usize) -> String {
+    let total = text.chars().count();
+    if total <= max {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(max).collect();
+    format!(
+        "{kept}\n… ({} more characters not shown; see the Cloud Backup Dashboard)",
+        total - max
+    )
+}
+
+/// ConnectWise drops or mangles `\r`, `\b`, `\f` and other control characters;
+/// keep newlines and tabs, turn the rest into spaces.
+fn clean_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .map(|c| {
+            if c == '\n' || c == '\t' || !c.is_control() {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event() -> MonitoringEvent {
+        MonitoringEvent {
+            id: "evt-1".into(),
+            company_id: "c-1".into(),
+            computer: "ACME-DC01".into(),
+            plan: "Nightly files".into(),
+            backup_type: "FileLevel".into(),
+            event_type: "Error".into(),
+            job_status: "Failed".into(),
+            message: "3 files could not be read".into(),
+            details: vec![EventDetail {
+                id: "d-1".into(),
+                kind: "FileLevelErrorDetails".into(),
+                at: Some("2026-11-20T02:13:00Z".into()),
+                text: "C:\\Data\\q3.xlsx: locked\r\n\u{7}bell".into(),
+            }],
+            started_at: None,
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn summary_fills_every_placeholder() {
+        let s = summary(
+            "{eventType}|{computer}|{plan}|{backupType}|{company}",
+            &event(),
+            "Acme",
+        );
+        assert_eq!(s, "Error|ACME-DC01|Nightly files|FileLevel|Acme");
+        let default = summary(
+            "{eventType}: {computer} - {plan} ({backupType})",
+            &event(),
+            "Acme",
+        );
+        assert_eq!(default, "Error: ACME-DC01 - Nightly files (FileLevel)");
+    }
+
+    #[test]
+    fn long_summary_is_capped_at_100_chars() {
+        let mut e = event();
+        e.plan = "word ".repeat(40);
+        let s = summary("{eventType}: {plan}", &e, "Acme");
+        assert!(s.chars().count() <= 100, "{s}");
+    }
+
+    #[test]
+    fn change_note_headline_names_the_transition() {
+        let old = Tracked {
+            event_type: "Warning",
+            job_status: "Warning",
+            message: "slow",
+        };
+        let new = Tracked {
+            event_type: "Error",
+            job_status: "Failed",
+            message: "disk full",
+        };
+        let note = change_note(&old, &new).unwrap();
+        assert!(note.starts_with("Warning -> Failed: disk full\n"), "{note}");
+        assert!(note.contains("Event type: Warning -> Error"));
+        assert!(note.contains("Message: slow -> disk full"));
+        assert_eq!(change_note(&old, &old), None);
+        let msg_only = Tracked {
+            message: "slower",
+            ..old.clone()
+        };
+        assert_eq!(
+            change_note(&old, &msg_only).unwrap(),
+            "Message changed: slower\nMessage: slow -> slower"
+        );
+    }
+
+    #[test]
+    fn description_holds_fields_and_details_without_control_chars() {
+        let d = description(&event(), "Acme Dental");
+        assert!(d.contains("Company: Acme Dental (c-1)"));
+        assert!(d.contains("Detail d-1 · FileLevelErrorDetails · 2026-11-20T02:13:00Z"));
+        assert!(!d.contains('\r') && !d.contains('\u{7}'));
+    }
+
+    #[test]
+    fn huge_detail_text_is_capped_with_a_marker() {
+        let mut e = event();
+        e.details[0].text = "é".repeat(DETAIL_TEXT_MAX_CHARS + 10);
+        let n = detail_note(&e.details[0]);
+        assert!(n.contains("10 more characters not shown"));
+        assert!(n.chars().count() < DETAIL_TEXT_MAX_CHARS + 200);
+    }
+
+    #[test]
+    fn xref_is_short_and_unique_for_long_ids() {
+        assert_eq!(external_xref("evt-7f3a"), "bb:evt-7f3a");
+        let a = external_xref(&"a".repeat(300));
+        let b = external_xref(&format!("{}b", "a".repeat(299)));
+        assert!(a.chars().count() <= 100);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn content_hash_moves_with_tracked_fields_and_details() {
+        let e = event();
+        let h = content_hash(&e, "s", None);
+        assert_eq!(h, content_hash(&e, "s", None));
+        let mut e2 = e.clone();
+        e2.details.push(EventDetail {
+            id: "d-2".into(),
+            kind: "k".into(),
+            at: None,
+            text: String::new(),
+        });
+        assert_ne!(h, content_hash(&e2, "s", None));
+        assert_ne!(h, content_hash(&e, "s", Some("P1")));
+    }
+}

@@ -1,0 +1,265 @@
+//! The ticket template: the board, statuses, priorities and type/subtype/item
+//! named in the settings, resolved to ConnectWise ids.
+//!
+//! Resolution costs a few setup-table requests, so it happens lazily (only when
+//! an action needs an id) and is cached in the database keyed by the settings
+//! it came from: an in-step cycle costs no request (rule 10). A validation
+//! error from ConnectWise drops the cache so the next cycle resolves afresh.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cw::{BoardStatus, CwClient, CwError, NamedRef};
+use crate::store::settings::Settings;
+
+/// Settings key holding the cached template (engine-internal).
+pub const CACHE_KEY: &str = "internal.ticket_template";
+
+/// The setting values a template is resolved from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateSpec {
+    pub board: String,
+    pub status_new: Option<String>,
+    pub status_closed: Option<String>,
+    /// Priority names in use (any event type).
+    pub priorities: Vec<String>,
+    pub ticket_type: Option<String>,
+    pub subtype: Option<String>,
+    pub item: Option<String>,
+}
+
+impl TemplateSpec {
+    /// The spec for the current settings, or a sentence saying what to set.
+    pub fn from_settings(settings: &Settings) -> Result<TemplateSpec, String> {
+        let board = settings.ticket_board.clone().ok_or_else(|| {
+            "no ConnectWise board is chosen for tickets: set one with \
+             `backup-bridge config set ticket.board \"Service Desk\"` (or on the Defaults screen)"
+                .to_owned()
+        })?;
+        let p = &settings.ticket_priority;
+        let mut priorities: Vec<String> = [&p.error, &p.warning, &p.backup_anomaly]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        priorities.sort();
+        priorities.dedup();
+        Ok(TemplateSpec {
+            board,
+            status_new: settings.ticket_status_new.clone(),
+            status_closed: settings.ticket_status_closed.clone(),
+            priorities,
+            ticket_type: settings.ticket_type.clone(),
+            subtype: settings.ticket_subtype.clone(),
+            item: settings.ticket_item.clone(),
+        })
+    }
+}
+
+/// Ids for everything a ticket action may need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    pub spec: TemplateSpec,
+    pub board: NamedRef,
+    /// Status for new and reopened tickets; `None` on create = the board default.
+    pub status_new: NamedRef,
+    /// Whether `status_new` was chosen explicitly (sent on create) or is the default.
+    pub status_new_explicit: bool,
+    pub status_closed: NamedRef,
+    pub priorities: BTreeMap<String, i64>,
+    pub ticket_type: Option<NamedRef>,
+    pub subtype: Option<NamedRef>,
+    pub item: Option<NamedRef>,
+}
+
+/// Why a template could not be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The settings name something ConnectWise does not have.
+    #[error("{0}")]
+    Settings(String),
+    #[error(transparent)]
+    Cw(#[from] CwError),
+}
+
+fn find<'a>(list: &'a [NamedRef], name: &str) -> Option<&'a NamedRef> {
+    list.iter().find(|r| r.name.eq_ignore_ascii_case(name))
+}
+
+fn names(list: &[NamedRef]) -> String {
+    let mut v: Vec<&str> = list.iter().map(|r| r.name.as_str()).collect();
+    v.truncate(20);
+    v.join(", ")
+}
+
+fn status_ref(s: &BoardStatus) -> NamedRef {
+    NamedRef {
+        id: s.id,
+        name: s.name.clone(),
+    }
+}
+
+/// Resolves `spec` against ConnectWise.
+pub async fn resolve(cw: &CwClient, spec: &TemplateSpec) -> Result<Template, TemplateError> {
+    let boards: Vec<NamedRef> = cw
+        .boards()
+        .await?
+        .into_iter()
+        .filter(|b| !b.inactive_flag)
+        .map(|b| NamedRef {
+            id: b.id,
+            name: b.name,
+        })
+        .collect();
+    let board = find(&boards, &spec.board).cloned().ok_or_else(|| {
+        TemplateError::Settings(format!(
+            "the board \"{}\" does not exist in ConnectWise (active boards: {}); \
+             fix ticket.board",
+            spec.board,
+            names(&boards)
+        ))
+    })?;
+    let mut statuses: Vec<BoardStatus> = cw
+        .board_statuses(board.id)
+        .await?
+        .into_iter()
+        .filter(|s| !s.inactive)
+        .collect();
+    statuses.sort_by_key(|s| (s.sort_order, s.id));
+    let status_names = || names(&statuses.iter().map(status_ref).collect::<Vec<NamedRef>>());
+    let (status_new, status_new_explicit) = match &spec.status_new {
+        Some(name) => {
+            let s = statuses
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(name))
+                .ok_or_else(|| {
+                    TemplateError::Settings(format!(
+                        "the status \"{name}\" is not on board \"{}\" (its statuses: {}); \
+                         fix ticket.status_new",
+                        board.name,
+                        status_names()
+                    ))
+                })?;
+            if s.closed_status {
+                return Err(TemplateError::Settings(format!(
+                    "ticket.status_new \"{name}\" is a closed status on board \"{}\"; \
+                     choose an open one",
+                    board.name
+                )));
+            }
+            (status_ref(s), true)
+        }
+        None => {
+            let s = statuses
+                .iter()
+                .find(|s| s.default_flag && !s.closed_status)
+                .or_else(|| statuses.iter().find(|s| !s.closed_status))
+                .ok_or_else(|| {
+                    TemplateError::Settings(format!(
+                        "board \"{}\" has no open status to give new tickets",
+                        board.name
+                    ))
+                })?;
+            (status_ref(s), false)
+        }
+    };
+    let status_closed = match &spec.status_closed {
+        Some(name) => {
+            let s = statuses
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(name))
+                .ok_or_else(|| {
+                    TemplateError::Settings(format!(
+                        "the status \"{name}\" is not on board \"{}\" (its statuses: {}); \
+                         fix ticket.status_closed",
+                        board.name,
+                        status_names()
+                    ))
+                })?;
+            if !s.closed_status {
+                return Err(TemplateError::Settings(format!(
+                    "ticket.status_closed \"{name}\" is not a closed status on board \"{}\"; \
+                     choose one marked closed",
+                    board.name
+                )));
+            }
+            status_ref(s)
+        }
+        None => statuses
+            .iter()
+            .find(|s| s.closed_status)
+            .map(status_ref)
+            .ok_or_else(|| {
+                TemplateError::Settings(format!(
+                    "board \"{}\" has no closed status, so tickets cannot be closed",
+                    board.name
+                ))
+            })?,
+    };
+    let mut priorities = BTreeMap::new();
+    if !spec.priorities.is_empty() {
+        let all: Vec<NamedRef> = cw
+            .priorities()
+            .await?
+            .into_iter()
+            .map(|p| NamedRef {
+                id: p.id,
+                name: p.name,
+            })
+            .collect();
+        for name in &spec.priorities {
+            let p = find(&all, name).ok_or_else(|| {
+                TemplateError::Settings(format!(
+                    "the priority \"{name}\" does not exist in ConnectWise (priorities: {}); \
+                     fix ticket.priority.*",
+                    names(&all)
+                ))
+            })?;
+            priorities.insert(name.clone(), p.id);
+        }
+    }
+    let ticket_type = match &spec.ticket_type {
+        Some(name) => Some(pick(cw.board_types(board.id).await?, name, "type", &board)?),
+        None => None,
+    };
+    let subtype = match &spec.subtype {
+        Some(name) => Some(pick(
+            cw.board_subtypes(board.id).await?,
+            name,
+            "subtype",
+            &board,
+        )?),
+        None => None,
+    };
+    let item = match &spec.item {
+        Some(name) => Some(pick(cw.board_items(board.id).await?, name, "item", &board)?),
+        None => None,
+    };
+    Ok(Template {
+        spec: spec.clone(),
+        board,
+        status_new,
+        status_new_explicit,
+        status_closed,
+        priorities,
+        ticket_type,
+        subtype,
+        item,
+    })
+}
+
+fn pick(
+    list: Vec<NamedRef>,
+    name: &str,
+    what: &str,
+    board: &NamedRef,
+) -> Result<NamedRef, TemplateError> {
+    find(&list, name).cloned().ok_or_else(|| {
+        TemplateError::Settings(format!(
+            "the {what} \"{name}\" is not on board \"{}\" (its {what}s: {}); fix ticket.{what}",
+            board.name,
+            names(&list)
+        ))
+    })
+}

@@ -1,0 +1,182 @@
+//! Company operations: refresh from the Dashboard, map to ConnectWise (resolved
+//! at entry), list with effective filters, suggest matches by name.
+
+use serde::Serialize;
+
+use crate::conditions;
+use crate::cw::Company;
+use crate::engine::{db_store, Engine};
+use crate::model::{Override, TypeFilter};
+use crate::source::RejectedItem;
+use crate::store::companies::{self, CompanyRow, EffectiveFilters, Mapping, RefreshSummary};
+use crate::Error;
+
+/// What a company refresh did, and the Dashboard items it could not read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Refreshed {
+    pub summary: RefreshSummary,
+    pub rejected: Vec<RejectedItem>,
+}
+
+/// Fetches the Dashboard's companies and stores them (mappings kept).
+pub async fn refresh_companies(engine: &Engine) -> Result<Refreshed, Error> {
+    let settings = engine.settings().await?;
+    let dashboard = crate::engine::dashboard_client(&settings, engine.secrets().as_ref())?;
+    let list = dashboard.companies().await?;
+    let companies = list.companies;
+    let summary = db_store(engine.store(), move |s| companies::refresh(s, &companies)).await?;
+    Ok(Refreshed {
+        summary,
+        rejected: list.rejected,
+    })
+}
+
+/// A mapping request: `None` keeps the current value (`Default` for a company
+/// mapped for the first time).
+#[derive(Debug, Clone, Default)]
+pub struct MapRequest {
+    pub backup_company_id: String,
+    pub cw_identifier: String,
+    pub event_types: Option<Override<TypeFilter>>,
+    pub backup_types: Option<Override<TypeFilter>>,
+    pub agreement_condition: Option<Override<String>>,
+}
+
+/// Maps a Dashboard company to the ConnectWise company whose Company ID is
+/// `cw_identifier`, resolved now: an unknown identifier is an error and
+/// nothing is saved.
+pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow, Error> {
+    let id = req.backup_company_id.clone();
+    let mut row = {
+        let id = id.clone();
+        db_store(engine.store(), move |s| companies::get(s, &id)).await?
+    };
+    if row.is_none() {
+        // First use: the list may simply not have been fetched yet.
+        if refresh_companies(engine).await.is_ok() {
+            let id = id.clone();
+            row = db_store(engine.store(), move |s| companies::get(s, &id)).await?;
+        }
+    }
+    let Some(row) = row else {
+        let known = db_store(engine.store(), companies::list).await?;
+        let sample: Vec<String> = known.iter().take(10).map(|r| r.id.clone()).collect();
+        return Err(Error::Invalid(if sample.is_empty() {
+            format!(
+                "there is no Dashboard company with id \"{id}\"; run `backup-bridge companies refresh` first"
+            )
+        } else {
+            format!(
+                "there is no Dashboard company with id \"{id}\" (known ids include {}); \
+                 `backup-bridge companies list` shows them all",
+                sample.join(", ")
+            )
+        }));
+    };
+    if let Some(Override::Explicit(cond)) = &req.agreement_condition {
+        if !cond.trim().is_empty() {
+            conditions::validate(cond).map_err(|e| {
+                Error::Invalid(format!("the agreement condition is not valid: {e}"))
+            })?;
+        }
+    }
+    for filter in [&req.event_types, &req.backup_types].into_iter().flatten() {
+        if let Override::Explicit(TypeFilter::Only(list)) = filter {
+            if list.is_empty() {
+                return Err(Error::Invalid(
+                    "a type list cannot be empty: list at least one type, or use default"
+                        .to_owned(),
+                ));
+            }
+        }
+    }
+    let identifier = req.cw_identifier.trim().to_owned();
+    if identifier.is_empty() {
+        return Err(Error::Invalid(
+            "the ConnectWise Company ID is empty: type the company's identifier, e.g. AcmeDental"
+                .to_owned(),
+        ));
+    }
+    let cw = engine.cw().await?;
+    let company = cw
+        .company_by_identifier(&identifier)
+        .await?
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "ConnectWise has no active company with the Company ID \"{identifier}\"; \
+             check it in ConnectWise under Companies (the short Company ID, not the name)"
+            ))
+        })?;
+    let mapping = Mapping {
+        cw_identifier: company.identifier.clone(),
+        cw_company_id: company.id,
+        cw_company_name: company.name.clone(),
+        event_types: req.event_types.unwrap_or(row.event_types.clone()),
+        backup_types: req.backup_types.unwrap_or(row.backup_types.clone()),
+        agreement_condition: req
+            .agreement_condition
+            .unwrap_or(row.agreement_condition.clone()),
+    };
+    db_store(engine.store(), move |s| {
+        companies::set_mapping(s, &id, &mapping)?;
+        companies::get(s, &id)
+    })
+    .await?
+    .ok_or_else(|| Error::Config("the company vanished while it was being mapped".to_owned()))
+}
+
+/// A company row with its effective filters, for lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompanyView {
+    #[serde(flatten)]
+    pub row: CompanyRow,
+    pub effective: EffectiveFilters,
+}
+
+/// Every Dashboard company with its mapping, effective filters and Last Update Status.
+pub async fn list_companies(engine: &Engine) -> Result<Vec<CompanyView>, Error> {
+    let settings = engine.settings().await?;
+    let rows = db_store(engine.store(), companies::list).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| CompanyView {
+            effective: row.effective(&settings),
+            row,
+        })
+        .collect())
+}
+
+/// Words of a company name that say something (no legal suffixes or short words).
+fn name_words(name: &str) -> Vec<String> {
+    const NOISE: &[&str] = &[
+        "ltd", "llc", "llp", "inc", "co", "corp", "gmbh", "plc", "the", "and", "pty", "limited",
+    ];
+    name.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 3 && !NOISE.contains(&w.as_str()))
+        .collect()
+}
+
+/// ConnectWise companies that may be the Dashboard company `backup_name`,
+/// best match first (the "suggest" button of the Companies screen).
+pub async fn suggest_cw_companies(
+    engine: &Engine,
+    backup_name: &str,
+) -> Result<Vec<Company>, Error> {
+    let words = name_words(backup_name);
+    let Some(first) = words.first() else {
+        return Ok(Vec::new());
+    };
+    let cw = engine.cw().await?;
+    let mut found = cw.search_companies(first).await?;
+    let score = |c: &Company| {
+        let theirs = name_words(&format!("{} {}", c.name, c.identifier));
+        words
+            .iter()
+            .filter(|w| theirs.iter().any(|t| t.contains(w.as_str())))
+            .count()
+    };
+    found.sort_by(|a, b| score(b).cmp(&score(a)).then(a.name.cmp(&b.name)));
+    found.truncate(10);
+    Ok(found)
+}

@@ -1,0 +1,146 @@
+//! Pick-lists and previews for the Defaults screen: boards and their
+//! statuses/types/subtypes/items, priorities, which agreements a condition
+//! matches for a company, a live summary example, and the event and backup
+//! types seen in the Dashboard.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cw::{Agreement, BoardStatus, NamedRef, Priority};
+use crate::engine::{db_store, render, Engine};
+use crate::model::{MonitoringEvent, KNOWN_BACKUP_TYPES, KNOWN_EVENT_TYPES};
+use crate::store::companies;
+use crate::store::settings;
+use crate::{conditions, Error};
+
+/// Active service boards.
+pub async fn boards(engine: &Engine) -> Result<Vec<NamedRef>, Error> {
+    let cw = engine.cw().await?;
+    Ok(cw
+        .boards()
+        .await?
+        .into_iter()
+        .filter(|b| !b.inactive_flag)
+        .map(|b| NamedRef {
+            id: b.id,
+            name: b.name,
+        })
+        .collect())
+}
+
+/// Everything that depends on the chosen board.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardOptions {
+    pub statuses: Vec<BoardStatus>,
+    pub types: Vec<NamedRef>,
+    pub subtypes: Vec<NamedRef>,
+    pub items: Vec<NamedRef>,
+}
+
+/// Statuses, types, subtypes and items of the board named `board`.
+pub async fn board_options(engine: &Engine, board: &str) -> Result<BoardOptions, Error> {
+    let cw = engine.cw().await?;
+    let found = cw
+        .boards()
+        .await?
+        .into_iter()
+        .find(|b| b.name.eq_ignore_ascii_case(board))
+        .ok_or_else(|| Error::Invalid(format!("ConnectWise has no board named \"{board}\"")))?;
+    let mut statuses: Vec<BoardStatus> = cw
+        .board_statuses(found.id)
+        .await?
+        .into_iter()
+        .filter(|s| !s.inactive)
+        .collect();
+    statuses.sort_by_key(|s| (s.sort_order, s.id));
+    Ok(BoardOptions {
+        statuses,
+        types: cw.board_types(found.id).await?,
+        subtypes: cw.board_subtypes(found.id).await?,
+        items: cw.board_items(found.id).await?,
+    })
+}
+
+/// Service priorities.
+pub async fn priorities(engine: &Engine) -> Result<Vec<Priority>, Error> {
+    Ok(engine.cw().await?.priorities().await?)
+}
+
+/// The agreements of the (mapped) Dashboard company `backup_company_id` that
+/// `condition` matches, lowest id (the one a ticket would get) first.
+pub async fn preview_agreements(
+    engine: &Engine,
+    backup_company_id: &str,
+    condition: &str,
+) -> Result<Vec<Agreement>, Error> {
+    if !condition.trim().is_empty() {
+        conditions::validate(condition).map_err(|e| Error::Invalid(e.to_string()))?;
+    }
+    let id = backup_company_id.to_owned();
+    let row = db_store(engine.store(), move |s| companies::get(s, &id))
+        .await?
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "no Dashboard company has the id \"{backup_company_id}\""
+            ))
+        })?;
+    let cw_id = row.cw_company_id.ok_or_else(|| {
+        Error::Invalid(format!(
+            "{} is not mapped to a ConnectWise company yet; map it on the Companies screen first",
+            row.name
+        ))
+    })?;
+    let mut list = engine.cw().await?.agreements(cw_id, condition).await?;
+    list.sort_by_key(|a| a.id);
+    Ok(list)
+}
+
+/// The summary `template` renders to for a sample event.
+pub fn summary_example(template: &str) -> Result<String, Error> {
+    settings::validate_template(template).map_err(Error::Invalid)?;
+    let sample = MonitoringEvent {
+        id: "evt-sample".into(),
+        company_id: "c-1001".into(),
+        computer: "ACME-DC01".into(),
+        plan: "Nightly files".into(),
+        backup_type: "FileLevel".into(),
+        event_type: "Error".into(),
+        job_status: "Failed".into(),
+        message: "3 files could not be read".into(),
+        details: Vec::new(),
+        started_at: None,
+        updated_at: None,
+    };
+    Ok(render::summary(template, &sample, "Acme Dental Ltd"))
+}
+
+/// Settings key where the engine records the types the Dashboard has sent.
+pub const SEEN_TYPES_KEY: &str = "internal.seen_types";
+
+/// Event and backup types to offer: the documented ones, plus any the
+/// Dashboard has sent (unknown types are kept and filterable).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenTypes {
+    pub event_types: Vec<String>,
+    pub backup_types: Vec<String>,
+}
+
+/// The types to offer on the Defaults and Companies screens.
+pub async fn seen_types(engine: &Engine) -> Result<SeenTypes, Error> {
+    let stored = db_store(engine.store(), |s| settings::get(s, SEEN_TYPES_KEY)).await?;
+    let seen: SeenTypes = stored
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let merge = |known: &[&str], seen: Vec<String>| {
+        let mut out: Vec<String> = known.iter().map(|s| (*s).to_owned()).collect();
+        for t in seen {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
+    };
+    Ok(SeenTypes {
+        event_types: merge(KNOWN_EVENT_TYPES, seen.event_types),
+        backup_types: merge(KNOWN_BACKUP_TYPES, seen.backup_types),
+    })
+}

@@ -1,0 +1,315 @@
+//! Secrets (ConnectWise private key or integrator password, Dashboard token)
+//! behind the small [`SecretStore`] trait: the OS keychain in the product
+//! ([`KeyringStore`]), memory in tests ([`MemoryStore`]), and environment
+//! variables over either for automation ([`EnvOverride`]).
+//!
+//! Secrets are `SecretString`s: never in `Debug` output, logs, the database
+//! or an error message. The UI never reads one back; it shows "saved".
+
+mod keyring_store;
+
+pub use keyring_store::{KeyringStore, KEYCHAIN_NAME, SERVICE};
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+/// Which secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretKey {
+    /// The ConnectWise API member private key, or the integrator password.
+    CwSecret,
+    /// The Cloud Backup Dashboard bearer token.
+    DashboardToken,
+}
+
+impl SecretKey {
+    /// Both keys.
+    pub const ALL: [SecretKey; 2] = [SecretKey::CwSecret, SecretKey::DashboardToken];
+
+    /// Keychain account name (service [`SERVICE`]).
+    pub fn account(self) -> &'static str {
+        match self {
+            SecretKey::CwSecret => "connectwise",
+            SecretKey::DashboardToken => "dashboard",
+        }
+    }
+
+    /// Environment variable that overrides the stored value (automation).
+    pub fn env_var(self) -> &'static str {
+        match self {
+            SecretKey::CwSecret => "BB_CW_SECRET",
+            SecretKey::DashboardToken => "BB_DASHBOARD_TOKEN",
+        }
+    }
+
+    /// Name in `backup-bridge secret set cw|dashboard`.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            SecretKey::CwSecret => "cw",
+            SecretKey::DashboardToken => "dashboard",
+        }
+    }
+}
+
+impl std::fmt::Display for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SecretKey::CwSecret => "ConnectWise private key or password",
+            SecretKey::DashboardToken => "Dashboard token",
+        })
+    }
+}
+
+impl std::str::FromStr for SecretKey {
+    type Err = String;
+
+    /// `cw` (or `connectwise`) and `dashboard`, as the CLI takes them.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cw" | "connectwise" => Ok(SecretKey::CwSecret),
+            "dashboard" => Ok(SecretKey::DashboardToken),
+            other => Err(format!(
+                "unknown secret \"{other}\"; use cw (ConnectWise private key or password) or dashboard (Dashboard token)"
+            )),
+        }
+    }
+}
+
+/// Why a secret could not be read, saved or deleted. Never holds the secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    /// `set` with an empty value.
+    #[error("the {key} is empty; nothing was saved")]
+    Empty { key: SecretKey },
+    /// The keychain exists but could not be opened (locked, access denied, not running).
+    #[error(
+        "cannot {action} the {key}: {keychain} could not be opened ({detail}); unlock or start \
+         it and try again, or set {} for automation",
+        key.env_var()
+    )]
+    NoAccess {
+        keychain: &'static str,
+        key: SecretKey,
+        action: &'static str,
+        detail: String,
+    },
+    /// The keychain failed.
+    #[error(
+        "cannot {action} the {key} in {keychain}: {detail}; check that it is installed and \
+         running, or set {} for automation",
+        key.env_var()
+    )]
+    Platform {
+        keychain: &'static str,
+        key: SecretKey,
+        action: &'static str,
+        detail: String,
+    },
+    /// The stored value is not text.
+    #[error(
+        "the {key} saved in {keychain} is not valid text; save it again with \
+         `backup-bridge secret set {}`",
+        key.cli_name()
+    )]
+    Unreadable {
+        keychain: &'static str,
+        key: SecretKey,
+    },
+    /// Several keychain entries match.
+    #[error(
+        "{keychain} holds {count} entries for the {key} (service BackupBridge); delete them \
+         and save it again with `backup-bridge secret set {}`",
+        key.cli_name()
+    )]
+    Ambiguous {
+        keychain: &'static str,
+        key: SecretKey,
+        count: usize,
+    },
+    /// The keychain refused the entry's attributes (too long, invalid).
+    #[error("{keychain} refused the entry for the {key}: {detail}")]
+    Invalid {
+        keychain: &'static str,
+        key: SecretKey,
+        detail: String,
+    },
+}
+
+impl SecretError {
+    /// True when trying again later may succeed (e.g. once the keychain is unlocked).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, SecretError::NoAccess { .. })
+    }
+}
+
+/// Where secrets live. Implementations are cheap to call from any thread;
+/// keychain calls may block briefly, so async code uses `spawn_blocking`.
+pub trait SecretStore: Send + Sync {
+    /// The secret, or `None` when none is saved.
+    fn get(&self, key: SecretKey) -> Result<Option<SecretString>, SecretError>;
+    /// Save (or replace) a secret. A trailing line break (typical of stdin) is
+    /// dropped; an empty value is refused with [`SecretError::Empty`].
+    fn set(&self, key: SecretKey, value: &str) -> Result<(), SecretError>;
+    /// Forget a secret; deleting one that is not saved is not an error.
+    fn delete(&self, key: SecretKey) -> Result<(), SecretError>;
+}
+
+impl<S: SecretStore + ?Sized> SecretStore for Arc<S> {
+    fn get(&self, key: SecretKey) -> Result<Option<SecretString>, SecretError> {
+        (**self).get(key)
+    }
+    fn set(&self, key: SecretKey, value: &str) -> Result<(), SecretError> {
+        (**self).set(key, value)
+    }
+    fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
+        (**self).delete(key)
+    }
+}
+
+impl<S: SecretStore + ?Sized> SecretStore for Box<S> {
+    fn get(&self, key: SecretKey) -> Result<Option<SecretString>, SecretError> {
+        (**self).get(key)
+    }
+    fn set(&self, key: SecretKey, value: &str) -> Result<(), SecretError> {
+        (**self).set(key, value)
+    }
+    fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
+        (**self).delete(key)
+    }
+}
+
+/// The value to save: without the trailing line break stdin leaves, never empty.
+pub(crate) fn prepare_value(key: SecretKey, value: &str) -> Result<&str, SecretError> {
+    let value = value
+        .strip_suffix('\n')
+        .map(|v| v.strip_suffix('\r').unwrap_or(v))
+        .unwrap_or(value);
+    if value.trim().is_empty() {
+        return Err(SecretError::Empty { key });
+    }
+    Ok(value)
+}
+
+/// Secrets in memory, for tests and demo mode.
+#[derive(Default)]
+pub struct MemoryStore {
+    values: Mutex<HashMap<SecretKey, SecretString>>,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<SecretKey> = self.lock().keys().copied().collect();
+        f.debug_struct("MemoryStore").field("saved", &keys).finish()
+    }
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A store holding one secret (builder style, for tests).
+    pub fn with(self, key: SecretKey, value: &str) -> Self {
+        self.lock().insert(key, SecretString::from(value));
+        self
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SecretKey, SecretString>> {
+        // The map is always consistent (single inserts/removes), so a poisoned lock is usable.
+        self.values
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, key: SecretKey) -> Result<Option<SecretString>, SecretError> {
+        Ok(self.lock().get(&key).cloned())
+    }
+
+    fn set(&self, key: SecretKey, value: &str) -> Result<(), SecretError> {
+        let value = prepare_value(key, value)?;
+        self.lock().insert(key, SecretString::from(value));
+        Ok(())
+    }
+
+    fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
+        self.lock().remove(&key);
+        Ok(())
+    }
+}
+
+type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+/// Environment variables (`BB_CW_SECRET`, `BB_DASHBOARD_TOKEN`) over an inner
+/// store: a non-empty variable wins on `get`; `set` and `delete` go to the
+/// inner store.
+pub struct EnvOverride<S> {
+    inner: S,
+    lookup: Box<Lookup>,
+}
+
+impl<S> std::fmt::Debug for EnvOverride<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvOverride").finish_non_exhaustive()
+    }
+}
+
+impl<S: SecretStore> EnvOverride<S> {
+    /// Read the process environment at each `get`.
+    pub fn new(inner: S) -> Self {
+        Self::with_lookup(inner, |name| std::env::var(name).ok())
+    }
+
+    /// Use `lookup` instead of the process environment (tests).
+    pub fn with_lookup(
+        inner: S,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        EnvOverride {
+            inner,
+            lookup: Box::new(lookup),
+        }
+    }
+
+    /// True when the environment provides this secret (so the keychain value is ignored).
+    pub fn is_overridden(&self, key: SecretKey) -> bool {
+        self.env_value(key).is_some()
+    }
+
+    /// The wrapped store.
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+
+    fn env_value(&self, key: SecretKey) -> Option<SecretString> {
+        (self.lookup)(key.env_var())
+            .filter(|v| !v.trim().is_empty())
+            .map(SecretString::from)
+    }
+}
+
+impl<S: SecretStore> SecretStore for EnvOverride<S> {
+    fn get(&self, key: SecretKey) -> Result<Option<SecretString>, SecretError> {
+        match self.env_value(key) {
+            Some(value) => Ok(Some(value)),
+            None => self.inner.get(key),
+        }
+    }
+
+    fn set(&self, key: SecretKey, value: &str) -> Result<(), SecretError> {
+        self.inner.set(key, value)
+    }
+
+    fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
+        self.inner.delete(key)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,378 @@
+//! The Cloud Backup Dashboard client (`reference/dashboard-api.md`): built
+//! once with an injected base URL and a bearer token held as a
+//! `SecretString`; pages through listings itself (`pageSize=1000`, following
+//! `nextPage`); maps every failure to a typed [`SourceError`]; retries the
+//! retryable ones (all requests are GETs, so retrying is safe) with capped,
+//! jittered backoff, honouring `Retry-After`.
+
+mod base_url;
+mod decode;
+mod error;
+
+pub use base_url::{is_loopback, parse_base_url};
+pub use decode::{CompanyList, RejectedItem, Snapshot};
+pub use error::SourceError;
+
+use std::time::Duration;
+
+use rand::Rng;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use url::Url;
+
+/// Path of the company listing.
+pub const COMPANIES_PATH: &str = "/api/v1/companies";
+/// Path of the monitoring event snapshot.
+pub const EVENTS_PATH: &str = "/api/v1/monitoring/events";
+/// Items per page we ask for (the API's maximum).
+pub const PAGE_SIZE: u32 = 1000;
+/// A listing longer than this many pages is treated as a server bug (a `nextPage` loop).
+pub const MAX_PAGES: u64 = 10_000;
+
+/// When and how often to retry a retryable failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 = never retry).
+    pub max_retries: u32,
+    /// Backoff before retry n is `base_delay * 2^n`, capped at `max_delay`, then jittered to 50–100 %.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// A `Retry-After` longer than this is not waited out here: the error goes
+    /// back to the caller (the sync loop waits for its next cycle instead).
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// How long to wait before retry number `attempt` (0-based) after `error`,
+    /// or `None` to give up.
+    pub fn delay(&self, attempt: u32, error: &SourceError) -> Option<Duration> {
+        if !error.is_retryable() || attempt >= self.max_retries {
+            return None;
+        }
+        if let SourceError::RateLimited {
+            retry_after: Some(wait),
+        } = error
+        {
+            return (*wait <= self.max_retry_after).then_some(*wait);
+        }
+        let factor = 2u32.saturating_pow(attempt);
+        let backoff = self.base_delay.saturating_mul(factor).min(self.max_delay);
+        // Jitter keeps several clients from retrying in lockstep.
+        Some(backoff.mul_f64(rand::thread_rng().gen_range(0.5..=1.0)))
+    }
+}
+
+/// Everything tunable about the client; `Default` is what the product uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientOptions {
+    pub connect_timeout: Duration,
+    /// Whole-request timeout, body included.
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+    /// Items per page (1..=1000).
+    pub page_size: u32,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            page_size: PAGE_SIZE,
+        }
+    }
+}
+
+/// The Dashboard client. Cheap to clone (the HTTP pool is shared).
+#[derive(Debug, Clone)]
+pub struct DashboardClient {
+    http: reqwest::Client,
+    base: Url,
+    token: SecretString,
+    options: ClientOptions,
+}
+
+/// One decoded page of a listing.
+struct Page {
+    items: Vec<Value>,
+    next_page: Option<u64>,
+}
+
+impl DashboardClient {
+    /// A client with the default options. `base_url` must be https unless loopback.
+    pub fn new(base_url: &str, token: SecretString) -> Result<Self, SourceError> {
+        Self::with_options(base_url, token, ClientOptions::default())
+    }
+
+    /// A client with explicit timeouts, retry policy and page size (tests use short ones).
+    pub fn with_options(
+        base_url: &str,
+        token: SecretString,
+        options: ClientOptions,
+    ) -> Result<Self, SourceError> {
+        let base = parse_base_url(base_url)
+            .map_err(|e| SourceError::Config(format!("dashboard.url {e}")))?;
+        if token.expose_secret().trim().is_empty() {
+            return Err(SourceError::Config(
+                "the Dashboard token is empty; set it with `backup-bridge secret set dashboard`"
+                    .to_owned(),
+            ));
+        }
+        if !(1..=PAGE_SIZE).contains(&options.page_size) {
+            return Err(SourceError::Config(format!(
+                "the page size must be between 1 and {PAGE_SIZE}"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.request_timeout)
+            .user_agent(concat!("BackupBridge/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SourceError::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(DashboardClient {
+            http,
+            base,
+            token,
+            options,
+        })
+    }
+
+    /// The base URL in use.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// Every Dashboard company; malformed or duplicate items are in `rejected`.
+    pub async fn companies(&self) -> Result<CompanyList, SourceError> {
+        let items = self.list_all(COMPANIES_PATH).await?;
+        Ok(decode::decode_companies(items))
+    }
+
+    /// The current monitoring events (a snapshot, not a log); malformed or
+    /// duplicate items are in `rejected` with their 0-based overall position.
+    pub async fn snapshot(&self) -> Result<Snapshot, SourceError> {
+        let items = self.list_all(EVENTS_PATH).await?;
+        Ok(decode::decode_events(items))
+    }
+
+    /// Fetch every page of a listing, in order.
+    async fn list_all(&self, path: &str) -> Result<Vec<Value>, SourceError> {
+        let mut items = Vec::new();
+        let mut page = 1;
+        for _ in 0..MAX_PAGES {
+            let current = self.page_with_retries(path, page).await?;
+            items.extend(current.items);
+            match current.next_page {
+                None => return Ok(items),
+                Some(next) if next > page => page = next,
+                Some(next) => {
+                    return Err(SourceError::Decode(format!(
+                        "{path} page {page} points back to page {next} as the next page"
+                    )))
+                }
+            }
+        }
+        Err(SourceError::Decode(format!(
+            "{path} has more than {MAX_PAGES} pages"
+        )))
+    }
+
+    async fn page_with_retries(&self, path: &str, page: u64) -> Result<Page, SourceError> {
+        let mut attempt = 0;
+        loop {
+            match self.page_once(path, page).await {
+                Ok(p) => return Ok(p),
+                Err(e) => match self.options.retry.delay(attempt, &e) {
+                    Some(wait) => {
+                        tracing::debug!(%e, attempt, ?wait, path, page, "retrying Dashboard request");
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                    }
+                    None => return Err(e),
+                },
+            }
+        }
+    }
+
+    async fn page_once(&self, path: &str, page: u64) -> Result<Page, SourceError> {
+        let url = base_url::join(&self.base, path);
+        let response = self
+            .http
+            .get(url)
+            .query(&[
+                ("page", page),
+                ("pageSize", u64::from(self.options.page_size)),
+            ])
+            .bearer_auth(self.token.expose_secret())
+            .header(ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|e| SourceError::from_reqwest(&e))?;
+        let status = response.status();
+        let retry_after = error::parse_retry_after(response.headers().get(RETRY_AFTER));
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("no content type")
+            .to_owned();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| SourceError::from_reqwest(&e))?;
+        if !status.is_success() {
+            let text = String::from_utf8_lossy(&body);
+            return Err(SourceError::from_status(
+                status.as_u16(),
+                path,
+                retry_after,
+                &text,
+            ));
+        }
+        parse_page(path, &content_type, &body)
+    }
+}
+
+/// Check a page body: a JSON object with an `items` list and a `nextPage`
+/// that is a page number or null.
+fn parse_page(path: &str, content_type: &str, body: &[u8]) -> Result<Page, SourceError> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| {
+        let text = String::from_utf8_lossy(body);
+        let start = if text.trim().is_empty() {
+            "an empty body".to_owned()
+        } else {
+            format!("a body starting \"{}\"", error::excerpt(&text))
+        };
+        SourceError::Decode(format!(
+            "{path} returned something that is not JSON ({content_type}, {start}); check \
+             dashboard.url points at the Dashboard API"
+        ))
+    })?;
+    let items = match value.get("items") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(_) => {
+            return Err(SourceError::Decode(format!(
+                "{path} returned \"items\" that is not a list"
+            )))
+        }
+        None => {
+            return Err(SourceError::Decode(format!(
+                "{path} returned JSON without an \"items\" list"
+            )))
+        }
+    };
+    let next_page = match value.get("nextPage") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| {
+            SourceError::Decode(format!(
+                "{path} returned a \"nextPage\" that is not a page number: {v}"
+            ))
+        })?),
+    };
+    Ok(Page { items, next_page })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_are_bounded_and_jittered() {
+        let policy = RetryPolicy {
+            max_retries: 5,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(500),
+            max_retry_after: Duration::from_secs(5),
+        };
+        let server = SourceError::Server {
+            status: 503,
+            message: String::new(),
+        };
+        for attempt in 0..5 {
+            let full =
+                Duration::from_millis(100 * 2u64.pow(attempt)).min(Duration::from_millis(500));
+            let wait = policy.delay(attempt, &server).unwrap();
+            assert!(
+                wait >= full / 2 && wait <= full,
+                "attempt {attempt}: {wait:?}"
+            );
+        }
+        assert_eq!(policy.delay(5, &server), None);
+        assert_eq!(policy.delay(0, &SourceError::Auth), None);
+        let limited = |s| SourceError::RateLimited {
+            retry_after: Some(Duration::from_secs(s)),
+        };
+        assert_eq!(policy.delay(0, &limited(3)), Some(Duration::from_secs(3)));
+        assert_eq!(policy.delay(0, &limited(6)), None);
+        assert_eq!(RetryPolicy::none().delay(0, &server), None);
+    }
+
+    #[test]
+    fn pages_are_checked() {
+        type Want = Result<(usize, Option<u64>), &'static str>;
+        let cases: &[(&str, Want)] = &[
+            (r#"{"items":[{},{}],"nextPage":2}"#, Ok((2, Some(2)))),
+            (r#"{"items":[],"nextPage":null}"#, Ok((0, None))),
+            (r#"{"items":[1]}"#, Ok((1, None))),
+            (r#"{"items":{}}"#, Err("\"items\" that is not a list")),
+            (r#"{"data":[]}"#, Err("without an \"items\" list")),
+            (
+                r#"{"items":[],"nextPage":"2"}"#,
+                Err("not a page number: \"2\""),
+            ),
+            (
+                "<!DOCTYPE html><html><body>Sign in</body></html>",
+                Err("not JSON (text/html, a body starting \"<!DOCTYPE html>"),
+            ),
+            ("", Err("an empty body")),
+        ];
+        for (body, want) in cases {
+            let got = parse_page("/api/v1/x", "text/html", body.as_bytes())
+                .map(|p| (p.items.len(), p.next_page));
+            match (got, want) {
+                (Ok(got), Ok(want)) => assert_eq!(got, *want, "{body}"),
+                (Err(e), Err(fragment)) => {
+                    assert!(e.to_string().contains(fragment), "{body}: {e}");
+                    assert!(!e.is_retryable());
+                }
+                (got, _) => panic!("{body}: unexpected {:?}", got.map_err(|e| e.to_string())),
+            }
+        }
+    }
+
+    #[test]
+    fn construction_is_checked() {
+        let token = || SecretString::from("tok");
+        assert!(DashboardClient::new("https://dash.example.com", token()).is_ok());
+        let e = DashboardClient::new("http://dash.example.com", token()).unwrap_err();
+        assert!(matches!(e, SourceError::Config(_)));
+        assert!(e.to_string().contains("must use https"), "{e}");
+        let e =
+            DashboardClient::new("https://dash.example.com", SecretString::from(" ")).unwrap_err();
+        assert!(e.to_string().contains("token is empty"), "{e}");
+        let client =
+            DashboardClient::new("http://127.0.0.1:1", SecretString::from("s3cr3t")).unwrap();
+        assert!(!format!("{client:?}").contains("s3cr3t"));
+    }
+}

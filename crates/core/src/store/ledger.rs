@@ -1,0 +1,306 @@
+//! The sync ledger and the outbox.
+//!
+//! The ledger links each dashboard event to its ConnectWise ticket and
+//! remembers what was last mirrored (tracked fields, summary, priority, content
+//! hash, detail ids already pushed). The outbox records every ConnectWise call
+//! as *intended* before it is sent and *confirmed* after, so a crash or timeout
+//! in between is resolved on the next start instead of guessed at.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+/// Where a tracked ticket stands, as far as BackupBridge knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TicketState {
+    /// Open in ConnectWise (a technician may have moved it to another open status).
+    Open,
+    /// Closed by BackupBridge because the job completed.
+    Closed,
+    /// The event left the dashboard and the removed-event policy was applied
+    /// (`close` or `leave`).
+    Removed,
+    /// The ticket was deleted (removed-event policy `delete`, or by a technician).
+    Deleted,
+}
+
+impl TicketState {
+    /// Stable text stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketState::Open => "open",
+            TicketState::Closed => "closed",
+            TicketState::Removed => "removed",
+            TicketState::Deleted => "deleted",
+        }
+    }
+
+    fn parse(text: &str) -> TicketState {
+        match text {
+            "closed" => TicketState::Closed,
+            "removed" => TicketState::Removed,
+            "deleted" => TicketState::Deleted,
+            _ => TicketState::Open,
+        }
+    }
+}
+
+/// One ledger row: an event and the ticket mirroring it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub event_id: String,
+    pub company_id: String,
+    pub ticket_id: i64,
+    pub state: TicketState,
+    /// The ticket was opened for a `BackupAnomaly` event (never closed on completion).
+    pub anomaly: bool,
+    pub event_type: String,
+    pub job_status: String,
+    pub message: String,
+    /// Summary and priority as last written to the ticket.
+    pub summary: String,
+    pub priority: Option<String>,
+    /// Fingerprint of the event as last fully mirrored; equal means in step.
+    pub content_hash: String,
+    pub pushed_details: BTreeSet<String>,
+    pub last_action: Option<String>,
+    pub last_error: Option<String>,
+    pub updated_at: String,
+}
+
+const LEDGER_COLUMNS: &str = "event_id, company_id, ticket_id, state, anomaly, event_type, \
+     job_status, message, summary, priority, content_hash, pushed_details, last_action, \
+     last_error, updated_at";
+
+fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
+    let pushed: String = row.get(11)?;
+    let state: String = row.get(3)?;
+    Ok(LedgerEntry {
+        event_id: row.get(0)?,
+        company_id: row.get(1)?,
+        ticket_id: row.get(2)?,
+        state: TicketState::parse(&state),
+        anomaly: row.get(4)?,
+        event_type: row.get(5)?,
+        job_status: row.get(6)?,
+        message: row.get(7)?,
+        summary: row.get(8)?,
+        priority: row.get(9)?,
+        content_hash: row.get(10)?,
+        pushed_details: serde_json::from_str(&pushed).unwrap_or_default(),
+        last_action: row.get(12)?,
+        last_error: row.get(13)?,
+        updated_at: row.get(14)?,
+    })
+}
+
+/// Every ledger row, by event id.
+pub fn all(conn: &Connection) -> rusqlite::Result<BTreeMap<String, LedgerEntry>> {
+    let mut stmt = conn.prepare(&format!("SELECT {LEDGER_COLUMNS} FROM ledger"))?;
+    let rows = stmt.query_map([], entry_from_row)?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let entry = row?;
+        out.insert(entry.event_id.clone(), entry);
+    }
+    Ok(out)
+}
+
+/// One ledger row.
+pub fn get(conn: &Connection, event_id: &str) -> rusqlite::Result<Option<LedgerEntry>> {
+    conn.query_row(
+        &format!("SELECT {LEDGER_COLUMNS} FROM ledger WHERE event_id = ?1"),
+        [event_id],
+        entry_from_row,
+    )
+    .optional()
+}
+
+/// Inserts or replaces a ledger row.
+pub fn put(conn: &Connection, e: &LedgerEntry) -> rusqlite::Result<()> {
+    let pushed = serde_json::to_string(&e.pushed_details).unwrap_or_else(|_| "[]".to_owned());
+    conn.execute(
+        &format!(
+            "INSERT OR REPLACE INTO ledger ({LEDGER_COLUMNS}) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+        ),
+        params![
+            e.event_id,
+            e.company_id,
+            e.ticket_id,
+            e.state.as_str(),
+            e.anomaly,
+            e.event_type,
+            e.job_status,
+            e.message,
+            e.summary,
+            e.priority,
+            e.content_hash,
+            pushed,
+            e.last_action,
+            e.last_error,
+            e.updated_at,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Records the last error for an event's ticket without touching the rest.
+pub fn set_error(conn: &Connection, event_id: &str, error: Option<&str>) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE ledger SET last_error = ?2 WHERE event_id = ?1",
+        params![event_id, error],
+    )?;
+    Ok(())
+}
+
+/// What a confirmed note changes in the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteLedgerEffect {
+    /// The tracked fields the note reports are now mirrored.
+    Tracked {
+        event_type: String,
+        job_status: String,
+        message: String,
+    },
+    /// This detail id is now pushed.
+    Detail(String),
+    None,
+}
+
+/// Applies a confirmed note's effect to a ledger row.
+pub fn apply_note_effect(entry: &mut LedgerEntry, effect: &NoteLedgerEffect) {
+    match effect {
+        NoteLedgerEffect::Tracked {
+            event_type,
+            job_status,
+            message,
+        } => {
+            entry.event_type = event_type.clone();
+            entry.job_status = job_status.clone();
+            entry.message = message.clone();
+        }
+        NoteLedgerEffect::Detail(id) => {
+            entry.pushed_details.insert(id.clone());
+        }
+        NoteLedgerEffect::None => {}
+    }
+}
+
+/// What an outbox row asks ConnectWise to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Intent {
+    /// Create the ticket carrying this `externalXRef`; `ledger` is the row to
+    /// record (with the ticket id) once the ticket is known to exist.
+    Create {
+        xref: String,
+        ledger: Box<LedgerEntry>,
+    },
+    /// Add a note with exactly this text to the ticket.
+    Note {
+        ticket_id: i64,
+        text: String,
+        effect: NoteLedgerEffect,
+    },
+    /// An idempotent call (PATCH, DELETE): safe to re-plan after a crash.
+    Update { ticket_id: i64, what: String },
+}
+
+/// An outbox row still waiting for its outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingIntent {
+    pub id: i64,
+    pub event_id: String,
+    pub intent: Intent,
+    pub created_at: String,
+}
+
+/// Records an intended call; returns its outbox id.
+pub fn intend(
+    conn: &Connection,
+    event_id: &str,
+    intent: &Intent,
+    now: &str,
+) -> rusqlite::Result<i64> {
+    let payload = serde_json::to_string(intent).unwrap_or_default();
+    conn.execute(
+        "INSERT INTO outbox (event_id, payload, state, created_at) VALUES (?1, ?2, 'pending', ?3)",
+        params![event_id, payload, now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Marks an intended call finished: `done`, `failed` (did not happen),
+/// `unknown` (may have happened: a create is looked up by `externalXRef`
+/// before the event is created again) or `resolved` (established afterwards).
+pub fn finish(
+    conn: &Connection,
+    id: i64,
+    state: &str,
+    error: Option<&str>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE outbox SET state = ?2, error = ?3, finished_at = ?4 WHERE id = ?1",
+        params![id, state, error, now],
+    )?;
+    Ok(())
+}
+
+/// Intended calls whose outcome is not known (the process died or the call timed out).
+pub fn pending(conn: &Connection) -> rusqlite::Result<Vec<PendingIntent>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, event_id, payload, created_at FROM outbox \
+         WHERE state IN ('pending', 'unknown') ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        let payload: String = row.get(2)?;
+        Ok((row.get(0)?, row.get(1)?, payload, row.get(3)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, event_id, payload, created_at): (i64, String, String, String) = row?;
+        if let Ok(intent) = serde_json::from_str(&payload) {
+            out.push(PendingIntent {
+                id,
+                event_id,
+                intent,
+                created_at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Events with an earlier create whose outcome was never confirmed: before
+/// creating again the engine looks the ticket up by `externalXRef`.
+pub fn unconfirmed_creates(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT event_id FROM outbox \
+         WHERE state IN ('pending', 'unknown') AND payload LIKE '{\"kind\":\"create\"%'",
+    )?;
+    let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+    rows.collect()
+}
+
+/// Marks every unconfirmed create of an event resolved (its ticket is known).
+pub fn resolve_creates(conn: &Connection, event_id: &str, now: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE outbox SET state = 'resolved', finished_at = ?2 \
+         WHERE event_id = ?1 AND state IN ('pending', 'unknown') \
+         AND payload LIKE '{\"kind\":\"create\"%'",
+        params![event_id, now],
+    )?;
+    Ok(())
+}
+
+/// Drops confirmed outbox rows older than `before` (RFC 3339) to keep the file small.
+pub fn prune(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM outbox WHERE state IN ('done', 'failed', 'resolved') AND finished_at < ?1",
+        [before],
+    )
+}

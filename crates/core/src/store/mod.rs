@@ -1,0 +1,347 @@
+//! The local SQLite database: settings, the Dashboard company mapping, sync
+//! runs (and, from `002_ledger.sql`, the ledger and outbox).
+//!
+//! One [`Store`] wraps one connection behind `Arc<Mutex<_>>`: it is cheap to
+//! clone and every method is synchronous. Async callers run store calls inside
+//! `tokio::task::spawn_blocking` so a slow disk never stalls the runtime, and
+//! never hold the store across an `.await`.
+//!
+//! Every connection gets the same pragmas (WAL, foreign keys, busy timeout)
+//! before the numbered migrations in [`MIGRATIONS`] bring the schema up to
+//! date. Pragmas stay outside migrations because they are per connection.
+
+pub mod companies;
+pub mod ledger;
+pub mod runs;
+pub mod settings;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite_migration::{Migrations, SchemaVersion, M};
+
+/// Folder name under the OS data directory.
+pub const APP_DIR_NAME: &str = "BackupBridge";
+/// File name of the database inside the data directory.
+pub const DB_FILE_NAME: &str = "backupbridge.db";
+/// How long a statement waits for another connection's lock before failing.
+pub const BUSY_TIMEOUT_MS: u64 = 5_000;
+
+/// The schema migrations, in order. Append new numbered files; never edit a
+/// released one (existing databases have already run it).
+pub const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/001_init.sql")),
+    M::up(include_str!("migrations/002_ledger.sql")),
+];
+
+/// The data directory for this OS: `~/.local/share/BackupBridge` on Linux,
+/// `~/Library/Application Support/BackupBridge` on macOS and
+/// `%APPDATA%\BackupBridge` on Windows. Falls back to `./BackupBridge` when
+/// the OS reports no data directory (no home directory at all).
+pub fn default_data_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_DIR_NAME)
+}
+
+/// The database path inside `data_dir`.
+pub fn db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(DB_FILE_NAME)
+}
+
+/// Errors of the store area. `Display` is one sentence a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file exists but is not a healthy SQLite database. The app must refuse to start.
+    #[error(
+        "the database at {} is damaged: {detail}. Move the file aside (BackupBridge then starts \
+         with an empty database) or restore a backup",
+        path.display()
+    )]
+    Damaged { path: PathBuf, detail: String },
+    /// The database was written by a newer BackupBridge.
+    #[error(
+        "the database at {} was written by a newer version of BackupBridge (schema version \
+         {found}, this version knows {known}); install the newer version",
+        path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: usize,
+        known: usize,
+    },
+    /// The file or its folder cannot be created or opened (permissions, a folder in the way, ...).
+    #[error("cannot open the database at {}: {detail}", path.display())]
+    Open { path: PathBuf, detail: String },
+    /// A schema migration failed.
+    #[error("the database schema could not be upgraded: {0}")]
+    Migration(String),
+    /// Any other SQLite failure.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// `config set` with a key that does not exist.
+    #[error("unknown setting \"{key}\"; the known settings are: {}", settings::known_keys().join(", "))]
+    UnknownSetting { key: String },
+    /// A key that looks like a secret: secrets live in the OS keychain only.
+    #[error(
+        "\"{key}\" looks like a secret, and secrets are never stored in the settings; use \
+         `backup-bridge secret set cw` (ConnectWise private key or integrator password) or \
+         `backup-bridge secret set dashboard` (Dashboard token) instead"
+    )]
+    SecretInSettings { key: String },
+    /// A setting value that does not validate (on `set`, or found in the database on load).
+    #[error("invalid value for {key}: {reason}")]
+    InvalidSetting { key: String, reason: String },
+    /// A company id that is not in the `companies` table.
+    #[error(
+        "no Dashboard company has the id \"{0}\"; run `backup-bridge companies refresh` first"
+    )]
+    UnknownCompany(String),
+    /// A mapping that does not validate.
+    #[error("the mapping for company \"{company}\" is invalid: {reason}")]
+    InvalidMapping { company: String, reason: String },
+    /// A sync run id that does not exist.
+    #[error("no sync run has the id {0}")]
+    UnknownRun(i64),
+    /// Stored data that cannot be read back (e.g. malformed JSON written by hand).
+    #[error("stored data cannot be read: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// True when trying again later may succeed (another process held the lock too long).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        )
+    }
+}
+
+struct Inner {
+    conn: Mutex<Connection>,
+    /// `None` for in-memory stores.
+    path: Option<PathBuf>,
+}
+
+/// The database handle. Cheap to clone (shared connection); all methods are
+/// blocking, so async code calls them from `spawn_blocking`.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Open (or create) the database at `path`, creating its parent folders,
+    /// then set the pragmas, check integrity and run pending migrations.
+    ///
+    /// A file that is not a SQLite database, or fails SQLite's quick check,
+    /// gives [`StoreError::Damaged`]: the caller must refuse to start.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                detail: format!("cannot create the folder {}: {e}", parent.display()),
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn =
+            Connection::open_with_flags(path, flags).map_err(|e| classify_open(path, e))?;
+        apply_pragmas(&conn).map_err(|e| classify_open(path, e))?;
+        quick_check(&conn).map_err(|detail| match detail {
+            CheckFailure::Damaged(detail) => StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail,
+            },
+            CheckFailure::Sqlite(e) => classify_open(path, e),
+        })?;
+        migrate(&mut conn, Some(path))?;
+        Ok(Store::wrap(conn, Some(path.to_path_buf())))
+    }
+
+    /// A fresh private in-memory database with the full schema, for tests and dry runs.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        apply_pragmas(&conn)?;
+        migrate(&mut conn, None)?;
+        Ok(Store::wrap(conn, None))
+    }
+
+    fn wrap(conn: Connection, path: Option<PathBuf>) -> Store {
+        Store {
+            inner: Arc::new(Inner {
+                conn: Mutex::new(conn),
+                path,
+            }),
+        }
+    }
+
+    /// The database file, or `None` for an in-memory store.
+    pub fn path(&self) -> Option<&Path> {
+        self.inner.path.as_deref()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written: an
+        // open transaction is rolled back when it is dropped. So a poisoned
+        // lock is safe to take over.
+        self.inner
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Run `f` with the connection (blocking).
+    pub fn with_conn<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let conn = self.lock();
+        f(&conn).map_err(|e| self.classify(e))
+    }
+
+    /// Run `f` inside one IMMEDIATE transaction (blocking): committed when `f`
+    /// returns `Ok`, rolled back otherwise. IMMEDIATE takes the write lock up
+    /// front, so two processes never deadlock upgrading a read to a write.
+    pub fn with_tx<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.lock();
+        let tx = Transaction::new(&mut conn, TransactionBehavior::Immediate)
+            .map_err(|e| self.classify(e))?;
+        let value = f(&tx).map_err(|e| match e {
+            StoreError::Sqlite(e) => self.classify(e),
+            other => other,
+        })?;
+        tx.commit().map_err(|e| self.classify(e))?;
+        Ok(value)
+    }
+
+    /// Turn a SQLite error into a store error, recognising a damaged file.
+    fn classify(&self, e: rusqlite::Error) -> StoreError {
+        match (&self.inner.path, damage_code(&e)) {
+            (Some(path), true) => StoreError::Damaged {
+                path: path.clone(),
+                detail: e.to_string(),
+            },
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// Pragmas every connection needs; they are per connection, so never in a migration.
+fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS))?;
+    // Reading journal_mode back is the first statement that touches the file,
+    // so a file that is not a database fails here (in-memory answers "memory").
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+enum CheckFailure {
+    Damaged(String),
+    Sqlite(rusqlite::Error),
+}
+
+/// SQLite's fast structural check; a small database checks in milliseconds.
+fn quick_check(conn: &Connection) -> Result<(), CheckFailure> {
+    let run = || -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare("PRAGMA quick_check(5)")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect()
+    };
+    match run() {
+        Ok(lines) if lines.len() == 1 && lines[0] == "ok" => Ok(()),
+        Ok(lines) => Err(CheckFailure::Damaged(lines.join("; "))),
+        Err(e) if damage_code(&e) => Err(CheckFailure::Damaged(e.to_string())),
+        Err(e) => Err(CheckFailure::Sqlite(e)),
+    }
+}
+
+fn damage_code(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)
+    )
+}
+
+fn classify_open(path: &Path, e: rusqlite::Error) -> StoreError {
+    if damage_code(&e) {
+        StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }
+    } else {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }
+    }
+}
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.to_vec())
+}
+
+fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<(), StoreError> {
+    let migrations = migrations();
+    let display_path = || path.map_or_else(|| PathBuf::from(":memory:"), Path::to_path_buf);
+    match migrations.current_version(conn) {
+        Ok(SchemaVersion::Outside(found)) => {
+            return Err(StoreError::TooNew {
+                path: display_path(),
+                found: found.get(),
+                known: MIGRATIONS.len(),
+            })
+        }
+        Ok(_) => {}
+        Err(e) => return Err(migration_error(e, path)),
+    }
+    migrations
+        .to_latest(conn)
+        .map_err(|e| migration_error(e, path))
+}
+
+fn migration_error(e: rusqlite_migration::Error, path: Option<&Path>) -> StoreError {
+    match (e, path) {
+        (rusqlite_migration::Error::RusqliteError { err, .. }, Some(path)) if damage_code(&err) => {
+            StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail: err.to_string(),
+            }
+        }
+        (e, _) => StoreError::Migration(e.to_string()),
+    }
+}
+
+/// Now as stored in the database: RFC 3339, UTC, milliseconds.
+pub(crate) fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Parse a stored timestamp.
+pub(crate) fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| StoreError::Corrupt(format!("bad timestamp \"{text}\": {e}")))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,251 @@
+//! Sync run history (`sync_runs`): one row per cycle with what it did and the
+//! errors it met, for the Activity window, `backup-bridge status` and the
+//! tray's "last sync" line.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Row};
+use serde::{Deserialize, Serialize};
+
+use super::{now_text, parse_time, Store, StoreError};
+
+/// Id of a row in `sync_runs`.
+pub type RunId = i64;
+
+/// What one cycle did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCounts {
+    pub created: u32,
+    pub updated: u32,
+    pub notes: u32,
+    pub closed: u32,
+    pub reopened: u32,
+    pub deleted: u32,
+    pub skipped: u32,
+    pub errors: u32,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOutcome {
+    /// Not finished: still running, or the app stopped during it.
+    Unfinished,
+    /// Finished without errors.
+    Ok,
+    /// Finished with at least one error (counted or reported).
+    WithErrors,
+}
+
+/// One run as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub id: RunId,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub counts: RunCounts,
+    /// The error sentences, in the order they happened.
+    pub error_messages: Vec<String>,
+}
+
+impl RunRecord {
+    /// How the run ended.
+    pub fn outcome(&self) -> RunOutcome {
+        if self.finished_at.is_none() {
+            RunOutcome::Unfinished
+        } else if self.counts.errors > 0 || !self.error_messages.is_empty() {
+            RunOutcome::WithErrors
+        } else {
+            RunOutcome::Ok
+        }
+    }
+}
+
+/// Record the start of a run; returns its id for [`finish_run`].
+pub fn start_run(store: &Store) -> Result<RunId, StoreError> {
+    store.with_conn(|c| {
+        c.execute(
+            "INSERT INTO sync_runs (started_at) VALUES (?1)",
+            [now_text()],
+        )?;
+        Ok(c.last_insert_rowid())
+    })
+}
+
+/// Record the end of a run with its counts and error sentences.
+pub fn finish_run(
+    store: &Store,
+    id: RunId,
+    counts: &RunCounts,
+    errors: &[String],
+) -> Result<(), StoreError> {
+    let errors_json = serde_json::to_string(errors)
+        .map_err(|e| StoreError::Corrupt(format!("cannot encode run errors: {e}")))?;
+    let changed = store.with_conn(|c| {
+        c.execute(
+            "UPDATE sync_runs SET finished_at = ?2, created = ?3, updated = ?4, notes = ?5,
+                 closed = ?6, reopened = ?7, deleted = ?8, skipped = ?9, errors = ?10,
+                 error_messages = ?11
+             WHERE id = ?1",
+            params![
+                id,
+                now_text(),
+                counts.created,
+                counts.updated,
+                counts.notes,
+                counts.closed,
+                counts.reopened,
+                counts.deleted,
+                counts.skipped,
+                counts.errors,
+                errors_json
+            ],
+        )
+    })?;
+    if changed == 0 {
+        return Err(StoreError::UnknownRun(id));
+    }
+    Ok(())
+}
+
+/// Close runs left unfinished by a previous process (call once at startup,
+/// before the sync loop starts), recording `message` as their error.
+/// Returns how many were closed.
+pub fn close_unfinished(store: &Store, message: &str) -> Result<usize, StoreError> {
+    let errors_json = serde_json::to_string(&[message])
+        .map_err(|e| StoreError::Corrupt(format!("cannot encode run errors: {e}")))?;
+    store.with_conn(|c| {
+        c.execute(
+            "UPDATE sync_runs SET finished_at = ?1, error_messages = ?2 WHERE finished_at IS NULL",
+            params![now_text(), errors_json],
+        )
+    })
+}
+
+/// The `n` most recent runs, newest first.
+pub fn recent_runs(store: &Store, n: usize) -> Result<Vec<RunRecord>, StoreError> {
+    let limit = i64::try_from(n).unwrap_or(i64::MAX);
+    let raw = store.with_conn(|c| {
+        let mut stmt = c.prepare(
+            "SELECT id, started_at, finished_at, created, updated, notes, closed, reopened,
+                    deleted, skipped, errors, error_messages
+             FROM sync_runs ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], RawRun::read)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+    })?;
+    raw.into_iter().map(RawRun::into_record).collect()
+}
+
+struct RawRun {
+    id: RunId,
+    started_at: String,
+    finished_at: Option<String>,
+    counts: RunCounts,
+    error_messages: String,
+}
+
+impl RawRun {
+    fn read(r: &Row<'_>) -> rusqlite::Result<RawRun> {
+        Ok(RawRun {
+            id: r.get(0)?,
+            started_at: r.get(1)?,
+            finished_at: r.get(2)?,
+            counts: RunCounts {
+                created: r.get(3)?,
+                updated: r.get(4)?,
+                notes: r.get(5)?,
+                closed: r.get(6)?,
+                reopened: r.get(7)?,
+                deleted: r.get(8)?,
+                skipped: r.get(9)?,
+                errors: r.get(10)?,
+            },
+            error_messages: r.get(11)?,
+        })
+    }
+
+    fn into_record(self) -> Result<RunRecord, StoreError> {
+        let error_messages = serde_json::from_str(&self.error_messages).map_err(|e| {
+            StoreError::Corrupt(format!(
+                "the errors of sync run {} are not a JSON list: {e}",
+                self.id
+            ))
+        })?;
+        Ok(RunRecord {
+            id: self.id,
+            started_at: parse_time(&self.started_at)?,
+            finished_at: self.finished_at.as_deref().map(parse_time).transpose()?,
+            counts: self.counts,
+            error_messages,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_start_finish_and_list_newest_first() {
+        let store = Store::open_in_memory().unwrap();
+        let first = start_run(&store).unwrap();
+        let counts = RunCounts {
+            created: 2,
+            notes: 3,
+            closed: 1,
+            ..RunCounts::default()
+        };
+        finish_run(&store, first, &counts, &[]).unwrap();
+        let second = start_run(&store).unwrap();
+        let errors = vec![
+            "item 3 (id evt-9) skipped: field \"eventType\" is missing".to_owned(),
+            "Acme: no agreement matches `name like \"%ICB\"`".to_owned(),
+        ];
+        let counts2 = RunCounts {
+            errors: 1,
+            skipped: 1,
+            ..RunCounts::default()
+        };
+        finish_run(&store, second, &counts2, &errors).unwrap();
+        let third = start_run(&store).unwrap();
+
+        let runs = recent_runs(&store, 10).unwrap();
+        assert_eq!(
+            runs.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [third, second, first]
+        );
+        assert_eq!(runs[0].outcome(), RunOutcome::Unfinished);
+        assert_eq!(runs[1].outcome(), RunOutcome::WithErrors);
+        assert_eq!(runs[1].error_messages, errors);
+        assert_eq!(runs[1].counts, counts2);
+        assert_eq!(runs[2].outcome(), RunOutcome::Ok);
+        assert_eq!(runs[2].counts, counts);
+        assert!(runs[2].finished_at.unwrap() >= runs[2].started_at);
+        assert_eq!(recent_runs(&store, 1).unwrap().len(), 1);
+        assert_eq!(recent_runs(&store, 0).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn unfinished_runs_close_as_errors() {
+        let store = Store::open_in_memory().unwrap();
+        let id = start_run(&store).unwrap();
+        assert_eq!(
+            close_unfinished(&store, "the app stopped during this run").unwrap(),
+            1
+        );
+        assert_eq!(close_unfinished(&store, "again").unwrap(), 0);
+        let run = &recent_runs(&store, 1).unwrap()[0];
+        assert_eq!(run.id, id);
+        assert_eq!(run.outcome(), RunOutcome::WithErrors);
+        assert_eq!(run.error_messages, ["the app stopped during this run"]);
+    }
+
+    #[test]
+    fn finishing_an_unknown_run_fails() {
+        let store = Store::open_in_memory().unwrap();
+        assert!(matches!(
+            finish_run(&store, 42, &RunCounts::default(), &[]),
+            Err(StoreError::UnknownRun(42))
+        ));
+    }
+}

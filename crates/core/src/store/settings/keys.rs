@@ -1,0 +1,440 @@
+//! The settings catalogue (design §2): every key, its default and how its
+//! value is checked and normalised. `config set`, the Setup window and
+//! [`super::Settings::load`] all go through [`normalize`], so a value that
+//! reaches the database is always one the typed [`super::Settings`] accepts.
+
+use crate::model::TypeFilter;
+
+/// Prefix of engine-internal keys (e.g. `internal.cw_codebase`): allowed,
+/// unvalidated, and hidden from `config show`.
+pub const INTERNAL_PREFIX: &str = "internal.";
+
+/// Smallest allowed `sync.interval_secs`.
+pub const MIN_INTERVAL_SECS: u64 = 10;
+/// Largest allowed `sync.interval_secs` (one day): keeps timer arithmetic far from overflow.
+pub const MAX_INTERVAL_SECS: u64 = 86_400;
+/// Allowed `sync.concurrency` range.
+pub const CONCURRENCY_RANGE: std::ops::RangeInclusive<u64> = 1..=16;
+
+/// Placeholders `ticket.summary_template` may use.
+pub const SUMMARY_PLACEHOLDERS: &[&str] =
+    &["eventType", "computer", "plan", "backupType", "company"];
+
+/// Default `ticket.summary_template`.
+pub const DEFAULT_SUMMARY_TEMPLATE: &str = "{eventType}: {computer} - {plan} ({backupType})";
+
+/// How a key's value is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Free text; empty clears it.
+    Text,
+    /// ConnectWise host or URL; https unless loopback; empty clears it.
+    Site,
+    /// Full base URL (scheme optional, https assumed); https unless loopback; empty clears it.
+    Url,
+    AuthMode,
+    EventTypes,
+    BackupTypes,
+    /// ConnectWise conditions text; empty is allowed (no agreement).
+    Condition,
+    Template,
+    RemovedPolicy,
+    Interval,
+    Concurrency,
+}
+
+/// One known setting.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeySpec {
+    pub key: &'static str,
+    /// The effective value when nothing is stored; `None` = unset.
+    pub default: Option<&'static str>,
+    pub kind: Kind,
+    /// One line for `config show` and the UI.
+    pub help: &'static str,
+}
+
+const fn spec(
+    key: &'static str,
+    default: Option<&'static str>,
+    kind: Kind,
+    help: &'static str,
+) -> KeySpec {
+    KeySpec {
+        key,
+        default,
+        kind,
+        help,
+    }
+}
+
+/// Every known key, in display order.
+pub(crate) const KEYS: &[KeySpec] = &[
+    spec(
+        "cw.site",
+        None,
+        Kind::Site,
+        "ConnectWise host (na.myconnectwise.net, an on-premise host) or URL",
+    ),
+    spec(
+        "cw.company",
+        None,
+        Kind::Text,
+        "ConnectWise login company id",
+    ),
+    spec(
+        "cw.auth_mode",
+        Some("api_member"),
+        Kind::AuthMode,
+        "api_member or integrator",
+    ),
+    spec(
+        "cw.public_key",
+        None,
+        Kind::Text,
+        "API member public key (api_member mode)",
+    ),
+    spec(
+        "cw.integrator_username",
+        None,
+        Kind::Text,
+        "integrator login (integrator mode)",
+    ),
+    spec(
+        "cw.impersonate_member",
+        None,
+        Kind::Text,
+        "member identifier to impersonate (integrator mode)",
+    ),
+    spec(
+        "cw.client_id",
+        None,
+        Kind::Text,
+        "ConnectWise developer clientId",
+    ),
+    spec(
+        "defaults.event_types",
+        Some("Error,Warning,BackupAnomaly"),
+        Kind::EventTypes,
+        "event types that become tickets (comma list or all)",
+    ),
+    spec(
+        "defaults.backup_types",
+        Some("all"),
+        Kind::BackupTypes,
+        "backup types that become tickets (comma list or all)",
+    ),
+    spec(
+        "defaults.agreement_condition",
+        Some(""),
+        Kind::Condition,
+        "agreement conditions (empty = no agreement)",
+    ),
+    spec("ticket.board", None, Kind::Text, "service board name"),
+    spec(
+        "ticket.status_new",
+        None,
+        Kind::Text,
+        "status for new tickets (unset = the board's default)",
+    ),
+    spec(
+        "ticket.status_closed",
+        None,
+        Kind::Text,
+        "status for closed tickets (unset = the board's first closed status)",
+    ),
+    spec(
+        "ticket.priority.Error",
+        None,
+        Kind::Text,
+        "priority for Error events (unset = ConnectWise default)",
+    ),
+    spec(
+        "ticket.priority.Warning",
+        None,
+        Kind::Text,
+        "priority for Warning events (unset = ConnectWise default)",
+    ),
+    spec(
+        "ticket.priority.BackupAnomaly",
+        None,
+        Kind::Text,
+        "priority for BackupAnomaly events (unset = ConnectWise default)",
+    ),
+    spec("ticket.type", None, Kind::Text, "ticket type (optional)"),
+    spec(
+        "ticket.subtype",
+        None,
+        Kind::Text,
+        "ticket subtype (optional)",
+    ),
+    spec("ticket.item", None, Kind::Text, "ticket item (optional)"),
+    spec(
+        "ticket.summary_template",
+        Some(DEFAULT_SUMMARY_TEMPLATE),
+        Kind::Template,
+        "summary; placeholders {eventType} {computer} {plan} {backupType} {company}",
+    ),
+    spec(
+        "ticket.removed_policy",
+        Some("close"),
+        Kind::RemovedPolicy,
+        "when an event leaves the Dashboard: close, leave or delete",
+    ),
+    spec(
+        "sync.interval_secs",
+        Some("300"),
+        Kind::Interval,
+        "seconds between syncs (at least 10)",
+    ),
+    spec(
+        "sync.concurrency",
+        Some("4"),
+        Kind::Concurrency,
+        "ConnectWise requests in flight at once (1 to 16)",
+    ),
+    spec(
+        "dashboard.url",
+        None,
+        Kind::Url,
+        "Cloud Backup Dashboard base URL",
+    ),
+];
+
+/// Find a known key.
+pub(crate) fn find(key: &str) -> Option<&'static KeySpec> {
+    KEYS.iter().find(|s| s.key == key)
+}
+
+/// True when a key names a secret (these live in the keychain, never in SQLite).
+/// `cw.public_key` is not one: it is the non-secret half of the key pair.
+pub(crate) fn looks_secret(key: &str) -> bool {
+    const SECRET_WORDS: &[&str] = &[
+        "private_key",
+        "privatekey",
+        "private-key",
+        "password",
+        "passwd",
+        "secret",
+        "token",
+    ];
+    let lower = key.to_ascii_lowercase();
+    SECRET_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// Check and normalise `raw` for `spec`. `Ok(None)` means "store nothing":
+/// the key goes back to its default / unset.
+pub(crate) fn normalize(spec: &KeySpec, raw: &str) -> Result<Option<String>, String> {
+    let value = raw.trim();
+    match spec.kind {
+        Kind::Text => Ok(non_empty(value)),
+        Kind::Site | Kind::Url => {
+            if value.is_empty() {
+                return Ok(None);
+            }
+            crate::source::parse_base_url(value)?;
+            Ok(Some(value.trim_end_matches('/').to_owned()))
+        }
+        Kind::AuthMode => one_of(value, &["api_member", "integrator"]),
+        Kind::RemovedPolicy => one_of(value, &["close", "leave", "delete"]),
+        Kind::EventTypes | Kind::BackupTypes => match TypeFilter::parse(value) {
+            TypeFilter::Only(list) if list.is_empty() => Err(format!(
+                "list at least one {} type (comma separated), or use all",
+                if spec.kind == Kind::EventTypes {
+                    "event"
+                } else {
+                    "backup"
+                }
+            )),
+            f => Ok(Some(f.to_string())),
+        },
+        Kind::Condition => {
+            if value.is_empty() {
+                return Ok(None);
+            }
+            check_condition(value)?;
+            Ok(Some(value.to_owned()))
+        }
+        Kind::Template => {
+            if value.is_empty() {
+                return Err(format!(
+                    "the summary template cannot be empty (default: {DEFAULT_SUMMARY_TEMPLATE})"
+                ));
+            }
+            validate_template(value)?;
+            Ok(Some(value.to_owned()))
+        }
+        Kind::Interval => {
+            let n = parse_number(value)?;
+            if !(MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&n) {
+                return Err(format!(
+                    "the interval must be between {MIN_INTERVAL_SECS} and {MAX_INTERVAL_SECS} seconds, got {n}"
+                ));
+            }
+            Ok(Some(n.to_string()))
+        }
+        Kind::Concurrency => {
+            let n = parse_number(value)?;
+            if !CONCURRENCY_RANGE.contains(&n) {
+                return Err(format!(
+                    "the concurrency must be between {} and {}, got {n}",
+                    CONCURRENCY_RANGE.start(),
+                    CONCURRENCY_RANGE.end()
+                ));
+            }
+            Ok(Some(n.to_string()))
+        }
+    }
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+fn one_of(value: &str, allowed: &[&str]) -> Result<Option<String>, String> {
+    allowed
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(value))
+        .map(|a| Some((*a).to_owned()))
+        .ok_or_else(|| format!("expected one of {}, got \"{value}\"", allowed.join(", ")))
+}
+
+fn parse_number(value: &str) -> Result<u64, String> {
+    value
+        .parse::<u64>()
+        .map_err(|_| format!("expected a whole number, got \"{value}\""))
+}
+
+/// Check agreement conditions text with the ConnectWise conditions parser.
+pub(crate) fn check_condition(text: &str) -> Result<(), String> {
+    crate::conditions::validate(text).map_err(|e| e.to_string())
+}
+
+/// Check a summary template: every `{name}` is a known placeholder and braces are balanced.
+pub fn validate_template(template: &str) -> Result<(), String> {
+    let mut rest = template;
+    let mut offset = 0;
+    while let Some(i) = rest.find(['{', '}']) {
+        let column = offset + rest[..i].chars().count() + 1;
+        if rest[i..].starts_with('}') {
+            return Err(format!("unmatched \"}}\" at column {column}"));
+        }
+        let after = &rest[i + 1..];
+        let close = after
+            .find(['{', '}'])
+            .filter(|&j| after[j..].starts_with('}'))
+            .ok_or_else(|| format!("unclosed \"{{\" at column {column}"))?;
+        let name = &after[..close];
+        if !SUMMARY_PLACEHOLDERS.contains(&name) {
+            return Err(format!(
+                "unknown placeholder {{{name}}} at column {column}; the placeholders are {}",
+                SUMMARY_PLACEHOLDERS
+                    .iter()
+                    .map(|p| format!("{{{p}}}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
+        offset = column + name.chars().count() + 1;
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+/// Fill a summary template. `value` gives each placeholder's text; an
+/// unknown placeholder (only possible if the template was not validated) is
+/// kept literally.
+pub fn render_template(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after
+            .find('}')
+            .and_then(|j| value(&after[..j]).map(|v| (j, v)))
+        {
+            Some((j, text)) => {
+                out.push_str(&text);
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_checked() {
+        let cases: &[(&str, Result<(), &str>)] = &[
+            (DEFAULT_SUMMARY_TEMPLATE, Ok(())),
+            ("no placeholders", Ok(())),
+            ("{company} {plan}", Ok(())),
+            ("é {bogus}", Err("unknown placeholder {bogus} at column 3; the placeholders are {eventType} {computer} {plan} {backupType} {company}")),
+            ("{plan", Err("unclosed \"{\" at column 1")),
+            ("ab {plan{computer}}", Err("unclosed \"{\" at column 4")),
+            ("{plan} }", Err("unmatched \"}\" at column 8")),
+            ("{}", Err("unknown placeholder {} at column 1; the placeholders are {eventType} {computer} {plan} {backupType} {company}")),
+        ];
+        for (template, want) in cases {
+            let got = validate_template(template);
+            assert_eq!(got, want.map_err(str::to_owned), "template {template:?}");
+        }
+    }
+
+    #[test]
+    fn templates_render() {
+        let fill = |name: &str| match name {
+            "eventType" => Some("Error".to_owned()),
+            "computer" => Some("PC1".to_owned()),
+            "plan" => Some("Nightly".to_owned()),
+            "backupType" => Some("FileLevel".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            render_template(DEFAULT_SUMMARY_TEMPLATE, fill),
+            "Error: PC1 - Nightly (FileLevel)"
+        );
+        assert_eq!(render_template("{x} {plan", fill), "{x} {plan");
+    }
+
+    #[test]
+    fn secret_looking_keys_are_recognised() {
+        for key in [
+            "cw.private_key",
+            "cw.password",
+            "dashboard.token",
+            "CW.PrivateKey",
+            "internal.secret",
+        ] {
+            assert!(looks_secret(key), "{key}");
+        }
+        for key in [
+            "cw.public_key",
+            "cw.site",
+            "ticket.board",
+            "internal.cw_codebase",
+        ] {
+            assert!(!looks_secret(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn every_default_normalizes_to_itself() {
+        for spec in KEYS {
+            if let Some(default) = spec.default {
+                let got = normalize(spec, default).map_err(|e| format!("{}: {e}", spec.key));
+                let want = non_empty(default);
+                assert_eq!(got, Ok(want), "{}", spec.key);
+            }
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! Settings (design §2): the `settings` key/value table and the typed
+//! [`Settings`] the engine reads.
+//!
+//! Writes go through [`set`], which rejects unknown keys, secret-looking keys
+//! and invalid values with one sentence each. Keys under `internal.` (e.g.
+//! `internal.cw_codebase`) are free-form engine state, hidden from
+//! `config show`. Secrets never live here: they are in the OS keychain.
+
+mod keys;
+
+pub use keys::{
+    render_template, validate_template, CONCURRENCY_RANGE, DEFAULT_SUMMARY_TEMPLATE,
+    INTERNAL_PREFIX, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS, SUMMARY_PLACEHOLDERS,
+};
+
+pub(crate) use keys::check_condition;
+
+use std::collections::HashMap;
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{now_text, Store, StoreError};
+use crate::model::TypeFilter;
+
+/// How BackupBridge signs in to ConnectWise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMode {
+    /// API member: public key + private key (keychain).
+    ApiMember,
+    /// Integrator login: username + password (keychain), impersonating a member.
+    Integrator,
+}
+
+/// What happens to a ticket when its event leaves the Dashboard (rule 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovedPolicy {
+    Close,
+    Leave,
+    Delete,
+}
+
+/// Priority names per event type; `None` = the ConnectWise default priority.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Priorities {
+    pub error: Option<String>,
+    pub warning: Option<String>,
+    pub backup_anomaly: Option<String>,
+}
+
+/// Every setting of design §2, typed, with defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// `cw.site`: host or URL as typed (validated: https unless loopback).
+    pub cw_site: Option<String>,
+    /// `cw.company`: login company id.
+    pub cw_company: Option<String>,
+    /// `cw.auth_mode`.
+    pub cw_auth_mode: AuthMode,
+    /// `cw.public_key` (api_member mode).
+    pub cw_public_key: Option<String>,
+    /// `cw.integrator_username` (integrator mode).
+    pub cw_integrator_username: Option<String>,
+    /// `cw.impersonate_member` (integrator mode).
+    pub cw_impersonate_member: Option<String>,
+    /// `cw.client_id`.
+    pub cw_client_id: Option<String>,
+    /// `defaults.event_types`.
+    pub default_event_types: TypeFilter,
+    /// `defaults.backup_types`.
+    pub default_backup_types: TypeFilter,
+    /// `defaults.agreement_condition`; empty = no agreement.
+    pub default_agreement_condition: String,
+    /// `ticket.board`.
+    pub ticket_board: Option<String>,
+    /// `ticket.status_new`; `None` = the board's default status.
+    pub ticket_status_new: Option<String>,
+    /// `ticket.status_closed`; `None` = the board's first closed status.
+    pub ticket_status_closed: Option<String>,
+    /// `ticket.priority.Error` / `.Warning` / `.BackupAnomaly`.
+    pub ticket_priority: Priorities,
+    /// `ticket.type`.
+    pub ticket_type: Option<String>,
+    /// `ticket.subtype`.
+    pub ticket_subtype: Option<String>,
+    /// `ticket.item`.
+    pub ticket_item: Option<String>,
+    /// `ticket.summary_template` (validated placeholders).
+    pub summary_template: String,
+    /// `ticket.removed_policy`.
+    pub removed_policy: RemovedPolicy,
+    /// `sync.interval_secs` (10 ..= 86400).
+    pub sync_interval_secs: u64,
+    /// `sync.concurrency` (1 ..= 16).
+    pub sync_concurrency: usize,
+    /// `dashboard.url`.
+    pub dashboard_url: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cw_site: None,
+            cw_company: None,
+            cw_auth_mode: AuthMode::ApiMember,
+            cw_public_key: None,
+            cw_integrator_username: None,
+            cw_impersonate_member: None,
+            cw_client_id: None,
+            default_event_types: TypeFilter::Only(
+                crate::model::KNOWN_EVENT_TYPES
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect(),
+            ),
+            default_backup_types: TypeFilter::All,
+            default_agreement_condition: String::new(),
+            ticket_board: None,
+            ticket_status_new: None,
+            ticket_status_closed: None,
+            ticket_priority: Priorities::default(),
+            ticket_type: None,
+            ticket_subtype: None,
+            ticket_item: None,
+            summary_template: DEFAULT_SUMMARY_TEMPLATE.to_owned(),
+            removed_policy: RemovedPolicy::Close,
+            sync_interval_secs: 300,
+            sync_concurrency: 4,
+            dashboard_url: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Read every setting from the store, defaults for the missing ones.
+    /// A stored value that no longer validates (edited by hand, say) is an
+    /// [`StoreError::InvalidSetting`] naming the key and how to fix it.
+    pub fn load(store: &Store) -> Result<Settings, StoreError> {
+        let stored = stored_values(store)?;
+        let mut settings = Settings::default();
+        for spec in keys::KEYS {
+            let Some(raw) = stored.get(spec.key) else {
+                continue;
+            };
+            let invalid = |reason: String| StoreError::InvalidSetting {
+                key: spec.key.to_owned(),
+                reason: format!(
+                    "the stored value \"{raw}\" is not valid ({reason}); fix it with \
+                     `backup-bridge config set {} VALUE`",
+                    spec.key
+                ),
+            };
+            let normalized = keys::normalize(spec, raw).map_err(invalid)?;
+            settings.assign(spec.key, normalized.as_deref());
+        }
+        Ok(settings)
+    }
+
+    /// Put one normalised value (or `None` = back to default) into its field.
+    fn assign(&mut self, key: &str, value: Option<&str>) {
+        let defaults = Settings::default();
+        let text = |v: Option<&str>| v.map(str::to_owned);
+        match key {
+            "cw.site" => self.cw_site = text(value),
+            "cw.company" => self.cw_company = text(value),
+            "cw.auth_mode" => {
+                self.cw_auth_mode = match value {
+                    Some("integrator") => AuthMode::Integrator,
+                    _ => AuthMode::ApiMember,
+                }
+            }
+            "cw.public_key" => self.cw_public_key = text(value),
+            "cw.integrator_username" => self.cw_integrator_username = text(value),
+            "cw.impersonate_member" => self.cw_impersonate_member = text(value),
+            "cw.client_id" => self.cw_client_id = text(value),
+            "defaults.event_types" => {
+                self.default_event_types =
+                    value.map_or(defaults.default_event_types, TypeFilter::parse)
+            }
+            "defaults.backup_types" => {
+                self.default_backup_types =
+                    value.map_or(defaults.default_backup_types, TypeFilter::parse)
+            }
+            "defaults.agreement_condition" => {
+                self.default_agreement_condition = value.unwrap_or_default().to_owned()
+            }
+            "ticket.board" => self.ticket_board = text(value),
+            "ticket.status_new" => self.ticket_status_new = text(value),
+            "ticket.status_closed" => self.ticket_status_closed = text(value),
+            "ticket.priority.Error" => self.ticket_priority.error = text(value),
+            "ticket.priority.Warning" => self.ticket_priority.warning = text(value),
+            "ticket.priority.BackupAnomaly" => self.ticket_priority.backup_anomaly = text(value),
+            "ticket.type" => self.ticket_type = text(value),
+            "ticket.subtype" => self.ticket_subtype = text(value),
+            "ticket.item" => self.ticket_item = text(value),
+            "ticket.summary_template" => {
+                self.summary_template = value.map_or(defaults.summary_template, str::to_owned)
+            }
+            "ticket.removed_policy" => {
+                self.removed_policy = match value {
+                    Some("leave") => RemovedPolicy::Leave,
+                    Some("delete") => RemovedPolicy::Delete,
+                    _ => RemovedPolicy::Close,
+                }
+            }
+            "sync.interval_secs" => {
+                self.sync_interval_secs = value
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(defaults.sync_interval_secs)
+            }
+            "sync.concurrency" => {
+                self.sync_concurrency = value
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(defaults.sync_concurrency)
+            }
+            "dashboard.url" => self.dashboard_url = text(value),
+            // `keys::KEYS` and this match list the same keys; a test checks it.
+            _ => {}
+        }
+    }
+
+    /// The configured priority name for an event type, if any.
+    pub fn priority_for(&self, event_type: &str) -> Option<&str> {
+        match event_type {
+            "Error" => self.ticket_priority.error.as_deref(),
+            "Warning" => self.ticket_priority.warning.as_deref(),
+            "BackupAnomaly" => self.ticket_priority.backup_anomaly.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Keys that must be set before a sync can run (empty when ready), in
+    /// display order; which ConnectWise keys are needed follows `cw.auth_mode`.
+    pub fn missing_for_sync(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        let mut need = |key: &'static str, value: &Option<String>| {
+            if value.is_none() {
+                missing.push(key);
+            }
+        };
+        need("cw.site", &self.cw_site);
+        need("cw.company", &self.cw_company);
+        match self.cw_auth_mode {
+            AuthMode::ApiMember => need("cw.public_key", &self.cw_public_key),
+            AuthMode::Integrator => {
+                need("cw.integrator_username", &self.cw_integrator_username);
+                need("cw.impersonate_member", &self.cw_impersonate_member);
+            }
+        }
+        need("cw.client_id", &self.cw_client_id);
+        need("ticket.board", &self.ticket_board);
+        need("dashboard.url", &self.dashboard_url);
+        missing
+    }
+}
+
+/// One row of `config show`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SettingEntry {
+    pub key: &'static str,
+    /// The effective value; `None` when unset with no default.
+    pub value: Option<String>,
+    /// True when nothing is stored (the default, or unset, applies).
+    pub is_default: bool,
+    /// One line saying what the key is for.
+    pub help: &'static str,
+}
+
+/// Every known key in display order (internal keys hidden), with its effective value.
+pub fn all(store: &Store) -> Result<Vec<SettingEntry>, StoreError> {
+    let stored = stored_values(store)?;
+    Ok(keys::KEYS
+        .iter()
+        .map(|spec| {
+            let value = stored.get(spec.key).cloned();
+            SettingEntry {
+                key: spec.key,
+                is_default: value.is_none(),
+                value: value.or_else(|| spec.default.map(str::to_owned)),
+                help: spec.help,
+            }
+        })
+        .collect())
+}
+
+/// The names of every known (non-internal) key, in display order.
+pub fn known_keys() -> Vec<&'static str> {
+    keys::KEYS.iter().map(|s| s.key).collect()
+}
+
+/// The effective value of one key (stored value, else its default); for an
+/// `internal.` key, the stored value.
+pub fn get(store: &Store, key: &str) -> Result<Option<String>, StoreError> {
+    let spec = check_key(key)?;
+    let stored = store.with_conn(|c| {
+        c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()
+    })?;
+    Ok(stored.or_else(|| spec.and_then(|s| s.default).map(str::to_owned)))
+}
+
+/// Validate and store one setting. An empty value for an optional key (or
+/// the agreement condition) clears it back to its default. Keys under
+/// `internal.` are stored as given.
+pub fn set(store: &Store, key: &str, value: &str) -> Result<(), StoreError> {
+    let normalized = match check_key(key)? {
+        None => Some(value.to_owned()),
+        Some(spec) => {
+            keys::normalize(spec, value).map_err(|reason| StoreError::InvalidSetting {
+                key: key.to_owned(),
+                reason,
+            })?
+        }
+    };
+    store.with_conn(|c| match normalized {
+        Some(v) => c
+            .execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                params![key, v, now_text()],
+            )
+            .map(drop),
+        None => c
+            .execute("DELETE FROM settings WHERE key = ?1", [key])
+            .map(drop),
+    })
+}
+
+/// Forget the stored value of a key, so its default applies again.
+pub fn reset(store: &Store, key: &str) -> Result<(), StoreError> {
+    check_key(key)?;
+    store.with_conn(|c| {
+        c.execute("DELETE FROM settings WHERE key = ?1", [key])
+            .map(drop)
+    })
+}
+
+/// Known key -> `Some(spec)`; `internal.*` -> `None`; anything else, or a
+/// secret-looking key, is an error.
+fn check_key(key: &str) -> Result<Option<&'static keys::KeySpec>, StoreError> {
+    if keys::looks_secret(key) {
+        return Err(StoreError::SecretInSettings {
+            key: key.to_owned(),
+        });
+    }
+    if let Some(spec) = keys::find(key) {
+        return Ok(Some(spec));
+    }
+    match key.strip_prefix(INTERNAL_PREFIX) {
+        Some(rest) if !rest.is_empty() => Ok(None),
+        _ => Err(StoreError::UnknownSetting {
+            key: key.to_owned(),
+        }),
+    }
+}
+
+fn stored_values(store: &Store) -> Result<HashMap<String, String>, StoreError> {
+    store.with_conn(|c| {
+        let mut stmt = c.prepare("SELECT key, value FROM settings")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    })
+}
+
+#[cfg(test)]
+mod tests;

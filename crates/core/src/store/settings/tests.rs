@@ -1,0 +1,361 @@
+//! Settings: the validation table, defaults, load/set/all round trips.
+
+use super::*;
+
+fn store() -> Store {
+    Store::open_in_memory().unwrap()
+}
+
+/// (key, value, Ok(stored value, None = cleared) | Err(substring of the error sentence))
+type Case = (
+    &'static str,
+    &'static str,
+    Result<Option<&'static str>, &'static str>,
+);
+
+const CASES: &[Case] = &[
+    (
+        "cw.site",
+        "na.myconnectwise.net",
+        Ok(Some("na.myconnectwise.net")),
+    ),
+    (
+        "cw.site",
+        "https://cw.example.com/",
+        Ok(Some("https://cw.example.com")),
+    ),
+    (
+        "cw.site",
+        "http://127.0.0.1:8080",
+        Ok(Some("http://127.0.0.1:8080")),
+    ),
+    (
+        "cw.site",
+        "http://localhost:8080",
+        Ok(Some("http://localhost:8080")),
+    ),
+    ("cw.site", "http://[::1]:9", Ok(Some("http://[::1]:9"))),
+    ("cw.site", "http://cw.example.com", Err("https")),
+    ("cw.site", "ftp://cw.example.com", Err("https")),
+    ("cw.site", "not a host", Err("cw.site")),
+    ("cw.site", "", Ok(None)),
+    ("cw.company", "  bridgedemo ", Ok(Some("bridgedemo"))),
+    ("cw.auth_mode", "integrator", Ok(Some("integrator"))),
+    ("cw.auth_mode", "API_MEMBER", Ok(Some("api_member"))),
+    (
+        "cw.auth_mode",
+        "oauth",
+        Err("expected one of api_member, integrator, got \"oauth\""),
+    ),
+    (
+        "defaults.event_types",
+        "Error, Warning",
+        Ok(Some("Error,Warning")),
+    ),
+    ("defaults.event_types", "Info", Ok(Some("Info"))),
+    (
+        "defaults.event_types",
+        " , ",
+        Err("list at least one event type"),
+    ),
+    ("defaults.backup_types", "ALL", Ok(Some("all"))),
+    (
+        "defaults.backup_types",
+        "FileLevel,Tape",
+        Ok(Some("FileLevel,Tape")),
+    ),
+    (
+        "defaults.backup_types",
+        "",
+        Err("list at least one backup type"),
+    ),
+    ("defaults.agreement_condition", "", Ok(None)),
+    (
+        "defaults.agreement_condition",
+        "name like \"%ICB\"",
+        Ok(Some("name like \"%ICB\"")),
+    ),
+    (
+        "defaults.agreement_condition",
+        "name lik \"%ICB\"",
+        Err("column 6"),
+    ),
+    (
+        "ticket.summary_template",
+        "{company}: {plan}",
+        Ok(Some("{company}: {plan}")),
+    ),
+    (
+        "ticket.summary_template",
+        "{customer}",
+        Err("unknown placeholder {customer}"),
+    ),
+    ("ticket.summary_template", " ", Err("cannot be empty")),
+    ("ticket.removed_policy", "Delete", Ok(Some("delete"))),
+    (
+        "ticket.removed_policy",
+        "archive",
+        Err("expected one of close, leave, delete"),
+    ),
+    ("sync.interval_secs", "10", Ok(Some("10"))),
+    ("sync.interval_secs", " 0600 ", Ok(Some("600"))),
+    (
+        "sync.interval_secs",
+        "9",
+        Err("between 10 and 86400 seconds, got 9"),
+    ),
+    ("sync.interval_secs", "86401", Err("between 10 and 86400")),
+    ("sync.interval_secs", "-5", Err("expected a whole number")),
+    (
+        "sync.interval_secs",
+        "5m",
+        Err("expected a whole number, got \"5m\""),
+    ),
+    ("sync.concurrency", "1", Ok(Some("1"))),
+    ("sync.concurrency", "16", Ok(Some("16"))),
+    ("sync.concurrency", "0", Err("between 1 and 16, got 0")),
+    ("sync.concurrency", "17", Err("between 1 and 16")),
+    (
+        "dashboard.url",
+        "https://dash.example.com/portal/",
+        Ok(Some("https://dash.example.com/portal")),
+    ),
+    (
+        "dashboard.url",
+        "http://127.0.0.2:3000",
+        Ok(Some("http://127.0.0.2:3000")),
+    ),
+    ("dashboard.url", "http://dash.example.com", Err("https")),
+    (
+        "dashboard.url",
+        "https://dash.example.com/?q=1",
+        Err("query"),
+    ),
+    (
+        "ticket.priority.Error",
+        "Priority 1 - Critical",
+        Ok(Some("Priority 1 - Critical")),
+    ),
+    ("ticket.type", "", Ok(None)),
+    ("internal.cw_codebase", "v2025_1/", Ok(Some("v2025_1/"))),
+    ("cw.private_key", "abc", Err("backup-bridge secret set cw")),
+    ("dashboard.token", "abc", Err("secret set dashboard")),
+    ("cw.password", "abc", Err("looks like a secret")),
+    ("internal.token_cache", "abc", Err("looks like a secret")),
+    (
+        "cw.sit",
+        "x",
+        Err("unknown setting \"cw.sit\"; the known settings are: cw.site, cw.company"),
+    ),
+    ("internal.", "x", Err("unknown setting")),
+    ("ticket.priority.Info", "x", Err("unknown setting")),
+];
+
+#[test]
+fn set_validates_every_case() {
+    for &(key, value, ref want) in CASES {
+        let store = store();
+        let got = set(&store, key, value);
+        match want {
+            Ok(stored) => {
+                assert!(got.is_ok(), "{key}={value:?}: {got:?}");
+                let raw: Option<String> = store
+                    .with_conn(|c| {
+                        c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                            r.get(0)
+                        })
+                        .optional()
+                    })
+                    .unwrap();
+                assert_eq!(raw.as_deref(), *stored, "{key}={value:?}");
+                // Whatever was accepted loads back.
+                Settings::load(&store).unwrap();
+            }
+            Err(fragment) => {
+                let message = got.expect_err(key).to_string();
+                assert!(
+                    message.contains(fragment),
+                    "{key}={value:?}: {message:?} lacks {fragment:?}"
+                );
+                assert!(!message.contains("abc"), "the value leaked: {message}");
+            }
+        }
+    }
+}
+
+#[test]
+fn defaults_match_design() {
+    let s = Settings::load(&store()).unwrap();
+    assert_eq!(s, Settings::default());
+    assert_eq!(s.cw_auth_mode, AuthMode::ApiMember);
+    assert_eq!(
+        s.default_event_types.to_string(),
+        "Error,Warning,BackupAnomaly"
+    );
+    assert_eq!(s.default_backup_types, TypeFilter::All);
+    assert_eq!(s.default_agreement_condition, "");
+    assert_eq!(
+        s.summary_template,
+        "{eventType}: {computer} - {plan} ({backupType})"
+    );
+    assert_eq!(s.removed_policy, RemovedPolicy::Close);
+    assert_eq!(s.sync_interval_secs, 300);
+    assert_eq!(s.sync_concurrency, 4);
+    assert_eq!(s.cw_site, None);
+    assert_eq!(s.priority_for("Error"), None);
+}
+
+/// Every catalogue key reaches its typed field (guards `Settings::assign`'s match).
+#[test]
+fn every_key_reaches_its_field() {
+    let samples: &[(&str, &str)] = &[
+        ("cw.site", "na.myconnectwise.net"),
+        ("cw.company", "acme"),
+        ("cw.auth_mode", "integrator"),
+        ("cw.public_key", "pub"),
+        ("cw.integrator_username", "svc"),
+        ("cw.impersonate_member", "jdoe"),
+        ("cw.client_id", "cid"),
+        ("defaults.event_types", "Error"),
+        ("defaults.backup_types", "FileLevel"),
+        ("defaults.agreement_condition", "name = \"x\""),
+        ("ticket.board", "Service Desk"),
+        ("ticket.status_new", "New"),
+        ("ticket.status_closed", ">Closed"),
+        ("ticket.priority.Error", "P1"),
+        ("ticket.priority.Warning", "P2"),
+        ("ticket.priority.BackupAnomaly", "P3"),
+        ("ticket.type", "Backup"),
+        ("ticket.subtype", "Failure"),
+        ("ticket.item", "Server"),
+        ("ticket.summary_template", "{plan}"),
+        ("ticket.removed_policy", "leave"),
+        ("sync.interval_secs", "60"),
+        ("sync.concurrency", "2"),
+        ("dashboard.url", "https://dash.example.com"),
+    ];
+    assert_eq!(samples.len(), keys::KEYS.len());
+    for (key, value) in samples {
+        let store = store();
+        set(&store, key, value).unwrap();
+        let s = Settings::load(&store).unwrap();
+        assert_ne!(s, Settings::default(), "{key} did not reach Settings");
+    }
+}
+
+#[test]
+fn typed_values_follow_stored_ones() {
+    let store = store();
+    for (k, v) in [
+        ("cw.auth_mode", "integrator"),
+        ("ticket.removed_policy", "delete"),
+        ("sync.interval_secs", "45"),
+        ("sync.concurrency", "8"),
+        ("defaults.backup_types", "FileLevel, ImageBased"),
+        ("ticket.priority.Warning", "Priority 3 - Normal"),
+    ] {
+        set(&store, k, v).unwrap();
+    }
+    let s = Settings::load(&store).unwrap();
+    assert_eq!(s.cw_auth_mode, AuthMode::Integrator);
+    assert_eq!(s.removed_policy, RemovedPolicy::Delete);
+    assert_eq!(s.sync_interval_secs, 45);
+    assert_eq!(s.sync_concurrency, 8);
+    assert!(s.default_backup_types.allows("ImageBased"));
+    assert!(!s.default_backup_types.allows("MSSQL"));
+    assert_eq!(s.priority_for("Warning"), Some("Priority 3 - Normal"));
+    assert_eq!(s.priority_for("Info"), None);
+}
+
+#[test]
+fn clearing_and_reset_restore_defaults() {
+    let store = store();
+    set(&store, "ticket.board", "Service Desk").unwrap();
+    set(&store, "sync.interval_secs", "60").unwrap();
+    set(&store, "ticket.board", "").unwrap();
+    reset(&store, "sync.interval_secs").unwrap();
+    assert_eq!(Settings::load(&store).unwrap(), Settings::default());
+    assert_eq!(
+        get(&store, "sync.interval_secs").unwrap().as_deref(),
+        Some("300")
+    );
+    assert_eq!(get(&store, "ticket.board").unwrap(), None);
+    assert!(matches!(
+        reset(&store, "nope"),
+        Err(StoreError::UnknownSetting { .. })
+    ));
+}
+
+#[test]
+fn all_lists_known_keys_with_effective_values_and_hides_internal() {
+    let store = store();
+    set(&store, "sync.interval_secs", "60").unwrap();
+    set(&store, "internal.cw_codebase", "v4_6_release/").unwrap();
+    let entries = all(&store).unwrap();
+    assert_eq!(
+        entries.iter().map(|e| e.key).collect::<Vec<_>>(),
+        known_keys()
+    );
+    assert!(entries.iter().all(|e| !e.key.starts_with(INTERNAL_PREFIX)));
+    let find = |k: &str| entries.iter().find(|e| e.key == k).unwrap().clone();
+    let interval = find("sync.interval_secs");
+    assert_eq!(
+        (interval.value.as_deref(), interval.is_default),
+        (Some("60"), false)
+    );
+    let template = find("ticket.summary_template");
+    assert_eq!(template.value.as_deref(), Some(DEFAULT_SUMMARY_TEMPLATE));
+    assert!(template.is_default);
+    let site = find("cw.site");
+    assert_eq!((site.value, site.is_default), (None, true));
+    assert_eq!(
+        get(&store, "internal.cw_codebase").unwrap().as_deref(),
+        Some("v4_6_release/")
+    );
+}
+
+#[test]
+fn a_bad_stored_value_fails_load_with_a_fix() {
+    let store = store();
+    store
+        .with_conn(|c| {
+            c.execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES ('sync.concurrency', '99', 'x')",
+                [],
+            )
+        })
+        .unwrap();
+    let message = Settings::load(&store).unwrap_err().to_string();
+    assert!(message.contains("sync.concurrency"), "{message}");
+    assert!(message.contains("config set sync.concurrency"), "{message}");
+}
+
+#[test]
+fn missing_for_sync_follows_auth_mode() {
+    let store = store();
+    let s = Settings::load(&store).unwrap();
+    assert_eq!(
+        s.missing_for_sync(),
+        [
+            "cw.site",
+            "cw.company",
+            "cw.public_key",
+            "cw.client_id",
+            "ticket.board",
+            "dashboard.url"
+        ]
+    );
+    for (k, v) in [
+        ("cw.site", "na.myconnectwise.net"),
+        ("cw.company", "acme"),
+        ("cw.auth_mode", "integrator"),
+        ("cw.integrator_username", "svc"),
+        ("cw.client_id", "cid"),
+        ("ticket.board", "Service Desk"),
+        ("dashboard.url", "https://dash.example.com"),
+    ] {
+        set(&store, k, v).unwrap();
+    }
+    let s = Settings::load(&store).unwrap();
+    assert_eq!(s.missing_for_sync(), ["cw.impersonate_member"]);
+}

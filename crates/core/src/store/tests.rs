@@ -1,0 +1,180 @@
+//! Store: migrations, pragmas, damaged files, transactions.
+
+use super::*;
+
+#[test]
+fn store_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Store>();
+}
+
+#[test]
+fn migrations_validate() {
+    migrations().validate().unwrap();
+}
+
+#[test]
+fn open_creates_parent_dirs_and_sets_pragmas() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a").join("b").join(DB_FILE_NAME);
+    let store = Store::open(&path).unwrap();
+    assert!(path.exists());
+    assert_eq!(store.path(), Some(path.as_path()));
+    let (mode, fk, timeout, version): (String, i64, i64, i64) = store
+        .with_conn(|c| {
+            Ok((
+                c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+                c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?,
+                c.query_row("PRAGMA busy_timeout", [], |r| r.get(0))?,
+                c.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(fk, 1);
+    assert_eq!(timeout, i64::try_from(BUSY_TIMEOUT_MS).unwrap());
+    assert_eq!(version, i64::try_from(MIGRATIONS.len()).unwrap());
+}
+
+#[test]
+fn data_survives_reopen_and_clones_share_the_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    {
+        let store = Store::open(&path).unwrap();
+        let clone = store.clone();
+        settings::set(&clone, "ticket.board", "Service Desk").unwrap();
+        assert_eq!(
+            settings::get(&store, "ticket.board").unwrap().as_deref(),
+            Some("Service Desk")
+        );
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        settings::get(&store, "ticket.board").unwrap().as_deref(),
+        Some("Service Desk")
+    );
+}
+
+#[test]
+fn a_garbage_file_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &[u8])] = &[
+        (
+            "text.db",
+            b"this is not a database, just some text that is long enough to fill a header page... "
+                .as_slice(),
+        ),
+        (
+            "html.db",
+            b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>".as_slice(),
+        ),
+        ("binary.db", &[0xFF; 4096]),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::Damaged { .. }), "{name}: {err:?}");
+        let message = err.to_string();
+        let expected = format!("the database at {} is damaged: ", path.display());
+        assert!(message.starts_with(&expected), "{name}: {message}");
+        assert!(message.contains("Move the file aside"), "{message}");
+        // The file is left as it was, for the user to inspect or restore.
+        assert_eq!(std::fs::read(&path).unwrap(), *bytes);
+    }
+}
+
+#[test]
+fn a_corrupted_page_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    {
+        let store = Store::open(&path).unwrap();
+        store
+            .with_conn(|c| {
+                c.execute_batch(
+                    "PRAGMA journal_mode = DELETE;
+                     CREATE TABLE filler (x TEXT);
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+                     INSERT INTO filler SELECT printf('%0200d', i) FROM n;",
+                )
+            })
+            .unwrap();
+    }
+    // Keep the 100-byte header intact, scribble over the b-tree pages.
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 20_000);
+    for b in &mut bytes[4096..20_000] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    drop(Store::open(&path).unwrap());
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let message = Store::open(&path).unwrap_err().to_string();
+    assert!(
+        message.contains("newer version of BackupBridge"),
+        "{message}"
+    );
+    assert!(message.contains("schema version 99"), "{message}");
+}
+
+#[test]
+fn a_folder_in_the_way_is_an_open_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+}
+
+#[test]
+fn with_tx_rolls_back_on_error() {
+    let store = Store::open_in_memory().unwrap();
+    let result: Result<(), StoreError> = store.with_tx(|tx| {
+        tx.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES ('ticket.board', 'x', 'now')",
+            [],
+        )?;
+        Err(StoreError::UnknownRun(1))
+    });
+    assert!(matches!(result, Err(StoreError::UnknownRun(1))));
+    assert_eq!(settings::get(&store, "ticket.board").unwrap(), None);
+}
+
+#[test]
+fn foreign_keys_are_enforced() {
+    let store = Store::open_in_memory().unwrap();
+    let err = store
+        .with_conn(|c| {
+            c.execute_batch(
+                "CREATE TABLE parent (id INTEGER PRIMARY KEY);
+                 CREATE TABLE child (p INTEGER REFERENCES parent(id));
+                 INSERT INTO child VALUES (7);",
+            )
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+}
+
+#[test]
+fn default_data_dir_ends_with_the_app_folder() {
+    let dir = default_data_dir();
+    assert!(dir.ends_with(APP_DIR_NAME), "{}", dir.display());
+    assert!(db_path(&dir).ends_with("BackupBridge/backupbridge.db") || cfg!(windows));
+    #[cfg(target_os = "linux")]
+    if let Some(home) = dirs::home_dir() {
+        if std::env::var_os("XDG_DATA_HOME").is_none() {
+            assert_eq!(dir, home.join(".local/share/BackupBridge"));
+        }
+    }
+}

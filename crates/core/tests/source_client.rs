@@ -1,0 +1,467 @@
+//! The Dashboard client against a small local axum mock: paging, malformed
+//! items, every error class, retries and `Retry-After`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use bridge_core::source::{ClientOptions, DashboardClient, RetryPolicy, SourceError};
+use secrecy::SecretString;
+use serde_json::{json, Value};
+
+const TOKEN: &str = "test-token-123";
+
+/// A response the mock gives instead of the page, once.
+#[derive(Clone)]
+struct Fault {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: String,
+    delay: Duration,
+}
+
+impl Fault {
+    fn status(status: u16, body: &str) -> Fault {
+        Fault {
+            status,
+            headers: vec![("content-type", "application/json".to_owned())],
+            body: body.to_owned(),
+            delay: Duration::ZERO,
+        }
+    }
+}
+
+#[derive(Default)]
+struct MockState {
+    /// Page bodies per path, page 1 first.
+    pages: Mutex<HashMap<String, Vec<Value>>>,
+    /// Faults to serve, in order; `Some(page)` only fires on that page.
+    faults: Mutex<VecDeque<(Option<usize>, Fault)>>,
+    /// (path, query, authorization header)
+    requests: Mutex<Vec<(String, String, String)>>,
+}
+
+struct Mock {
+    base: String,
+    state: Arc<MockState>,
+}
+
+impl Mock {
+    async fn start() -> Mock {
+        let state = Arc::new(MockState::default());
+        let app = Router::new().fallback(handle).with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Mock { base, state }
+    }
+
+    /// Serve `items` under `path`, `per_page` per page.
+    fn set_items(&self, path: &str, items: &[Value], per_page: usize) {
+        let chunks: Vec<&[Value]> = items.chunks(per_page.max(1)).collect();
+        let count = chunks.len().max(1);
+        let pages = (0..count)
+            .map(|i| {
+                let next = if i + 1 < count {
+                    json!(i + 2)
+                } else {
+                    Value::Null
+                };
+                json!({ "items": chunks.get(i).copied().unwrap_or(&[]), "nextPage": next })
+            })
+            .collect();
+        self.state
+            .pages
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), pages);
+    }
+
+    fn set_raw_pages(&self, path: &str, pages: Vec<Value>) {
+        self.state
+            .pages
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), pages);
+    }
+
+    fn fault(&self, fault: Fault, times: usize) {
+        self.fault_on(None, fault, times);
+    }
+
+    fn fault_on(&self, page: Option<usize>, fault: Fault, times: usize) {
+        let mut faults = self.state.faults.lock().unwrap();
+        for _ in 0..times {
+            faults.push_back((page, fault.clone()));
+        }
+    }
+
+    fn requests(&self) -> Vec<(String, String, String)> {
+        self.state.requests.lock().unwrap().clone()
+    }
+
+    fn client(&self, retry: RetryPolicy) -> DashboardClient {
+        let options = ClientOptions {
+            request_timeout: Duration::from_secs(5),
+            retry,
+            ..ClientOptions::default()
+        };
+        DashboardClient::with_options(&self.base, SecretString::from(TOKEN), options).unwrap()
+    }
+}
+
+fn fast_retries(max_retries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_retries,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        max_retry_after: Duration::from_secs(5),
+    }
+}
+
+async fn handle(
+    State(state): State<Arc<MockState>>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    state
+        .requests
+        .lock()
+        .unwrap()
+        .push((path.clone(), query.clone(), auth.clone()));
+
+    let page: usize = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("page="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let fault = {
+        let mut faults = state.faults.lock().unwrap();
+        let index = faults.iter().position(|(p, _)| p.is_none_or(|p| p == page));
+        index.and_then(|i| faults.remove(i)).map(|(_, f)| f)
+    };
+    if let Some(fault) = fault {
+        tokio::time::sleep(fault.delay).await;
+        let mut response = Response::builder().status(fault.status);
+        for (name, value) in fault.headers {
+            response = response.header(name, value);
+        }
+        return response.body(Body::from(fault.body)).unwrap();
+    }
+    if auth != format!("Bearer {TOKEN}") {
+        return json_response(
+            401,
+            json!({"error": "unauthorized", "message": "bad token"}),
+        );
+    }
+    let pages = state.pages.lock().unwrap();
+    match pages.get(&path).and_then(|p| p.get(page - 1)) {
+        Some(body) => json_response(200, body.clone()),
+        None => json_response(
+            404,
+            json!({"error": "not_found", "message": "no such page"}),
+        ),
+    }
+}
+
+fn json_response(status: u16, body: Value) -> Response {
+    Response::builder()
+        .status(StatusCode::from_u16(status).unwrap())
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn event(id: &str) -> Value {
+    json!({
+        "id": id, "companyId": "c-1", "computer": "PC", "plan": "Nightly",
+        "backupType": "FileLevel", "eventType": "Error", "jobStatus": "Failed",
+        "message": "m", "details": [], "startedAt": "2026-11-20T02:00:00Z",
+        "updatedAt": "2026-11-20T02:14:10Z"
+    })
+}
+
+const EVENTS: &str = "/api/v1/monitoring/events";
+const COMPANIES: &str = "/api/v1/companies";
+
+#[tokio::test]
+async fn snapshot_follows_pages_and_reports_malformed_items_by_overall_position() {
+    let mock = Mock::start().await;
+    let mut items: Vec<Value> = (0..7).map(|i| event(&format!("e{i}"))).collect();
+    items[3] =
+        json!({"id": "e3", "companyId": "c-1", "backupType": "FileLevel", "jobStatus": "Failed"});
+    items[5] = json!({"companyId": "c-1"});
+    items.push(event("e1")); // duplicate of an earlier id, position 7
+    items.push(json!({"id": "e9", "companyId": "c-2", "backupType": "Tape", "eventType": "Info", "jobStatus": "Paused"}));
+    mock.set_items(EVENTS, &items, 3);
+
+    let snapshot = mock.client(RetryPolicy::none()).snapshot().await.unwrap();
+
+    let ids: Vec<_> = snapshot.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e0", "e1", "e2", "e4", "e6", "e9"]);
+    assert_eq!(snapshot.events[5].backup_type, "Tape");
+    let rejected: Vec<_> = snapshot
+        .rejected
+        .iter()
+        .map(|r| (r.position, r.id.as_deref(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        rejected[0],
+        (3, Some("e3"), "field \"eventType\" is missing")
+    );
+    assert_eq!(rejected[1], (5, None, "field \"id\" is missing"));
+    assert_eq!(rejected[2].0, 7);
+    assert!(rejected[2].2.starts_with("duplicate id \"e1\""));
+
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 3);
+    for (i, (path, query, auth)) in requests.iter().enumerate() {
+        assert_eq!(path, EVENTS);
+        assert_eq!(query, &format!("page={}&pageSize=1000", i + 1));
+        assert_eq!(auth, &format!("Bearer {TOKEN}"));
+    }
+}
+
+#[tokio::test]
+async fn companies_page_and_reject_likewise() {
+    let mock = Mock::start().await;
+    let items = vec![
+        json!({"id": "c-1", "name": "Acme"}),
+        json!({"id": "c-2", "name": 7}),
+        json!({"id": "c-3", "name": "Contoso"}),
+    ];
+    mock.set_items(COMPANIES, &items, 2);
+    let list = mock.client(RetryPolicy::none()).companies().await.unwrap();
+    let ids: Vec<_> = list.companies.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["c-1", "c-3"]);
+    assert_eq!(list.rejected.len(), 1);
+    assert_eq!(list.rejected[0].position, 1);
+    assert_eq!(
+        list.rejected[0].reason,
+        "field \"name\" must be a string, found a number (7)"
+    );
+    assert_eq!(mock.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn an_empty_listing_is_one_request() {
+    let mock = Mock::start().await;
+    mock.set_items(EVENTS, &[], 10);
+    let snapshot = mock.client(RetryPolicy::none()).snapshot().await.unwrap();
+    assert!(snapshot.events.is_empty() && snapshot.rejected.is_empty());
+    assert_eq!(mock.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_base_path_prefix_is_kept() {
+    let mock = Mock::start().await;
+    mock.set_items(&format!("/portal{EVENTS}"), &[event("e1")], 10);
+    let client = DashboardClient::with_options(
+        &format!("{}/portal/", mock.base),
+        SecretString::from(TOKEN),
+        ClientOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(client.snapshot().await.unwrap().events.len(), 1);
+}
+
+#[tokio::test]
+async fn error_statuses_classify_and_only_retryable_ones_are_retried() {
+    let body = r#"{"error":"x","message":"token has no access to monitoring"}"#;
+    // (status, retried?, expected message fragment)
+    let cases: &[(u16, bool, &str)] = &[
+        (401, false, "the Dashboard token was refused — replace it"),
+        (403, false, "lacks access to this data: token has no access to monitoring"),
+        (404, false, "HTTP 404 for /api/v1/monitoring/events: token has no access to monitoring; check dashboard.url"),
+        (500, true, "server error (HTTP 500): token has no access to monitoring"),
+        (503, true, "server error (HTTP 503)"),
+    ];
+    for &(status, retried, fragment) in cases {
+        let mock = Mock::start().await;
+        mock.set_items(EVENTS, &[event("e1")], 10);
+        mock.fault(Fault::status(status, body), 10);
+        let err = mock.client(fast_retries(2)).snapshot().await.unwrap_err();
+        assert!(err.to_string().contains(fragment), "{status}: {err}");
+        assert_eq!(err.is_retryable(), retried, "{status}");
+        assert_eq!(
+            mock.requests().len(),
+            if retried { 3 } else { 1 },
+            "{status}"
+        );
+        assert!(!err.to_string().contains(TOKEN));
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_an_auth_error() {
+    let mock = Mock::start().await;
+    mock.set_items(EVENTS, &[event("e1")], 10);
+    let client = DashboardClient::new(&mock.base, SecretString::from("wrong")).unwrap();
+    assert_eq!(client.snapshot().await.unwrap_err(), SourceError::Auth);
+}
+
+#[tokio::test]
+async fn transient_failures_are_retried_then_succeed_mid_listing() {
+    let mock = Mock::start().await;
+    let items: Vec<Value> = (0..4).map(|i| event(&format!("e{i}"))).collect();
+    mock.set_items(EVENTS, &items, 2);
+    // Page 2 fails twice (an HTML 502 from a proxy), then answers.
+    mock.fault_on(Some(2), Fault::status(502, "<html>Bad Gateway</html>"), 2);
+    let snapshot = mock.client(fast_retries(3)).snapshot().await.unwrap();
+    let ids: Vec<_> = snapshot.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e0", "e1", "e2", "e3"]);
+    let pages: Vec<_> = mock.requests().into_iter().map(|(_, q, _)| q).collect();
+    assert_eq!(
+        pages,
+        [
+            "page=1&pageSize=1000",
+            "page=2&pageSize=1000",
+            "page=2&pageSize=1000",
+            "page=2&pageSize=1000"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let mock = Mock::start().await;
+    mock.set_items(EVENTS, &[event("e1")], 10);
+    let mut fault = Fault::status(429, r#"{"error":"rate_limited","message":"slow down"}"#);
+    fault.headers.push(("retry-after", "1".to_owned()));
+    mock.fault(fault, 1);
+    let started = Instant::now();
+    let snapshot = mock.client(fast_retries(2)).snapshot().await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(snapshot.events.len(), 1);
+    assert_eq!(mock.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_long_retry_after_goes_back_to_the_caller() {
+    let mock = Mock::start().await;
+    mock.set_items(EVENTS, &[event("e1")], 10);
+    let mut fault = Fault::status(429, "");
+    fault.headers.push(("retry-after", "120".to_owned()));
+    mock.fault(fault, 1);
+    let started = Instant::now();
+    let err = mock.client(fast_retries(2)).snapshot().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        err,
+        SourceError::RateLimited {
+            retry_after: Some(Duration::from_secs(120))
+        }
+    );
+    assert!(err.is_retryable());
+    assert!(err.to_string().contains("retry after 120 s"), "{err}");
+    assert_eq!(mock.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn garbage_bodies_are_decode_errors_with_a_sentence() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "text/html",
+            "<!DOCTYPE html><html><body>Sign in to continue</body></html>",
+            "not JSON (text/html, a body starting \"<!DOCTYPE html>",
+        ),
+        ("application/json", "{\"items\": [1, 2", "is not JSON"),
+        ("application/json", "[1, 2]", "without an \"items\" list"),
+        ("text/plain", "", "an empty body"),
+    ];
+    for (content_type, body, fragment) in cases {
+        let mock = Mock::start().await;
+        let mut fault = Fault::status(200, body);
+        fault.headers = vec![("content-type", (*content_type).to_owned())];
+        mock.fault(fault, 1);
+        let err = mock.client(fast_retries(2)).snapshot().await.unwrap_err();
+        assert!(matches!(err, SourceError::Decode(_)), "{err:?}");
+        let message = err.to_string();
+        assert!(
+            message
+                .starts_with("the Dashboard sent an unreadable answer: /api/v1/monitoring/events"),
+            "{message}"
+        );
+        assert!(message.contains(fragment), "{message:?} lacks {fragment:?}");
+        assert!(!err.is_retryable());
+    }
+}
+
+#[tokio::test]
+async fn a_next_page_loop_is_refused() {
+    let mock = Mock::start().await;
+    mock.set_raw_pages(
+        EVENTS,
+        vec![
+            json!({"items": [event("e1")], "nextPage": 2}),
+            json!({"items": [event("e2")], "nextPage": 1}),
+        ],
+    );
+    let err = mock
+        .client(RetryPolicy::none())
+        .snapshot()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("page 2 points back to page 1"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_hanging_server_times_out() {
+    let mock = Mock::start().await;
+    let mut fault = Fault::status(200, "{}");
+    fault.delay = Duration::from_secs(3);
+    mock.fault(fault, 1);
+    let options = ClientOptions {
+        request_timeout: Duration::from_millis(200),
+        retry: RetryPolicy::none(),
+        ..ClientOptions::default()
+    };
+    let client =
+        DashboardClient::with_options(&mock.base, SecretString::from(TOKEN), options).unwrap();
+    let started = Instant::now();
+    let err = client.snapshot().await.unwrap_err();
+    assert_eq!(err, SourceError::Timeout);
+    assert!(err.is_retryable());
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn an_unreachable_dashboard_is_a_network_error() {
+    // A port that was just free: nothing listens there.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let options = ClientOptions {
+        retry: fast_retries(1),
+        ..ClientOptions::default()
+    };
+    let client = DashboardClient::with_options(&base, SecretString::from(TOKEN), options).unwrap();
+    let err = client.companies().await.unwrap_err();
+    assert!(matches!(err, SourceError::Network(_)), "{err:?}");
+    assert!(err.is_retryable());
+    assert!(
+        err.to_string().starts_with("cannot reach the Dashboard: "),
+        "{err}"
+    );
+    assert!(!err.to_string().contains(TOKEN));
+}

@@ -1,0 +1,118 @@
+//! Demo mode: both simulators with the demo data, and an engine configured
+//! against them. Used by `backup-bridge demo`, the desktop app's "Try with
+//! demo data" and the scenario tests, so all three see the same world.
+//!
+//! Demo secrets live in memory only, never in the OS keychain.
+
+use std::sync::Arc;
+
+use bridge_core::engine::Engine;
+use bridge_core::ops::{self, MapRequest};
+use bridge_core::secrets::{MemoryStore, SecretKey};
+use bridge_core::store::{settings, Store};
+use serde_json::Value;
+
+use crate::cw::demo::{DEMO_CLIENT_ID, DEMO_COMPANY, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
+use crate::dashboard::demo::{demo_companies, demo_timeline, DEMO_DASHBOARD_TOKEN};
+use crate::{CwSeed, CwSim, DashboardSim};
+
+/// The agreement condition the demo uses: one company (Blue Yonder) has only
+/// a cancelled match, so the demo also shows a Last Update Status error.
+pub const DEMO_AGREEMENT_CONDITION: &str = "name like \"%ICB\" and agreementStatus = \"Active\"";
+
+/// Both simulators, running.
+pub struct Demo {
+    pub cw: CwSim,
+    pub dashboard: DashboardSim,
+}
+
+impl Demo {
+    /// Starts both simulators on loopback with the demo data and timeline.
+    pub async fn start() -> anyhow::Result<Demo> {
+        let cw = CwSim::start(CwSeed::demo()).await?;
+        let dashboard = DashboardSim::start(DEMO_DASHBOARD_TOKEN).await?;
+        dashboard.set_companies(demo_companies());
+        dashboard.set_timeline(demo_timeline());
+        Ok(Demo { cw, dashboard })
+    }
+
+    pub fn cw_url(&self) -> String {
+        self.cw.base_url()
+    }
+
+    pub fn dashboard_url(&self) -> String {
+        self.dashboard.base_url()
+    }
+
+    /// Every ticket in the ConnectWise simulator.
+    pub fn tickets(&self) -> Vec<Value> {
+        self.cw.tickets()
+    }
+
+    /// The demo's secrets, in memory.
+    pub fn secrets() -> MemoryStore {
+        MemoryStore::new()
+            .with(SecretKey::CwSecret, DEMO_PRIVATE_KEY)
+            .with(SecretKey::DashboardToken, DEMO_DASHBOARD_TOKEN)
+    }
+
+    /// Writes the connection and ticket settings for the simulators into `store`.
+    pub fn configure(&self, store: &Store) -> Result<(), bridge_core::Error> {
+        let cw_url = self.cw_url();
+        let dashboard_url = self.dashboard_url();
+        let values = [
+            ("cw.site", cw_url.as_str()),
+            ("cw.company", DEMO_COMPANY),
+            ("cw.auth_mode", "api_member"),
+            ("cw.public_key", DEMO_PUBLIC_KEY),
+            ("cw.client_id", DEMO_CLIENT_ID),
+            ("dashboard.url", dashboard_url.as_str()),
+            ("ticket.board", "Service Desk"),
+            ("ticket.priority.Error", "Priority 2 - High"),
+            ("ticket.priority.Warning", "Priority 3 - Normal"),
+            ("ticket.priority.BackupAnomaly", "Priority 2 - High"),
+            ("defaults.agreement_condition", DEMO_AGREEMENT_CONDITION),
+        ];
+        for (key, value) in values {
+            settings::set(store, key, value)?;
+        }
+        // A new simulator has a new port: forget what was learnt about the last one.
+        for key in ["internal.cw_codebase", "internal.ticket_template"] {
+            settings::reset(store, key)?;
+        }
+        Ok(())
+    }
+
+    /// Configures `store`, refreshes the companies and maps each one to its
+    /// best-suggested ConnectWise company (Tailspin Toys has none and stays
+    /// unmapped). Returns the engine, ready to sync.
+    pub async fn engine(&self, store: Store) -> Result<Engine, bridge_core::Error> {
+        self.configure(&store)?;
+        let engine = Engine::new(store, Arc::new(Demo::secrets()));
+        ops::refresh_companies(&engine).await?;
+        for view in ops::list_companies(&engine).await? {
+            if view.row.cw_company_id.is_some() {
+                continue;
+            }
+            let suggestions = ops::suggest_cw_companies(&engine, &view.row.name).await?;
+            if let Some(best) = suggestions.first() {
+                ops::map_company(
+                    &engine,
+                    MapRequest {
+                        backup_company_id: view.row.id.clone(),
+                        cw_identifier: best.identifier.clone(),
+                        ..MapRequest::default()
+                    },
+                )
+                .await?;
+            }
+        }
+        Ok(engine)
+    }
+
+    /// Stops both simulators.
+    pub async fn shutdown(self) {
+        self.cw.shutdown().await;
+        self.dashboard.shutdown().await;
+    }
+}

@@ -1,0 +1,344 @@
+//! Fault injection shared by both simulators, settable while they run.
+//!
+//! A [`FaultControl`] (ConnectWise) or [`DashFaultControl`] (Dashboard) is a
+//! cheap handle on the same kind of shared state; a middleware consults it
+//! before every request. One-shot faults are counters consumed in a fixed
+//! order: hang, then rate-limit, then fail, then garbage. The optional real
+//! rate limiter only counts requests that got through.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use tokio::sync::watch;
+
+use crate::lock;
+use crate::log::NoResponseSent;
+
+/// Length of the real rate limiter's sliding window.
+const RATE_WINDOW: Duration = Duration::from_secs(60);
+
+/// Which simulator's error bodies a fault answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    ConnectWise,
+    Dashboard,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    latency: Duration,
+    fail: u32,
+    fail_status: u16,
+    rate_limited: u32,
+    retry_after_secs: u64,
+    hang: u32,
+    garbage: u32,
+    drop_after_commit: u32,
+    per_minute: Option<u32>,
+    window: VecDeque<Instant>,
+}
+
+/// What the middleware must do with one request.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Fault {
+    Hang,
+    RateLimited { retry_after_secs: u64 },
+    Fail(u16),
+    Garbage,
+}
+
+/// Shared fault state of one simulator.
+#[derive(Debug)]
+pub(crate) struct FaultState {
+    inner: Mutex<Inner>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl FaultState {
+    pub(crate) fn new(shutdown: watch::Receiver<bool>) -> Arc<Self> {
+        Arc::new(FaultState {
+            inner: Mutex::new(Inner::default()),
+            shutdown,
+        })
+    }
+
+    /// Consumes the one-shot fault (if any) this request triggers.
+    pub(crate) fn next_fault(&self, now: Instant) -> (Duration, Option<Fault>) {
+        let mut s = lock(&self.inner);
+        let latency = s.latency;
+        let fault = if take(&mut s.hang) {
+            Some(Fault::Hang)
+        } else if take(&mut s.rate_limited) {
+            Some(Fault::RateLimited {
+                retry_after_secs: s.retry_after_secs,
+            })
+        } else if take(&mut s.fail) {
+            Some(Fault::Fail(s.fail_status))
+        } else if take(&mut s.garbage) {
+            Some(Fault::Garbage)
+        } else if let Some(limit) = s.per_minute {
+            while s
+                .window
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= RATE_WINDOW)
+            {
+                s.window.pop_front();
+            }
+            if s.window.len() >= limit as usize {
+                let oldest = s.window.front().copied().unwrap_or(now);
+                let wait = RATE_WINDOW.saturating_sub(now.duration_since(oldest));
+                Some(Fault::RateLimited {
+                    retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+                })
+            } else {
+                s.window.push_back(now);
+                None
+            }
+        } else {
+            None
+        };
+        (latency, fault)
+    }
+
+    /// Consumes one "drop the connection after committing" token (ticket create).
+    pub(crate) fn take_drop_after_commit(&self) -> bool {
+        take(&mut lock(&self.inner).drop_after_commit)
+    }
+
+    /// Resolves when the simulator shuts down (what hung requests wait for).
+    pub(crate) async fn wait_shutdown(&self) {
+        let mut rx = self.shutdown.clone();
+        // An error means the sender is gone, which is a shutdown too.
+        let _ = rx.wait_for(|stopped| *stopped).await;
+    }
+}
+
+fn take(counter: &mut u32) -> bool {
+    if *counter > 0 {
+        *counter -= 1;
+        true
+    } else {
+        false
+    }
+}
+
+macro_rules! common_controls {
+    () => {
+        /// Adds this delay before every request is handled (zero to stop).
+        pub fn set_latency(&self, latency: Duration) {
+            lock(&self.0.inner).latency = latency;
+        }
+
+        /// The next `n` requests fail with `status` and an error body of the
+        /// simulated API's shape.
+        pub fn fail_next(&self, n: u32, status: u16) {
+            let mut s = lock(&self.0.inner);
+            s.fail = n;
+            s.fail_status = status;
+        }
+
+        /// The next `n` requests get 429 with `Retry-After: retry_after_secs`.
+        pub fn rate_limit_next(&self, n: u32, retry_after_secs: u64) {
+            let mut s = lock(&self.0.inner);
+            s.rate_limited = n;
+            s.retry_after_secs = retry_after_secs;
+        }
+
+        /// The next `n` requests are never answered (until shutdown): the
+        /// client must time out.
+        pub fn hang_next(&self, n: u32) {
+            lock(&self.0.inner).hang = n;
+        }
+
+        /// The next `n` requests get `200 OK` with a body that is not JSON.
+        pub fn garbage_next(&self, n: u32) {
+            lock(&self.0.inner).garbage = n;
+        }
+
+        /// Clears every fault (latency, counters, rate limiter).
+        pub fn reset(&self) {
+            let mut s = lock(&self.0.inner);
+            *s = Inner::default();
+        }
+    };
+}
+
+/// Fault controls of the ConnectWise simulator.
+#[derive(Debug, Clone)]
+pub struct FaultControl(pub(crate) Arc<FaultState>);
+
+impl FaultControl {
+    common_controls!();
+
+    /// The next `n` successful ticket creates commit the ticket, then drop the
+    /// connection without any response (the duplicate-ticket trap).
+    pub fn drop_after_commit_next(&self, n: u32) {
+        lock(&self.0.inner).drop_after_commit = n;
+    }
+
+    /// A real sliding-window limiter: beyond `limit` requests in any 60 s the
+    /// server answers 429 with the seconds until a slot frees. `None` disables it.
+    pub fn set_rate_limit_per_minute(&self, limit: Option<u32>) {
+        let mut s = lock(&self.0.inner);
+        s.per_minute = limit;
+        s.window.clear();
+    }
+}
+
+/// Fault controls of the Dashboard simulator.
+#[derive(Debug, Clone)]
+pub struct DashFaultControl(pub(crate) Arc<FaultState>);
+
+impl DashFaultControl {
+    common_controls!();
+}
+
+/// State of the fault middleware: the faults plus the error-body flavour.
+#[derive(Debug, Clone)]
+pub(crate) struct FaultLayer {
+    pub(crate) faults: Arc<FaultState>,
+    pub(crate) flavor: Flavor,
+}
+
+/// Middleware: applies latency and the next one-shot fault.
+pub(crate) async fn inject(State(layer): State<FaultLayer>, req: Request, next: Next) -> Response {
+    let (latency, fault) = layer.faults.next_fault(Instant::now());
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match fault {
+        None => next.run(req).await,
+        Some(Fault::Hang) => {
+            layer.faults.wait_shutdown().await;
+            let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+            response.extensions_mut().insert(NoResponseSent);
+            response
+        }
+        Some(fault) => fault_response(layer.flavor, &fault),
+    }
+}
+
+/// The response a non-hang fault produces.
+pub(crate) fn fault_response(flavor: Flavor, fault: &Fault) -> Response {
+    match fault {
+        Fault::RateLimited { retry_after_secs } => {
+            let body = match flavor {
+                // ConnectWise's 429 body has a different shape from its other errors.
+                Flavor::ConnectWise => json!({
+                    "error": "ConnectWiseAPI",
+                    "message": format!("Too many requests. Please try again in {retry_after_secs} seconds."),
+                }),
+                Flavor::Dashboard => json!({
+                    "error": "rate_limited",
+                    "message": format!("Too many requests; retry in {retry_after_secs} seconds."),
+                }),
+            };
+            let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            response
+        }
+        Fault::Fail(status) => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let body = match flavor {
+                Flavor::ConnectWise => json!({
+                    "code": if status.is_server_error() { "UnexpectedError" } else { "InvalidObject" },
+                    "message": format!("Simulated failure ({status})."),
+                    "errors": null,
+                }),
+                Flavor::Dashboard => json!({
+                    "error": dashboard_error_code(status),
+                    "message": format!("Simulated failure ({status})."),
+                }),
+            };
+            (status, axum::Json(body)).into_response()
+        }
+        Fault::Garbage => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+        )
+            .into_response(),
+        Fault::Hang => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
+/// The Dashboard's `error` code for a status.
+pub(crate) fn dashboard_error_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        429 => "rate_limited",
+        s if s >= 500 => "server_error",
+        _ => "error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> (Arc<FaultState>, watch::Sender<bool>) {
+        let (tx, rx) = watch::channel(false);
+        (FaultState::new(rx), tx)
+    }
+
+    #[test]
+    fn one_shot_faults_are_consumed_in_order() {
+        let (faults, _tx) = state();
+        let control = FaultControl(faults.clone());
+        control.fail_next(1, 503);
+        control.rate_limit_next(1, 7);
+        control.hang_next(1);
+        control.garbage_next(1);
+        let now = Instant::now();
+        let seen: Vec<_> = (0..5).map(|_| faults.next_fault(now).1).collect();
+        assert_eq!(
+            seen,
+            vec![
+                Some(Fault::Hang),
+                Some(Fault::RateLimited {
+                    retry_after_secs: 7
+                }),
+                Some(Fault::Fail(503)),
+                Some(Fault::Garbage),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn rate_limiter_counts_a_sliding_minute() {
+        let (faults, _tx) = state();
+        FaultControl(faults.clone()).set_rate_limit_per_minute(Some(2));
+        let t0 = Instant::now();
+        assert_eq!(faults.next_fault(t0).1, None);
+        assert_eq!(faults.next_fault(t0 + Duration::from_secs(10)).1, None);
+        assert_eq!(
+            faults.next_fault(t0 + Duration::from_secs(20)).1,
+            Some(Fault::RateLimited {
+                retry_after_secs: 40
+            })
+        );
+        // The first request leaves the window after 60 s.
+        assert_eq!(faults.next_fault(t0 + Duration::from_secs(60)).1, None);
+    }
+
+    #[test]
+    fn drop_after_commit_counts_down() {
+        let (faults, _tx) = state();
+        FaultControl(faults.clone()).drop_after_commit_next(2);
+        assert!(faults.take_drop_after_commit());
+        assert!(faults.take_drop_after_commit());
+        assert!(!faults.take_drop_after_commit());
+    }
+}

@@ -1,0 +1,163 @@
+//! Request log shared by both simulators: every request's method, path, query
+//! and final status, so tests can assert on the traffic a client produced.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use serde::Serialize;
+
+use crate::lock;
+
+/// Status recorded for a request that never got an answer (hung, or its
+/// connection was dropped on purpose).
+pub const STATUS_NO_RESPONSE: u16 = 0;
+
+/// One request as the simulator saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestRecord {
+    pub method: String,
+    /// Full path, e.g. `/v2025_1/apis/3.0/service/tickets`.
+    pub path: String,
+    /// Raw (still percent-encoded) query string, if any.
+    pub query: Option<String>,
+    /// Status sent, or [`STATUS_NO_RESPONSE`] while pending / when none was sent.
+    pub status: u16,
+}
+
+impl RequestRecord {
+    /// The path relative to the ConnectWise API root (`/service/tickets`), or
+    /// the full path for requests outside it.
+    pub fn api_path(&self) -> &str {
+        const ROOT: &str = "/apis/3.0";
+        match self.path.find(ROOT) {
+            Some(i) => &self.path[i + ROOT.len()..],
+            None => &self.path,
+        }
+    }
+
+    /// The decoded value of one query parameter (name compared case-insensitively).
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        let query = self.query.as_deref()?;
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.into_owned())
+    }
+}
+
+/// Marker a handler puts in a response's extensions when it deliberately sends
+/// nothing (the connection is dropped), so the log records no status.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NoResponseSent;
+
+/// The shared, append-only log. Entries carry a sequence number so a request
+/// still in flight across `clear()` does not update someone else's entry.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestLog {
+    inner: Arc<Mutex<LogInner>>,
+}
+
+#[derive(Debug, Default)]
+struct LogInner {
+    next_seq: u64,
+    entries: Vec<(u64, RequestRecord)>,
+}
+
+impl RequestLog {
+    fn begin(&self, method: &str, path: &str, query: Option<&str>) -> u64 {
+        let mut inner = lock(&self.inner);
+        let seq = inner.next_seq;
+        inner.next_seq += 1;
+        inner.entries.push((
+            seq,
+            RequestRecord {
+                method: method.to_owned(),
+                path: path.to_owned(),
+                query: query.map(str::to_owned),
+                status: STATUS_NO_RESPONSE,
+            },
+        ));
+        seq
+    }
+
+    fn finish(&self, seq: u64, status: u16) {
+        let mut inner = lock(&self.inner);
+        if let Some((_, rec)) = inner.entries.iter_mut().rev().find(|(s, _)| *s == seq) {
+            rec.status = status;
+        }
+    }
+
+    /// A copy of every record, oldest first.
+    pub(crate) fn snapshot(&self) -> Vec<RequestRecord> {
+        lock(&self.inner)
+            .entries
+            .iter()
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
+
+    pub(crate) fn clear(&self) {
+        lock(&self.inner).entries.clear();
+    }
+}
+
+/// Middleware: records the request on arrival (so hung requests show up) and
+/// its status when the response leaves.
+pub(crate) async fn record(State(log): State<RequestLog>, req: Request, next: Next) -> Response {
+    let seq = log.begin(req.method().as_str(), req.uri().path(), req.uri().query());
+    let response = next.run(req).await;
+    let status = if response.extensions().get::<NoResponseSent>().is_some() {
+        STATUS_NO_RESPONSE
+    } else {
+        response.status().as_u16()
+    };
+    log.finish(seq, status);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_path_and_query_param_are_extracted() {
+        let cases = [
+            (
+                "/v2025_1/apis/3.0/service/tickets",
+                Some("conditions=id%3D5&pageSize=10"),
+                "/service/tickets",
+                Some("id=5"),
+            ),
+            ("/login/companyinfo/x", None, "/login/companyinfo/x", None),
+            (
+                "/api/v1/companies",
+                Some("page=2"),
+                "/api/v1/companies",
+                None,
+            ),
+        ];
+        for (path, query, api, cond) in cases {
+            let rec = RequestRecord {
+                method: "GET".into(),
+                path: path.into(),
+                query: query.map(Into::into),
+                status: 200,
+            };
+            assert_eq!(rec.api_path(), api);
+            assert_eq!(rec.query_param("CONDITIONS").as_deref(), cond);
+        }
+    }
+
+    #[test]
+    fn clear_does_not_let_inflight_requests_touch_new_entries() {
+        let log = RequestLog::default();
+        let old = log.begin("GET", "/a", None);
+        log.clear();
+        let new = log.begin("GET", "/b", None);
+        log.finish(old, 500);
+        assert_eq!(log.snapshot()[0].status, STATUS_NO_RESPONSE);
+        log.finish(new, 200);
+        assert_eq!(log.snapshot()[0].status, 200);
+    }
+}
