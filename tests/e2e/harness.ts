@@ -12,8 +12,8 @@ import { waitFor } from './webdriver';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Where screenshots are written (the repository's own target/, by design). */
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'target', 'screenshots');
-/** The app's identifier, which names its data folder. */
-export const APP_IDENTIFIER = 'com.backupbridge.app';
+/** Name of the data folder the app and the CLI share (`bridge_core::store::APP_DIR_NAME`). */
+export const APP_DIR_NAME = 'BackupBridge';
 
 /** Path of the debug binary under test, from BB_APP_BIN (set by scripts/e2e.sh). */
 export function appBinary(): string {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  APP_IDENTIFIER,
+  APP_DIR_NAME,
   SCREENSHOT_DIR,
   appBinary,
   colourCount,
@@ -53,7 +53,7 @@ describe('desktop app', () => {
       XDG_CACHE_HOME: join(home, 'cache'),
       NO_AT_BRIDGE: '1',
     };
-    dataDir = join(home, 'data', APP_IDENTIFIER);
+    dataDir = join(home, 'data', APP_DIR_NAME);
     driver = await startDriver(env);
     session = await WebDriverSession.start(driver.url, {
       'tauri:options': { application: appBinary() },
