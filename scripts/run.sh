@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds and starts the BackupBridge desktop app. With no display (a server,
-# CI, a container) it runs inside a private Xvfb display and D-Bus session;
-# set BB_SCREENSHOT=path.png to capture that display a few seconds after start
-# (BB_SCREENSHOT_DELAY_SECS, default 10). Arguments are passed to the app.
+# Builds and starts the BackupBridge desktop app. On a machine where no
+# connection is set up yet, the app opens in demo mode (built-in simulators,
+# a separate demo database): it decides that itself from the flag
+# --demo-if-unconfigured. With no display (a server, CI, a container) it runs
+# inside a private Xvfb display and D-Bus session; set BB_SCREENSHOT=path.png
+# to capture that display a few seconds after start (BB_SCREENSHOT_DELAY_SECS,
+# default 10). Further arguments are passed to the app (e.g. --demo).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -20,6 +23,9 @@ if [ "${1:-}" = --inside-xvfb ]; then
   fi
   exec "$(app_binary)" "$@"
 fi
+
+# The app evaluates this itself: demo mode only while nothing is configured.
+set -- --demo-if-unconfigured "$@"
 
 "$ROOT/scripts/setup.sh" run
 say "Building the UI"

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bridge_core::engine::Engine;
-use bridge_core::scheduler::{Scheduler, SchedulerOptions};
+use bridge_core::scheduler::{Scheduler, SchedulerOptions, Status, SyncState};
 use bridge_core::secrets::SecretStore;
 use bridge_core::store::{self, settings::Settings, Store};
 use bridge_sim::demo::Demo;
@@ -223,8 +223,13 @@ fn forward(scheduler: &Scheduler, demo: bool, outputs: Arc<Outputs>) -> [JoinHan
     let mut status = scheduler.subscribe();
     let status_outputs = Arc::clone(&outputs);
     let status_task = tokio::spawn(async move {
+        let mut logged = 0;
         loop {
             let now = status.borrow_and_update().clone();
+            if now.cycles > logged {
+                logged = now.cycles;
+                log_cycle(&now);
+            }
             status_outputs.publish(Snapshot {
                 demo,
                 phase: Phase::Running(now),
@@ -247,6 +252,32 @@ fn forward(scheduler: &Scheduler, demo: bool, outputs: Arc<Outputs>) -> [JoinHan
         }
     });
     [status_task, notify_task]
+}
+
+/// One log line per finished cycle, for the Logs screen and support.
+fn log_cycle(status: &Status) {
+    let counts = status
+        .last_report
+        .as_ref()
+        .map(|r| r.counts)
+        .unwrap_or_default();
+    match &status.state {
+        // The report may be an older cycle's when the whole cycle failed: no counts.
+        SyncState::Error { reason, retryable } => tracing::warn!(
+            cycle = status.cycles,
+            retryable,
+            "sync finished with errors: {reason}"
+        ),
+        _ => tracing::info!(
+            cycle = status.cycles,
+            created = counts.created,
+            updated = counts.updated,
+            notes = counts.notes,
+            closed = counts.closed,
+            reopened = counts.reopened,
+            "sync finished"
+        ),
+    }
 }
 
 #[cfg(test)]
