@@ -224,14 +224,17 @@ impl AppState {
         }
     }
 
-    /// The scheduler's status (idle when no scheduler runs yet).
+    /// The scheduler's status; when no scheduler runs, the equivalent the
+    /// tray shows (idle before configuration, an error naming why the
+    /// backend could not start): the status describes, it does not fail.
     pub async fn status(&self) -> Result<Status> {
         match &*self.slot.read().await {
             Slot::Ready(backend) => Ok(match backend.scheduler() {
                 Some(scheduler) => scheduler.status(),
                 None => self.outputs.last().status(),
             }),
-            other => Err(unavailable(other)),
+            Slot::Failed { .. } => Ok(self.outputs.last().status()),
+            Slot::Empty => Err(unavailable(&Slot::Empty)),
         }
     }
 

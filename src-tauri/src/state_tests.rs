@@ -121,12 +121,20 @@ async fn a_damaged_database_fails_every_command_with_the_same_sentence() {
     assert!(!info.demo);
     for error in [
         state.engine().await.err().unwrap(),
-        state.status().await.unwrap_err(),
         state.sync_now().await.unwrap_err(),
+        state.set_paused(false).await.unwrap_err(),
     ] {
         assert_eq!(error.kind(), "database");
         assert_eq!(error.to_string(), message);
     }
+    // The status describes rather than fails: an error naming the cause.
+    assert_eq!(
+        state.status().await.unwrap().state,
+        bridge_core::scheduler::SyncState::Error {
+            reason: message.clone(),
+            retryable: false
+        }
+    );
     assert!(matches!(
         state.outputs().last().phase,
         Phase::Failed(ref m) if *m == message
