@@ -41,7 +41,7 @@ pub async fn test_connection(state: State<'_, AppState>) -> Result<TestReport> {
 /// Every setting with its effective value and help line.
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> Result<Vec<SettingEntry>> {
-    blocking(&*state.engine().await?, |s| settings::all(s)).await
+    blocking(&*state.engine().await?, settings::all).await
 }
 
 /// Sets one setting (an empty value restores the default) and returns them all.
