@@ -63,7 +63,7 @@ function summaryField(settings: SettingsModel): HTMLElement {
   const key = 'ticket.summary_template';
   const input = el('input', { type: 'text', class: 'input mono', testid: 'summary-template', spellcheck: 'false' });
   input.value = settings.get(key);
-  const f = field('Ticket summary', input, 'Placeholders are filled in per alert. Click one to insert it where the cursor is.');
+  const f = field('Ticket summary', input, 'Placeholders are filled in per alert. Click one to insert it where the cursor is.', 'summary-template');
   const example = el('p', { class: 'example', testid: 'summary-example', 'aria-live': 'polite' });
   const saveButton = el('button', { type: 'button', class: 'btn btn-primary', testid: 'summary-save', text: 'Save summary' });
   const chips = el('div', { class: 'chips' }, PLACEHOLDERS.map((p) =>
