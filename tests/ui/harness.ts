@@ -167,6 +167,23 @@ export class App {
     return path;
   }
 
+  /**
+   * Saves `ui-<name>-<w>x<h>-full.png`: the whole screen, not just the window
+   * (the main area scrolls inside the window, so it is unrolled for the shot).
+   */
+  async shotFull(name: string): Promise<string> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const v = this.page.viewportSize() ?? WIDE;
+    const path = join(SCREENSHOT_DIR, `ui-${name}-${v.width}x${v.height}-full.png`);
+    await this.page.waitForTimeout(250);
+    const style = await this.page.addStyleTag({
+      content: 'html, body { height: auto !important; overflow: visible !important; } .content { overflow: visible !important; }',
+    });
+    await this.page.screenshot({ path, fullPage: true });
+    await style.evaluate((node) => node.remove());
+    return path;
+  }
+
   /** Widths that overflow: the page itself, or the main area (tables scroll inside their own box). */
   async overflow(): Promise<string[]> {
     return this.page.evaluate(() => {

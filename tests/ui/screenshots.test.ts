@@ -34,6 +34,7 @@ describe.each<[string, Viewport]>([
         if (screen === 'activity') await app.id('ticket-row').first().waitFor();
         if (screen === 'logs') await app.id('logs-tail').filter({ hasText: 'sync finished' }).waitFor();
         await app.shot(screen);
+        await app.shotFull(screen);
         overflows.push(...(await app.overflow()).map((o) => `${screen}: ${o}`));
       }
       // States worth a look: an open company editor, the sync preview.

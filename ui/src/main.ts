@@ -40,7 +40,9 @@ const nav: Navigator = {
     }
     document.title = `${SCREENS[id].title} — BackupBridge`;
     if (location.hash !== `#${id}`) history.replaceState(null, '', `#${id}`);
-    current = { id, screen: SCREENS[id].mount(content, nav) };
+    const root = el('div', { class: `screen screen-${id}`, testid: `screen-${id}` });
+    content.append(root);
+    current = { id, screen: SCREENS[id].mount(root, nav) };
     content.scrollTop = 0;
   },
 };
