@@ -154,6 +154,18 @@ describe('Companies', () => {
     );
   });
 
+  it('works from the keyboard: Enter opens a cell editor, Escape closes it and returns focus', async () => {
+    const a = await open(true, '#companies');
+    const cell = a.page.locator('[data-testid="company-row"][data-id="c-1001"] [data-testid="event-types-cell"]');
+    await cell.focus();
+    await a.page.keyboard.press('Enter');
+    await a.id('company-editor').waitFor();
+    expect(await cell.getAttribute('aria-expanded')).toBe('true');
+    await a.page.keyboard.press('Escape');
+    await a.id('company-editor').waitFor({ state: 'detached' });
+    expect(await a.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('event-types-cell');
+  });
+
   it('renders and filters 1,000 companies (times printed)', async () => {
     const a = await open(true, '', { extraCompanies: 1000 });
     const started = Date.now();

@@ -180,7 +180,7 @@ export class App {
       content: 'html, body { height: auto !important; overflow: visible !important; } .content { overflow: visible !important; }',
     });
     await this.page.screenshot({ path, fullPage: true });
-    await style.evaluate((node) => node.remove());
+    await style.evaluate((node) => node.parentNode?.removeChild(node));
     return path;
   }
 
@@ -198,6 +198,16 @@ export class App {
       }
       return out;
     });
+  }
+
+  /** Form controls on screen that have no label (by <label>, aria-label or aria-labelledby). */
+  async unlabelled(): Promise<string[]> {
+    return this.page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')]
+        .filter((c) => c.offsetParent !== null && !c.classList.contains('offscreen'))
+        .filter((c) => (c.labels?.length ?? 0) === 0 && !c.hasAttribute('aria-label') && !c.hasAttribute('aria-labelledby'))
+        .map((c) => c.dataset['testid'] ?? c.outerHTML.slice(0, 80)),
+    );
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // Screenshots of every screen at 1280×800 and 900×600 into target/screenshots/
-// (ui-<screen>-<w>x<h>.png), for people to look at; each one is also checked
-// for horizontal overflow of the page, the header and the main area.
+// (ui-<screen>-<w>x<h>.png, and -full.png with the whole scrolled screen), for
+// people to look at; each one is also checked for horizontal overflow of the
+// page, the header and the main area, and for form controls without a label.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -36,6 +37,7 @@ describe.each<[string, Viewport]>([
         await app.shot(screen);
         await app.shotFull(screen);
         overflows.push(...(await app.overflow()).map((o) => `${screen}: ${o}`));
+        overflows.push(...(await app.unlabelled()).map((c) => `${screen}: no label for ${c}`));
       }
       // States worth a look: an open company editor, the sync preview.
       await app.nav('companies');
@@ -44,6 +46,7 @@ describe.each<[string, Viewport]>([
       await app.id('cw-suggestion').first().waitFor();
       await app.shot('companies-editor');
       overflows.push(...(await app.overflow()).map((o) => `companies editor: ${o}`));
+      overflows.push(...(await app.unlabelled()).map((c) => `companies editor: no label for ${c}`));
       await app.nav('activity');
       await app.id('preview-sync').click();
       await app.id('plan-action').first().waitFor();
