@@ -228,7 +228,10 @@ async function startDemo(): Promise<unknown> {
 async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown> {
   switch (cmd) {
     case 'app_info':
-      return appInfo(world, demo);
+      return {
+        ...appInfo(world, demo),
+        error: !demo && scenario.startError !== undefined ? { kind: 'database', message: scenario.startError } : null,
+      };
     case 'get_status':
       return world.status;
     case 'sync_now':
@@ -335,6 +338,10 @@ async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown>
     default:
       return fail('internal', `command ${cmd} not found`);
   }
+}
+
+if (scenario.startError !== undefined) {
+  real.status = { ...real.status, state: { state: 'error', reason: scenario.startError, retryable: false } };
 }
 
 if (scenario.history === true) {

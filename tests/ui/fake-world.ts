@@ -22,6 +22,8 @@ export interface Scenario {
   extraCompanies?: number;
   /** Start with tickets and runs already there. */
   history?: boolean;
+  /** The sync backend failed to start with this sentence (e.g. a damaged database). */
+  startError?: string;
 }
 
 export interface World {

@@ -291,6 +291,20 @@ describe('Demo and Activity', () => {
   });
 });
 
+describe('Start-up problems', () => {
+  it('a backend that could not start says why once, and the demo is still offered', async () => {
+    const message = 'the database backupbridge.db is damaged: move it aside and restart BackupBridge';
+    app = await App.open(browser, server.url, { configured: false, startError: message });
+    const a = app;
+    await a.id('app-error').waitFor();
+    expect(await a.id('app-error').textContent()).toContain('The database backupbridge.db is damaged: move it aside and restart BackupBridge.');
+    expect(await a.id('sync-error').count()).toBe(0);
+    expect(await a.id('sync-state').textContent()).toBe('Error');
+    expect(await a.id('demo-start').isVisible()).toBe(true);
+    await a.shot('startup-error');
+  });
+});
+
 describe('Logs', () => {
   it('copies diagnostics without any secret', async () => {
     const a = await open(true, '#logs');
