@@ -127,8 +127,15 @@ export class App {
   }
 
   /** Opens the UI at `hash` with a fake backend in `scenario`. */
-  static async open(browser: Browser, base: string, scenario: Scenario, viewport: Viewport = WIDE, hash = ''): Promise<App> {
-    const context = await browser.newContext({ viewport, colorScheme: 'light', reducedMotion: 'reduce' });
+  static async open(
+    browser: Browser,
+    base: string,
+    scenario: Scenario,
+    viewport: Viewport = WIDE,
+    hash = '',
+    colorScheme: 'light' | 'dark' = 'light',
+  ): Promise<App> {
+    const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     const page = await context.newPage();
     await page.addInitScript({ content: `window.__BB_SCENARIO__ = ${JSON.stringify(scenario)};` });

@@ -76,3 +76,22 @@ describe.each<[string, Viewport]>([
     }
   });
 });
+
+describe('dark theme', () => {
+  it('follows the system colour scheme (screenshots only)', async () => {
+    const app = await App.open(browser, server.url, { configured: true, history: true }, WIDE, '#activity', 'dark');
+    try {
+      await app.id('ticket-row').first().waitFor();
+      await app.shot('activity-dark');
+      await app.nav('companies');
+      await app.shot('companies-dark');
+      await app.nav('defaults');
+      await app.id('cond-input').fill('name lik "%ICB"');
+      await app.id('cond-input-error').waitFor({ state: 'visible' });
+      await app.shot('defaults-dark');
+      expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
