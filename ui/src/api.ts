@@ -12,6 +12,8 @@ import { toAppError } from './errors';
 
 /** `app_info`: who is running and whether a sync can run. */
 export interface AppInfo {
+  /** "BackupBridge" (the shell adds it; absent in older builds). */
+  name?: string;
   version: string;
   data_dir: string;
   log_dir: string;
@@ -21,6 +23,8 @@ export interface AppInfo {
   configured: boolean;
   /** Setting keys still needed before a sync can run (e.g. `cw.site`). */
   missing: string[];
+  /** Why the sync backend could not start (e.g. a damaged database), if it could not. */
+  error?: { kind: string; message: string } | null;
 }
 
 /** `bridge_core::scheduler::SyncState` (serde tag `state`). */

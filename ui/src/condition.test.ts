@@ -25,8 +25,13 @@ describe('markCondition', () => {
 
 describe('conditionMessage', () => {
   it.each([
-    ['expected an operator at column 6, found "lik"', 'Expected an operator at column 6, found "lik".'],
+    ['expected an operator at column 6, found "lik"', 'Expected an operator, found "lik".'],
+    ['unterminated string starting at column 6: add the closing "', 'Unterminated string: add the closing ".'],
     ['the condition is empty.', 'The condition is empty.'],
     ['', 'The condition is not valid.'],
-  ])('%j', (message, expected) => expect(conditionMessage({ column: 1, message })).toBe(expected));
+  ])('%j', (message, expected) => expect(conditionMessage({ column: 6, message })).toBe(expected));
+
+  it('keeps a column that is not the one shown', () => {
+    expect(conditionMessage({ column: 2, message: 'missing ) for the ( at column 12' })).toBe('Missing ) for the ( at column 12.');
+  });
 });

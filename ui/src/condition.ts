@@ -37,11 +37,11 @@ export function markCondition(text: string, error: ConditionError): ConditionMar
 }
 
 /**
- * The error's sentence without a trailing "at column N" repetition when we
- * show the column ourselves; capitalised, with a full stop.
+ * The error's sentence, capitalised with a full stop, without its "at column
+ * N" when N is the column shown beside it (the marked text says where).
  */
 export function conditionMessage(error: ConditionError): string {
-  const text = error.message.trim();
+  const text = error.message.trim().replace(new RegExp(` (starting )?at column ${Math.trunc(error.column)}\\b`), '');
   if (text === '') return 'The condition is not valid.';
   const first = text.charAt(0).toUpperCase() + text.slice(1);
   return /[.!?]$/.test(first) ? first : `${first}.`;

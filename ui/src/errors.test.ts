@@ -37,6 +37,10 @@ describe('errorSentence', () => {
     // …unless the message already says what to do.
     [{ kind: 'forbidden', message: 'lacks "Add" — grant it under System › Security Roles' }, 'Lacks "Add" — grant it under System › Security Roles.'],
     [{ kind: 'unknown', message: '' }, 'Something went wrong and no reason was given.'],
+    [
+      { kind: 'database', message: 'the database is damaged: move it aside and restart BackupBridge' },
+      'The database is damaged: move it aside and restart BackupBridge.',
+    ],
   ];
   it.each(cases)('%j', (error, expected) => {
     expect(errorSentence(error)).toBe(expected);

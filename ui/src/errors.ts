@@ -76,7 +76,7 @@ export function errorSentence(error: AppError): string {
   const sentence =
     text === '' ? NO_REASON : text[0]?.toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
   const next = NEXT_STEP[error.kind];
-  if (next === undefined || /\b(check|grant|set|run|try|type|choose|add)\b/i.test(text)) {
+  if (next === undefined || /\b(check|grant|set|run|try|type|choose|add|move|restart|open|install|unlock|fix|use|map|remove|contact)\b/i.test(text)) {
     return sentence;
   }
   return `${sentence} ${next}`;

@@ -100,8 +100,19 @@ function renderBanners(now: Shared, nav: Navigator): void {
       ]),
     );
   }
+  const startError = now.info?.error;
+  if (startError !== undefined && startError !== null) {
+    banners.push(
+      el('div', { class: 'banner banner-error', role: 'alert', testid: 'app-error' }, [
+        el('strong', { text: 'BackupBridge cannot sync' }),
+        el('span', { text: errorSentence(toAppError(startError)) }),
+      ]),
+    );
+  }
   const state = now.status?.state;
-  if (state !== undefined && state.state === 'error') {
+  // A failed start is also reported as the sync state; say it once.
+  const sameAsStart = startError != null && state?.state === 'error' && state.reason.includes(startError.message);
+  if (state !== undefined && state.state === 'error' && !sameAsStart) {
     banners.push(
       el('div', { class: 'banner banner-error', role: 'alert', testid: 'sync-error' }, [
         el('strong', { text: 'Sync problem' }),

@@ -4,6 +4,7 @@ import logoUrl from '../../icons/128x128.png';
 
 import * as api from './api';
 import { byId, el } from './dom';
+import { errorSentence, toAppError } from './errors';
 import { startHeader } from './header';
 import { mountActivity } from './screens/activity';
 import { mountCompanies } from './screens/companies';
@@ -40,7 +41,9 @@ const nav: Navigator = {
     }
     document.title = `${SCREENS[id].title} — BackupBridge`;
     if (location.hash !== `#${id}`) history.replaceState(null, '', `#${id}`);
-    current = { id, screen: SCREENS[id].mount(content, nav) };
+    const root = el('div', { class: `screen screen-${id}`, testid: `screen-${id}` });
+    content.append(root);
+    current = { id, screen: SCREENS[id].mount(root, nav) };
     content.scrollTop = 0;
   },
 };
@@ -70,18 +73,23 @@ async function start(): Promise<void> {
     }
     current?.screen.onShared?.(now, before);
   });
-  try {
-    const [info, status] = await Promise.all([api.getAppInfo(), api.getStatus()]);
-    update({ info, status });
-  } catch (error) {
+  const [info, status] = await Promise.allSettled([api.getAppInfo(), api.getStatus()]);
+  if (info.status === 'rejected') {
     content.replaceChildren(
-      errorNotice(error, 'BackupBridge could not load its status.', 'load-error'),
+      errorNotice(info.reason, 'BackupBridge could not load its status.', 'load-error'),
       el('p', { class: 'muted', text: 'Close the window and open it again from the tray.' }),
     );
     return;
   }
-  await api.onStatus((status) => update({ status }));
-  await api.onNotification((n) => toast(n.title, n.body, n.is_failure));
+  // Without a status the screens still work; the header says "Status unknown"
+  // until the first `status` event arrives.
+  update({ info: info.value, status: status.status === 'fulfilled' ? status.value : null });
+  try {
+    await api.onStatus((s) => update({ status: s }));
+    await api.onNotification((n) => toast(n.title, n.body, n.is_failure));
+  } catch (error) {
+    toast('Live updates are off', `${errorSentence(toAppError(error))} Screens refresh when you open them.`, true);
+  }
   nav.go(firstScreen());
 }
 

@@ -15,16 +15,17 @@ export interface Field {
 
 /**
  * Wraps `control` with its label and help. The control gets an id (when it
- * has none) and `aria-describedby` pointing at help and error.
+ * has none) and `aria-describedby` pointing at help and error. With `testid`
+ * the row is `<testid>-field` and the error line `<testid>-error`.
  */
 export function field(label: string, control: HTMLElement, help: string, testid?: string): Field {
   if (control.id === '') control.id = uid('f');
   const helpId = uid('help');
   const errorId = uid('err');
   control.setAttribute('aria-describedby', `${helpId} ${errorId}`);
-  const error = el('p', { class: 'field-error', id: errorId, role: 'alert', testid: testid && `${testid}-error` });
+  const error = el('p', { class: 'field-error', id: errorId, role: 'alert', testid: testid === undefined ? undefined : `${testid}-error` });
   const status = el('span', { class: 'field-status', 'aria-live': 'polite' });
-  const row = el('div', { class: 'field', testid }, [
+  const row = el('div', { class: 'field', testid: testid === undefined ? undefined : `${testid}-field` }, [
     el('div', { class: 'field-label' }, [el('label', { for: control.id, text: label }), status]),
     control,
     help === '' ? null : el('p', { class: 'help', id: helpId, text: help }),

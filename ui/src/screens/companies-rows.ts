@@ -3,7 +3,7 @@
 // `data-action`; the table listens once (event delegation).
 import type { CompanyView, Override, TypeFilter } from '../api';
 import { esc } from '../dom';
-import { conditionText, relativeTime, typeFilterText } from '../format';
+import { conditionText, explicit, relativeTime, typeFilterText } from '../format';
 
 /** Columns that open an editor. */
 export type EditColumn = 'cw' | 'backup_types' | 'event_types' | 'agreement';
@@ -18,8 +18,9 @@ export const COLUMNS: ReadonlyArray<[string, string]> = [
   ['status', 'Last Update Status'],
 ];
 
-function cellButton(col: EditColumn, label: string, inner: string, testid: string): string {
-  return `<button type="button" class="cell-btn" data-action="edit" data-col="${col}" data-testid="${testid}" aria-label="${esc(label)}">${inner}</button>`;
+function cellButton(col: EditColumn, label: string, inner: string, testid: string, title = ''): string {
+  const t = title === '' ? '' : ` title="${esc(title)}"`;
+  return `<button type="button" class="cell-btn" data-action="edit" data-col="${col}" data-testid="${testid}" aria-label="${esc(label)}"${t}>${inner}</button>`;
 }
 
 /** "Default (All)" or the override, as cell content. */
@@ -43,8 +44,10 @@ function agreementCell(c: CompanyView): string {
     c.agreement_condition === 'Default'
       ? `<span class="default">Default</span> <span class="sub mono clamp">${esc(effective)}</span>`
       : `<span class="override mono clamp">${esc(conditionText(c.agreement_condition.Explicit))}</span>`;
-  if (c.cw_company_id === null) return `<td class="col-agreement">${inner}</td>`;
-  return `<td class="col-agreement">${cellButton('agreement', `Agreement condition for ${c.name}: edit`, inner, 'agreement-cell')}</td>`;
+  // Long conditions are cut to two lines; the full text is in the tooltip and the editor.
+  const full = conditionText(explicit(c.agreement_condition) ?? c.effective.agreement_condition);
+  if (c.cw_company_id === null) return `<td class="col-agreement" title="${esc(full)}">${inner}</td>`;
+  return `<td class="col-agreement">${cellButton('agreement', `Agreement condition for ${c.name}: edit`, inner, 'agreement-cell', full)}</td>`;
 }
 
 function cwCell(c: CompanyView): string {

@@ -52,7 +52,7 @@ function secretField(label: string, help: string, testid: string): SecretField {
   }, { class: 'btn btn-small', testid: `${testid}-replace` });
   savedBox.append(
     el('span', { class: 'secret-state', testid: `${testid}-state` }, [
-      el('span', { 'aria-hidden': 'true', text: '🔒 ' }),
+      el('span', { 'aria-hidden': 'true', text: '✓ ' }),
       'Saved in the system keychain',
     ]),
     replace,
@@ -124,7 +124,8 @@ function testResult(report: api.TestReport): HTMLElement {
       list,
     );
   }
-  return el('div', { class: 'test-result', testid: 'test-result' }, [
+  return el('section', { class: 'card test-result', testid: 'test-result', 'aria-label': 'Connection test' }, [
+    el('h2', { text: 'Connection test' }),
     report.ok
       ? notice('ok', ['Everything works: BackupBridge can sign in, has every right it needs and reaches the Dashboard.'])
       : notice('error', ['The test found a problem. Fix what is marked ✕ below, save, and test again.']),

@@ -49,8 +49,9 @@ function boardFields(settings: SettingsModel, o: api.BoardOptions, priorities: a
     ]),
     el('div', { class: 'grid-3' }, (['Error', 'Warning', 'BackupAnomaly'] as const).map((t) =>
       pick(settings, `ticket.priority.${t}`, `Priority for ${t}`, '',
-        options(`ConnectWise default (${cwDefault})`, priorityNames, settings.get(`ticket.priority.${t}`)), `ticket-priority-${t}`),
+        options(`Default (${cwDefault})`, priorityNames, settings.get(`ticket.priority.${t}`)), `ticket-priority-${t}`),
     )),
+    el('p', { class: 'help grid-note', text: 'Default means the priority ConnectWise gives new tickets. A ticket follows its alert: when a Warning becomes an Error, its priority changes too.' }),
     el('div', { class: 'grid-3' }, [
       pick(settings, 'ticket.type', 'Type', '', options('None', names(o.types), settings.get('ticket.type')), 'ticket-type'),
       pick(settings, 'ticket.subtype', 'Subtype', '', options('None', names(o.subtypes), settings.get('ticket.subtype')), 'ticket-subtype'),
@@ -63,7 +64,7 @@ function summaryField(settings: SettingsModel): HTMLElement {
   const key = 'ticket.summary_template';
   const input = el('input', { type: 'text', class: 'input mono', testid: 'summary-template', spellcheck: 'false' });
   input.value = settings.get(key);
-  const f = field('Ticket summary', input, 'Placeholders are filled in per alert. Click one to insert it where the cursor is.');
+  const f = field('Ticket summary', input, 'Placeholders are filled in per alert. Click one to insert it where the cursor is.', 'summary-template');
   const example = el('p', { class: 'example', testid: 'summary-example', 'aria-live': 'polite' });
   const saveButton = el('button', { type: 'button', class: 'btn btn-primary', testid: 'summary-save', text: 'Save summary' });
   const chips = el('div', { class: 'chips' }, PLACEHOLDERS.map((p) =>

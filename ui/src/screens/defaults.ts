@@ -110,7 +110,7 @@ function agreementSection(settings: SettingsModel, companies: api.CompanyView[])
         }
       });
     }, { testid: 'cond-preview-run' });
-    const pf = field('Preview for company', picker, 'Uses the condition as typed above, saved or not.');
+    const pf = field('Company', picker, 'Uses the condition as typed above, saved or not.');
     pf.row.classList.add('inline-field');
     pf.row.append(run);
     previewParts.push(pf.row, result);
