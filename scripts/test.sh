@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything a change must pass: formatting, type checks, lints, Rust and UI
-# unit tests, and the end-to-end smoke test of the real app under Xvfb.
+# unit tests, the UI's flows in headless Chromium, and the end-to-end smoke
+# test of the real app under Xvfb.
 # Installs what is missing first (scripts/setup.sh). Runs every step, then
 # exits non-zero if any failed.
 set -uo pipefail
@@ -34,6 +35,7 @@ step() {
 step "rustfmt" cargo fmt --all --check
 step "tsc" npm run --silent typecheck
 step "UI unit tests (vitest)" npm run --silent test:ui
+step "UI in headless Chromium (IPC mocked at api.ts)" npm run --silent test:browser
 step "clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test" cargo test --workspace
 step "desktop smoke test (Xvfb + WebDriver)" "$ROOT/scripts/e2e.sh"
