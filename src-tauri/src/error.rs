@@ -1,5 +1,6 @@
 //! The shell's error type. It crosses into the UI as `{ kind, message }` so the
-//! UI can tell one kind of failure from another without parsing text.
+//! UI can tell one kind of failure from another without parsing text. Core
+//! errors keep the kind core gives them (`auth`, `offline`, `database`, ...).
 
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
@@ -7,6 +8,25 @@ use serde::{Serialize, Serializer};
 /// Errors raised by the desktop shell.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A core operation failed; its kind and message are core's.
+    #[error(transparent)]
+    Core(#[from] bridge_core::Error),
+    /// The sync engine could not be started (e.g. the database is damaged).
+    /// Kept as kind + text so every later command can repeat it.
+    #[error("{message}")]
+    Unavailable {
+        /// The kind of the error that stopped the start.
+        kind: &'static str,
+        /// The sentence for the user, with what to do.
+        message: String,
+    },
+    /// The UI asked for something the shell refuses (not a core rule: e.g. a
+    /// non-web URL to open, or saving a connection in demo mode).
+    #[error("{0}")]
+    Invalid(String),
+    /// The demo simulators could not start.
+    #[error("the demo could not start: {0}")]
+    Demo(String),
     /// A Tauri runtime call failed (window, tray, menu, path resolution).
     #[error("desktop runtime: {0}")]
     Tauri(#[from] tauri::Error),
@@ -25,51 +45,56 @@ pub enum Error {
     /// A desktop notification could not be shown.
     #[error("notification: {0}")]
     Notification(String),
-}
-
-/// Stable, machine-readable classification of an [`Error`] for the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    /// The desktop runtime failed.
-    Runtime,
-    /// The OS refused to change or report the login item.
-    Autostart,
-    /// Logging could not be initialised.
-    Logging,
-    /// A file-system operation failed.
-    Io,
-    /// A notification could not be shown.
-    Notification,
+    /// The default browser could not be opened.
+    #[error("cannot open the browser: {0}")]
+    Opener(String),
+    /// A background task of the shell died (a bug, not a user problem).
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 impl Error {
-    /// The kind the UI switches on.
-    pub fn kind(&self) -> ErrorKind {
+    /// The kind the UI switches on: core's kinds (`invalid`, `config`, `auth`,
+    /// `forbidden`, `offline`, `connectwise`, `dashboard`, `database`,
+    /// `keychain`, `not_found`) plus the shell's own (`demo`, `runtime`,
+    /// `autostart`, `logging`, `io`, `notification`, `opener`, `internal`).
+    pub fn kind(&self) -> &'static str {
         match self {
-            Self::Tauri(_) | Self::MissingWindow(_) => ErrorKind::Runtime,
-            Self::Autostart(_) => ErrorKind::Autostart,
-            Self::Logging(_) => ErrorKind::Logging,
-            Self::Io(_) => ErrorKind::Io,
-            Self::Notification(_) => ErrorKind::Notification,
+            Self::Core(e) => e.kind(),
+            Self::Unavailable { kind, .. } => kind,
+            Self::Invalid(_) => "invalid",
+            Self::Demo(_) => "demo",
+            Self::Tauri(_) | Self::MissingWindow(_) => "runtime",
+            Self::Autostart(_) => "autostart",
+            Self::Logging(_) => "logging",
+            Self::Io(_) => "io",
+            Self::Notification(_) => "notification",
+            Self::Opener(_) => "opener",
+            Self::Internal(_) => "internal",
         }
     }
 
     /// Whether trying the same operation again may succeed without the user
-    /// changing anything. None of the shell's own failures heal by themselves.
+    /// changing anything.
     pub fn is_retryable(&self) -> bool {
         match self {
+            Self::Core(e) => e.is_retryable(),
             Self::Io(error) => matches!(
                 error.kind(),
                 std::io::ErrorKind::Interrupted
                     | std::io::ErrorKind::WouldBlock
                     | std::io::ErrorKind::TimedOut
             ),
-            Self::Tauri(_)
+            Self::Unavailable { .. }
+            | Self::Invalid(_)
+            | Self::Demo(_)
+            | Self::Tauri(_)
             | Self::MissingWindow(_)
             | Self::Autostart(_)
             | Self::Logging(_)
-            | Self::Notification(_) => false,
+            | Self::Notification(_)
+            | Self::Opener(_)
+            | Self::Internal(_) => false,
         }
     }
 }
@@ -80,10 +105,22 @@ impl From<tauri_plugin_autostart::Error> for Error {
     }
 }
 
+impl From<bridge_core::store::StoreError> for Error {
+    fn from(error: bridge_core::store::StoreError) -> Self {
+        Self::Core(error.into())
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(error: tokio::task::JoinError) -> Self {
+        Self::Internal(format!("a background task failed: {error}"))
+    }
+}
+
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_struct("Error", 2)?;
-        out.serialize_field("kind", &self.kind())?;
+        out.serialize_field("kind", self.kind())?;
         out.serialize_field("message", &self.to_string())?;
         out.end()
     }
@@ -94,18 +131,39 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
+    use bridge_core::store::StoreError;
+
     use super::*;
 
     #[test]
     fn serialises_as_kind_and_message() {
         let cases = [
             (
-                Error::Autostart("permission denied".into()),
-                r#"{"kind":"autostart","message":"start at login: permission denied"}"#,
+                Error::Core(bridge_core::Error::Config("set cw.site".into())),
+                r#"{"kind":"config","message":"set cw.site"}"#,
             ),
             (
-                Error::Logging("read-only folder".into()),
-                r#"{"kind":"logging","message":"log file: read-only folder"}"#,
+                Error::from(StoreError::UnknownRun(7)),
+                r#"{"kind":"database","message":"no sync run has the id 7"}"#,
+            ),
+            (
+                Error::Unavailable {
+                    kind: "database",
+                    message: "the database is damaged".into(),
+                },
+                r#"{"kind":"database","message":"the database is damaged"}"#,
+            ),
+            (
+                Error::Invalid("only web links open".into()),
+                r#"{"kind":"invalid","message":"only web links open"}"#,
+            ),
+            (
+                Error::Demo("port in use".into()),
+                r#"{"kind":"demo","message":"the demo could not start: port in use"}"#,
+            ),
+            (
+                Error::Autostart("permission denied".into()),
+                r#"{"kind":"autostart","message":"start at login: permission denied"}"#,
             ),
             (
                 Error::Io(std::io::Error::new(std::io::ErrorKind::NotFound, "gone")),
@@ -115,10 +173,6 @@ mod tests {
                 Error::MissingWindow("main"),
                 r#"{"kind":"runtime","message":"window `main` does not exist"}"#,
             ),
-            (
-                Error::Notification("no daemon".into()),
-                r#"{"kind":"notification","message":"notification: no daemon"}"#,
-            ),
         ];
         for (error, expected) in cases {
             assert_eq!(serde_json::to_string(&error).unwrap(), expected);
@@ -126,22 +180,19 @@ mod tests {
     }
 
     #[test]
-    fn only_transient_io_is_retryable() {
+    fn retryable_follows_core_and_transient_io() {
         let cases = [
             (
                 Error::Io(std::io::Error::from(std::io::ErrorKind::TimedOut)),
                 true,
             ),
             (
-                Error::Io(std::io::Error::from(std::io::ErrorKind::Interrupted)),
-                true,
-            ),
-            (
                 Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)),
                 false,
             ),
+            (Error::Core(bridge_core::Error::Config("x".into())), false),
             (Error::Autostart("x".into()), false),
-            (Error::Logging("x".into()), false),
+            (Error::Demo("x".into()), false),
         ];
         for (error, retryable) in cases {
             assert_eq!(error.is_retryable(), retryable, "{error}");

@@ -1,32 +1,108 @@
-//! Data the shell hands to the UI. Field names are camelCase on the wire to
-//! match `ui/src/api.ts`.
+//! Data the shell hands to the UI, or takes from it, where no core type fits
+//! as it is. Core DTOs (ConnectionView, CompanyView, TicketRow, Status, ...)
+//! cross unchanged; `ui/src/api.ts` mirrors these.
 
-use serde::Serialize;
+use bridge_core::model::{Override, TypeFilter};
+use bridge_core::ops::MapRequest;
+use serde::{Deserialize, Serialize};
 
-/// Where the app stands. The sync engine is not part of this build yet, so the
-/// only honest answer today is "not configured"; states are added as the
-/// engine lands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AppStatus {
-    /// No connection is configured, and this build has no sync engine to configure.
-    NotConfigured,
+/// An error as the UI sees it, when it is data rather than a failed call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorInfo {
+    /// Machine-readable kind (`database`, `demo`, ...).
+    pub kind: String,
+    /// One sentence saying what is wrong and what to do.
+    pub message: String,
 }
 
-/// Identity and whereabouts of the running app, shown on the first screen.
+/// Identity, mode and whereabouts of the running app (`app_info`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     /// Product name, "BackupBridge".
     pub name: String,
     /// Semantic version of this build.
     pub version: String,
-    /// Current status of the app.
-    pub status: AppStatus,
-    /// Folder holding the app's data (settings database, logs).
+    /// Folder holding the app's data (databases, logs).
     pub data_dir: String,
     /// Folder holding the rotating log files.
     pub log_dir: String,
+    /// Demo mode: the built-in simulators, a separate database, secrets in memory.
+    pub demo: bool,
+    /// Every setting a sync needs is set (and the database opened).
+    pub configured: bool,
+    /// Setting keys still needed before a sync can run.
+    pub missing: Vec<String>,
+    /// Why the sync backend could not start (e.g. a damaged database).
+    pub error: Option<ErrorInfo>,
+}
+
+/// Where a conditions text is wrong (`validate_condition`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConditionProblem {
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The sentence describing the problem (it names the column).
+    pub message: String,
+}
+
+impl From<bridge_core::conditions::ConditionError> for ConditionProblem {
+    fn from(error: bridge_core::conditions::ConditionError) -> Self {
+        Self {
+            column: error.column,
+            message: error.message,
+        }
+    }
+}
+
+/// The Companies screen's mapping request. Each optional field: absent keeps
+/// the current value, `"default"` inherits the global setting, anything else
+/// is the value (`all` or a comma list for types; condition text, empty for
+/// "no agreement").
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MapCompanyInput {
+    /// The Dashboard company's id.
+    pub backup_company_id: String,
+    /// The ConnectWise Company ID typed by the user (e.g. `AcmeDental`).
+    pub cw_identifier: String,
+    /// Event types override.
+    pub event_types: Option<String>,
+    /// Backup types override.
+    pub backup_types: Option<String>,
+    /// Agreement condition override.
+    pub agreement_condition: Option<String>,
+}
+
+/// The word that means "inherit the global setting".
+pub const DEFAULT_WORD: &str = "default";
+
+fn is_default(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case(DEFAULT_WORD)
+}
+
+impl From<MapCompanyInput> for MapRequest {
+    fn from(input: MapCompanyInput) -> Self {
+        let types = |text: String| {
+            if is_default(&text) {
+                Override::Default
+            } else {
+                Override::Explicit(TypeFilter::parse(&text))
+            }
+        };
+        MapRequest {
+            backup_company_id: input.backup_company_id,
+            cw_identifier: input.cw_identifier,
+            event_types: input.event_types.map(types),
+            backup_types: input.backup_types.map(types),
+            agreement_condition: input.agreement_condition.map(|text| {
+                if is_default(&text) {
+                    Override::Default
+                } else {
+                    Override::Explicit(text.trim().to_owned())
+                }
+            }),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -34,24 +110,84 @@ mod tests {
     use super::*;
 
     #[test]
-    fn app_info_wire_format_matches_the_ui() {
+    fn app_info_wire_format_matches_the_contract() {
         let info = AppInfo {
             name: "BackupBridge".into(),
             version: "0.1.0".into(),
-            status: AppStatus::NotConfigured,
             data_dir: "/data".into(),
             log_dir: "/data/logs".into(),
+            demo: true,
+            configured: false,
+            missing: vec!["cw.site".into()],
+            error: Some(ErrorInfo {
+                kind: "database".into(),
+                message: "damaged".into(),
+            }),
         };
-        let json = serde_json::to_value(&info).unwrap();
         assert_eq!(
-            json,
+            serde_json::to_value(&info).unwrap(),
             serde_json::json!({
                 "name": "BackupBridge",
                 "version": "0.1.0",
-                "status": "not_configured",
-                "dataDir": "/data",
-                "logDir": "/data/logs",
+                "data_dir": "/data",
+                "log_dir": "/data/logs",
+                "demo": true,
+                "configured": false,
+                "missing": ["cw.site"],
+                "error": {"kind": "database", "message": "damaged"},
             })
         );
+    }
+
+    #[test]
+    fn map_input_reads_default_values_and_absent_fields() {
+        let cases = [
+            (
+                serde_json::json!({"backupCompanyId": "c-1", "cwIdentifier": "Acme"}),
+                None,
+                None,
+                None,
+            ),
+            (
+                serde_json::json!({
+                    "backupCompanyId": "c-1", "cwIdentifier": "Acme",
+                    "eventTypes": " Default ", "backupTypes": "DEFAULT", "agreementCondition": "default",
+                }),
+                Some(Override::Default),
+                Some(Override::Default),
+                Some(Override::Default),
+            ),
+            (
+                serde_json::json!({
+                    "backupCompanyId": "c-1", "cwIdentifier": "Acme",
+                    "eventTypes": "Error, Warning", "backupTypes": "all",
+                    "agreementCondition": " name like \"%ICB\" ",
+                }),
+                Some(Override::Explicit(TypeFilter::Only(vec![
+                    "Error".into(),
+                    "Warning".into(),
+                ]))),
+                Some(Override::Explicit(TypeFilter::All)),
+                Some(Override::Explicit("name like \"%ICB\"".into())),
+            ),
+            // An empty condition is an explicit "no agreement", not "default".
+            (
+                serde_json::json!({
+                    "backupCompanyId": "c-1", "cwIdentifier": "Acme", "agreementCondition": "",
+                }),
+                None,
+                None,
+                Some(Override::Explicit(String::new())),
+            ),
+        ];
+        for (json, events, backups, condition) in cases {
+            let input: MapCompanyInput = serde_json::from_value(json.clone()).unwrap();
+            let req = MapRequest::from(input);
+            assert_eq!(req.backup_company_id, "c-1");
+            assert_eq!(req.cw_identifier, "Acme");
+            assert_eq!(req.event_types, events, "{json}");
+            assert_eq!(req.backup_types, backups, "{json}");
+            assert_eq!(req.agreement_condition, condition, "{json}");
+        }
     }
 }

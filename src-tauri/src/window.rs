@@ -8,21 +8,6 @@ use crate::state::AppState;
 /// Label of the main window in `tauri.conf.json`.
 pub const MAIN_WINDOW: &str = "main";
 
-/// Argument passed by the login item: start in the tray without opening the window.
-pub const MINIMIZED_ARG: &str = "--minimized";
-
-/// Whether the process was started by the login item and should stay in the tray.
-pub fn started_minimized<I, S>(args: I) -> bool
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<str>,
-{
-    // The first argument is the executable itself, never a flag.
-    args.into_iter()
-        .skip(1)
-        .any(|arg| arg.as_ref() == MINIMIZED_ARG)
-}
-
 /// Shows, restores and focuses the main window.
 pub fn show_main<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     let window = app
@@ -50,7 +35,11 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     tracing::info!("main window closed; the app keeps running in the tray");
     let state = window.state::<AppState>();
     if state.take_tray_hint() {
-        if let Err(error) = state.notifier.notify(TRAY_HINT_TITLE, TRAY_HINT_BODY) {
+        if let Err(error) = state
+            .outputs()
+            .notifier()
+            .notify(TRAY_HINT_TITLE, TRAY_HINT_BODY)
+        {
             tracing::warn!(%error, "could not show the keeps-running hint");
         }
     }
@@ -60,23 +49,3 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
 pub const TRAY_HINT_TITLE: &str = "BackupBridge is still running";
 /// Body of the one-time hint shown when the window is first closed.
 pub const TRAY_HINT_BODY: &str = "It stays in the tray. Choose Quit from the tray menu to stop it.";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn minimized_only_when_the_flag_is_an_argument() {
-        let cases: [(&[&str], bool); 5] = [
-            (&["backup-bridge-app"], false),
-            (&["backup-bridge-app", "--minimized"], true),
-            (&["backup-bridge-app", "--verbose", "--minimized"], true),
-            (&["backup-bridge-app", "--minimized=no"], false),
-            // The executable's own path is not an argument, whatever its name.
-            (&["--minimized"], false),
-        ];
-        for (args, expected) in cases {
-            assert_eq!(started_minimized(args.iter()), expected, "{args:?}");
-        }
-    }
-}

@@ -1,35 +1,55 @@
 // Smoke test of the real desktop app: started through tauri-driver and
 // WebKitWebDriver inside the private X display and D-Bus session that
-// scripts/e2e.sh provides. It reads the rendered DOM, takes screenshots into
-// target/screenshots/, checks the log, and checks that a second launch hands
-// over to the first.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// scripts/e2e.sh provides, on a fresh data folder with the flag run.sh passes
+// (--demo-if-unconfigured), so it lands in demo mode like a newcomer's first
+// `make run`. It checks that tickets appear on the Activity screen within one
+// poll, leaves demo mode and comes back through "Try with demo data", takes
+// screenshots into target/screenshots/, checks the log, and checks that a
+// second launch hands over to the first.
+//
+// Selectors are the `data-testid`s listed in /work/ui-contract.md.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  APP_IDENTIFIER,
+  APP_DIR_NAME,
   SCREENSHOT_DIR,
   appBinary,
   colourCount,
+  pixelsNear,
   readLogs,
   runToExit,
   saveScreenshot,
   screenshotDisplay,
   startDriver,
   stop,
-  workspaceVersion,
   type Driver,
 } from './harness';
 import { WebDriverSession, waitFor } from './webdriver';
 
 /** A window that shows text, a logo and cards has far more colours than this. */
 const MIN_COLOURS = 16;
+/** The logo's blue: it is on screen only once the UI script has run and painted. */
+const LOGO_BLUE = '#1d5fd6';
+/** The 44 px logo is mostly blue; "Loading…" alone has none. */
+const MIN_LOGO_PIXELS = 500;
+/** WebKit under Xvfb may paint a moment after the DOM is ready. */
+const PAINT_TIMEOUT_MS = 30_000;
 const STARTUP_TIMEOUT_MS = 60_000;
+/** The demo syncs at start and then every 10 s: tickets must show within one poll. */
+const ONE_POLL_MS = 20_000;
+/** Time for WebKit to paint what the DOM already holds. */
+const PAINT_SETTLE_MS = 1_000;
 
-describe('desktop app', () => {
+/** `[data-testid="…"]`. */
+function tid(id: string): string {
+  return `[data-testid="${id}"]`;
+}
+
+describe('desktop app, first run', () => {
   let home: string;
   let env: NodeJS.ProcessEnv;
   let dataDir: string;
@@ -41,15 +61,18 @@ describe('desktop app', () => {
     home = mkdtempSync(join(tmpdir(), 'bb-e2e-'));
     env = {
       ...process.env,
+      // The keychain (gnome-keyring, started on demand in the test's D-Bus
+      // session) keeps its files under HOME: a private one.
+      HOME: home,
       XDG_DATA_HOME: join(home, 'data'),
       XDG_CONFIG_HOME: join(home, 'config'),
       XDG_CACHE_HOME: join(home, 'cache'),
       NO_AT_BRIDGE: '1',
     };
-    dataDir = join(home, 'data', APP_IDENTIFIER);
+    dataDir = join(home, 'data', APP_DIR_NAME);
     driver = await startDriver(env);
     session = await WebDriverSession.start(driver.url, {
-      'tauri:options': { application: appBinary() },
+      'tauri:options': { application: appBinary(), args: ['--demo-if-unconfigured'] },
     });
   });
 
@@ -71,32 +94,70 @@ describe('desktop app', () => {
     return session;
   }
 
-  it('renders the status screen from the shell', async () => {
+  it('opens in demo mode on a fresh machine', async () => {
     const s = live();
-    expect(await s.waitForText('#app-name', STARTUP_TIMEOUT_MS)).toBe('BackupBridge');
-    expect(await s.text('#app-version')).toBe(`Version ${workspaceVersion()}`);
-    expect(await s.text('#status-title')).toBe('Not configured yet');
-    expect(await s.text('#data-dir')).toBe(dataDir);
-    expect(await s.text('#log-dir')).toBe(join(dataDir, 'logs'));
-    expect(await s.title()).toBe('BackupBridge');
+    expect(await s.waitForText(tid('demo-banner'), STARTUP_TIMEOUT_MS)).toMatch(/demo mode/i);
+    expect(await s.title()).toMatch(/BackupBridge$/);
+    // Demo mode has a database of its own; the user's is not even created.
+    expect(existsSync(join(dataDir, 'demo.db'))).toBe(true);
+    expect(existsSync(join(dataDir, 'backupbridge.db'))).toBe(false);
   });
 
-  it('is not blank on screen', async () => {
-    const webview = saveScreenshot('smoke-webview.png', await live().screenshot());
+  it('shows demo tickets on the Activity screen within one poll', async () => {
+    const s = live();
+    await s.click(tid('nav-activity'));
+    const rows = await s.waitForAll(tid('ticket-row'), 3, ONE_POLL_MS);
+    // Each row names its ConnectWise ticket number.
+    for (const row of rows) expect(row).toMatch(/\d/);
+    // WebKit paints a moment after the DOM changes.
+    await new Promise((done) => setTimeout(done, PAINT_SETTLE_MS));
+    saveScreenshot('smoke-activity.png', await s.screenshot());
+  });
+
+  it('paints the rendered UI, in the webview and on the display', async () => {
+    // Not blank, and not stuck on the static "Loading…" page: the logo that
+    // the UI script puts in must be visible.
+    const painted = async (take: () => Promise<string>): Promise<string> =>
+      waitFor('the rendered UI on screen', PAINT_TIMEOUT_MS, async () => {
+        const path = await take();
+        const logo = pixelsNear(path, LOGO_BLUE);
+        if (logo < MIN_LOGO_PIXELS) throw new Error(`${path}: only ${logo} logo pixels`);
+        return path;
+      });
+    const webview = await painted(async () =>
+      saveScreenshot('smoke-webview.png', await live().screenshot()),
+    );
     expect(colourCount(webview)).toBeGreaterThan(MIN_COLOURS);
-    const display = screenshotDisplay('smoke-display.png');
+    const display = await painted(async () => screenshotDisplay('smoke-display.png'));
     expect(colourCount(display)).toBeGreaterThan(MIN_COLOURS);
   });
 
-  it('creates the tray icon and logs no error', async () => {
+  it('leaves demo mode and offers it again on the first screen', async () => {
+    const s = live();
+    await s.click(tid('demo-stop'));
+    // Back on the user's own (empty) database: the first screen offers the demo.
+    await s.waitForText(tid('demo-start'), 20_000);
+    expect(await s.texts(tid('demo-banner'))).toEqual([]);
+    saveScreenshot('smoke-first-screen.png', await s.screenshot());
+    await s.click(tid('demo-start'));
+    await s.waitForText(tid('demo-banner'), 20_000);
+    await s.click(tid('nav-activity'));
+    await s.waitForAll(tid('ticket-row'), 1, ONE_POLL_MS);
+  });
+
+  it('logs the start, the tray, the demo syncs and no error', async () => {
     const logs = await waitFor('the start-up log lines', 10_000, async () => {
       const text = readLogs(join(dataDir, 'logs'));
-      if (!text.includes('main window shown')) throw new Error('not yet');
+      if (!text.includes('sync finished cycle=1')) throw new Error('not yet');
       return text;
     });
     expect(logs).toContain('BackupBridge starting');
     expect(logs).toContain('tray icon created');
-    expect(logs).not.toMatch(/\b(ERROR|WARN)\b/);
+    expect(logs).toContain('main window shown');
+    expect(logs).toContain('starting in demo mode');
+    expect(logs).toContain('background sync started demo=true');
+    // The demo's deliberate problems may log warnings; nothing may fail outright.
+    expect(logs).not.toMatch(/\bERROR\b|panicked/);
   });
 
   it('hands a second launch over to the running window', async () => {
@@ -106,6 +167,6 @@ describe('desktop app', () => {
       if (!readLogs(join(dataDir, 'logs')).includes('second launch')) throw new Error('not yet');
     });
     // The first instance is still alive and still shows its UI.
-    expect(await live().text('#app-name')).toBe('BackupBridge');
+    expect(await live().text(tid('nav-activity'))).toBe('Activity');
   });
 });

@@ -1,5 +1,5 @@
 // A minimal W3C WebDriver client over fetch: enough to start the real app
-// through tauri-driver, read the DOM and take screenshots.
+// through tauri-driver, read the DOM, click and take screenshots.
 
 const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
 
@@ -73,17 +73,53 @@ export class WebDriverSession {
     return `${this.base}/session/${this.id}${path}`;
   }
 
-  /** Text of the first element matching `css`; throws if there is none. */
-  async text(css: string): Promise<string> {
+  /** WebDriver id of the first element matching `css`; throws if there is none. */
+  private async find(css: string): Promise<string> {
     const found = await request('POST', this.url('/element'), { using: 'css selector', value: css });
     if (!isRecord(found) || typeof found[ELEMENT_KEY] !== 'string') {
       throw new Error(`no element id for ${css}: ${JSON.stringify(found)}`);
     }
-    const text = await request('GET', this.url(`/element/${found[ELEMENT_KEY]}/text`));
+    return found[ELEMENT_KEY];
+  }
+
+  /** Text of the first element matching `css`; throws if there is none. */
+  async text(css: string): Promise<string> {
+    const id = await this.find(css);
+    const text = await request('GET', this.url(`/element/${id}/text`));
     if (typeof text !== 'string') {
       throw new Error(`element text of ${css} is not a string`);
     }
     return text;
+  }
+
+  /** Texts of every element matching `css` (none: an empty list). */
+  async texts(css: string): Promise<string[]> {
+    const found = await request('POST', this.url('/elements'), { using: 'css selector', value: css });
+    if (!Array.isArray(found)) {
+      throw new Error(`unexpected find-elements reply for ${css}: ${JSON.stringify(found)}`);
+    }
+    const texts: string[] = [];
+    for (const item of found) {
+      if (!isRecord(item) || typeof item[ELEMENT_KEY] !== 'string') continue;
+      const text = await request('GET', this.url(`/element/${item[ELEMENT_KEY]}/text`));
+      texts.push(typeof text === 'string' ? text : '');
+    }
+    return texts;
+  }
+
+  /** Clicks the first element matching `css`, waiting until it exists. */
+  async click(css: string, timeoutMs = 10_000): Promise<void> {
+    const id = await waitFor(`${css} to click`, timeoutMs, () => this.find(css));
+    await request('POST', this.url(`/element/${id}/click`), {});
+  }
+
+  /** Waits until at least `min` elements match `css`; returns their texts. */
+  waitForAll(css: string, min: number, timeoutMs: number): Promise<string[]> {
+    return waitFor(`${min} × ${css}`, timeoutMs, async () => {
+      const texts = await this.texts(css);
+      if (texts.length < min) throw new Error(`only ${texts.length} × ${css}`);
+      return texts;
+    });
   }
 
   /** Waits until `css` exists and has non-empty text, and returns that text. */

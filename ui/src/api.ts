@@ -1,20 +1,316 @@
 // The only module that talks to the Tauri backend: one typed function per
-// command. Everything else in the UI imports from here.
+// command (see /work/ui-contract.md) and one per event. Types mirror the core
+// structs as serde writes them: core structs are snake_case, ConnectWise types
+// (Agreement, BoardStatus, Priority, Company, NamedRef) are camelCase, Rust
+// enums without a rename keep their variant names ("Default", "Open").
 import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 
 import { toAppError } from './errors';
 
-/** Where the app stands; grows as the sync engine lands. */
-export type AppStatus = 'not_configured';
+// ---------------------------------------------------------------- app + status
 
-/** Mirrors `bridge_app::models::AppInfo`. */
+/** `app_info`: who is running and whether a sync can run. */
 export interface AppInfo {
-  name: string;
+  /** "BackupBridge" (the shell adds it; absent in older builds). */
+  name?: string;
   version: string;
-  status: AppStatus;
-  dataDir: string;
-  logDir: string;
+  data_dir: string;
+  log_dir: string;
+  /** Running against the built-in simulators. */
+  demo: boolean;
+  /** Every setting a sync needs is present. */
+  configured: boolean;
+  /** Setting keys still needed before a sync can run (e.g. `cw.site`). */
+  missing: string[];
+  /** Why the sync backend could not start (e.g. a damaged database), if it could not. */
+  error?: { kind: string; message: string } | null;
 }
+
+/** `bridge_core::scheduler::SyncState` (serde tag `state`). */
+export type SyncState =
+  | { state: 'idle' }
+  | { state: 'syncing' }
+  | { state: 'paused' }
+  | { state: 'error'; reason: string; retryable: boolean };
+
+/** `store::runs::RunCounts`. */
+export interface RunCounts {
+  created: number;
+  updated: number;
+  notes: number;
+  closed: number;
+  reopened: number;
+  deleted: number;
+  skipped: number;
+  errors: number;
+}
+
+/** `engine::ActionLine`: one thing a cycle did, or in a dry run would do. */
+export interface ActionLine {
+  event_id: string;
+  company_id: string;
+  ticket_id: number | null;
+  text: string;
+}
+
+/** `engine::Problem`: one problem of a cycle. */
+export interface Problem {
+  /** `company:<id>`, `event:<id>` or `item:<position>`. */
+  key: string;
+  message: string;
+}
+
+/** `source::RejectedItem`: a Dashboard item that could not be read. */
+export interface RejectedItem {
+  position: number;
+  id: string | null;
+  reason: string;
+}
+
+/** `engine::RunReport`. */
+export interface RunReport {
+  run_id: number | null;
+  dry_run: boolean;
+  events_seen: number;
+  counts: RunCounts;
+  actions: ActionLine[];
+  errors: Problem[];
+  rejected: RejectedItem[];
+  removals_held: boolean;
+}
+
+/** `scheduler::Status`, also the payload of the `status` event. */
+export interface Status {
+  state: SyncState;
+  cycles: number;
+  /** RFC 3339. */
+  last_run_at: string | null;
+  last_report: RunReport | null;
+  next_in_secs: number | null;
+}
+
+/** `alerts::Notification`, payload of the `notification` event. */
+export interface Notification {
+  title: string;
+  body: string;
+  is_failure: boolean;
+}
+
+// ---------------------------------------------------------------- connection
+
+export type AuthMode = 'api_member' | 'integrator';
+
+/** `ops::ConnectionView`: secrets only as "saved" flags. */
+export interface ConnectionView {
+  site: string | null;
+  company: string | null;
+  auth_mode: AuthMode;
+  public_key: string | null;
+  integrator_username: string | null;
+  impersonate_member: string | null;
+  client_id: string | null;
+  dashboard_url: string | null;
+  cw_secret_saved: boolean;
+  dashboard_token_saved: boolean;
+  missing: string[];
+}
+
+/** `ops::ConnectionInput`: a `null` secret keeps the saved one. */
+export interface ConnectionInput {
+  site: string;
+  company: string;
+  auth_mode: AuthMode;
+  public_key: string;
+  integrator_username: string;
+  impersonate_member: string;
+  client_id: string;
+  dashboard_url: string;
+  cw_secret: string | null;
+  dashboard_token: string | null;
+}
+
+/** `ops::TestStep`. */
+export interface TestStep {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** `cw::MissingRight`: what the app cannot do, and where to grant it. */
+export interface MissingRight {
+  right: string;
+  hint: string;
+}
+
+/** `ops::TestReport`. */
+export interface TestReport {
+  ok: boolean;
+  steps: TestStep[];
+  missing_rights: MissingRight[];
+}
+
+// ---------------------------------------------------------------- settings
+
+/** `store::settings::SettingEntry`. */
+export interface SettingEntry {
+  key: string;
+  value: string | null;
+  is_default: boolean;
+  help: string;
+}
+
+/** `conditions::ConditionError`: 1-based character column. */
+export interface ConditionError {
+  column: number;
+  message: string;
+}
+
+/** `cw::NamedRef`. */
+export interface NamedRef {
+  id: number;
+  name: string;
+}
+
+/** `cw::BoardStatus`. */
+export interface BoardStatus {
+  id: number;
+  name: string;
+  closedStatus: boolean;
+  defaultFlag: boolean;
+  inactive: boolean;
+  sortOrder: number;
+}
+
+/** `ops::BoardOptions`. */
+export interface BoardOptions {
+  statuses: BoardStatus[];
+  types: NamedRef[];
+  subtypes: NamedRef[];
+  items: NamedRef[];
+}
+
+/** `cw::Priority`. */
+export interface Priority {
+  id: number;
+  name: string;
+  defaultFlag: boolean;
+  sortOrder: number;
+}
+
+/** `cw::CompanyRef`. */
+export interface CompanyRef {
+  id: number;
+  identifier: string;
+  name: string;
+}
+
+/** `cw::Agreement`. */
+export interface Agreement {
+  id: number;
+  name: string;
+  type: NamedRef | null;
+  company: CompanyRef | null;
+  agreementStatus: string | null;
+  cancelledFlag: boolean;
+}
+
+/** `ops::SeenTypes`: documented types plus those the Dashboard has sent. */
+export interface SeenTypes {
+  event_types: string[];
+  backup_types: string[];
+}
+
+// ---------------------------------------------------------------- companies
+
+/** `model::TypeFilter`. */
+export type TypeFilter = 'All' | { Only: string[] };
+
+/** `model::Override<T>`. */
+export type Override<T> = 'Default' | { Explicit: T };
+
+/** `store::companies::LastStatus`. */
+export interface LastStatus {
+  ok: boolean;
+  at: string;
+  message: string;
+}
+
+/** `store::companies::EffectiveFilters`. */
+export interface EffectiveFilters {
+  event_types: TypeFilter;
+  backup_types: TypeFilter;
+  agreement_condition: string;
+}
+
+/** `ops::CompanyView`: a `CompanyRow` flattened, plus its effective filters. */
+export interface CompanyView {
+  id: string;
+  name: string;
+  present: boolean;
+  cw_identifier: string | null;
+  cw_company_id: number | null;
+  cw_company_name: string | null;
+  event_types: Override<TypeFilter>;
+  backup_types: Override<TypeFilter>;
+  agreement_condition: Override<string>;
+  last_status: LastStatus | null;
+  effective: EffectiveFilters;
+}
+
+/** `ops::Company` as `suggest_companies` returns it. */
+export interface CwCompany {
+  id: number;
+  identifier: string;
+  name: string;
+}
+
+/**
+ * `map_company` request. Each optional field is `"default"` or a value (a
+ * comma list, `all`, or condition text); absent keeps the current value.
+ */
+export interface MapRequest {
+  backupCompanyId: string;
+  cwIdentifier: string;
+  eventTypes?: string;
+  backupTypes?: string;
+  agreementCondition?: string;
+}
+
+// ---------------------------------------------------------------- activity
+
+export type TicketState = 'Open' | 'Closed' | 'Removed' | 'Deleted';
+
+/** `ops::TicketRow`: a ledger entry flattened, plus its ConnectWise link. */
+export interface TicketRow {
+  event_id: string;
+  company_id: string;
+  ticket_id: number;
+  state: TicketState;
+  anomaly: boolean;
+  event_type: string;
+  job_status: string;
+  message: string;
+  summary: string;
+  priority: string | null;
+  content_hash: string;
+  pushed_details: string[];
+  last_action: string | null;
+  last_error: string | null;
+  updated_at: string;
+  url: string | null;
+}
+
+/** `store::runs::RunRecord`. */
+export interface RunRecord {
+  id: number;
+  started_at: string;
+  finished_at: string | null;
+  counts: RunCounts;
+  error_messages: string[];
+}
+
+// ---------------------------------------------------------------- calls
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -25,7 +321,58 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-/** Name, version, status and folders of the running app. */
-export function getAppInfo(): Promise<AppInfo> {
-  return call<AppInfo>('app_info');
+export const getAppInfo = (): Promise<AppInfo> => call('app_info');
+export const getStatus = (): Promise<Status> => call('get_status');
+export const syncNow = (): Promise<void> => call('sync_now');
+export const setPaused = (paused: boolean): Promise<void> => call('set_paused', { paused });
+
+export const getConnection = (): Promise<ConnectionView> => call('get_connection');
+export const saveConnection = (input: ConnectionInput): Promise<ConnectionView> =>
+  call('save_connection', { input });
+export const testConnection = (): Promise<TestReport> => call('test_connection');
+
+export const getSettings = (): Promise<SettingEntry[]> => call('get_settings');
+export const setSetting = (key: string, value: string): Promise<SettingEntry[]> =>
+  call('set_setting', { key, value });
+export const validateCondition = (text: string): Promise<ConditionError | null> =>
+  call('validate_condition', { text });
+export const previewAgreements = (
+  backupCompanyId: string,
+  condition: string,
+): Promise<Agreement[]> => call('preview_agreements', { backupCompanyId, condition });
+export const summaryExample = (template: string): Promise<string> =>
+  call('summary_example', { template });
+export const listBoards = (): Promise<NamedRef[]> => call('list_boards');
+export const boardOptions = (board: string): Promise<BoardOptions> =>
+  call('board_options', { board });
+export const listPriorities = (): Promise<Priority[]> => call('list_priorities');
+export const seenTypes = (): Promise<SeenTypes> => call('seen_types');
+
+export const listCompanies = (): Promise<CompanyView[]> => call('list_companies');
+export const refreshCompanies = (): Promise<CompanyView[]> => call('refresh_companies');
+export const mapCompany = (req: MapRequest): Promise<CompanyView> => call('map_company', { req });
+export const unmapCompany = (backupCompanyId: string): Promise<void> =>
+  call('unmap_company', { backupCompanyId });
+export const suggestCompanies = (backupCompanyId: string): Promise<CwCompany[]> =>
+  call('suggest_companies', { backupCompanyId });
+
+export const listTickets = (): Promise<TicketRow[]> => call('list_tickets');
+export const recentRuns = (): Promise<RunRecord[]> => call('recent_runs');
+export const previewSync = (): Promise<RunReport> => call('preview_sync');
+export const openTicket = (url: string): Promise<void> => call('open_ticket', { url });
+
+export const logTail = (lines: number): Promise<string> => call('log_tail', { lines });
+export const copyDiagnostics = (): Promise<string> => call('copy_diagnostics');
+
+export const startDemo = (): Promise<AppInfo> => call('start_demo');
+export const stopDemo = (): Promise<AppInfo> => call('stop_demo');
+
+/** Calls `handler` with every `status` event; resolves to the unsubscribe function. */
+export function onStatus(handler: (status: Status) => void): Promise<UnlistenFn> {
+  return listen<Status>('status', (event) => handler(event.payload));
+}
+
+/** Calls `handler` with every `notification` event. */
+export function onNotification(handler: (n: Notification) => void): Promise<UnlistenFn> {
+  return listen<Notification>('notification', (event) => handler(event.payload));
 }

@@ -1,8 +1,20 @@
 // Errors as the UI sees them: the shell's `{kind, message}`, whatever shape
-// the failure arrived in.
+// the failure arrived in, and the one sentence to show for them.
 
-/** Kinds the shell reports (`bridge_app::error::ErrorKind`), plus `unknown`. */
-export type AppErrorKind = 'runtime' | 'autostart' | 'logging' | 'io' | 'notification' | 'unknown';
+/** Kinds the shell reports (`bridge_core::Error::kind()` plus shell kinds), and `unknown`. */
+export type AppErrorKind =
+  | 'invalid'
+  | 'not_found'
+  | 'config'
+  | 'auth'
+  | 'forbidden'
+  | 'offline'
+  | 'connectwise'
+  | 'dashboard'
+  | 'database'
+  | 'keychain'
+  | 'internal'
+  | 'unknown';
 
 /** A failure from the backend, ready to show. */
 export interface AppError {
@@ -11,12 +23,20 @@ export interface AppError {
 }
 
 const KNOWN_KINDS: ReadonlySet<string> = new Set<AppErrorKind>([
-  'runtime',
-  'autostart',
-  'logging',
-  'io',
-  'notification',
+  'invalid',
+  'not_found',
+  'config',
+  'auth',
+  'forbidden',
+  'offline',
+  'connectwise',
+  'dashboard',
+  'database',
+  'keychain',
+  'internal',
 ]);
+
+const NO_REASON = 'Something went wrong and no reason was given.';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -24,7 +44,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Turns whatever a command rejected with into an {@link AppError}. */
 export function toAppError(error: unknown): AppError {
-  if (isRecord(error) && typeof error['message'] === 'string') {
+  if (isRecord(error) && typeof error['message'] === 'string' && error['message'].trim() !== '') {
     const kind = error['kind'];
     return {
       kind: typeof kind === 'string' && KNOWN_KINDS.has(kind) ? (kind as AppErrorKind) : 'unknown',
@@ -34,5 +54,30 @@ export function toAppError(error: unknown): AppError {
   if (typeof error === 'string' && error.trim() !== '') {
     return { kind: 'unknown', message: error };
   }
-  return { kind: 'unknown', message: 'Something went wrong and no reason was given.' };
+  return { kind: 'unknown', message: NO_REASON };
+}
+
+/** What to do next, for kinds whose messages come from far away (servers, the OS). */
+const NEXT_STEP: Partial<Record<AppErrorKind, string>> = {
+  auth: 'Check the keys or login on the Connection screen, then Test connection.',
+  forbidden: 'Grant the missing right to the API member’s security role in ConnectWise.',
+  offline: 'Check the network connection and the Site address; BackupBridge retries by itself.',
+  keychain: 'Unlock the system keychain, then try again.',
+  database: 'Restart BackupBridge; if it keeps happening, copy diagnostics from the Logs screen.',
+  internal: 'Restart BackupBridge; if it keeps happening, copy diagnostics from the Logs screen.',
+};
+
+/**
+ * The sentence to show: the message with a capital and a full stop, followed
+ * by what to do when the kind calls for it and the message does not say.
+ */
+export function errorSentence(error: AppError): string {
+  const text = error.message.trim();
+  const sentence =
+    text === '' ? NO_REASON : text[0]?.toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
+  const next = NEXT_STEP[error.kind];
+  if (next === undefined || /\b(check|grant|set|run|try|type|choose|add|move|restart|open|install|unlock|fix|use|map|remove|contact)\b/i.test(text)) {
+    return sentence;
+  }
+  return `${sentence} ${next}`;
 }

@@ -1,33 +1,96 @@
-// Entry point: asks the shell who it is and renders the status screen.
+// Entry point: loads the app's info and status, listens to the shell's
+// events, and switches between the five screens (the URL hash remembers which).
 import logoUrl from '../../icons/128x128.png';
 
-import { getAppInfo } from './api';
-import { toAppError } from './errors';
-import { renderError, renderStatus } from './view';
+import * as api from './api';
+import { byId, el } from './dom';
+import { errorSentence, toAppError } from './errors';
+import { startHeader } from './header';
+import { mountActivity } from './screens/activity';
+import { mountCompanies } from './screens/companies';
+import { mountConnection } from './screens/connection';
+import { mountDefaults } from './screens/defaults';
+import { mountLogs } from './screens/logs';
+import type { MountFn, Navigator, Screen, ScreenId } from './screens/screen';
+import { shared, subscribe, update } from './state';
+import { errorNotice, toast } from './ui';
 import './styles.css';
 
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id);
-  if (element === null) {
-    throw new Error(`index.html has no #${id}`);
-  }
-  return element as T;
+const SCREENS: Record<ScreenId, { title: string; mount: MountFn }> = {
+  connection: { title: 'Connection', mount: mountConnection },
+  defaults: { title: 'Defaults', mount: mountDefaults },
+  companies: { title: 'Companies', mount: mountCompanies },
+  activity: { title: 'Activity', mount: mountActivity },
+  logs: { title: 'Logs', mount: mountLogs },
+};
+
+function isScreenId(value: string): value is ScreenId {
+  return Object.prototype.hasOwnProperty.call(SCREENS, value);
+}
+
+const content = byId<HTMLElement>('content');
+let current: { id: ScreenId; screen: Screen } | null = null;
+
+const nav: Navigator = {
+  go(id: ScreenId): void {
+    current?.screen.unmount?.();
+    content.replaceChildren();
+    for (const tab of document.querySelectorAll<HTMLButtonElement>('.tab')) {
+      if (tab.dataset['screen'] === id) tab.setAttribute('aria-current', 'page');
+      else tab.removeAttribute('aria-current');
+    }
+    document.title = `${SCREENS[id].title} — BackupBridge`;
+    if (location.hash !== `#${id}`) history.replaceState(null, '', `#${id}`);
+    const root = el('div', { class: `screen screen-${id}`, testid: `screen-${id}` });
+    content.append(root);
+    current = { id, screen: SCREENS[id].mount(root, nav) };
+    content.scrollTop = 0;
+  },
+};
+
+function firstScreen(): ScreenId {
+  const hash = location.hash.replace(/^#/, '');
+  if (isScreenId(hash)) return hash;
+  const info = shared().info;
+  return info !== null && (info.configured || info.demo) ? 'activity' : 'connection';
 }
 
 async function start(): Promise<void> {
   byId<HTMLImageElement>('app-logo').src = logoUrl;
-  const content = byId<HTMLElement>('content');
-  try {
-    const info = await getAppInfo();
-    document.title = info.name;
-    renderStatus(info, {
-      name: byId('app-name'),
-      version: byId('app-version'),
-      content,
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('.tab')) {
+    tab.addEventListener('click', () => {
+      const id = tab.dataset['screen'] ?? '';
+      if (isScreenId(id)) nav.go(id);
     });
-  } catch (error) {
-    renderError(toAppError(error), content);
   }
+  const renderHeader = startHeader(nav);
+  subscribe((now, before) => {
+    renderHeader(now);
+    // Demo on/off swaps every piece of data: redraw the screen from scratch.
+    if (current !== null && before.info !== null && now.info !== null && before.info.demo !== now.info.demo) {
+      nav.go(current.id);
+      return;
+    }
+    current?.screen.onShared?.(now, before);
+  });
+  const [info, status] = await Promise.allSettled([api.getAppInfo(), api.getStatus()]);
+  if (info.status === 'rejected') {
+    content.replaceChildren(
+      errorNotice(info.reason, 'BackupBridge could not load its status.', 'load-error'),
+      el('p', { class: 'muted', text: 'Close the window and open it again from the tray.' }),
+    );
+    return;
+  }
+  // Without a status the screens still work; the header says "Status unknown"
+  // until the first `status` event arrives.
+  update({ info: info.value, status: status.status === 'fulfilled' ? status.value : null });
+  try {
+    await api.onStatus((s) => update({ status: s }));
+    await api.onNotification((n) => toast(n.title, n.body, n.is_failure));
+  } catch (error) {
+    toast('Live updates are off', `${errorSentence(toAppError(error))} Screens refresh when you open them.`, true);
+  }
+  nav.go(firstScreen());
 }
 
 void start();

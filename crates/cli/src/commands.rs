@@ -87,8 +87,9 @@ fn open_store(data_dir: &Path) -> Result<Store, Failure> {
     Store::open(&store::db_path(data_dir)).map_err(Failure::from)
 }
 
-/// Logs go to a daily-rotated file in `<data dir>/logs` (never a secret in
-/// them), warnings also to stderr.
+/// Logs go to the daily-rotated file in `<data dir>/logs` that the desktop app
+/// also writes (`bridge_core::logs`; never a secret in them), errors also to
+/// stderr.
 fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
@@ -97,12 +98,13 @@ fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::Worke
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
-        .with_filter(EnvFilter::try_from_env("BB_LOG").unwrap_or_else(|_| EnvFilter::new("error")));
-    let logs = data_dir.join("logs");
-    let file = std::fs::create_dir_all(&logs).ok().map(|()| {
-        let appender = tracing_appender::rolling::daily(&logs, "backup-bridge.log");
-        tracing_appender::non_blocking(appender)
-    });
+        .with_filter(
+            EnvFilter::try_from_env(bridge_core::logs::LOG_FILTER_ENV)
+                .unwrap_or_else(|_| EnvFilter::new("error")),
+        );
+    let file = bridge_core::logs::file_appender(data_dir)
+        .ok()
+        .map(tracing_appender::non_blocking);
     match file {
         Some((writer, guard)) => {
             let file_layer = fmt::layer()

@@ -8,6 +8,7 @@ pub mod conditions;
 pub mod cw;
 pub mod engine;
 pub mod error;
+pub mod logs;
 pub mod model;
 pub mod ops;
 pub mod scheduler;

@@ -6,25 +6,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cw::{Agreement, BoardStatus, NamedRef, Priority};
-use crate::engine::{db_store, render, Engine};
-use crate::model::{MonitoringEvent, KNOWN_BACKUP_TYPES, KNOWN_EVENT_TYPES};
+use crate::engine::{db_store, render, template, Engine};
+use crate::model::{KNOWN_BACKUP_TYPES, KNOWN_EVENT_TYPES};
 use crate::store::companies;
 use crate::store::settings;
 use crate::{conditions, Error};
 
 /// Active service boards.
 pub async fn boards(engine: &Engine) -> Result<Vec<NamedRef>, Error> {
-    let cw = engine.cw().await?;
-    Ok(cw
-        .boards()
-        .await?
-        .into_iter()
-        .filter(|b| !b.inactive_flag)
-        .map(|b| NamedRef {
-            id: b.id,
-            name: b.name,
-        })
-        .collect())
+    Ok(template::active_boards(&engine.cw().await?).await?)
 }
 
 /// Everything that depends on the chosen board.
@@ -39,19 +29,9 @@ pub struct BoardOptions {
 /// Statuses, types, subtypes and items of the board named `board`.
 pub async fn board_options(engine: &Engine, board: &str) -> Result<BoardOptions, Error> {
     let cw = engine.cw().await?;
-    let found = cw
-        .boards()
-        .await?
-        .into_iter()
-        .find(|b| b.name.eq_ignore_ascii_case(board))
-        .ok_or_else(|| Error::Invalid(format!("ConnectWise has no board named \"{board}\"")))?;
-    let mut statuses: Vec<BoardStatus> = cw
-        .board_statuses(found.id)
-        .await?
-        .into_iter()
-        .filter(|s| !s.inactive)
-        .collect();
-    statuses.sort_by_key(|s| (s.sort_order, s.id));
+    let boards = template::active_boards(&cw).await?;
+    let found = template::board_named(&boards, board).map_err(Error::NotFound)?;
+    let statuses = template::active_statuses(&cw, found.id).await?;
     Ok(BoardOptions {
         statuses,
         types: cw.board_types(found.id).await?,
@@ -97,19 +77,7 @@ pub async fn preview_agreements(
 /// The summary `template` renders to for a sample event.
 pub fn summary_example(template: &str) -> Result<String, Error> {
     settings::validate_template(template).map_err(Error::Invalid)?;
-    let sample = MonitoringEvent {
-        id: "evt-sample".into(),
-        company_id: "c-1001".into(),
-        computer: "ACME-DC01".into(),
-        plan: "Nightly files".into(),
-        backup_type: "FileLevel".into(),
-        event_type: "Error".into(),
-        job_status: "Failed".into(),
-        message: "3 files could not be read".into(),
-        details: Vec::new(),
-        started_at: None,
-        updated_at: None,
-    };
+    let sample = render::sample_event();
     Ok(render::summary(template, &sample, "Acme Dental Ltd"))
 }
 

@@ -1,0 +1,111 @@
+//! Activity and Logs screens: tickets with their ConnectWise links, recent
+//! runs, a dry-run preview, the log tail and the diagnostics text.
+
+use bridge_core::engine::RunReport;
+use bridge_core::ops::{self, TicketRow};
+use bridge_core::store::runs::{self, RunRecord};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+use url::Url;
+
+use super::blocking;
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+/// How many runs the Activity screen lists.
+pub const RECENT_RUNS: usize = 20;
+/// Most log lines the Logs screen may ask for at once.
+pub const MAX_LOG_LINES: usize = 5_000;
+/// Log lines included in the diagnostics text.
+pub const DIAGNOSTICS_LOG_LINES: usize = 200;
+
+/// Every tracked event and its ticket, most recently changed first.
+#[tauri::command]
+pub async fn list_tickets(state: State<'_, AppState>) -> Result<Vec<TicketRow>> {
+    Ok(ops::tickets(&*state.engine().await?).await?)
+}
+
+/// The latest sync runs, newest first.
+#[tauri::command]
+pub async fn recent_runs(state: State<'_, AppState>) -> Result<Vec<RunRecord>> {
+    blocking(&*state.engine().await?, |s| {
+        runs::recent_runs(s, RECENT_RUNS)
+    })
+    .await
+}
+
+/// What a cycle would do now, without doing it.
+#[tauri::command]
+pub async fn preview_sync(state: State<'_, AppState>) -> Result<RunReport> {
+    Ok(state.engine().await?.run_cycle(true).await?)
+}
+
+/// Opens a ticket link in the default browser.
+#[tauri::command]
+pub fn open_ticket<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
+    let url = web_url(&url)?;
+    app.opener()
+        .open_url(url.as_str(), None::<&str>)
+        .map_err(|e| Error::Opener(e.to_string()))
+}
+
+/// `text` as a URL if it is an `http` or `https` link; anything else (files,
+/// scripts, other programs' schemes) is refused.
+pub fn web_url(text: &str) -> Result<Url> {
+    let url = Url::parse(text.trim())
+        .map_err(|e| Error::Invalid(format!("\"{text}\" is not a web link: {e}")))?;
+    match url.scheme() {
+        "http" | "https" => Ok(url),
+        scheme => Err(Error::Invalid(format!(
+            "only http and https links are opened, not {scheme}:"
+        ))),
+    }
+}
+
+/// The last `lines` lines of the log (the app and the CLI share it).
+#[tauri::command]
+pub async fn log_tail(state: State<'_, AppState>, lines: usize) -> Result<String> {
+    let dir = state.paths.data_dir.clone();
+    let lines = lines.min(MAX_LOG_LINES);
+    Ok(tokio::task::spawn_blocking(move || bridge_core::logs::log_tail(&dir, lines)).await??)
+}
+
+/// A support report: version, settings, recent runs and the log tail (never a secret).
+#[tauri::command]
+pub async fn copy_diagnostics(state: State<'_, AppState>) -> Result<String> {
+    let dir = state.paths.data_dir.clone();
+    let tail = tokio::task::spawn_blocking(move || {
+        bridge_core::logs::log_tail(&dir, DIAGNOSTICS_LOG_LINES)
+    })
+    .await??;
+    Ok(ops::diagnostics(&*state.engine().await?, &tail).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_links_are_opened() {
+        let cases = [
+            (
+                "https://na.myconnectwise.net/v4_6_release/services/x?id=1",
+                true,
+            ),
+            ("http://127.0.0.1:8080/ticket", true),
+            ("  https://example.com/  ", true),
+            ("file:///etc/passwd", false),
+            ("javascript:alert(1)", false),
+            ("ms-settings:privacy", false),
+            ("/relative/path", false),
+            ("", false),
+        ];
+        for (text, allowed) in cases {
+            let result = web_url(text);
+            assert_eq!(result.is_ok(), allowed, "{text}");
+            if let Err(error) = result {
+                assert_eq!(error.kind(), "invalid", "{text}");
+            }
+        }
+    }
+}

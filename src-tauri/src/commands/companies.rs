@@ -1,0 +1,69 @@
+//! Companies screen: the Dashboard companies, their ConnectWise mapping
+//! (resolved at entry by core), overrides and Last Update Status.
+
+use bridge_core::cw::Company;
+use bridge_core::ops::{self, CompanyView};
+use bridge_core::store::companies;
+use tauri::State;
+
+use super::blocking;
+use crate::error::{Error, Result};
+use crate::models::MapCompanyInput;
+use crate::state::AppState;
+
+/// Every Dashboard company with its mapping and effective filters.
+#[tauri::command]
+pub async fn list_companies(state: State<'_, AppState>) -> Result<Vec<CompanyView>> {
+    Ok(ops::list_companies(&*state.engine().await?).await?)
+}
+
+/// Fetches the companies from the Dashboard (mappings kept), then lists them.
+#[tauri::command]
+pub async fn refresh_companies(state: State<'_, AppState>) -> Result<Vec<CompanyView>> {
+    let engine = state.engine().await?;
+    let refreshed = ops::refresh_companies(&engine).await?;
+    for item in &refreshed.rejected {
+        tracing::warn!(%item, "the Dashboard sent an unreadable company");
+    }
+    Ok(ops::list_companies(&engine).await?)
+}
+
+/// Maps a company to the ConnectWise company with the typed Company ID
+/// (an unknown ID is an error and nothing is saved).
+#[tauri::command]
+pub async fn map_company(state: State<'_, AppState>, req: MapCompanyInput) -> Result<CompanyView> {
+    let engine = state.engine().await?;
+    let row = ops::map_company(&engine, req.into()).await?;
+    let settings = engine.settings().await?;
+    Ok(CompanyView {
+        effective: row.effective(&settings),
+        row,
+    })
+}
+
+/// Removes a company's mapping: it produces no tickets any more.
+#[tauri::command]
+pub async fn unmap_company(state: State<'_, AppState>, backup_company_id: String) -> Result<()> {
+    blocking(&*state.engine().await?, move |s| {
+        companies::clear_mapping(s, &backup_company_id)
+    })
+    .await
+}
+
+/// ConnectWise companies that may be this Dashboard company, best first.
+#[tauri::command]
+pub async fn suggest_companies(
+    state: State<'_, AppState>,
+    backup_company_id: String,
+) -> Result<Vec<Company>> {
+    let engine = state.engine().await?;
+    let id = backup_company_id.clone();
+    let row = blocking(&engine, move |s| companies::get(s, &id))
+        .await?
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "no Dashboard company has the id \"{backup_company_id}\"; refresh the list"
+            ))
+        })?;
+    Ok(ops::suggest_cw_companies(&engine, &row.name).await?)
+}

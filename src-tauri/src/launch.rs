@@ -1,0 +1,101 @@
+//! How the app was launched: the command-line flags the shell understands.
+//!
+//! - `--minimized`: started by the login item; stay in the tray.
+//! - `--demo`: start in demo mode (built-in simulators, separate database).
+//! - `--demo-if-unconfigured`: start in demo mode only when no connection has
+//!   been set up yet; `scripts/run.sh` passes it so a fresh machine lands in
+//!   the demo while a configured one opens normally.
+//!
+//! Unknown arguments are ignored (WebDriver and the OS may add their own).
+
+/// Argument passed by the login item: start in the tray without opening the window.
+pub const MINIMIZED_ARG: &str = "--minimized";
+/// Start in demo mode.
+pub const DEMO_ARG: &str = "--demo";
+/// Start in demo mode when nothing is configured.
+pub const DEMO_IF_UNCONFIGURED_ARG: &str = "--demo-if-unconfigured";
+
+/// Which mode to start in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartMode {
+    /// The user's own database and keychain.
+    Real,
+    /// The built-in simulators.
+    Demo,
+    /// Demo when nothing is configured, else real.
+    DemoIfUnconfigured,
+}
+
+/// The launch flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LaunchOptions {
+    /// Stay in the tray instead of showing the window.
+    pub minimized: bool,
+    /// Which mode to start in.
+    pub mode: StartMode,
+}
+
+impl LaunchOptions {
+    /// Reads the flags from the process arguments (the first is the
+    /// executable itself, never a flag). `--demo` wins over
+    /// `--demo-if-unconfigured`.
+    pub fn from_args<I, S>(args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut options = LaunchOptions {
+            minimized: false,
+            mode: StartMode::Real,
+        };
+        for arg in args.into_iter().skip(1) {
+            match arg.as_ref() {
+                MINIMIZED_ARG => options.minimized = true,
+                DEMO_ARG => options.mode = StartMode::Demo,
+                DEMO_IF_UNCONFIGURED_ARG if options.mode == StartMode::Real => {
+                    options.mode = StartMode::DemoIfUnconfigured;
+                }
+                _ => {}
+            }
+        }
+        options
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_are_read_after_the_executable() {
+        let cases: [(&[&str], bool, StartMode); 9] = [
+            (&["app"], false, StartMode::Real),
+            (&["app", "--minimized"], true, StartMode::Real),
+            (&["app", "--verbose", "--minimized"], true, StartMode::Real),
+            (&["app", "--minimized=no"], false, StartMode::Real),
+            // The executable's own path is not an argument, whatever its name.
+            (&["--minimized"], false, StartMode::Real),
+            (&["app", "--demo"], false, StartMode::Demo),
+            (
+                &["app", "--demo-if-unconfigured"],
+                false,
+                StartMode::DemoIfUnconfigured,
+            ),
+            (
+                &["app", "--demo-if-unconfigured", "--demo"],
+                false,
+                StartMode::Demo,
+            ),
+            (
+                &["app", "--demo", "--demo-if-unconfigured", "--minimized"],
+                true,
+                StartMode::Demo,
+            ),
+        ];
+        for (args, minimized, mode) in cases {
+            let options = LaunchOptions::from_args(args.iter());
+            assert_eq!(options.minimized, minimized, "{args:?}");
+            assert_eq!(options.mode, mode, "{args:?}");
+        }
+    }
+}

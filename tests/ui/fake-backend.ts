@@ -1,0 +1,369 @@
+// The fake Tauri backend of the browser tests. Bundled into one classic script
+// and injected with page.addInitScript before the UI loads: it installs
+// `mockIPC` (with event mocking, so `listen` works) and answers every command
+// of /work/ui-contract.md from an in-memory world, rejecting with
+// `{kind, message}` as the shell does. Tests drive it through
+// `window.__bbFake` (calls log, emit, the keychain to check secrets arrived).
+import { mockIPC } from '@tauri-apps/api/mocks';
+
+import type { ConnectionInput, MapRequest, Override, RunReport, TypeFilter } from '../../ui/src/api';
+import { matches, parse, validate } from './fake-conditions';
+import {
+  AGREEMENTS,
+  BOARDS,
+  BOARD_OPTIONS,
+  CW_COMPANIES,
+  LOG_TAIL,
+  PRIORITIES,
+  SEEN_TYPES,
+  demoRuns,
+  demoTickets,
+  settingEntries,
+} from './fixtures';
+import {
+  appInfo,
+  checkSetting,
+  configuredWorld,
+  connectionView,
+  emptyWorld,
+  missing,
+  parseFilter,
+  withEffective,
+  type Scenario,
+  type World,
+} from './fake-world';
+
+declare global {
+  interface Window {
+    __BB_SCENARIO__?: Scenario;
+    __bbFake: FakeHandle;
+    __TAURI_INTERNALS__: { invoke(cmd: string, args?: unknown): Promise<unknown> };
+  }
+}
+
+/** What tests can reach in the page. */
+export interface FakeHandle {
+  calls: Array<{ cmd: string; args: Record<string, unknown> }>;
+  /** Events the backend emitted, in order. */
+  events: Array<{ event: string; payload: unknown }>;
+  emit(event: string, payload: unknown): Promise<void>;
+  /** The current world's keychain (never exposed to the UI). */
+  secret(which: 'cw' | 'dashboard'): string | undefined;
+  /** Runs a sync cycle now, as the scheduler would on its timer. */
+  cycle(): Promise<void>;
+}
+
+const fail = (kind: string, message: string): never => {
+  // A plain object, as Tauri delivers a serialised AppError.
+  throw { kind, message } satisfies { kind: string; message: string };
+};
+
+const scenario: Scenario = window.__BB_SCENARIO__ ?? { configured: false };
+const real: World = scenario.configured ? configuredWorld(scenario, new Date()) : emptyWorld();
+let world: World = real;
+let demo = false;
+const calls: FakeHandle['calls'] = [];
+const events: FakeHandle['events'] = [];
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function emit(event: string, payload: unknown): Promise<void> {
+  events.push({ event, payload });
+  await window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event, payload });
+}
+
+async function setStatus(patch: Partial<World['status']>): Promise<void> {
+  world.status = { ...world.status, ...patch };
+  await emit('status', world.status);
+}
+
+function report(dry: boolean): RunReport {
+  const blue = world.companies.find((c) => c.id === 'c-1005');
+  return {
+    run_id: dry ? null : world.runs.length + 1,
+    dry_run: dry,
+    events_seen: 7,
+    counts: { created: 4, updated: 0, notes: 2, closed: 1, reopened: 0, deleted: 0, skipped: 1, errors: 1 },
+    actions: [
+      { event_id: 'evt-101', company_id: 'c-1001', ticket_id: null, text: 'would create "Error: ACME-DC01 - Nightly files (FileLevel)" for Acme Dental Ltd on board "Service Desk" with status "New", priority Priority 2 - High, agreement Business Continuity ICB' },
+      { event_id: 'evt-102', company_id: 'c-1002', ticket_id: null, text: 'would create "Warning: NW-FS02 - System image (ImageBased)" for Northwind Law LLP on board "Service Desk" with status "New", priority Priority 3 - Normal, agreement Business Continuity ICB' },
+      { event_id: 'evt-077', company_id: 'c-1003', ticket_id: 998, text: 'would close (status ">Closed")' },
+      { event_id: 'evt-078', company_id: 'c-1001', ticket_id: 999, text: 'would add a detail note: C:\\Users\\reception\\Outlook.pst is locked' },
+    ],
+    errors: blue === undefined ? [] : [{ key: 'company:c-1005', message: 'no agreement of Blue Yonder Airlines matches name like "%ICB" and agreementStatus = "Active"' }],
+    rejected: [],
+    removals_held: false,
+  };
+}
+
+/** One sync cycle: syncing, then tickets and a run appear, then idle. */
+async function cycle(): Promise<void> {
+  await setStatus({ state: { state: 'syncing' }, next_in_secs: null });
+  await sleep(400);
+  const now = new Date();
+  if (world.tickets.length === 0) world.tickets = demoTickets(world.stored.get('cw.site') ?? 'localhost', now);
+  world.runs = demoRuns(now, world.status.cycles + 1);
+  await setStatus({
+    state: { state: 'idle' },
+    cycles: world.status.cycles + 1,
+    last_run_at: now.toISOString(),
+    last_report: report(false),
+    next_in_secs: 300,
+  });
+}
+
+function overrideTypes(v: string | undefined, current: Override<TypeFilter>): Override<TypeFilter> {
+  if (v === undefined) return current;
+  if (v === 'default') return 'Default';
+  const f = parseFilter(v);
+  if (f !== 'All' && f.Only.length === 0) fail('invalid', 'a type list cannot be empty: list at least one type, or use default');
+  return { Explicit: f };
+}
+
+async function mapCompany(req: MapRequest): Promise<unknown> {
+  await sleep(120);
+  const row = world.companies.find((c) => c.id === req.backupCompanyId);
+  if (row === undefined) return fail('not_found', `there is no Dashboard company with id "${req.backupCompanyId}"`);
+  let condition = row.agreement_condition;
+  if (req.agreementCondition !== undefined) {
+    if (req.agreementCondition === 'default') condition = 'Default';
+    else {
+      const e = req.agreementCondition.trim() === '' ? null : validate(req.agreementCondition);
+      if (e !== null) fail('invalid', `the agreement condition is not valid: ${e.message}`);
+      condition = { Explicit: req.agreementCondition };
+    }
+  }
+  const identifier = req.cwIdentifier.trim();
+  if (identifier === '') fail('invalid', 'the ConnectWise Company ID is empty: type the company\'s identifier, e.g. AcmeDental');
+  const cw = CW_COMPANIES.find((c) => c.identifier.toLowerCase() === identifier.toLowerCase());
+  if (cw === undefined) {
+    return fail('not_found', `ConnectWise has no active company with the Company ID "${identifier}"; check it in ConnectWise under Companies (the short Company ID, not the name)`);
+  }
+  const next = withEffective(world, {
+    ...row,
+    cw_identifier: cw.identifier,
+    cw_company_id: cw.id,
+    cw_company_name: cw.name,
+    event_types: overrideTypes(req.eventTypes, row.event_types),
+    backup_types: overrideTypes(req.backupTypes, row.backup_types),
+    agreement_condition: condition,
+  });
+  world.companies = world.companies.map((c) => (c.id === row.id ? next : c));
+  return next;
+}
+
+function saveConnection(input: ConnectionInput): unknown {
+  const pairs: Array<[string, string]> = [
+    ['cw.site', input.site],
+    ['cw.company', input.company],
+    ['cw.auth_mode', input.auth_mode],
+    ['cw.public_key', input.public_key],
+    ['cw.integrator_username', input.integrator_username],
+    ['cw.impersonate_member', input.impersonate_member],
+    ['cw.client_id', input.client_id],
+    ['dashboard.url', input.dashboard_url],
+  ];
+  for (const [k, v] of pairs) {
+    const problem = checkSetting(k, v);
+    if (problem !== null) fail('invalid', problem);
+  }
+  for (const [k, v] of pairs) {
+    if (v.trim() === '') world.stored.delete(k);
+    else world.stored.set(k, v.trim());
+  }
+  if (input.cw_secret !== null && input.cw_secret.trim() !== '') world.secrets.set('cw', input.cw_secret.trim());
+  if (input.dashboard_token !== null && input.dashboard_token.trim() !== '') world.secrets.set('dashboard', input.dashboard_token.trim());
+  return connectionView(world);
+}
+
+async function testConnection(): Promise<unknown> {
+  await sleep(250);
+  const steps: Array<{ name: string; ok: boolean; detail: string }> = [];
+  let missingRights: Array<{ right: string; hint: string }> = [];
+  const cwMissing = missing(world).filter((k) => k.startsWith('cw.'));
+  if (cwMissing.length > 0) {
+    steps.push({ name: 'ConnectWise settings', ok: false, detail: `ConnectWise is not set up: set ${cwMissing.join(', ')}` });
+  } else if (!world.secrets.has('cw')) {
+    steps.push({ name: 'Sign-in', ok: false, detail: 'ConnectWise refused the sign-in (401): the private key is not saved' });
+  } else {
+    steps.push({ name: 'Sign-in', ok: true, detail: 'signed in to ConnectWise v2025.1 (cloud)' });
+    if (world.stored.get('cw.public_key') === 'LimitedAPI') {
+      missingRights = [
+        { right: 'read agreements', hint: "System › Security Roles › the API member's security role › Finance › Agreements: Inquire" },
+        { right: 'create tickets', hint: "System › Security Roles › the API member's security role › Service Desk › Service Tickets: Add" },
+      ];
+      steps.push({ name: 'Permissions', ok: false, detail: 'missing: read agreements, create tickets' });
+    } else {
+      steps.push({ name: 'Permissions', ok: true, detail: 'every right the app needs is granted' });
+    }
+  }
+  if (!world.stored.has('dashboard.url') || !world.secrets.has('dashboard')) {
+    steps.push({ name: 'Cloud Backup Dashboard', ok: false, detail: 'the Dashboard URL or token is not set' });
+  } else {
+    steps.push({ name: 'Cloud Backup Dashboard', ok: true, detail: 'reachable; 6 companies' });
+  }
+  return { ok: steps.every((s) => s.ok), steps, missing_rights: missingRights };
+}
+
+function needCw(): void {
+  const m = missing(world).filter((k) => k.startsWith('cw.'));
+  if (m.length > 0) fail('config', `ConnectWise is not set up yet: set ${m.join(', ')} on the Connection screen`);
+}
+
+function diagnostics(): string {
+  const lines = [`BackupBridge 0.1.0 on linux (x86_64)`, '', 'Settings:'];
+  for (const e of settingEntries(world.stored)) lines.push(`  ${e.key} = ${e.value ?? '(unset)'}`);
+  lines.push('', 'Recent runs:', ...world.runs.map((r) => `  ${r.started_at} created=${r.counts.created}`), '', 'Log tail:', LOG_TAIL);
+  return lines.join('\n');
+}
+
+async function startDemo(): Promise<unknown> {
+  demo = true;
+  world = configuredWorld({ configured: true }, new Date());
+  world.stored.set('cw.site', '127.0.0.1:41234');
+  // The demo's scheduler runs its first cycle at once.
+  setTimeout(() => void cycle(), 150);
+  return appInfo(world, demo);
+}
+
+async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown> {
+  switch (cmd) {
+    case 'app_info':
+      return {
+        ...appInfo(world, demo),
+        error: !demo && scenario.startError !== undefined ? { kind: 'database', message: scenario.startError } : null,
+      };
+    case 'get_status':
+      return world.status;
+    case 'sync_now':
+      if (missing(world).length > 0) fail('config', `BackupBridge is not set up yet: ${missing(world).join(', ')} still missing`);
+      setTimeout(() => void cycle(), 10);
+      return null;
+    case 'set_paused':
+      await setStatus({ state: a['paused'] === true ? { state: 'paused' } : { state: 'idle' }, next_in_secs: a['paused'] === true ? null : 300 });
+      return null;
+    case 'get_connection':
+      return connectionView(world);
+    case 'save_connection':
+      return saveConnection(a['input'] as ConnectionInput);
+    case 'test_connection':
+      return testConnection();
+    case 'get_settings':
+      return settingEntries(world.stored);
+    case 'set_setting': {
+      const key = String(a['key']);
+      const value = String(a['value']);
+      if (/secret|password|private|token/i.test(key)) fail('invalid', `${key} looks like a secret: secrets go to the keychain, never the settings`);
+      const problem = checkSetting(key, value);
+      if (problem !== null) fail('invalid', problem);
+      if (value.trim() === '') world.stored.delete(key);
+      else world.stored.set(key, value.trim());
+      world.companies = world.companies.map((c) => withEffective(world, c));
+      return settingEntries(world.stored);
+    }
+    case 'validate_condition':
+      return validate(String(a['text']));
+    case 'preview_agreements': {
+      needCw();
+      await sleep(80);
+      const text = String(a['condition']);
+      const row = world.companies.find((c) => c.id === a['backupCompanyId']);
+      if (row?.cw_company_id == null) return fail('invalid', `${row?.name ?? 'the company'} is not mapped to a ConnectWise company yet; map it on the Companies screen first`);
+      const parsed = text.trim() === '' ? null : parse(text);
+      if (parsed !== null && 'error' in parsed) return fail('invalid', parsed.error.message);
+      return AGREEMENTS.filter((ag) => ag.company?.id === row.cw_company_id)
+        .filter((ag) => parsed === null || matches(parsed.expr, ag as unknown as Record<string, unknown>))
+        .sort((x, y) => x.id - y.id);
+    }
+    case 'summary_example': {
+      const t = String(a['template']);
+      const bad = [...t.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '').find((p) => !['eventType', 'computer', 'plan', 'backupType', 'company'].includes(p));
+      if (t.trim() === '') fail('invalid', 'the summary template cannot be empty');
+      if (bad !== undefined) fail('invalid', `unknown placeholder {${bad}}: use {eventType}, {computer}, {plan}, {backupType} or {company}`);
+      return t.replace(/\{eventType\}/g, 'Error').replace(/\{computer\}/g, 'ACME-DC01').replace(/\{plan\}/g, 'Nightly files').replace(/\{backupType\}/g, 'FileLevel').replace(/\{company\}/g, 'Acme Dental Ltd');
+    }
+    case 'list_boards':
+      needCw();
+      await sleep(60);
+      return BOARDS;
+    case 'board_options': {
+      needCw();
+      const o = BOARD_OPTIONS[String(a['board'])];
+      return o ?? fail('invalid', `ConnectWise has no board named "${String(a['board'])}"`);
+    }
+    case 'list_priorities':
+      needCw();
+      return PRIORITIES;
+    case 'seen_types':
+      return SEEN_TYPES;
+    case 'list_companies':
+      return world.companies;
+    case 'refresh_companies':
+      if (!world.stored.has('dashboard.url')) fail('config', 'the Dashboard URL is not set: set it on the Connection screen');
+      await sleep(100);
+      return world.companies;
+    case 'map_company':
+      return mapCompany(a['req'] as MapRequest);
+    case 'unmap_company':
+      world.companies = world.companies.map((c) =>
+        c.id === a['backupCompanyId'] ? { ...c, cw_identifier: null, cw_company_id: null, cw_company_name: null, last_status: null } : c,
+      );
+      return null;
+    case 'suggest_companies': {
+      needCw();
+      const row = world.companies.find((c) => c.id === a['backupCompanyId']);
+      const words = (row?.name ?? '').toLowerCase().split(/\W+/).filter((w) => w.length >= 3 && !['ltd', 'llp', 'inc'].includes(w));
+      await sleep(80);
+      return CW_COMPANIES.filter((c) => words.some((w) => c.name.toLowerCase().includes(w)));
+    }
+    case 'list_tickets':
+      return world.tickets;
+    case 'recent_runs':
+      return world.runs;
+    case 'preview_sync':
+      needCw();
+      await sleep(150);
+      return report(true);
+    case 'open_ticket':
+      return null;
+    case 'log_tail':
+      return LOG_TAIL;
+    case 'copy_diagnostics':
+      return diagnostics();
+    case 'start_demo':
+      return startDemo();
+    case 'stop_demo':
+      demo = false;
+      world = real;
+      return appInfo(world, demo);
+    default:
+      return fail('internal', `command ${cmd} not found`);
+  }
+}
+
+if (scenario.startError !== undefined) {
+  real.status = { ...real.status, state: { state: 'error', reason: scenario.startError, retryable: false } };
+}
+
+if (scenario.history === true) {
+  const now = new Date();
+  real.tickets = demoTickets(real.stored.get('cw.site') ?? 'localhost', now);
+  real.runs = demoRuns(now, 3);
+  real.status = { ...real.status, cycles: 3, last_run_at: new Date(now.getTime() - 2 * 60_000).toISOString(), next_in_secs: 180 };
+}
+
+mockIPC(
+  (cmd, args) => {
+    const a = (args ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args: a });
+    return handle(cmd, a);
+  },
+  { shouldMockEvents: true },
+);
+
+window.__bbFake = {
+  calls,
+  events,
+  emit,
+  secret: (which) => world.secrets.get(which),
+  cycle,
+};

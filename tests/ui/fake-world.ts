@@ -1,0 +1,197 @@
+// The fake backend's world: settings, keychain, companies, ledger and runs,
+// with the rules the real commands apply (what is missing for a sync, how a
+// mapping resolves, effective filters). One world for the user's data and a
+// separate one for demo mode, as the real app keeps a separate demo database.
+import type {
+  AppInfo,
+  CompanyView,
+  ConnectionView,
+  Override,
+  RunRecord,
+  Status,
+  TicketRow,
+  TypeFilter,
+} from '../../ui/src/api';
+import { CW_COMPANIES, DASHBOARD_COMPANIES, manyCompanies, unmapped } from './fixtures';
+
+/** How a test starts the fake backend (`window.__BB_SCENARIO__`). */
+export interface Scenario {
+  /** Start with a working connection, mapped companies and a board. */
+  configured: boolean;
+  /** Extra generated companies (for the 1,000-row test). */
+  extraCompanies?: number;
+  /** Start with tickets and runs already there. */
+  history?: boolean;
+  /** The sync backend failed to start with this sentence (e.g. a damaged database). */
+  startError?: string;
+}
+
+export interface World {
+  stored: Map<string, string>;
+  /** The keychain: the UI can never read these back. */
+  secrets: Map<'cw' | 'dashboard', string>;
+  companies: CompanyView[];
+  tickets: TicketRow[];
+  runs: RunRecord[];
+  status: Status;
+}
+
+export const VERSION = '0.1.0';
+export const DATA_DIR = '/home/tech/.local/share/BackupBridge';
+
+export function emptyWorld(): World {
+  return {
+    stored: new Map(),
+    secrets: new Map(),
+    companies: [],
+    tickets: [],
+    runs: [],
+    status: { state: { state: 'idle' }, cycles: 0, last_run_at: null, last_report: null, next_in_secs: null },
+  };
+}
+
+/** Settings still needed before a sync (Settings::missing_for_sync). */
+export function missing(w: World): string[] {
+  const need = ['cw.site', 'cw.company'];
+  if ((w.stored.get('cw.auth_mode') ?? 'api_member') === 'integrator') {
+    need.push('cw.integrator_username', 'cw.impersonate_member');
+  } else {
+    need.push('cw.public_key');
+  }
+  need.push('cw.client_id', 'ticket.board', 'dashboard.url');
+  return need.filter((k) => !w.stored.has(k));
+}
+
+export function appInfo(w: World, demo: boolean): AppInfo {
+  const m = missing(w);
+  return {
+    version: VERSION,
+    data_dir: demo ? `${DATA_DIR}/demo` : DATA_DIR,
+    log_dir: `${DATA_DIR}/logs`,
+    demo,
+    configured: m.length === 0,
+    missing: m,
+  };
+}
+
+export function connectionView(w: World): ConnectionView {
+  const s = (k: string): string | null => w.stored.get(k) ?? null;
+  return {
+    site: s('cw.site'),
+    company: s('cw.company'),
+    auth_mode: s('cw.auth_mode') === 'integrator' ? 'integrator' : 'api_member',
+    public_key: s('cw.public_key'),
+    integrator_username: s('cw.integrator_username'),
+    impersonate_member: s('cw.impersonate_member'),
+    client_id: s('cw.client_id'),
+    dashboard_url: s('dashboard.url'),
+    cw_secret_saved: w.secrets.has('cw'),
+    dashboard_token_saved: w.secrets.has('dashboard'),
+    missing: missing(w),
+  };
+}
+
+export function parseFilter(text: string): TypeFilter {
+  const t = text.trim();
+  if (t.toLowerCase() === 'all') return 'All';
+  return { Only: t.split(',').map((s) => s.trim()).filter((s) => s !== '') };
+}
+
+/** Recomputes `effective` from the company's overrides and the defaults. */
+export function withEffective(w: World, c: CompanyView): CompanyView {
+  const def = (k: string, d: string): string => w.stored.get(k) ?? d;
+  const resolve = <T>(o: Override<T>, d: T): T => (o === 'Default' ? d : o.Explicit);
+  return {
+    ...c,
+    effective: {
+      event_types: resolve(c.event_types, parseFilter(def('defaults.event_types', 'Error,Warning,BackupAnomaly'))),
+      backup_types: resolve(c.backup_types, parseFilter(def('defaults.backup_types', 'all'))),
+      agreement_condition: resolve(c.agreement_condition, def('defaults.agreement_condition', '')),
+    },
+  };
+}
+
+function mapTo(c: CompanyView, identifier: string): CompanyView {
+  const cw = CW_COMPANIES.find((x) => x.identifier === identifier);
+  if (cw === undefined) return c;
+  return { ...c, cw_identifier: cw.identifier, cw_company_id: cw.id, cw_company_name: cw.name };
+}
+
+/** A configured world like the demo's: five companies mapped (Fabrikam and Tailspin not). */
+export function configuredWorld(scenario: Scenario, now: Date): World {
+  const w = emptyWorld();
+  const values: Array<[string, string]> = [
+    ['cw.site', 'na.myconnectwise.net'],
+    ['cw.company', 'acmeit'],
+    ['cw.auth_mode', 'api_member'],
+    ['cw.public_key', 'Xy7Kp2Lq9Rt4Vw1Z'],
+    ['cw.client_id', '3f2b8c1d-9a4e-4b7f-8c2d-1e5f6a7b8c9d'],
+    ['dashboard.url', 'https://backup.acmeit.example'],
+    ['ticket.board', 'Service Desk'],
+    ['ticket.priority.Error', 'Priority 2 - High'],
+    ['ticket.priority.Warning', 'Priority 3 - Normal'],
+    ['defaults.agreement_condition', 'name like "%ICB" and agreementStatus = "Active"'],
+  ];
+  for (const [k, v] of values) w.stored.set(k, v);
+  w.secrets.set('cw', 'stored-private-key-never-shown');
+  w.secrets.set('dashboard', 'stored-dashboard-token-never-shown');
+  const ids = ['AcmeDental', 'NorthwindLaw', 'ContosoHealth', null, 'BlueYonder', null];
+  w.companies = DASHBOARD_COMPANIES.map(([id, name], i) => {
+    let c = unmapped(id, name);
+    const ident = ids[i];
+    if (ident !== null && ident !== undefined) c = mapTo(c, ident);
+    return c;
+  });
+  const at = new Date(now.getTime() - 4 * 60_000).toISOString();
+  for (const c of w.companies) {
+    if (c.cw_company_id === null) continue;
+    c.last_status =
+      c.id === 'c-1005'
+        ? { ok: false, at, message: 'no agreement of Blue Yonder Airlines matches name like "%ICB" and agreementStatus = "Active": add one in ConnectWise or change the condition' }
+        : { ok: true, at, message: '' };
+  }
+  const second = w.companies[1];
+  if (second !== undefined) {
+    second.backup_types = { Explicit: { Only: ['FileLevel', 'ImageBased'] } };
+    second.event_types = { Explicit: { Only: ['Error'] } };
+  }
+  const third = w.companies[2];
+  if (third !== undefined) third.agreement_condition = { Explicit: 'type/name = "Business Continuity"' };
+  w.companies.push(...manyCompanies(scenario.extraCompanies ?? 0, now));
+  w.companies = w.companies.map((c) => withEffective(w, c));
+  w.status = {
+    state: { state: 'idle' },
+    cycles: 0,
+    last_run_at: null,
+    last_report: null,
+    next_in_secs: 300,
+  };
+  return w;
+}
+
+/** Setting keys the real `set_setting` rejects values for, with its wording. */
+export function checkSetting(key: string, value: string): string | null {
+  const v = value.trim();
+  switch (key) {
+    case 'sync.interval_secs': {
+      const n = Number(v);
+      if (!Number.isInteger(n)) return `invalid value for sync.interval_secs: "${v}" is not a whole number`;
+      return n < 10 || n > 86400 ? `invalid value for sync.interval_secs: the interval must be between 10 and 86400 seconds, got ${n}` : null;
+    }
+    case 'defaults.event_types':
+    case 'defaults.backup_types':
+      return v === '' ? `invalid value for ${key}: list at least one type (comma separated), or use all` : null;
+    case 'ticket.removed_policy':
+      return ['close', 'leave', 'delete'].includes(v) ? null : `invalid value for ${key}: use close, leave or delete`;
+    case 'cw.site':
+    case 'dashboard.url':
+      if (v === '') return null;
+      if (/\s/.test(v)) return `invalid value for ${key}: "${v}" is not a host name or URL`;
+      if (/^http:\/\//i.test(v) && !/^http:\/\/(localhost|127\.0\.0\.1)/i.test(v)) {
+        return `invalid value for ${key}: use https (plain http is only allowed for this computer)`;
+      }
+      return null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,97 @@
+// Screenshots of every screen at 1280×800 and 900×600 into target/screenshots/
+// (ui-<screen>-<w>x<h>.png, and -full.png with the whole scrolled screen), for
+// people to look at; each one is also checked for horizontal overflow of the
+// page, the header and the main area, and for form controls without a label.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { App, NARROW, WIDE, launch, serveDist, type Viewport } from './harness';
+
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveDist>>;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launch(), serveDist()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SCREENS = ['connection', 'defaults', 'companies', 'activity', 'logs'] as const;
+
+describe.each<[string, Viewport]>([
+  ['1280x800', WIDE],
+  ['900x600', NARROW],
+])('at %s', (_label, viewport) => {
+  it('every screen of a configured app, without horizontal overflow', async () => {
+    const app = await App.open(browser, server.url, { configured: true, history: true, extraCompanies: 40 }, viewport, '#activity');
+    try {
+      const overflows: string[] = [];
+      for (const screen of SCREENS) {
+        await app.nav(screen);
+        if (screen === 'defaults') await app.id('ticket-status-new').waitFor();
+        if (screen === 'activity') await app.id('ticket-row').first().waitFor();
+        if (screen === 'logs') await app.id('logs-tail').filter({ hasText: 'sync finished' }).waitFor();
+        await app.shot(screen);
+        await app.shotFull(screen);
+        overflows.push(...(await app.overflow()).map((o) => `${screen}: ${o}`));
+        overflows.push(...(await app.unlabelled()).map((c) => `${screen}: no label for ${c}`));
+      }
+      // States worth a look: an open company editor, the sync preview.
+      await app.nav('companies');
+      await app.page.locator('[data-testid="company-row"][data-id="c-1004"] [data-testid="cw-id-cell"]').click();
+      await app.id('cw-id-suggest').click();
+      await app.id('cw-suggestion').first().waitFor();
+      await app.shot('companies-editor');
+      overflows.push(...(await app.overflow()).map((o) => `companies editor: ${o}`));
+      overflows.push(...(await app.unlabelled()).map((c) => `companies editor: no label for ${c}`));
+      await app.nav('activity');
+      await app.id('preview-sync').click();
+      await app.id('plan-action').first().waitFor();
+      await app.shot('activity-preview');
+      overflows.push(...(await app.overflow()).map((o) => `activity preview: ${o}`));
+      expect(overflows).toEqual([]);
+      expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('first start (welcome) and demo mode', async () => {
+    const app = await App.open(browser, server.url, { configured: false }, viewport);
+    try {
+      await app.id('welcome-card').waitFor();
+      await app.shot('connection-welcome');
+      const overflows = await app.overflow();
+      await app.id('demo-start').click();
+      await app.id('ticket-row').first().waitFor({ timeout: 10_000 });
+      await app.shot('activity-demo');
+      overflows.push(...(await app.overflow()));
+      expect(overflows).toEqual([]);
+      expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('dark theme', () => {
+  it('follows the system colour scheme (screenshots only)', async () => {
+    const app = await App.open(browser, server.url, { configured: true, history: true }, WIDE, '#activity', 'dark');
+    try {
+      await app.id('ticket-row').first().waitFor();
+      await app.shot('activity-dark');
+      await app.nav('companies');
+      await app.shot('companies-dark');
+      await app.nav('defaults');
+      await app.id('cond-input').fill('name lik "%ICB"');
+      await app.id('cond-input-error').waitFor({ state: 'visible' });
+      await app.shot('defaults-dark');
+      expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,40 @@
+// Inline help for the Connection screen, in our words: where each value is
+// found in ConnectWise and the Dashboard, and what the sign-in needs.
+
+export const HELP = {
+  site:
+    'The address you open ConnectWise at, without https:// — na.myconnectwise.net, ' +
+    'eu.myconnectwise.net, au.myconnectwise.net or za.myconnectwise.net in the cloud, ' +
+    'or your own server’s name (e.g. psa.example.com) on premise.',
+  company:
+    'The company id you type on the ConnectWise login page, in the “Company” box above your ' +
+    'user name (e.g. acmeit). It is your own login company, not a customer.',
+  authMode:
+    'API member keys are the recommended way. Use an integrator login only if your ' +
+    'ConnectWise is set up for integrators already.',
+  publicKey:
+    'In ConnectWise, System › Members › API Members: add a member for BackupBridge (give it a ' +
+    'security role that can work with service tickets, companies and agreements), open it, ' +
+    'and on its API Keys tab press + to create a key pair. Copy the public key here.',
+  privateKey:
+    'The private key from the same key pair. ConnectWise shows it only once, when the pair ' +
+    'is created. It is stored in the system keychain, never on disk.',
+  integratorUsername:
+    'In ConnectWise, System › Setup Tables › Integrator Login: add a login with Access Level ' +
+    '“All Records” and tick the Service Ticket API, Company API, Member API and System API. ' +
+    'Type its username here.',
+  integratorPassword:
+    'The password of that integrator login. It is stored in the system keychain, never on disk.',
+  impersonateMember:
+    'The member id (e.g. jsmith) of the ConnectWise member BackupBridge acts as; tickets and ' +
+    'notes show this member as their author, and its security role decides what is allowed.',
+  clientId:
+    'A ConnectWise developer Client ID (a GUID like 1a2b3c4d-…). Sign in at ' +
+    'developer.connectwise.com, open ClientID, create an integration and copy its id.',
+  dashboardUrl:
+    'The address of your Cloud Backup Dashboard, e.g. https://backup.example.com. ' +
+    'https is required except on this computer (localhost).',
+  dashboardToken:
+    'An API token from the Dashboard, created by an administrator. It is stored in the system ' +
+    'keychain, never on disk.',
+} as const;

@@ -1,0 +1,92 @@
+// Logs screen: the tail of the app's log, where the files are, and "Copy
+// diagnostics" — a report for support that never holds a secret (the
+// backend leaves them out; scrubSecrets removes anything that still looks
+// like one before it reaches the clipboard).
+import * as api from '../api';
+import { button, el } from '../dom';
+import { scrubSecrets } from '../scrub';
+import { shared } from '../state';
+import { busy, card, errorNotice, flash, showError } from '../ui';
+import type { MountFn } from './screen';
+
+const TAIL_LINES = 400;
+
+/** Puts `text` on the clipboard; falls back to a hidden textarea where the API is refused. */
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return;
+  } catch {
+    // Older WebKit or no permission: the selection route below still works.
+  }
+  const area = el('textarea', { class: 'offscreen', 'aria-hidden': 'true' });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand('copy');
+  area.remove();
+  if (!ok) throw new Error('The clipboard refused the text; select the log and copy it by hand.');
+}
+
+export const mountLogs: MountFn = (root) => {
+  let alive = true;
+  const pre = el('pre', { class: 'log', testid: 'logs-tail', tabindex: '0', 'aria-label': 'Log tail' });
+  const tailMessage = el('div');
+  const copyStatus = el('span', { class: 'field-status', testid: 'copy-status', 'aria-live': 'polite' });
+  const copyError = el('p', { class: 'field-error', role: 'alert', testid: 'copy-error' });
+
+  const load = async (): Promise<void> => {
+    try {
+      const text = await api.logTail(TAIL_LINES);
+      if (!alive) return;
+      pre.textContent = text.trim() === '' ? 'The log is empty so far.' : text;
+      pre.scrollTop = pre.scrollHeight;
+      tailMessage.replaceChildren();
+    } catch (error) {
+      tailMessage.replaceChildren(errorNotice(error, 'Could not read the log.', 'logs-error'));
+    }
+  };
+
+  const refresh = button('Refresh', () => void busy(refresh, 'Reading…', load), { testid: 'logs-refresh' });
+  const copy = button('Copy diagnostics', () => {
+    void busy(copy, 'Copying…', async () => {
+      showError(copyError, null);
+      try {
+        await copyText(scrubSecrets(await api.copyDiagnostics()));
+        flash(copyStatus, 'Copied — paste it into your support request');
+      } catch (error) {
+        showError(copyError, error);
+      }
+    });
+  }, { class: 'btn btn-primary', testid: 'copy-diagnostics' });
+
+  const info = shared().info;
+  const places = info === null
+    ? null
+    : el('dl', { class: 'places' }, [
+        el('dt', { text: 'Data folder' }),
+        el('dd', {}, [el('code', { id: 'data-dir', text: info.data_dir })]),
+        el('dt', { text: 'Log files' }),
+        el('dd', {}, [el('code', { id: 'log-dir', text: info.log_dir })]),
+      ]);
+
+  root.append(
+    card('Diagnostics', 'For a support request: version, settings, recent syncs and the log tail. Secrets are never included.', [
+      el('div', { class: 'actions' }, [copy, copyStatus]),
+      copyError,
+      places,
+    ], 'diagnostics-card'),
+    card(`Log (last ${TAIL_LINES} lines)`, '', [
+      el('div', { class: 'actions' }, [refresh]),
+      tailMessage,
+      pre,
+    ], 'logs-card'),
+  );
+  pre.textContent = 'Reading the log…';
+  void load();
+  return {
+    unmount() {
+      alive = false;
+    },
+  };
+};
