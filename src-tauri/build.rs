@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "set_paused",
     "start_demo",
     "stop_demo",
+    "recover_database",
     "get_connection",
     "save_connection",
     "test_connection",

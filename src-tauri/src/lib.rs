@@ -53,6 +53,7 @@ fn try_run() -> Result<()> {
             commands::app::set_paused,
             commands::app::start_demo,
             commands::app::stop_demo,
+            commands::app::recover_database,
             commands::setup::get_connection,
             commands::setup::save_connection,
             commands::setup::test_connection,

@@ -144,3 +144,31 @@ async fn a_damaged_database_fails_every_command_with_the_same_sentence() {
     assert!(state.info().await.unwrap().demo);
     state.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recover_moves_a_damaged_database_aside_and_starts_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store::db_path(dir.path());
+    std::fs::write(&db, vec![0x5a_u8; 8192]).unwrap();
+    let state = started(dir.path(), StartMode::Real).await;
+    assert!(state.info().await.unwrap().error.is_some());
+
+    let kept = state.recover_database().await.unwrap();
+    assert!(
+        kept.iter().any(|l| l.contains("damaged")),
+        "the report says where the damaged file went: {kept:?}"
+    );
+    let info = state.info().await.unwrap();
+    assert!(info.error.is_none(), "{:?}", info.error);
+    assert!(!info.demo);
+    // The damaged file is kept beside the new database.
+    let aside = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().contains(".damaged-"));
+    assert!(aside);
+    // A healthy database has nothing to recover: a clear error, nothing moved.
+    let again = state.recover_database().await.unwrap_err();
+    assert!(again.to_string().contains("nothing to recover"), "{again}");
+    state.shutdown().await;
+}

@@ -225,12 +225,18 @@ async function startDemo(): Promise<unknown> {
   return appInfo(world, demo);
 }
 
+/** Set once `recover_database` has repaired the (fake) damaged database. */
+let recovered = false;
+
 async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown> {
   switch (cmd) {
     case 'app_info':
       return {
         ...appInfo(world, demo),
-        error: !demo && scenario.startError !== undefined ? { kind: 'database', message: scenario.startError } : null,
+        error:
+          !demo && !recovered && scenario.startError !== undefined
+            ? { kind: 'database', message: scenario.startError }
+            : null,
       };
     case 'get_status':
       return world.status;
@@ -331,6 +337,14 @@ async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown>
       return diagnostics();
     case 'start_demo':
       return startDemo();
+    case 'recover_database':
+      recovered = true;
+      real.status = { ...real.status, state: { state: 'idle' } };
+      return [
+        'The damaged database was moved to backupbridge.db.damaged-20261127T010000Z.',
+        'Settings: 24 of 24 kept.',
+        'Company mapping: 6 of 6 kept.',
+      ];
     case 'stop_demo':
       demo = false;
       world = real;

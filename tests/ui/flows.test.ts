@@ -303,6 +303,17 @@ describe('Start-up problems', () => {
     expect(await a.id('demo-start').isVisible()).toBe(true);
     await a.shot('startup-error');
   });
+
+  it('a damaged database is recovered from the banner, keeping what could be read', async () => {
+    const message = 'the database at /data/backupbridge.db is damaged: file is not a database';
+    app = await App.open(browser, server.url, { configured: true, startError: message });
+    const a = app;
+    await a.id('app-error').waitFor();
+    await a.id('db-recover').click();
+    await a.page.getByText('Company mapping: 6 of 6 kept.').waitFor();
+    await a.id('app-error').waitFor({ state: 'detached' });
+    expect(await a.id('sync-state').textContent()).toBe('Idle');
+  });
 });
 
 describe('Logs', () => {

@@ -366,6 +366,8 @@ export const copyDiagnostics = (): Promise<string> => call('copy_diagnostics');
 
 export const startDemo = (): Promise<AppInfo> => call('start_demo');
 export const stopDemo = (): Promise<AppInfo> => call('stop_demo');
+/** Repairs a damaged database; resolves to what was kept, one sentence per line. */
+export const recoverDatabase = (): Promise<string[]> => call('recover_database');
 
 /** Calls `handler` with every `status` event; resolves to the unsubscribe function. */
 export function onStatus(handler: (status: Status) => void): Promise<UnlistenFn> {

@@ -102,12 +102,26 @@ function renderBanners(now: Shared, nav: Navigator): void {
   }
   const startError = now.info?.error;
   if (startError !== undefined && startError !== null) {
-    banners.push(
-      el('div', { class: 'banner banner-error', role: 'alert', testid: 'app-error' }, [
-        el('strong', { text: 'BackupBridge cannot sync' }),
-        el('span', { text: errorSentence(toAppError(startError)) }),
-      ]),
-    );
+    const children: HTMLElement[] = [
+      el('strong', { text: 'BackupBridge cannot sync' }),
+      el('span', { text: errorSentence(toAppError(startError)) }),
+    ];
+    if (startError.kind === 'database' && startError.message.includes('damaged')) {
+      const recover = el('button', { type: 'button', class: 'btn btn-small', testid: 'db-recover', text: 'Recover' });
+      recover.addEventListener('click', () => {
+        void busy(recover, 'Recovering…', async () => {
+          try {
+            const kept = await api.recoverDatabase();
+            update({ info: await api.getAppInfo(), status: await api.getStatus() });
+            toast('Database recovered', kept.join(' '), false);
+          } catch (error) {
+            toast('Could not recover the database', errorSentence(toAppError(error)), true);
+          }
+        });
+      });
+      children.push(recover);
+    }
+    banners.push(el('div', { class: 'banner banner-error', role: 'alert', testid: 'app-error' }, children));
   }
   const state = now.status?.state;
   // A failed start is also reported as the sync state; say it once.

@@ -138,3 +138,10 @@ mod tests {
         }
     }
 }
+
+/// Repairs a damaged database (the damaged file is kept aside) and starts
+/// syncing again; returns what was kept, one sentence per line.
+#[tauri::command]
+pub async fn recover_database(state: State<'_, AppState>) -> Result<Vec<String>> {
+    state.recover_database().await
+}

@@ -35,6 +35,7 @@ pub const COMMANDS: &[&str] = &[
     "set_paused",
     "start_demo",
     "stop_demo",
+    "recover_database",
     "get_connection",
     "save_connection",
     "test_connection",
