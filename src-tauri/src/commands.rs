@@ -38,15 +38,15 @@ mod tests {
 
     #[test]
     fn describes_name_version_status_and_folders() {
-        let paths = AppPaths::new(PathBuf::from("/data/com.backupbridge.app"));
+        let paths = AppPaths::new(PathBuf::from("/data/BackupBridge"));
         let info = describe("BackupBridge", "1.2.3", &paths);
         assert_eq!(info.name, "BackupBridge");
         assert_eq!(info.version, "1.2.3");
         assert_eq!(info.status, AppStatus::NotConfigured);
-        assert_eq!(info.data_dir, "/data/com.backupbridge.app");
+        assert_eq!(info.data_dir, "/data/BackupBridge");
         assert_eq!(
             PathBuf::from(&info.log_dir),
-            PathBuf::from("/data/com.backupbridge.app").join("logs")
+            PathBuf::from("/data/BackupBridge").join("logs")
         );
     }
 }

@@ -47,7 +47,8 @@ fn try_run() -> Result<()> {
 }
 
 fn setup<R: Runtime>(app: &mut App<R>) -> Result<()> {
-    let paths = AppPaths::new(app.path().app_data_dir()?);
+    // The same folder the CLI uses, so both see one database and one log folder.
+    let paths = AppPaths::new(bridge_core::store::default_data_dir());
     logging::init(&paths.log_dir)?;
     tracing::info!(
         version = %app.package_info().version,

@@ -9,7 +9,8 @@ use crate::notify::Notifier;
 /// Folders the app writes to, resolved once at start-up from the OS conventions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppPaths {
-    /// The app's data folder (`<OS data dir>/com.backupbridge.app`).
+    /// The app's data folder, shared with the CLI
+    /// (`bridge_core::store::default_data_dir()`).
     pub data_dir: PathBuf,
     /// Rotating log files, inside the data folder.
     pub log_dir: PathBuf,
@@ -60,10 +61,10 @@ mod tests {
 
     #[test]
     fn log_dir_is_inside_data_dir() {
-        let paths = AppPaths::new(PathBuf::from("/home/u/.local/share/com.backupbridge.app"));
+        let paths = AppPaths::new(PathBuf::from("/home/u/.local/share/BackupBridge"));
         assert_eq!(
             paths.log_dir,
-            PathBuf::from("/home/u/.local/share/com.backupbridge.app/logs")
+            PathBuf::from("/home/u/.local/share/BackupBridge/logs")
         );
     }
 

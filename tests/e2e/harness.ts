@@ -12,8 +12,8 @@ import { waitFor } from './webdriver';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Where screenshots are written (the repository's own target/, by design). */
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'target', 'screenshots');
-/** The app's identifier, which names its data folder. */
-export const APP_IDENTIFIER = 'com.backupbridge.app';
+/** Name of the data folder the app and the CLI share (`bridge_core::store::APP_DIR_NAME`). */
+export const APP_DIR_NAME = 'BackupBridge';
 
 /** Path of the debug binary under test, from BB_APP_BIN (set by scripts/e2e.sh). */
 export function appBinary(): string {
@@ -70,10 +70,15 @@ export async function startDriver(env: NodeJS.ProcessEnv): Promise<Driver> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let spawnError: Error | undefined;
+  child.on('error', (error) => (spawnError = error));
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   await waitFor('tauri-driver to listen', 30_000, async () => {
+    if (spawnError !== undefined) {
+      throw new Error(`cannot start tauri-driver (scripts/setup.sh test installs it): ${spawnError.message}`);
+    }
     if (child.exitCode !== null) {
       throw new Error(`tauri-driver exited with ${child.exitCode}: ${output}`);
     }
@@ -132,6 +137,20 @@ export function screenshotDisplay(name: string): string {
 /** Number of distinct colours in an image (1 for a blank page). */
 export function colourCount(path: string): number {
   const out = execFileSync('identify', ['-format', '%k', path]).toString().trim();
+  return Number.parseInt(out, 10);
+}
+
+/** Number of pixels within a few percent of `hex` (e.g. `#1d5fd6`). */
+export function pixelsNear(path: string, hex: string): number {
+  const out = execFileSync('convert', [
+    path,
+    '-alpha', 'off',
+    '-fuzz', '8%',
+    '-fill', 'black', '+opaque', hex,
+    '-fill', 'white', '-opaque', hex,
+    '-format', '%[fx:round(mean*w*h)]',
+    'info:',
+  ]).toString().trim();
   return Number.parseInt(out, 10);
 }
 

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  APP_IDENTIFIER,
+  APP_DIR_NAME,
   SCREENSHOT_DIR,
   appBinary,
   colourCount,
+  pixelsNear,
   readLogs,
   runToExit,
   saveScreenshot,
@@ -27,6 +28,12 @@ import { WebDriverSession, waitFor } from './webdriver';
 
 /** A window that shows text, a logo and cards has far more colours than this. */
 const MIN_COLOURS = 16;
+/** The logo's blue: it is on screen only once the UI script has run and painted. */
+const LOGO_BLUE = '#1d5fd6';
+/** The 44 px logo is mostly blue; "Loading…" alone has none. */
+const MIN_LOGO_PIXELS = 500;
+/** WebKit under Xvfb may paint a moment after the DOM is ready. */
+const PAINT_TIMEOUT_MS = 30_000;
 const STARTUP_TIMEOUT_MS = 60_000;
 
 describe('desktop app', () => {
@@ -46,7 +53,7 @@ describe('desktop app', () => {
       XDG_CACHE_HOME: join(home, 'cache'),
       NO_AT_BRIDGE: '1',
     };
-    dataDir = join(home, 'data', APP_IDENTIFIER);
+    dataDir = join(home, 'data', APP_DIR_NAME);
     driver = await startDriver(env);
     session = await WebDriverSession.start(driver.url, {
       'tauri:options': { application: appBinary() },
@@ -81,10 +88,21 @@ describe('desktop app', () => {
     expect(await s.title()).toBe('BackupBridge');
   });
 
-  it('is not blank on screen', async () => {
-    const webview = saveScreenshot('smoke-webview.png', await live().screenshot());
+  it('paints the rendered UI, in the webview and on the display', async () => {
+    // Not blank, and not stuck on the static "Loading…" page: the logo that
+    // the UI script puts in must be visible.
+    const painted = async (take: () => Promise<string>): Promise<string> =>
+      waitFor('the rendered UI on screen', PAINT_TIMEOUT_MS, async () => {
+        const path = await take();
+        const logo = pixelsNear(path, LOGO_BLUE);
+        if (logo < MIN_LOGO_PIXELS) throw new Error(`${path}: only ${logo} logo pixels`);
+        return path;
+      });
+    const webview = await painted(async () =>
+      saveScreenshot('smoke-webview.png', await live().screenshot()),
+    );
     expect(colourCount(webview)).toBeGreaterThan(MIN_COLOURS);
-    const display = screenshotDisplay('smoke-display.png');
+    const display = await painted(async () => screenshotDisplay('smoke-display.png'));
     expect(colourCount(display)).toBeGreaterThan(MIN_COLOURS);
   });
 

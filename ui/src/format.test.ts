@@ -19,6 +19,7 @@ describe('statusText', () => {
   it('is honest that nothing can be configured yet', () => {
     const text = statusText('not_configured');
     expect(text.title).toBe('Not configured yet');
-    expect(text.detail).toContain('not installed yet');
+    expect(text.detail).toContain('does not run the sync engine yet');
+    expect(text.detail).toContain('backup-bridge command line');
   });
 });

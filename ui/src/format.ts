@@ -14,9 +14,9 @@ export function statusText(status: AppStatus): StatusText {
       return {
         title: 'Not configured yet',
         detail:
-          'This build contains the desktop shell only. The sync engine that turns ' +
-          'Cloud Backup Dashboard events into ConnectWise PSA tickets, and its setup ' +
-          'screens, are not installed yet, so there is nothing to configure here.',
+          'This desktop build does not run the sync engine yet, and its setup screens ' +
+          'are still to come, so there is nothing to configure here. The backup-bridge ' +
+          'command line can already configure and run syncs, using the data folder below.',
       };
   }
 }

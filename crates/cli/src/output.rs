@@ -2,8 +2,7 @@
 
 use bridge_core::engine::RunReport;
 use bridge_core::model::{Override, TypeFilter};
-use bridge_core::ops::CompanyView;
-use bridge_core::store::ledger::LedgerEntry;
+use bridge_core::ops::{CompanyView, TicketRow};
 use bridge_core::store::runs::{RunOutcome, RunRecord};
 use bridge_core::store::settings::SettingEntry;
 use serde::Serialize;
@@ -195,7 +194,7 @@ pub fn status(runs: &[RunRecord], companies: &[CompanyView], json: bool) {
     }
 }
 
-pub fn tickets(list: &[LedgerEntry], json: bool) {
+pub fn tickets(list: &[TicketRow], json: bool) {
     if json {
         return print_json(list);
     }
@@ -205,7 +204,8 @@ pub fn tickets(list: &[LedgerEntry], json: bool) {
     }
     let rows: Vec<Vec<String>> = list
         .iter()
-        .map(|e| {
+        .map(|row| {
+            let e = &row.entry;
             vec![
                 format!("#{}", e.ticket_id),
                 e.event_id.clone(),

@@ -13,6 +13,10 @@ pub enum Error {
     /// Something the user typed is not valid (CLI exit code 2).
     #[error("{0}")]
     Invalid(String),
+    /// Something the user named does not exist (a Dashboard company id, a
+    /// ConnectWise Company ID); the message says where to look.
+    #[error("{0}")]
+    NotFound(String),
     /// Configuration is missing or unusable; the message says what to set.
     #[error("{0}")]
     Config(String),
@@ -30,7 +34,7 @@ impl Error {
     /// True when the same call may succeed later without the user doing anything.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Invalid(_) | Error::Config(_) => false,
+            Error::Invalid(_) | Error::NotFound(_) | Error::Config(_) => false,
             Error::Cw(e) => e.is_retryable(),
             Error::Source(e) => e.is_retryable(),
             Error::Store(e) => e.is_retryable(),
@@ -42,10 +46,13 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Invalid(_) => "invalid",
+            Error::NotFound(_) => "not_found",
             Error::Config(_) => "config",
             Error::Cw(CwError::Auth { .. }) => "auth",
             Error::Cw(CwError::Forbidden { .. }) => "forbidden",
-            Error::Cw(CwError::Network(_) | CwError::Timeout) => "offline",
+            Error::Cw(CwError::Network(_) | CwError::Unreachable(_) | CwError::Timeout) => {
+                "offline"
+            }
             Error::Cw(_) => "connectwise",
             Error::Source(_) => "dashboard",
             Error::Store(_) => "database",

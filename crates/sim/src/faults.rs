@@ -4,7 +4,9 @@
 //! cheap handle on the same kind of shared state; a middleware consults it
 //! before every request. One-shot faults are counters consumed in a fixed
 //! order: hang, then rate-limit, then fail, then garbage. The optional real
-//! rate limiter only counts requests that got through.
+//! rate limiter only counts requests that got through. Latency can be added
+//! before a request is handled and after (the response waits while the
+//! handler's effect is already committed).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -33,6 +35,7 @@ pub(crate) enum Flavor {
 #[derive(Debug, Default)]
 struct Inner {
     latency: Duration,
+    response_latency: Duration,
     fail: u32,
     fail_status: u16,
     rate_limited: u32,
@@ -106,6 +109,11 @@ impl FaultState {
         (latency, fault)
     }
 
+    /// Delay between handling a request and sending its response.
+    pub(crate) fn response_latency(&self) -> Duration {
+        lock(&self.inner).response_latency
+    }
+
     /// Consumes one "drop the connection after committing" token (ticket create).
     pub(crate) fn take_drop_after_commit(&self) -> bool {
         take(&mut lock(&self.inner).drop_after_commit)
@@ -133,6 +141,13 @@ macro_rules! common_controls {
         /// Adds this delay before every request is handled (zero to stop).
         pub fn set_latency(&self, latency: Duration) {
             lock(&self.0.inner).latency = latency;
+        }
+
+        /// Adds this delay after a request was handled, before its response
+        /// leaves (zero to stop): whatever the handler did — a created ticket,
+        /// an added note — is already committed while the client still waits.
+        pub fn set_response_latency(&self, latency: Duration) {
+            lock(&self.0.inner).response_latency = latency;
         }
 
         /// The next `n` requests fail with `status` and an error body of the
@@ -213,7 +228,14 @@ pub(crate) async fn inject(State(layer): State<FaultLayer>, req: Request, next: 
         tokio::time::sleep(latency).await;
     }
     match fault {
-        None => next.run(req).await,
+        None => {
+            let response = next.run(req).await;
+            let after = layer.faults.response_latency();
+            if !after.is_zero() {
+                tokio::time::sleep(after).await;
+            }
+            response
+        }
         Some(Fault::Hang) => {
             layer.faults.wait_shutdown().await;
             let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();

@@ -172,7 +172,6 @@ impl CwClient {
             req.purpose = Purpose::MintToken;
             // Minting twice is harmless, so a transient failure may be retried.
             req.idempotent = true;
-            req.not_found_is_answer = true;
             let resp = self.execute(&req).await?;
             let ctx = self.ctx(&req);
             let wire: TokenWire = error::decode(&resp.body, "member token", &ctx)?;

@@ -71,9 +71,14 @@ impl CwError {
     }
 
     /// Whether a non-idempotent request (ticket create, note add) may have been
-    /// carried out even though no answer arrived: look it up before repeating it.
+    /// carried out although no usable answer arrived: look it up before repeating it.
+    /// True for a broken connection or timeout after sending, and for an answer
+    /// that could not be decoded (the server did answer, possibly with a 201).
     pub fn may_have_committed(&self) -> bool {
-        matches!(self, CwError::Network(_) | CwError::Timeout)
+        matches!(
+            self,
+            CwError::Network(_) | CwError::Timeout | CwError::Decode(_)
+        )
     }
 }
 
@@ -306,16 +311,10 @@ pub(crate) fn decode_error(body: &[u8], what: &str, detail: &str, ctx: &Ctx<'_>)
         ))
     } else {
         CwError::Decode(format!(
-            "ConnectWise sent a {what} this app could not read ({}) — check the Site and the API version setting.",
+            "The {what} ConnectWise sent could not be read ({}) — check the Site and the API version setting.",
             clip(detail)
         ))
     }
-}
-
-/// True when a 404 body is ConnectWise's own JSON error (a real "no such record"),
-/// as opposed to a web server's page for a wrong codebase.
-pub(crate) fn is_connectwise_error_body(body: &[u8]) -> bool {
-    ServerText::parse(body).code.is_some()
 }
 
 fn looks_like_html(body: &[u8]) -> bool {

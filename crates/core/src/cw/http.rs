@@ -3,8 +3,8 @@
 //!
 //! Retries apply only to retryable errors of requests marked idempotent;
 //! ticket and note creation are never repeated here (the engine dedupes by
-//! `externalXRef`). Re-sending after a 401 (new token) or after re-discovering
-//! the codebase on an unexpected 404 is not a retry: ConnectWise did not
+//! `externalXRef`). Re-sending after a 401 (new token) or after a 404 whose
+//! re-discovery found a new codebase is not a retry: ConnectWise did not
 //! process the first attempt.
 
 use std::time::Duration;
@@ -36,8 +36,6 @@ pub(crate) struct Request {
     pub body: Option<Vec<u8>>,
     /// Safe to repeat after a retryable error (GET, PATCH, DELETE, searches).
     pub idempotent: bool,
-    /// A ConnectWise JSON 404 is a real "no such record", not a stale codebase.
-    pub not_found_is_answer: bool,
     pub identity: Identity,
     pub purpose: Purpose,
 }
@@ -52,7 +50,6 @@ impl Request {
             query: Vec::new(),
             body: None,
             idempotent,
-            not_found_is_answer: false,
             identity: Identity::Account,
             purpose: Purpose::Api,
         }
@@ -163,10 +160,10 @@ impl CwClient {
             {
                 Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
                 Ok(resp) => {
-                    let unexpected_404 = resp.status == 404
-                        && (!req.not_found_is_answer
-                            || !error::is_connectwise_error_body(&resp.body));
-                    if unexpected_404 && !rediscovered {
+                    // Any 404 may mean a stale codebase (cloud upgrade, or one
+                    // cached by an earlier run): company info is re-read once,
+                    // and the request re-sent only if the codebase changed.
+                    if resp.status == 404 && !rediscovered {
                         rediscovered = true;
                         if self.rediscover(&codebase).await? {
                             continue;

@@ -1,8 +1,9 @@
 //! ConnectWise PSA (Manage) REST client.
 //!
 //! One [`CwClient`] per configuration, cheap to clone. It makes no request
-//! until a method needs one: the codebase is discovered lazily (and again once
-//! on an unexpected 404), member tokens are minted lazily in integrator mode.
+//! until a method needs one: the codebase is discovered lazily (and re-read
+//! once on a 404, the request re-sent only if it changed), member tokens are
+//! minted lazily in integrator mode.
 //! Status codes become typed [`CwError`]s in one place (`error.rs`), requests
 //! that are safe to repeat are retried with capped, jittered backoff
 //! (`http.rs`), and list endpoints are paginated inside the client.
@@ -165,6 +166,7 @@ impl CwClient {
         self
     }
 
+    /// Stores a codebase just read from company info.
     fn set_codebase(&self, codebase: &str) {
         let value = Some(normalise_codebase(codebase));
         match self.inner.codebase.write() {
@@ -247,3 +249,6 @@ fn check_auth(auth: &CwAuth) -> Result<(), CwError> {
 #[cfg(test)]
 #[path = "client_tests.rs"]
 mod client_tests;
+#[cfg(test)]
+#[path = "endpoint_tests.rs"]
+mod endpoint_tests;

@@ -108,9 +108,8 @@ impl CwClient {
                 }
             }
         }
-        let mut patch = Request::new(Method::PATCH, format!("service/tickets/{NO_SUCH_TICKET}"))
+        let patch = Request::new(Method::PATCH, format!("service/tickets/{NO_SUCH_TICKET}"))
             .json(&serde_json::json!([]))?;
-        patch.not_found_is_answer = true;
         self.probe(
             &mut report,
             "update and close tickets",
@@ -118,12 +117,11 @@ impl CwClient {
             ProbeKind::Write,
         )
         .await?;
-        let mut note = Request::new(
+        let note = Request::new(
             Method::POST,
             format!("service/tickets/{NO_SUCH_TICKET}/notes"),
         )
         .json(&serde_json::json!({}))?;
-        note.not_found_is_answer = true;
         self.probe(&mut report, "add notes to tickets", note, ProbeKind::Write)
             .await?;
         Ok(report)

@@ -3,11 +3,11 @@
 
 use super::error::CwError;
 use super::http::{Request, MAX_URL_CHARS};
-use super::text::quote;
 use super::types::{
     Agreement, Board, BoardChild, BoardStatus, Company, NamedRef, Priority, SystemInfo,
 };
 use super::CwClient;
+use crate::conditions::quote_string as quote;
 
 impl CwClient {
     /// `GET /system/info`: server version; doubles as "test connection".
@@ -26,12 +26,12 @@ impl CwClient {
             return Ok(None);
         }
         let req = Request::get("company/companies")
-            .query(
-                "conditions",
-                format!("identifier={} and deletedFlag=false", quote(identifier)),
-            )
+            .query("conditions", format!("identifier={}", quote(identifier)))
             .query("pageSize", "25");
+        // Deleted companies are dropped here rather than by a `deletedFlag`
+        // condition: servers differ in which fields they let a filter name.
         let mut found: Vec<Company> = self.fetch(&req, "company list").await?;
+        found.retain(|c| !c.deleted_flag);
         // ConnectWise matches case-insensitively; prefer the exact spelling if both exist.
         let exact = found.iter().position(|c| c.identifier == identifier);
         Ok(match exact {
@@ -44,16 +44,17 @@ impl CwClient {
     /// (all of them for an empty fragment), ordered by name.
     pub async fn search_companies(&self, name_fragment: &str) -> Result<Vec<Company>, CwError> {
         let fragment = name_fragment.trim();
-        let conditions = if fragment.is_empty() {
-            "deletedFlag=false".to_string()
-        } else {
+        let mut req = Request::get("company/companies").query("orderBy", "name asc");
+        if !fragment.is_empty() {
             let q = quote(fragment);
-            format!("(name contains {q} or identifier contains {q}) and deletedFlag=false")
-        };
-        let req = Request::get("company/companies")
-            .query("conditions", conditions)
-            .query("orderBy", "name asc");
-        self.fetch_all(req, "company list").await
+            req = req.query(
+                "conditions",
+                format!("name contains {q} or identifier contains {q}"),
+            );
+        }
+        let mut found: Vec<Company> = self.fetch_all(req, "company list").await?;
+        found.retain(|c| !c.deleted_flag);
+        Ok(found)
     }
 
     /// The company's agreements matching `condition` (`company/id=N and (condition)`;

@@ -40,28 +40,17 @@ pub fn truncate_summary(s: &str) -> String {
     format!("{cut}{ELLIPSIS}")
 }
 
-/// Cleans an `externalXRef` the same way everywhere (create and lookup), so a
-/// long key is cut identically and still finds its ticket.
+/// Cleans an `externalXRef` the same way everywhere (create, lookup, and any
+/// comparison with a ticket's stored value), so a long key is cut identically
+/// and still finds its ticket. Double quotes are dropped because a condition
+/// string cannot carry both quote kinds (see `conditions::quote_string`).
 pub fn clamp_external_xref(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && *c != '"')
         .take(EXTERNAL_XREF_MAX_CHARS)
         .collect::<String>()
         .trim()
         .to_string()
-}
-
-/// Quotes a string literal for a ConnectWise condition.
-///
-/// ConnectWise has no documented escape: double quotes are used unless the
-/// text contains one, then single quotes; a text with both loses its double
-/// quotes (the approach of public clients).
-pub(crate) fn quote(s: &str) -> String {
-    match (s.contains('"'), s.contains('\'')) {
-        (false, _) => format!("\"{s}\""),
-        (true, false) => format!("'{s}'"),
-        (true, true) => format!("\"{}\"", s.replace('"', "")),
-    }
 }
 
 #[cfg(test)]
@@ -106,21 +95,8 @@ mod tests {
     fn external_xref_is_clamped() {
         assert_eq!(clamp_external_xref("bb:abc"), "bb:abc");
         assert_eq!(clamp_external_xref("bb:a\nb"), "bb:ab");
+        assert_eq!(clamp_external_xref("bb:it's \"x\""), "bb:it's x");
         let long = format!("bb:{}", "é".repeat(200));
         assert_eq!(clamp_external_xref(&long).chars().count(), 100);
-    }
-
-    #[test]
-    fn quoting_picks_a_safe_quote() {
-        let cases = [
-            ("plain", "\"plain\""),
-            ("it's", "\"it's\""),
-            ("say \"hi\"", "'say \"hi\"'"),
-            ("both ' and \"", "\"both ' and \""),
-            ("100% & more+", "\"100% & more+\""),
-        ];
-        for (input, want) in cases {
-            assert_eq!(quote(input), want, "{input}");
-        }
     }
 }

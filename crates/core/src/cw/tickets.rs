@@ -10,9 +10,10 @@ use serde_json::Value;
 use super::error::CwError;
 use super::http::{Request, MAX_URL_CHARS};
 use super::setup::PAGING_RESERVE;
-use super::text::{clamp_external_xref, quote, truncate_summary};
+use super::text::{clamp_external_xref, truncate_summary};
 use super::types::{Count, NewNote, NewNoteWire, NewTicket, NewTicketWire, Note, PatchOp, Ticket};
 use super::CwClient;
+use crate::conditions::quote_string as quote;
 
 impl CwClient {
     /// Creates a ticket (never retried). Summary and `externalXRef` are cleaned to ConnectWise's limits.
@@ -104,17 +105,15 @@ impl CwClient {
 
     /// Adds a note to a ticket (never retried; `processNotifications` false).
     pub async fn add_note(&self, ticket_id: i64, note: &NewNote) -> Result<Note, CwError> {
-        let mut req = Request::new(Method::POST, format!("service/tickets/{ticket_id}/notes"))
+        let req = Request::new(Method::POST, format!("service/tickets/{ticket_id}/notes"))
             .json(&NewNoteWire::from_note(note))?;
-        req.not_found_is_answer = true;
         self.fetch(&req, "created note").await
     }
 
     /// All notes of a ticket, oldest first.
     pub async fn notes(&self, ticket_id: i64) -> Result<Vec<Note>, CwError> {
-        let mut req =
+        let req =
             Request::get(format!("service/tickets/{ticket_id}/notes")).query("orderBy", "id asc");
-        req.not_found_is_answer = true;
         self.fetch_all(req, "note list").await
     }
 
@@ -146,9 +145,7 @@ impl CwClient {
 }
 
 fn ticket_request(method: Method, id: i64) -> Request {
-    let mut req = Request::new(method, format!("service/tickets/{id}"));
-    req.not_found_is_answer = true;
-    req
+    Request::new(method, format!("service/tickets/{id}"))
 }
 
 fn clean_op(op: &PatchOp) -> PatchOp {

@@ -35,6 +35,9 @@ pub struct Company {
     pub identifier: String,
     #[serde(default)]
     pub name: String,
+    /// Deleted companies are filtered out client-side (absent = not deleted).
+    #[serde(default, skip_serializing)]
+    pub deleted_flag: bool,
 }
 
 /// A company's agreement (contract).

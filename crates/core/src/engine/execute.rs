@@ -14,11 +14,11 @@ use futures::stream::{self, StreamExt};
 use serde_json::json;
 use tokio::sync::OnceCell;
 
-use super::plan::{Draft, EventPlan, NoteEffect, Step};
+use super::plan::{Draft, EventPlan, Step};
 use super::template::{self, Template, TemplateSpec};
 use super::{db, db_store, ActionLine};
 use crate::cw::{CwClient, CwError, IdRef, NewNote, NewTicket, PatchOp};
-use crate::store::ledger::{self, Intent, LedgerEntry, NoteLedgerEffect, TicketState};
+use crate::store::ledger::{self, Intent, LedgerEntry, TicketState};
 use crate::store::settings;
 use crate::store::Store;
 use crate::Error;
@@ -270,7 +270,7 @@ impl Executor {
                 Intent::Note {
                     ticket_id,
                     text: text.clone(),
-                    effect: note_effect(effect),
+                    effect: effect.clone(),
                 },
                 first_line(text),
             ),
@@ -432,26 +432,10 @@ fn first_line(text: &str) -> String {
     short
 }
 
-fn note_effect(effect: &NoteEffect) -> NoteLedgerEffect {
-    match effect {
-        NoteEffect::Tracked {
-            event_type,
-            job_status,
-            message,
-        } => NoteLedgerEffect::Tracked {
-            event_type: event_type.clone(),
-            job_status: job_status.clone(),
-            message: message.clone(),
-        },
-        NoteEffect::Detail(id) => NoteLedgerEffect::Detail(id.clone()),
-        NoteEffect::None => NoteLedgerEffect::None,
-    }
-}
-
 /// The ledger change a confirmed step makes.
 fn apply_effect(entry: &mut LedgerEntry, step: &Step, now: &str) {
     match step {
-        Step::Note { effect, .. } => ledger::apply_note_effect(entry, &note_effect(effect)),
+        Step::Note { effect, .. } => ledger::apply_note_effect(entry, effect),
         Step::Patch { summary, priority } => {
             if let Some(s) = summary {
                 entry.summary = s.clone();

@@ -9,6 +9,7 @@ mod execute;
 pub mod plan;
 mod recover;
 pub mod render;
+mod report;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,7 +31,7 @@ use crate::store::runs::{self, RunCounts};
 use crate::store::settings::{self, Settings};
 use crate::store::Store;
 use crate::Error;
-use plan::{AgreementLookup, CompanyScope, PlanInput, RemoteTicket, Step, TicketRules};
+use plan::{AgreementLookup, CompanyScope, PlanInput, RemoteTicket, TicketRules};
 
 /// Runs a blocking store call off the async runtime.
 pub(crate) async fn db<T, F>(store: &Store, f: F) -> Result<T, Error>
@@ -193,7 +194,10 @@ impl Engine {
         let settings = self.settings().await?;
         let dashboard = connect::dashboard_client(&settings, self.secrets.as_ref())?;
         let cw = self.cw().await?;
-        let codebase_before = cw.codebase();
+        // Compared with what the database holds, not with the client: the
+        // client may have discovered the codebase before this cycle (mapping a
+        // company), and a new process must still find it saved (rule 10).
+        let codebase_before = db_store(store, |s| settings::get(s, CODEBASE_KEY)).await?;
         let now = now_text();
         let run_id = if dry_run {
             None
@@ -253,6 +257,9 @@ impl Engine {
             events_seen: snapshot.events.len(),
             ..RunReport::default()
         };
+        if !dry_run {
+            remember_types(store, &snapshot.events).await?;
+        }
         for r in &snapshot.rejected {
             report.errors.push(Problem {
                 key: format!(
@@ -356,7 +363,7 @@ impl Engine {
         }
 
         if dry_run {
-            report.actions = dry_run_lines(cw, settings, &plan).await;
+            report.actions = report::dry_run_lines(cw, settings, &plan).await;
             return Ok(report);
         }
         let executor = Arc::new(execute::Executor {
@@ -371,7 +378,7 @@ impl Engine {
         let outcomes = executor.run(plan.items, settings.sync_concurrency).await;
         for outcome in outcomes {
             for line in &outcome.lines {
-                count(&mut report.counts, &line.text);
+                report::count(&mut report.counts, &line.text);
             }
             report.actions.extend(outcome.lines);
             if let Some(error) = outcome.error {
@@ -401,6 +408,37 @@ impl Engine {
         .await?;
         Ok(report)
     }
+}
+
+/// Records event and backup types the Dashboard sent that were not seen
+/// before, so the UI can offer them as filters (rare writes: only on news).
+async fn remember_types(
+    store: &Store,
+    events: &[crate::model::MonitoringEvent],
+) -> Result<(), Error> {
+    use crate::ops::SeenTypes;
+    const KEY: &str = crate::ops::SEEN_TYPES_KEY;
+    let stored = db_store(store, |s| settings::get(s, KEY)).await?;
+    let mut seen: SeenTypes = stored
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let mut changed = false;
+    for e in events {
+        for (list, value) in [
+            (&mut seen.event_types, &e.event_type),
+            (&mut seen.backup_types, &e.backup_type),
+        ] {
+            if !list.contains(value) {
+                list.push(value.clone());
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        let text = serde_json::to_string(&seen).unwrap_or_default();
+        db_store(store, move |s| settings::set(s, KEY, &text)).await?;
+    }
+    Ok(())
 }
 
 /// Settings key caching the discovered ConnectWise codebase.
@@ -451,86 +489,6 @@ pub fn rules(settings: &Settings) -> TicketRules {
         summary_template: settings.summary_template.clone(),
         removed_policy: settings.removed_policy,
         priority_by_event_type,
-    }
-}
-
-fn count(counts: &mut RunCounts, text: &str) {
-    let verb = text.split(':').next().unwrap_or_default();
-    match verb {
-        "created" => counts.created += 1,
-        "updated" => counts.updated += 1,
-        "closed" => counts.closed += 1,
-        "reopened" => counts.reopened += 1,
-        "deleted" => counts.deleted += 1,
-        v if v.ends_with("noted") => counts.notes += 1,
-        _ => {}
-    }
-}
-
-/// Dry-run lines: each planned action with the board, status and agreement
-/// it would use (read-only lookups; nothing is written).
-async fn dry_run_lines(cw: &CwClient, settings: &Settings, plan: &plan::Plan) -> Vec<ActionLine> {
-    let template = match template::TemplateSpec::from_settings(settings) {
-        Ok(spec) => template::resolve(cw, &spec)
-            .await
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e),
-    };
-    let mut lines = Vec::new();
-    for item in &plan.items {
-        for step in &item.steps {
-            let text = match (step, &template) {
-                (Step::Create(d), Ok(t)) => format!(
-                    "would create \"{}\" for {} on board \"{}\" with status \"{}\", priority {}, agreement {}",
-                    d.summary,
-                    d.cw_identifier,
-                    t.board.name,
-                    t.status_new.name,
-                    d.priority.as_deref().unwrap_or("(ConnectWise default)"),
-                    d.agreement.as_ref().map_or("none".to_owned(), |(id, name)| format!("\"{name}\" (#{id})")),
-                ),
-                (Step::Create(d), Err(e)) => format!(
-                    "would create \"{}\" for {} — but the ticket template is not usable: {e}",
-                    d.summary, d.cw_identifier
-                ),
-                (Step::Close, Ok(t)) => format!("would close (status \"{}\")", t.status_closed.name),
-                (Step::Reopen, Ok(t)) => format!("would reopen (status \"{}\")", t.status_new.name),
-                (Step::Patch { summary, priority }, _) => format!(
-                    "would update{}{}",
-                    summary.as_ref().map_or(String::new(), |s| format!(" summary to \"{s}\"")),
-                    priority.as_ref().map_or(String::new(), |p| format!(" priority to \"{p}\"")),
-                ),
-                (Step::Note { text, resolution, .. }, _) => format!(
-                    "would add a {} note: {}",
-                    if *resolution { "resolution" } else { "discussion" },
-                    text.lines().next().unwrap_or_default()
-                ),
-                (other, _) => format!("would {}", verb_infinitive(other)),
-            };
-            lines.push(ActionLine::new(item, item.ticket_id, text));
-        }
-    }
-    for skip in &plan.skipped {
-        if skip.reason == plan::SkipReason::CompanyError {
-            lines.push(ActionLine {
-                event_id: skip.event_id.clone(),
-                company_id: skip.company_id.clone(),
-                ticket_id: None,
-                text: "held back by its company's error".to_owned(),
-            });
-        }
-    }
-    lines
-}
-
-fn verb_infinitive(step: &Step) -> &'static str {
-    match step {
-        Step::Create(_) => "create",
-        Step::Patch { .. } => "update",
-        Step::Note { .. } => "add a note",
-        Step::Close => "close",
-        Step::Reopen => "reopen",
-        Step::Delete => "delete the ticket",
     }
 }
 

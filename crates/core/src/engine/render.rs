@@ -19,6 +19,23 @@ pub const SUMMARY_PLACEHOLDERS: &[&str] = &[
 /// for megabytes of log).
 pub const DETAIL_TEXT_MAX_CHARS: usize = 8_000;
 
+/// The example event previews render (e.g. the summary template's live example).
+pub fn sample_event() -> MonitoringEvent {
+    MonitoringEvent {
+        id: "evt-sample".into(),
+        company_id: "c-1001".into(),
+        computer: "ACME-DC01".into(),
+        plan: "Nightly files".into(),
+        backup_type: "FileLevel".into(),
+        event_type: "Error".into(),
+        job_status: "Failed".into(),
+        message: "3 files could not be read".into(),
+        details: Vec::new(),
+        started_at: None,
+        updated_at: None,
+    }
+}
+
 /// Renders the summary template for an event, before ConnectWise's length cap.
 pub fn summary(template: &str, event: &MonitoringEvent, company_name: &str) -> String {
     let text = template
@@ -216,18 +233,13 @@ mod tests {
             company_id: "c-1".into(),
             computer: "ACME-DC01".into(),
             plan: "Nightly files".into(),
-            backup_type: "FileLevel".into(),
-            event_type: "Error".into(),
-            job_status: "Failed".into(),
-            message: "3 files could not be read".into(),
             details: vec![EventDetail {
                 id: "d-1".into(),
                 kind: "FileLevelErrorDetails".into(),
                 at: Some("2026-11-20T02:13:00Z".into()),
                 text: "C:\\Data\\q3.xlsx: locked\r\n\u{7}bell".into(),
             }],
-            started_at: None,
-            updated_at: None,
+            ..sample_event()
         }
     }
 

@@ -100,9 +100,9 @@ fn status_ref(s: &BoardStatus) -> NamedRef {
     }
 }
 
-/// Resolves `spec` against ConnectWise.
-pub async fn resolve(cw: &CwClient, spec: &TemplateSpec) -> Result<Template, TemplateError> {
-    let boards: Vec<NamedRef> = cw
+/// Active service boards (inactive ones cannot take tickets).
+pub async fn active_boards(cw: &CwClient) -> Result<Vec<NamedRef>, CwError> {
+    Ok(cw
         .boards()
         .await?
         .into_iter()
@@ -111,45 +111,71 @@ pub async fn resolve(cw: &CwClient, spec: &TemplateSpec) -> Result<Template, Tem
             id: b.id,
             name: b.name,
         })
-        .collect();
-    let board = find(&boards, &spec.board).cloned().ok_or_else(|| {
-        TemplateError::Settings(format!(
-            "the board \"{}\" does not exist in ConnectWise (active boards: {}); \
-             fix ticket.board",
-            spec.board,
-            names(&boards)
-        ))
-    })?;
+        .collect())
+}
+
+/// A board's active statuses in their sort order.
+pub async fn active_statuses(cw: &CwClient, board_id: i64) -> Result<Vec<BoardStatus>, CwError> {
     let mut statuses: Vec<BoardStatus> = cw
-        .board_statuses(board.id)
+        .board_statuses(board_id)
         .await?
         .into_iter()
         .filter(|s| !s.inactive)
         .collect();
     statuses.sort_by_key(|s| (s.sort_order, s.id));
-    let status_names = || names(&statuses.iter().map(status_ref).collect::<Vec<NamedRef>>());
-    let (status_new, status_new_explicit) = match &spec.status_new {
-        Some(name) => {
-            let s = statuses
-                .iter()
-                .find(|s| s.name.eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    TemplateError::Settings(format!(
-                        "the status \"{name}\" is not on board \"{}\" (its statuses: {}); \
-                         fix ticket.status_new",
-                        board.name,
-                        status_names()
-                    ))
-                })?;
-            if s.closed_status {
-                return Err(TemplateError::Settings(format!(
-                    "ticket.status_new \"{name}\" is a closed status on board \"{}\"; \
-                     choose an open one",
-                    board.name
-                )));
-            }
-            (status_ref(s), true)
+    Ok(statuses)
+}
+
+/// The active board called `name` (case-insensitive), or a sentence naming
+/// the boards that exist.
+pub fn board_named(boards: &[NamedRef], name: &str) -> Result<NamedRef, String> {
+    find(boards, name).cloned().ok_or_else(|| {
+        format!(
+            "the board \"{name}\" does not exist in ConnectWise (active boards: {}); \
+             fix ticket.board",
+            names(boards)
+        )
+    })
+}
+
+/// Resolves `spec` against ConnectWise.
+pub async fn resolve(cw: &CwClient, spec: &TemplateSpec) -> Result<Template, TemplateError> {
+    let boards = active_boards(cw).await?;
+    let board = board_named(&boards, &spec.board).map_err(TemplateError::Settings)?;
+    let statuses = active_statuses(cw, board.id).await?;
+    // A status named in the settings must be on the board and be open (new)
+    // or closed (closed) as its key says.
+    let named = |name: &str, key: &str, want_closed: bool| {
+        let s = statuses
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                TemplateError::Settings(format!(
+                    "the status \"{name}\" is not on board \"{}\" (its statuses: {}); fix {key}",
+                    board.name,
+                    names(&statuses.iter().map(status_ref).collect::<Vec<NamedRef>>())
+                ))
+            })?;
+        if s.closed_status != want_closed {
+            return Err(TemplateError::Settings(format!(
+                "{key} \"{name}\" is {} status on board \"{}\"; choose {}",
+                if s.closed_status {
+                    "a closed"
+                } else {
+                    "not a closed"
+                },
+                board.name,
+                if want_closed {
+                    "one marked closed"
+                } else {
+                    "an open one"
+                }
+            )));
         }
+        Ok(status_ref(s))
+    };
+    let (status_new, status_new_explicit) = match &spec.status_new {
+        Some(name) => (named(name, "ticket.status_new", false)?, true),
         None => {
             let s = statuses
                 .iter()
@@ -165,27 +191,7 @@ pub async fn resolve(cw: &CwClient, spec: &TemplateSpec) -> Result<Template, Tem
         }
     };
     let status_closed = match &spec.status_closed {
-        Some(name) => {
-            let s = statuses
-                .iter()
-                .find(|s| s.name.eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    TemplateError::Settings(format!(
-                        "the status \"{name}\" is not on board \"{}\" (its statuses: {}); \
-                         fix ticket.status_closed",
-                        board.name,
-                        status_names()
-                    ))
-                })?;
-            if !s.closed_status {
-                return Err(TemplateError::Settings(format!(
-                    "ticket.status_closed \"{name}\" is not a closed status on board \"{}\"; \
-                     choose one marked closed",
-                    board.name
-                )));
-            }
-            status_ref(s)
-        }
+        Some(name) => named(name, "ticket.status_closed", true)?,
         None => statuses
             .iter()
             .find(|s| s.closed_status)

@@ -167,8 +167,16 @@ pub enum NoteLedgerEffect {
     },
     /// This detail id is now pushed.
     Detail(String),
+    /// The removed-event note is on the ticket (see [`REMOVAL_NOTED`]).
+    RemovalNoted,
     None,
 }
+
+/// `content_hash` of a row whose removed-event note is on the ticket but whose
+/// close is not confirmed yet: a cycle after a crash in between only closes.
+/// Never a real hash (those are hex), so an event that comes back is simply
+/// not in step.
+pub const REMOVAL_NOTED: &str = "removal-noted";
 
 /// Applies a confirmed note's effect to a ledger row.
 pub fn apply_note_effect(entry: &mut LedgerEntry, effect: &NoteLedgerEffect) {
@@ -185,6 +193,7 @@ pub fn apply_note_effect(entry: &mut LedgerEntry, effect: &NoteLedgerEffect) {
         NoteLedgerEffect::Detail(id) => {
             entry.pushed_details.insert(id.clone());
         }
+        NoteLedgerEffect::RemovalNoted => entry.content_hash = REMOVAL_NOTED.to_owned(),
         NoteLedgerEffect::None => {}
     }
 }

@@ -30,7 +30,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 pub use demo::*;
-pub use seed::{rights, CwSeed};
+pub use seed::{rights, CwSeed, SeedAgreement, SeedNamed};
 
 use self::error::ApiError;
 use self::model::Model;
@@ -289,6 +289,27 @@ impl CwSim {
             t.last_updated = now;
             t.updated_by = "technician".to_owned();
         }
+        Ok(())
+    }
+
+    /// Adds an agreement while the server runs, as someone creating one in
+    /// ConnectWise between two sync cycles would. The id must be new and the
+    /// company must exist (the same checks as the seed's).
+    pub fn add_agreement(&self, agreement: SeedAgreement) -> Result<(), SimError> {
+        let mut m = lock(&self.shared.model);
+        if m.agreement(agreement.id).is_some() {
+            return Err(SimError::Seed(format!(
+                "agreement id {} is used twice",
+                agreement.id
+            )));
+        }
+        if m.company(agreement.company_id).is_none() {
+            return Err(SimError::Seed(format!(
+                "agreement {} names unknown company {}",
+                agreement.id, agreement.company_id
+            )));
+        }
+        m.seed.agreements.push(agreement);
         Ok(())
     }
 

@@ -7,173 +7,16 @@
 //! [`needs`] says which agreement lookups and ticket states the plan depends
 //! on, the engine fetches exactly those, then [`plan`] decides.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use serde::Serialize;
+use std::collections::BTreeSet;
 
 use super::render::{self, Tracked};
-use crate::model::{EventDetail, MonitoringEvent, TypeFilter};
-use crate::store::ledger::{LedgerEntry, TicketState};
+use crate::model::{EventDetail, MonitoringEvent};
+use crate::store::ledger::{LedgerEntry, TicketState, REMOVAL_NOTED};
+
+mod types;
 
 pub use crate::store::settings::RemovedPolicy;
-
-/// A mapped dashboard company with its effective filters (rule 1).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompanyScope {
-    pub company_id: String,
-    pub company_name: String,
-    pub cw_company_id: i64,
-    pub cw_identifier: String,
-    pub event_types: TypeFilter,
-    pub backup_types: TypeFilter,
-    /// Empty means "no agreement".
-    pub agreement_condition: String,
-}
-
-/// Ticket settings the planner needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TicketRules {
-    pub summary_template: String,
-    pub removed_policy: RemovedPolicy,
-    /// Priority name per event type; absent = ConnectWise's default priority.
-    pub priority_by_event_type: BTreeMap<String, String>,
-}
-
-/// Outcome of the per-cycle agreement lookup for one company (rule 3).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AgreementLookup {
-    Found { id: i64, name: String },
-    NoMatch,
-    Failed(String),
-}
-
-/// A ticket's live state, fetched only where a rule depends on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RemoteTicket {
-    pub closed: bool,
-}
-
-/// Everything the planner looks at.
-#[derive(Debug, Clone, Copy)]
-pub struct PlanInput<'a> {
-    pub events: &'a [MonitoringEvent],
-    /// Ids of snapshot items that could not be read: never treated as removed.
-    pub unreadable_ids: &'a BTreeSet<String>,
-    /// A snapshot item without a readable id was skipped, so any tracked event
-    /// might still exist: removals wait for a clean snapshot.
-    pub removal_blocked: bool,
-    pub ledger: &'a BTreeMap<String, LedgerEntry>,
-    /// Mapped companies by dashboard company id; unmapped ones are absent.
-    pub companies: &'a BTreeMap<String, CompanyScope>,
-    pub rules: &'a TicketRules,
-    pub agreements: &'a BTreeMap<String, AgreementLookup>,
-    pub remote: &'a BTreeMap<i64, RemoteTicket>,
-}
-
-/// The I/O a plan depends on.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Needs {
-    /// Companies whose agreement must be looked up (cached per cycle).
-    pub agreement_companies: BTreeSet<String>,
-    /// Tickets whose open/closed state decides a rule.
-    pub ticket_states: BTreeSet<i64>,
-}
-
-/// A ticket to create.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Draft {
-    pub summary: String,
-    pub cw_company_id: i64,
-    pub cw_identifier: String,
-    pub agreement: Option<(i64, String)>,
-    pub priority: Option<String>,
-    pub description: String,
-    pub xref: String,
-}
-
-/// What a note records in the ledger once confirmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum NoteEffect {
-    /// The tracked fields it reports are now mirrored.
-    Tracked {
-        event_type: String,
-        job_status: String,
-        message: String,
-    },
-    /// This detail id is now pushed.
-    Detail(String),
-    /// Nothing beyond the note itself.
-    None,
-}
-
-/// One ConnectWise action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum Step {
-    Create(Draft),
-    /// Fields whose value changes (rule 4); `None` = unchanged.
-    Patch {
-        summary: Option<String>,
-        priority: Option<String>,
-    },
-    Note {
-        text: String,
-        resolution: bool,
-        effect: NoteEffect,
-    },
-    /// Move to the board's closed status.
-    Close,
-    /// Move to the board's new status.
-    Reopen,
-    Delete,
-}
-
-/// The actions for one event, in order, and the ledger row once all succeed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EventPlan {
-    pub event_id: String,
-    pub company_id: String,
-    pub ticket_id: Option<i64>,
-    pub steps: Vec<Step>,
-    #[serde(skip)]
-    pub done: LedgerEntry,
-}
-
-/// Why an event produces no ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum SkipReason {
-    UnmappedCompany,
-    EventTypeFiltered,
-    BackupTypeFiltered,
-    CompletedBeforeTicket,
-    /// Held back by its company's error (agreement missing or lookup failed).
-    CompanyError,
-}
-
-/// An event left alone this cycle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Skip {
-    pub event_id: String,
-    pub company_id: String,
-    pub reason: SkipReason,
-}
-
-/// The whole cycle's plan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Plan {
-    pub items: Vec<EventPlan>,
-    pub skipped: Vec<Skip>,
-    /// Company errors to show as Last Update Status, by dashboard company id.
-    pub company_errors: BTreeMap<String, String>,
-    /// Removals were held back because an unreadable item had no id.
-    pub removals_held: bool,
-}
-
-impl Plan {
-    /// Number of ConnectWise actions planned.
-    pub fn action_count(&self) -> usize {
-        self.items.iter().map(|p| p.steps.len()).sum()
-    }
-}
+pub use types::*;
 
 /// Which lookups the plan needs (first pass).
 pub fn needs(input: &PlanInput<'_>) -> Needs {
@@ -526,17 +369,18 @@ fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
                     quiet = "event removed; ticket already closed";
                     (Vec::new(), TicketState::Removed)
                 } else {
-                    (
-                        vec![
-                            Step::Note {
-                                text: render::removed_note(&entry.event_id),
-                                resolution: true,
-                                effect: NoteEffect::None,
-                            },
-                            Step::Close,
-                        ],
-                        TicketState::Removed,
-                    )
+                    let mut steps = Vec::new();
+                    // Rule 9: after a crash between the note and the close,
+                    // only the close is left to do.
+                    if entry.content_hash != REMOVAL_NOTED {
+                        steps.push(Step::Note {
+                            text: render::removed_note(&entry.event_id),
+                            resolution: true,
+                            effect: NoteEffect::RemovalNoted,
+                        });
+                    }
+                    steps.push(Step::Close);
+                    (steps, TicketState::Removed)
                 }
             }
             RemovedPolicy::Delete => (vec![Step::Delete], TicketState::Deleted),
@@ -584,5 +428,4 @@ impl Step {
 }
 
 #[cfg(test)]
-#[path = "plan_tests.rs"]
 mod tests;

@@ -1,8 +1,5 @@
-//! The operations a person asks for — refresh companies, map one, test the
-//! connection, list tickets — shared by the desktop shell and the CLI so that
-//! neither holds a rule of its own.
-
-use std::collections::BTreeMap;
+//! Company operations: refresh from the Dashboard, map to ConnectWise (resolved
+//! at entry), list with effective filters, suggest matches by name.
 
 use serde::Serialize;
 
@@ -12,8 +9,6 @@ use crate::engine::{db_store, Engine};
 use crate::model::{Override, TypeFilter};
 use crate::source::RejectedItem;
 use crate::store::companies::{self, CompanyRow, EffectiveFilters, Mapping, RefreshSummary};
-use crate::store::ledger::{self, LedgerEntry};
-use crate::store::settings::Settings;
 use crate::Error;
 
 /// What a company refresh did, and the Dashboard items it could not read.
@@ -66,7 +61,7 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
     let Some(row) = row else {
         let known = db_store(engine.store(), companies::list).await?;
         let sample: Vec<String> = known.iter().take(10).map(|r| r.id.clone()).collect();
-        return Err(Error::Invalid(if sample.is_empty() {
+        return Err(Error::NotFound(if sample.is_empty() {
             format!(
                 "there is no Dashboard company with id \"{id}\"; run `backup-bridge companies refresh` first"
             )
@@ -107,7 +102,7 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
         .company_by_identifier(&identifier)
         .await?
         .ok_or_else(|| {
-            Error::Invalid(format!(
+            Error::NotFound(format!(
                 "ConnectWise has no active company with the Company ID \"{identifier}\"; \
              check it in ConnectWise under Companies (the short Company ID, not the name)"
             ))
@@ -149,34 +144,6 @@ pub async fn list_companies(engine: &Engine) -> Result<Vec<CompanyView>, Error> 
             row,
         })
         .collect())
-}
-
-/// Every tracked event and its ticket.
-pub async fn tickets(engine: &Engine) -> Result<Vec<LedgerEntry>, Error> {
-    let map: BTreeMap<String, LedgerEntry> =
-        db_store(engine.store(), |s| s.with_conn(ledger::all)).await?;
-    let mut list: Vec<LedgerEntry> = map.into_values().collect();
-    list.sort_by(|a, b| {
-        b.updated_at
-            .cmp(&a.updated_at)
-            .then(a.event_id.cmp(&b.event_id))
-    });
-    Ok(list)
-}
-
-/// Link to a ticket in the ConnectWise web UI.
-pub fn ticket_url(settings: &Settings, codebase: Option<&str>, ticket_id: i64) -> Option<String> {
-    let site = settings.cw_site.as_deref()?;
-    let base = if site.contains("://") {
-        site.trim_end_matches('/').to_owned()
-    } else {
-        format!("https://{}", site.trim_end_matches('/'))
-    };
-    let codebase = codebase.unwrap_or("v4_6_release/");
-    Some(format!(
-        "{base}/{codebase}services/system_io/Service/fv_sr100_request.rails?service_recid={ticket_id}&companyName={}",
-        settings.cw_company.as_deref().unwrap_or_default()
-    ))
 }
 
 /// Words of a company name that say something (no legal suffixes or short words).

@@ -1,0 +1,207 @@
+//! The connection: what is configured (secrets only as "saved"), saving it
+//! (settings to SQLite, secrets to the keychain) and the "Test connection"
+//! self-test: discovery, sign-in, every right the app needs, the Dashboard.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cw::{CwError, MissingRight};
+use crate::engine::{db_store, Engine};
+use crate::secrets::SecretKey;
+use crate::store::settings::{self, AuthMode};
+use crate::Error;
+
+/// The connection as the Setup screen shows it. Secrets are never read back:
+/// only whether one is saved.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectionView {
+    pub site: Option<String>,
+    pub company: Option<String>,
+    /// `api_member` or `integrator`.
+    pub auth_mode: String,
+    pub public_key: Option<String>,
+    pub integrator_username: Option<String>,
+    pub impersonate_member: Option<String>,
+    pub client_id: Option<String>,
+    pub dashboard_url: Option<String>,
+    pub cw_secret_saved: bool,
+    pub dashboard_token_saved: bool,
+    /// Settings still needed before a sync can run.
+    pub missing: Vec<String>,
+}
+
+/// What the Setup screen saves; `None` secrets keep the saved one.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ConnectionInput {
+    pub site: String,
+    pub company: String,
+    pub auth_mode: String,
+    pub public_key: String,
+    pub integrator_username: String,
+    pub impersonate_member: String,
+    pub client_id: String,
+    pub dashboard_url: String,
+    pub cw_secret: Option<String>,
+    pub dashboard_token: Option<String>,
+}
+
+/// The current connection settings.
+pub async fn connection(engine: &Engine) -> Result<ConnectionView, Error> {
+    let s = engine.settings().await?;
+    let saved = |key| {
+        engine
+            .secrets()
+            .get(key)
+            .map(|v| v.is_some())
+            .unwrap_or(false)
+    };
+    Ok(ConnectionView {
+        missing: s
+            .missing_for_sync()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        site: s.cw_site,
+        company: s.cw_company,
+        auth_mode: match s.cw_auth_mode {
+            AuthMode::ApiMember => "api_member".to_owned(),
+            AuthMode::Integrator => "integrator".to_owned(),
+        },
+        public_key: s.cw_public_key,
+        integrator_username: s.cw_integrator_username,
+        impersonate_member: s.cw_impersonate_member,
+        client_id: s.cw_client_id,
+        dashboard_url: s.dashboard_url,
+        cw_secret_saved: saved(SecretKey::CwSecret),
+        dashboard_token_saved: saved(SecretKey::DashboardToken),
+    })
+}
+
+/// Saves the connection: every value is validated as `config set` does;
+/// secrets go to the keychain only.
+pub async fn save_connection(
+    engine: &Engine,
+    input: ConnectionInput,
+) -> Result<ConnectionView, Error> {
+    let pairs = vec![
+        ("cw.site", input.site.clone()),
+        ("cw.company", input.company.clone()),
+        ("cw.auth_mode", input.auth_mode.clone()),
+        ("cw.public_key", input.public_key.clone()),
+        ("cw.integrator_username", input.integrator_username.clone()),
+        ("cw.impersonate_member", input.impersonate_member.clone()),
+        ("cw.client_id", input.client_id.clone()),
+        ("dashboard.url", input.dashboard_url.clone()),
+    ];
+    db_store(engine.store(), move |s| {
+        for (key, value) in &pairs {
+            settings::set(s, key, value)?;
+        }
+        Ok(())
+    })
+    .await?;
+    for (key, value) in [
+        (SecretKey::CwSecret, &input.cw_secret),
+        (SecretKey::DashboardToken, &input.dashboard_token),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+            engine.secrets().set(key, v.trim())?;
+        }
+    }
+    connection(engine).await
+}
+
+/// One line of the self-test.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestStep {
+    pub name: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// The outcome of "Test connection".
+#[derive(Debug, Clone, Serialize)]
+pub struct TestReport {
+    pub ok: bool,
+    pub steps: Vec<TestStep>,
+    /// Each right the ConnectWise member lacks, in plain words.
+    pub missing_rights: Vec<MissingRight>,
+}
+
+fn step(name: &str, ok: bool, detail: impl Into<String>) -> TestStep {
+    TestStep {
+        name: name.to_owned(),
+        ok,
+        detail: detail.into(),
+    }
+}
+
+/// Runs discovery, sign-in, the permission self-test and a Dashboard call.
+pub async fn test_connection(engine: &Engine) -> Result<TestReport, Error> {
+    let mut steps = Vec::new();
+    let mut missing_rights = Vec::new();
+    match engine.cw().await {
+        Err(e) => steps.push(step("ConnectWise settings", false, e.to_string())),
+        Ok(cw) => match cw.system_info().await {
+            Err(e) => {
+                let name = match e {
+                    CwError::Auth { .. } => "Sign-in",
+                    CwError::UnknownCompany(_) => "Company",
+                    _ => "Reaching ConnectWise",
+                };
+                steps.push(step(name, false, e.to_string()));
+            }
+            Ok(info) => {
+                steps.push(step(
+                    "Sign-in",
+                    true,
+                    format!(
+                        "signed in to ConnectWise {} ({})",
+                        info.version,
+                        if info.is_cloud { "cloud" } else { "on-premise" }
+                    ),
+                ));
+                match cw.check_permissions().await {
+                    Ok(report) if report.is_complete() => steps.push(step(
+                        "Permissions",
+                        true,
+                        "every right the app needs is granted",
+                    )),
+                    Ok(report) => {
+                        steps.push(step(
+                            "Permissions",
+                            false,
+                            format!(
+                                "missing: {}",
+                                report
+                                    .missing
+                                    .iter()
+                                    .map(|m| m.right.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ));
+                        missing_rights = report.missing;
+                    }
+                    Err(e) => steps.push(step("Permissions", false, e.to_string())),
+                }
+            }
+        },
+    }
+    let settings = engine.settings().await?;
+    match crate::engine::dashboard_client(&settings, engine.secrets().as_ref()) {
+        Err(e) => steps.push(step("Cloud Backup Dashboard", false, e.to_string())),
+        Ok(d) => match d.companies().await {
+            Ok(list) => steps.push(step(
+                "Cloud Backup Dashboard",
+                true,
+                format!("reachable; {} companies", list.companies.len()),
+            )),
+            Err(e) => steps.push(step("Cloud Backup Dashboard", false, e.to_string())),
+        },
+    }
+    Ok(TestReport {
+        ok: steps.iter().all(|s| s.ok),
+        steps,
+        missing_rights,
+    })
+}

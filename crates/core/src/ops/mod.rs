@@ -1,0 +1,22 @@
+//! The operations a person asks for — refresh and map companies, test the
+//! connection, preview agreements, list tickets — shared by the desktop shell
+//! and the CLI so that neither holds a rule of its own.
+
+mod activity;
+mod companies;
+mod connection;
+mod setup;
+
+pub use activity::{diagnostics, ticket_url, tickets, TicketRow};
+pub use companies::{
+    list_companies, map_company, refresh_companies, suggest_cw_companies, CompanyView, MapRequest,
+    Refreshed,
+};
+pub use connection::{
+    connection, save_connection, test_connection, ConnectionInput, ConnectionView, TestReport,
+    TestStep,
+};
+pub use setup::{
+    board_options, boards, preview_agreements, priorities, seen_types, summary_example,
+    BoardOptions, SeenTypes, SEEN_TYPES_KEY,
+};

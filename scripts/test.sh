@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Everything a change must pass: formatting, type checks, lints, Rust and UI
+# unit tests, and the end-to-end smoke test of the real app under Xvfb.
+# Installs what is missing first (scripts/setup.sh). Runs every step, then
+# exits non-zero if any failed.
+set -uo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT" || exit 1
+
+"$ROOT/scripts/setup.sh" test || die "setup failed"
+
+# The Tauri crate embeds ui/dist at compile time, so the UI is built first.
+say "Building the UI"
+npm run --silent build:ui || die "the UI does not build"
+
+passed=0
+failed=0
+failures=()
+step() {
+  local name=$1 start=$SECONDS
+  shift
+  say "$name"
+  if "$@"; then
+    passed=$((passed + 1))
+    printf -- '--- %s: ok (%ss)\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf -- '--- %s: FAILED (%ss)\n' "$name" $((SECONDS - start))
+  fi
+}
+
+step "rustfmt" cargo fmt --all --check
+step "tsc" npm run --silent typecheck
+step "UI unit tests (vitest)" npm run --silent test:ui
+step "clippy" cargo clippy --workspace --all-targets -- -D warnings
+step "cargo test" cargo test --workspace
+step "desktop smoke test (Xvfb + WebDriver)" "$ROOT/scripts/e2e.sh"
+
+echo
+for name in "${failures[@]}"; do
+  echo "failed: $name"
+done
+echo "steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
