@@ -49,6 +49,9 @@ pub struct CwConfig {
     pub request_timeout: Duration,
     /// Retries of a retryable error for requests that are safe to repeat.
     pub max_retries: u32,
+    /// Client-side pace (requests a minute) every request keeps to; `None` or
+    /// `Some(0)` = unpaced. Default [`super::DEFAULT_REQUESTS_PER_MINUTE`].
+    pub requests_per_minute: Option<u32>,
 }
 
 impl CwConfig {
@@ -69,6 +72,7 @@ impl CwConfig {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
+            requests_per_minute: Some(super::DEFAULT_REQUESTS_PER_MINUTE),
         }
     }
 }
@@ -85,6 +89,7 @@ impl fmt::Debug for CwConfig {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("max_retries", &self.max_retries)
+            .field("requests_per_minute", &self.requests_per_minute)
             .finish()
     }
 }

@@ -253,6 +253,8 @@ impl CwClient {
         creds: Option<&Credentials>,
         ctx: &Ctx<'_>,
     ) -> Result<Response, CwError> {
+        // Every exchange (retries, discovery, token mints too) keeps to the pace.
+        self.inner.pacer.wait_turn().await;
         let mut builder = self
             .inner
             .http

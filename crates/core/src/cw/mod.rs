@@ -9,13 +9,15 @@
 //! (`http.rs`), and list endpoints are paginated inside the client.
 //!
 //! Layout: `config` (settings, site), `auth` (Basic header, member tokens),
-//! `error` (mapping), `http` (send, retry, paginate), `types` (records),
+//! `error` (mapping), `http` (send, retry, paginate), `pace` (client-side
+//! request-rate limit), `types` (records),
 //! `setup` / `tickets` / `permissions` (endpoints), `text` (field rules).
 
 mod auth;
 mod config;
 mod error;
 mod http;
+mod pace;
 mod permissions;
 mod setup;
 mod text;
@@ -36,6 +38,7 @@ pub use config::{
     CwAuth, CwConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT,
 };
 pub use error::CwError;
+pub use pace::DEFAULT_REQUESTS_PER_MINUTE;
 pub use text::{clamp_external_xref, truncate_summary, EXTERNAL_XREF_MAX_CHARS, SUMMARY_MAX_CHARS};
 pub use types::{
     Agreement, Board, BoardStatus, Company, CompanyRef, IdRef, MissingRight, NamedRef, NewNote,
@@ -72,6 +75,8 @@ struct Inner {
     /// Serialises discovery so concurrent first calls fetch company info once.
     discovery: tokio::sync::Mutex<()>,
     token: auth::TokenCache,
+    /// Client-side request pacing shared by every clone.
+    pacer: pace::Pacer,
 }
 
 /// Per-handle knobs (kept outside the `Arc` so tests can shorten waits).
@@ -130,6 +135,7 @@ impl CwClient {
                 codebase: RwLock::new(codebase),
                 discovery: tokio::sync::Mutex::new(()),
                 token: auth::TokenCache::default(),
+                pacer: pace::Pacer::new(cfg.requests_per_minute),
             }),
             tuning: Tuning {
                 backoff_base: DEFAULT_BACKOFF_BASE,

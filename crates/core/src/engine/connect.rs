@@ -128,7 +128,7 @@ pub fn cw_config(
         }
     };
     let key = format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{fingerprint}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{fingerprint}",
         settings.cw_site,
         settings.cw_company,
         settings.cw_client_id,
@@ -136,6 +136,7 @@ pub fn cw_config(
         settings.cw_public_key,
         settings.cw_integrator_username,
         settings.cw_impersonate_member,
+        settings.cw_requests_per_minute,
     );
     let config = CwConfig {
         site: settings.cw_site.clone().unwrap_or_default(),
@@ -147,6 +148,8 @@ pub fn cw_config(
         connect_timeout: Duration::from_secs(CW_CONNECT_TIMEOUT_SECS),
         request_timeout: Duration::from_secs(CW_REQUEST_TIMEOUT_SECS),
         max_retries: CW_MAX_RETRIES,
+        // 0 = no client-side pace (e.g. an on-premise server without throttling).
+        requests_per_minute: Some(settings.cw_requests_per_minute).filter(|n| *n > 0),
     };
     Ok((key, config))
 }

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
@@ -312,29 +313,48 @@ impl Engine {
         let needs = plan::needs(&input);
         let mut agreements = BTreeMap::new();
         let mut remote = BTreeMap::new();
-        // Rule 3 + 10: one agreement lookup per company per cycle.
-        for company_id in &needs.agreement_companies {
-            let Some(scope) = scopes.get(company_id) else {
-                continue;
-            };
-            let lookup = match cw
-                .agreements(scope.cw_company_id, &scope.agreement_condition)
-                .await
-            {
-                Ok(list) => match list.iter().min_by_key(|a| a.id) {
-                    Some(a) => AgreementLookup::Found {
-                        id: a.id,
-                        name: a.name.clone(),
-                    },
-                    None => AgreementLookup::NoMatch,
-                },
-                Err(e) if e.is_retryable() || matches!(e, crate::cw::CwError::Auth { .. }) => {
-                    return Err(e.into())
+        // Rule 3 + 10: one agreement lookup per company per cycle, several at
+        // once (the executor's bound): sequential lookups made a first sync
+        // of many companies wait `companies × latency` before any create.
+        let concurrency = settings.sync_concurrency.max(1);
+        let wanted: Vec<(String, i64, String)> = needs
+            .agreement_companies
+            .iter()
+            .filter_map(|id| {
+                let scope = scopes.get(id)?;
+                Some((
+                    id.clone(),
+                    scope.cw_company_id,
+                    scope.agreement_condition.clone(),
+                ))
+            })
+            .collect();
+        let lookups: Vec<(String, AgreementLookup)> = stream::iter(wanted)
+            .map(|(company_id, cw_company_id, condition)| {
+                let cw = cw.clone();
+                async move {
+                    let lookup = match cw.agreements(cw_company_id, &condition).await {
+                        Ok(list) => match list.iter().min_by_key(|a| a.id) {
+                            Some(a) => AgreementLookup::Found {
+                                id: a.id,
+                                name: a.name.clone(),
+                            },
+                            None => AgreementLookup::NoMatch,
+                        },
+                        Err(e)
+                            if e.is_retryable() || matches!(e, crate::cw::CwError::Auth { .. }) =>
+                        {
+                            return Err(e)
+                        }
+                        Err(e) => AgreementLookup::Failed(e.to_string()),
+                    };
+                    Ok((company_id, lookup))
                 }
-                Err(e) => AgreementLookup::Failed(e.to_string()),
-            };
-            agreements.insert(company_id.clone(), lookup);
-        }
+            })
+            .buffered(concurrency)
+            .try_collect()
+            .await?;
+        agreements.extend(lookups);
         if !needs.ticket_states.is_empty() {
             let ids: Vec<i64> = needs.ticket_states.iter().copied().collect();
             for t in cw.tickets_by_ids(&ids).await? {

@@ -13,6 +13,8 @@ pub const INTERNAL_PREFIX: &str = "internal.";
 pub const MIN_INTERVAL_SECS: u64 = 10;
 /// Largest allowed `sync.interval_secs` (one day): keeps timer arithmetic far from overflow.
 pub const MAX_INTERVAL_SECS: u64 = 86_400;
+/// Allowed `cw.requests_per_minute` range (0 = no client-side limit).
+pub const REQUEST_RATE_RANGE: std::ops::RangeInclusive<u64> = 0..=100_000;
 /// Allowed `sync.concurrency` range.
 pub const CONCURRENCY_RANGE: std::ops::RangeInclusive<u64> = 1..=16;
 
@@ -41,6 +43,7 @@ pub(crate) enum Kind {
     RemovedPolicy,
     Interval,
     Concurrency,
+    RequestRate,
 }
 
 /// One known setting.
@@ -111,6 +114,13 @@ pub(crate) const KEYS: &[KeySpec] = &[
         None,
         Kind::Text,
         "ConnectWise developer clientId",
+    ),
+    spec(
+        "cw.requests_per_minute",
+        Some("900"),
+        Kind::RequestRate,
+        "ConnectWise requests per minute this app allows itself (0 = no limit; \
+         ConnectWise throttles above about 1,000)",
     ),
     spec(
         "defaults.event_types",
@@ -280,6 +290,17 @@ pub(crate) fn normalize(spec: &KeySpec, raw: &str) -> Result<Option<String>, Str
                     "the concurrency must be between {} and {}, got {n}",
                     CONCURRENCY_RANGE.start(),
                     CONCURRENCY_RANGE.end()
+                ));
+            }
+            Ok(Some(n.to_string()))
+        }
+        Kind::RequestRate => {
+            let n = parse_number(value)?;
+            if !REQUEST_RATE_RANGE.contains(&n) {
+                return Err(format!(
+                    "the request rate must be between {} (no limit) and {} per minute, got {n}",
+                    REQUEST_RATE_RANGE.start(),
+                    REQUEST_RATE_RANGE.end()
                 ));
             }
             Ok(Some(n.to_string()))

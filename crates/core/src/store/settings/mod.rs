@@ -10,7 +10,8 @@ mod keys;
 
 pub use keys::{
     render_template, validate_template, CONCURRENCY_RANGE, DEFAULT_SUMMARY_TEMPLATE,
-    INTERNAL_PREFIX, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS, SUMMARY_PLACEHOLDERS,
+    INTERNAL_PREFIX, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS, REQUEST_RATE_RANGE,
+    SUMMARY_PLACEHOLDERS,
 };
 
 pub(crate) use keys::check_condition;
@@ -67,6 +68,8 @@ pub struct Settings {
     pub cw_impersonate_member: Option<String>,
     /// `cw.client_id`.
     pub cw_client_id: Option<String>,
+    /// `cw.requests_per_minute`: client-side pace of ConnectWise requests (0 = no limit).
+    pub cw_requests_per_minute: u32,
     /// `defaults.event_types`.
     pub default_event_types: TypeFilter,
     /// `defaults.backup_types`.
@@ -109,6 +112,7 @@ impl Default for Settings {
             cw_integrator_username: None,
             cw_impersonate_member: None,
             cw_client_id: None,
+            cw_requests_per_minute: crate::cw::DEFAULT_REQUESTS_PER_MINUTE,
             default_event_types: TypeFilter::Only(
                 crate::model::KNOWN_EVENT_TYPES
                     .iter()
@@ -175,6 +179,11 @@ impl Settings {
             "cw.integrator_username" => self.cw_integrator_username = text(value),
             "cw.impersonate_member" => self.cw_impersonate_member = text(value),
             "cw.client_id" => self.cw_client_id = text(value),
+            "cw.requests_per_minute" => {
+                self.cw_requests_per_minute = value
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(defaults.cw_requests_per_minute)
+            }
             "defaults.event_types" => {
                 self.default_event_types =
                     value.map_or(defaults.default_event_types, TypeFilter::parse)

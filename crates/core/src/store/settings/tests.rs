@@ -111,6 +111,18 @@ const CASES: &[Case] = &[
         "5m",
         Err("expected a whole number, got \"5m\""),
     ),
+    ("cw.requests_per_minute", "0", Ok(Some("0"))),
+    ("cw.requests_per_minute", " 600 ", Ok(Some("600"))),
+    (
+        "cw.requests_per_minute",
+        "100001",
+        Err("between 0 (no limit) and 100000"),
+    ),
+    (
+        "cw.requests_per_minute",
+        "fast",
+        Err("expected a whole number"),
+    ),
     ("sync.concurrency", "1", Ok(Some("1"))),
     ("sync.concurrency", "16", Ok(Some("16"))),
     ("sync.concurrency", "0", Err("between 1 and 16, got 0")),
@@ -201,6 +213,7 @@ fn defaults_match_design() {
     assert_eq!(s.removed_policy, RemovedPolicy::Close);
     assert_eq!(s.sync_interval_secs, 300);
     assert_eq!(s.sync_concurrency, 4);
+    assert_eq!(s.cw_requests_per_minute, 900);
     assert_eq!(s.cw_site, None);
     assert_eq!(s.priority_for("Error"), None);
 }
@@ -216,6 +229,7 @@ fn every_key_reaches_its_field() {
         ("cw.integrator_username", "svc"),
         ("cw.impersonate_member", "jdoe"),
         ("cw.client_id", "cid"),
+        ("cw.requests_per_minute", "0"),
         ("defaults.event_types", "Error"),
         ("defaults.backup_types", "FileLevel"),
         ("defaults.agreement_condition", "name = \"x\""),

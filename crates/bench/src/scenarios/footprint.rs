@@ -1,0 +1,472 @@
+//! Scenario 4, footprint.
+//!
+//! Headless: a child process `backup-bridge --data-dir DIR sync` (the real
+//! loop, interval 10 s) against the simulators, its `/proc/PID/status`
+//! sampled every 100 ms until it has finished its first cycle (the initial
+//! sync of every event) and `headless_cycles` more. Peak = `VmHWM`.
+//!
+//! Desktop app: started idle in the tray (`--minimized`) under
+//! `xvfb-run -a dbus-run-session`, sampled every 5 s for `app_secs` in a
+//! background thread while the other scenarios run. Its WebKit helper
+//! processes are its descendants and are reported as a second figure.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use bridge_core::store::{runs, Store};
+
+use super::Bench;
+use crate::procfs::{cpu_of, memory_of, name_of, process_tree, rss_split, threads_of};
+use crate::report::{dur, Results, Row, Verdict};
+use crate::world::Tuning;
+
+const HEADLESS: &str = "4 footprint, headless";
+const APP: &str = "4 footprint, desktop app";
+/// Goals of issue 6, in bytes (MB = 1,000,000 bytes).
+const HEADLESS_GOAL: u64 = 15_000_000;
+const APP_GOAL: u64 = 60_000_000;
+
+/// `12.3 MB` (decimal, like the goals) from KiB.
+fn mb(kib: u64) -> String {
+    format!("{:.1} MB", kib as f64 * 1024.0 / 1e6)
+}
+
+fn under(kib: u64, goal: u64) -> bool {
+    kib * 1024 < goal
+}
+
+fn not_measured(scenario: &str, metric: &str, why: String, goal: &str) -> Row {
+    Row {
+        goal: goal.to_owned(),
+        verdict: Verdict::Info,
+        ..Row::new(scenario, metric, format!("not measured: {why}"))
+    }
+}
+
+/// Kills a child this run started, and reaps it.
+fn stop(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+pub(crate) fn headless(bench: &mut Bench) -> anyhow::Result<Results> {
+    let mut out = Results::default();
+    let cli = match bench.opts.cli.clone() {
+        Some(p) if p.exists() => p,
+        other => {
+            let why = format!(
+                "no backup-bridge binary{} (build it: cargo build --release -p bridge-cli)",
+                other.map_or(String::new(), |p| format!(" at {}", p.display()))
+            );
+            out.row(not_measured(HEADLESS, "peak RSS", why, "< 15 MB"));
+            return Ok(out);
+        }
+    };
+    let world = bench.start_world(bench.opts.shape)?;
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&bridge_core::store::db_path(dir.path()))?;
+    let tuning = Tuning {
+        interval_secs: 10,
+        ..Tuning::default()
+    };
+    world.configure(&store, tuning)?;
+    let stderr = File::create(dir.path().join("stderr.txt"))?;
+    let mut child = Command::new(&cli)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("sync")
+        .env("BB_CW_SECRET", bridge_sim::cw::DEMO_PRIVATE_KEY)
+        .env(
+            "BB_DASHBOARD_TOKEN",
+            bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN,
+        )
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .with_context(|| format!("starting {}", cli.display()))?;
+    let sampled = watch_headless(&mut child, &store, bench.opts.headless_cycles);
+    stop(&mut child);
+    bench.stop_world(world);
+    let s = match sampled {
+        Ok(s) => s,
+        Err(e) => {
+            let log = std::fs::read_to_string(dir.path().join("stderr.txt")).unwrap_or_default();
+            anyhow::bail!("headless loop: {e}; its stderr: {}", log.trim());
+        }
+    };
+    let steady_wall = s.end_at.saturating_duration_since(s.first_at);
+    let steady_cpu = s.cpu_end.saturating_sub(s.cpu_first);
+    let cycles = s.finished.saturating_sub(1).max(1) as u32;
+    out.row(
+        Row::new(
+            HEADLESS,
+            &format!("peak RSS (VmHWM), {} events", bench.opts.shape.events()),
+            mb(s.hwm_kib),
+        )
+        .goal("< 15 MB", under(s.hwm_kib, HEADLESS_GOAL)),
+    );
+    out.row(Row::new(
+        HEADLESS,
+        "RSS after the first cycle",
+        mb(s.rss_after_first_kib),
+    ));
+    out.row(Row::new(
+        HEADLESS,
+        "RSS in the steady loop (end): anonymous + file-backed",
+        format!(
+            "{} = {} + {}",
+            mb(s.rss_end_kib),
+            mb(s.anon_end_kib),
+            mb(s.file_end_kib)
+        ),
+    ));
+    out.row(Row::new(
+        HEADLESS,
+        "CPU in the steady loop",
+        format!(
+            "{:.2}% ({} per cycle, interval 10 s)",
+            100.0 * steady_cpu.as_secs_f64() / steady_wall.as_secs_f64().max(1e-9),
+            dur(steady_cpu / cycles)
+        ),
+    ));
+    out.row(Row::new(
+        HEADLESS,
+        "first cycle (initial sync) wall time",
+        dur(s.first_cycle),
+    ));
+    out.row(Row::new(
+        HEADLESS,
+        "threads (most seen)",
+        s.threads.to_string(),
+    ));
+    out.note(
+        HEADLESS,
+        format!(
+            "`{} --data-dir TMP sync` against the simulators (no latency, pace off), \
+             sync.interval_secs 10; watched until {} cycles finished; first run created {} tickets \
+             with {} errors; CPU from /proc/PID/stat (10 ms ticks)",
+            cli.display(),
+            s.finished,
+            s.first_created,
+            s.first_errors
+        ),
+    );
+    Ok(out)
+}
+
+struct HeadlessSample {
+    /// Most threads seen at once (each may hold its own malloc arena).
+    threads: u64,
+    hwm_kib: u64,
+    rss_after_first_kib: u64,
+    rss_end_kib: u64,
+    anon_end_kib: u64,
+    file_end_kib: u64,
+    first_cycle: Duration,
+    first_at: Instant,
+    end_at: Instant,
+    cpu_first: Duration,
+    cpu_end: Duration,
+    finished: usize,
+    first_created: u32,
+    first_errors: u32,
+}
+
+fn watch_headless(
+    child: &mut Child,
+    store: &Store,
+    more_cycles: usize,
+) -> anyhow::Result<HeadlessSample> {
+    let pid = child.id();
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(30 * 60);
+    let mut first: Option<(Instant, Duration, u64)> = None;
+    let (mut hwm, mut rss, mut threads) = (0, 0, 0);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            anyhow::bail!("the loop exited early ({status})");
+        }
+        if Instant::now() > deadline {
+            anyhow::bail!(
+                "the loop did not finish {} cycles in 30 minutes",
+                1 + more_cycles
+            );
+        }
+        if let Some((r, h)) = memory_of(pid) {
+            (rss, hwm) = (r, h.max(hwm));
+        }
+        threads = threads.max(threads_of(pid).unwrap_or(0));
+        let runs = runs::recent_runs(store, 1000)?;
+        let done: Vec<&runs::RunRecord> = runs.iter().filter(|r| r.finished_at.is_some()).collect();
+        if first.is_none() && !done.is_empty() {
+            first = Some((Instant::now(), cpu_of(pid).unwrap_or_default(), rss));
+        }
+        if let Some((first_at, cpu_first, rss_after_first)) = first {
+            if done.len() > more_cycles {
+                let oldest = done.last().map(|r| r.counts);
+                let (anon, file) = rss_split(pid).unwrap_or_default();
+                return Ok(HeadlessSample {
+                    threads,
+                    anon_end_kib: anon,
+                    file_end_kib: file,
+                    hwm_kib: memory_of(pid).map_or(hwm, |(_, h)| h.max(hwm)),
+                    rss_after_first_kib: rss_after_first,
+                    rss_end_kib: rss,
+                    first_cycle: first_at - started,
+                    first_at,
+                    end_at: Instant::now(),
+                    cpu_first,
+                    cpu_end: cpu_of(pid).unwrap_or_default(),
+                    finished: done.len(),
+                    first_created: oldest.map_or(0, |c| c.created),
+                    first_errors: oldest.map_or(0, |c| c.errors),
+                });
+            }
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// What the desktop-app sample found.
+#[derive(Debug, Clone)]
+pub enum AppResult {
+    NotRun(String),
+    Measured {
+        binary: PathBuf,
+        wall: Duration,
+        main_hwm_kib: u64,
+        main_rss_kib: u64,
+        tree_peak_kib: u64,
+        tree_end_kib: u64,
+        processes: usize,
+        /// CPU of the app and its helpers over `idle` (after the warm-up).
+        cpu: Duration,
+        idle: Duration,
+    },
+}
+
+/// The background sampler of the desktop app.
+pub struct AppProbe {
+    handle: Option<JoinHandle<AppResult>>,
+    not_run: Option<String>,
+}
+
+impl AppProbe {
+    /// Starts the app and its sampler thread (or notes why it cannot).
+    pub fn start(app: Option<PathBuf>, secs: u64) -> AppProbe {
+        let Some(bin) = app.filter(|p| p.exists()) else {
+            return AppProbe {
+                handle: None,
+                not_run: Some(
+                    "no desktop app binary (target/release or target/debug backup-bridge-app)"
+                        .to_owned(),
+                ),
+            };
+        };
+        let handle = thread::Builder::new()
+            .name("bb-app-probe".to_owned())
+            .spawn(move || {
+                sample_app(&bin, Duration::from_secs(secs))
+                    .unwrap_or_else(|e| AppResult::NotRun(e.to_string()))
+            });
+        match handle {
+            Ok(h) => AppProbe {
+                handle: Some(h),
+                not_run: None,
+            },
+            Err(e) => AppProbe {
+                handle: None,
+                not_run: Some(format!("could not start the sampler thread: {e}")),
+            },
+        }
+    }
+
+    /// Waits for the sample to finish.
+    pub fn finish(self) -> AppResult {
+        match (self.handle, self.not_run) {
+            (Some(h), _) => h
+                .join()
+                .unwrap_or_else(|_| AppResult::NotRun("the sampler thread panicked".to_owned())),
+            (None, why) => AppResult::NotRun(why.unwrap_or_default()),
+        }
+    }
+}
+
+fn sample_app(bin: &Path, span: Duration) -> anyhow::Result<AppResult> {
+    let home = tempfile::tempdir()?;
+    let log = File::create(home.path().join("app-stderr.txt"))?;
+    let mut wrapper = Command::new("xvfb-run")
+        .args([
+            "-a",
+            "-s",
+            "-screen 0 1280x800x24",
+            "dbus-run-session",
+            "--",
+        ])
+        .arg(bin)
+        .arg("--minimized")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("NO_AT_BRIDGE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .context("starting xvfb-run (apt: xvfb, dbus)")?;
+    let comm: String = bin
+        .file_name()
+        .map(|n| n.to_string_lossy().chars().take(15).collect())
+        .unwrap_or_default();
+    let found = Instant::now();
+    let pid = loop {
+        let app = process_tree(wrapper.id())
+            .into_iter()
+            .find(|p| name_of(*p).as_deref() == Some(comm.as_str()));
+        if let Some(pid) = app {
+            break pid;
+        }
+        if found.elapsed() > Duration::from_secs(60) || wrapper.try_wait()?.is_some() {
+            stop(&mut wrapper);
+            let text =
+                std::fs::read_to_string(home.path().join("app-stderr.txt")).unwrap_or_default();
+            anyhow::bail!("the app did not start: {}", text.trim());
+        }
+        thread::sleep(Duration::from_millis(200));
+    };
+    let tree_cpu =
+        |pid: u32| -> Duration { process_tree(pid).into_iter().filter_map(cpu_of).sum() };
+    let tree_rss = |pid: u32| -> (u64, usize) {
+        let tree = process_tree(pid);
+        let rss = tree
+            .iter()
+            .filter_map(|p| memory_of(*p))
+            .map(|(r, _)| r)
+            .sum();
+        (rss, tree.len())
+    };
+    let t0 = Instant::now();
+    // Idle CPU is counted after start-up settles: from a tenth of the span
+    // (at least 10 s, at most half of it).
+    let warm_up = (span / 10).max(Duration::from_secs(10)).min(span / 2);
+    let mut cpu_start: Option<(Instant, Duration)> = None;
+    let (mut tree_peak, mut tree_end, mut processes) = (0, 0, 0);
+    let (mut main_rss, mut main_hwm) = (0, 0);
+    while t0.elapsed() < span {
+        if memory_of(pid).is_none() {
+            break;
+        }
+        let (rss, n) = tree_rss(pid);
+        (tree_end, processes) = (rss, n);
+        tree_peak = tree_peak.max(rss);
+        if let Some((r, h)) = memory_of(pid) {
+            (main_rss, main_hwm) = (r, h);
+        }
+        if cpu_start.is_none() && t0.elapsed() >= warm_up {
+            cpu_start = Some((Instant::now(), tree_cpu(pid)));
+        }
+        thread::sleep(Duration::from_secs(5).min(span.saturating_sub(t0.elapsed())));
+    }
+    let wall = t0.elapsed();
+    let (idle_since, cpu0) = cpu_start.unwrap_or((t0, Duration::ZERO));
+    let idle = idle_since.elapsed();
+    let cpu = tree_cpu(pid).saturating_sub(cpu0);
+    let alive = memory_of(pid).is_some();
+    // End the app (our grandchild, by id); xvfb-run then stops its X server.
+    let _ = Command::new("kill").arg(pid.to_string()).status();
+    let waited = Instant::now();
+    while wrapper.try_wait()?.is_none() && waited.elapsed() < Duration::from_secs(10) {
+        thread::sleep(Duration::from_millis(100));
+    }
+    stop(&mut wrapper);
+    if !alive {
+        anyhow::bail!("the app exited during the sample");
+    }
+    Ok(AppResult::Measured {
+        binary: bin.to_owned(),
+        wall,
+        main_hwm_kib: main_hwm,
+        main_rss_kib: main_rss,
+        tree_peak_kib: tree_peak,
+        tree_end_kib: tree_end,
+        processes,
+        cpu,
+        idle,
+    })
+}
+
+/// Rows for the app sample.
+pub(crate) fn app_rows(result: AppResult) -> Results {
+    let mut out = Results::default();
+    match result {
+        AppResult::NotRun(why) => {
+            out.row(not_measured(APP, "RSS idle in the tray", why, "< 60 MB"));
+        }
+        AppResult::Measured {
+            binary,
+            wall,
+            main_hwm_kib,
+            main_rss_kib,
+            tree_peak_kib,
+            tree_end_kib,
+            processes,
+            cpu,
+            idle,
+        } => {
+            out.row(
+                Row::new(
+                    APP,
+                    "app process RSS after the idle period",
+                    mb(main_rss_kib),
+                )
+                .goal("< 60 MB", under(main_rss_kib, APP_GOAL)),
+            );
+            out.row(Row::new(
+                APP,
+                "app process peak RSS (VmHWM)",
+                mb(main_hwm_kib),
+            ));
+            out.row(
+                Row::new(
+                    APP,
+                    &format!("with WebKit helpers ({processes} processes), end / peak"),
+                    format!("{} / {}", mb(tree_end_kib), mb(tree_peak_kib)),
+                )
+                .goal("< 60 MB", under(tree_end_kib, APP_GOAL)),
+            );
+            out.row(Row::new(
+                APP,
+                "idle CPU (all its processes)",
+                format!(
+                    "{:.3}% ({} over the last {})",
+                    100.0 * cpu.as_secs_f64() / idle.as_secs_f64().max(1e-9),
+                    dur(cpu),
+                    dur(idle)
+                ),
+            ));
+            let build = if binary.components().any(|c| c.as_os_str() == "debug") {
+                "a DEBUG build (no release build of the app was found): RSS is far above what a release build would use"
+            } else {
+                "a release build"
+            };
+            out.note(
+                APP,
+                format!(
+                    "`xvfb-run -a -s \"-screen 0 1280x800x24\" dbus-run-session -- {} --minimized` \
+                     with a fresh HOME, sampled every 5 s for {} while the other scenarios ran; \
+                     {build}",
+                    binary.display(),
+                    dur(wall)
+                ),
+            );
+        }
+    }
+    out
+}
