@@ -3,7 +3,8 @@
 // scripts/e2e.sh provides, on a fresh data folder with the flag run.sh passes
 // (--demo-if-unconfigured), so it lands in demo mode like a newcomer's first
 // `make run`. It checks that tickets appear on the Activity screen within one
-// poll, leaves demo mode and comes back through "Try with demo data", takes
+// poll, that the other screens are served from the simulators (board
+// pick-lists, companies, connection, log tail), leaves demo mode and comes back through "Try with demo data", takes
 // screenshots into target/screenshots/, checks the log, and checks that a
 // second launch hands over to the first.
 //
@@ -112,6 +113,34 @@ describe('desktop app, first run', () => {
     // WebKit paints a moment after the DOM changes.
     await new Promise((done) => setTimeout(done, PAINT_SETTLE_MS));
     saveScreenshot('smoke-activity.png', await s.screenshot());
+  });
+
+  it('serves every screen from the simulators: pick-lists, companies, connection, logs', async () => {
+    const s = live();
+    const settle = (): Promise<void> => new Promise((done) => setTimeout(done, PAINT_SETTLE_MS));
+    // Defaults: the board pick-list comes from the ConnectWise simulator.
+    await s.click(tid('nav-defaults'));
+    const boards = await s.waitForAll(`${tid('ticket-board')} option`, 2, ONE_POLL_MS);
+    expect(boards.join('|')).toContain('Service Desk');
+    await s.waitForAll(`${tid('ticket-status-closed')} option`, 2, ONE_POLL_MS);
+    await settle();
+    saveScreenshot('smoke-defaults.png', await s.screenshot());
+    // Companies: the Dashboard's companies with their mapping and status.
+    await s.click(tid('nav-companies'));
+    const rows = await s.waitForAll(tid('company-row'), 6, ONE_POLL_MS);
+    expect(rows.join('\n')).toContain('AcmeDental');
+    await settle();
+    saveScreenshot('smoke-companies.png', await s.screenshot());
+    // Connection: the demo's settings, secrets only as "saved".
+    await s.click(tid('nav-connection'));
+    expect(await s.waitForText(tid('connection-form'), ONE_POLL_MS)).toMatch(/Client ID/i);
+    await settle();
+    saveScreenshot('smoke-connection.png', await s.screenshot());
+    // Logs: the tail of the app's own log.
+    await s.click(tid('nav-logs'));
+    expect(await s.waitForText(tid('logs-tail'), ONE_POLL_MS)).toMatch(/sync finished/);
+    await settle();
+    saveScreenshot('smoke-logs.png', await s.screenshot());
   });
 
   it('paints the rendered UI, in the webview and on the display', async () => {
