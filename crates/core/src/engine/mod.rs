@@ -6,6 +6,8 @@
 
 mod connect;
 mod execute;
+mod inputs;
+mod lookups;
 pub mod plan;
 mod recover;
 pub mod render;
@@ -16,22 +18,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
 pub use connect::{cw_client, dashboard_client, NetTuning};
+pub use inputs::{rules, scopes};
 
 use crate::cw::CwClient;
 use crate::secrets::SecretStore;
 use crate::source::RejectedItem;
-use crate::store::companies::{self, CompanyRow, LastStatus};
+use crate::store::companies::{self, LastStatus};
 use crate::store::ledger;
 use crate::store::runs::{self, RunCounts};
 use crate::store::settings::{self, Settings};
 use crate::store::Store;
 use crate::Error;
-use plan::{AgreementLookup, CompanyScope, PlanInput, RemoteTicket, TicketRules};
+use plan::PlanInput;
 
 /// Runs a blocking store call off the async runtime.
 pub(crate) async fn db<T, F>(store: &Store, f: F) -> Result<T, Error>
@@ -278,7 +280,7 @@ impl Engine {
             ..RunReport::default()
         };
         if !dry_run {
-            remember_types(store, &snapshot.events).await?;
+            inputs::remember_types(store, &snapshot.events).await?;
         }
         for r in &snapshot.rejected {
             report.errors.push(Problem {
@@ -311,61 +313,9 @@ impl Engine {
             remote: &no_remote,
         };
         let needs = plan::needs(&input);
-        let mut agreements = BTreeMap::new();
-        let mut remote = BTreeMap::new();
-        // Rule 3 + 10: one agreement lookup per company per cycle, several at
-        // once (the executor's bound): sequential lookups made a first sync
-        // of many companies wait `companies × latency` before any create.
-        let concurrency = settings.sync_concurrency.max(1);
-        let wanted: Vec<(String, i64, String)> = needs
-            .agreement_companies
-            .iter()
-            .filter_map(|id| {
-                let scope = scopes.get(id)?;
-                Some((
-                    id.clone(),
-                    scope.cw_company_id,
-                    scope.agreement_condition.clone(),
-                ))
-            })
-            .collect();
-        let lookups: Vec<(String, AgreementLookup)> = stream::iter(wanted)
-            .map(|(company_id, cw_company_id, condition)| {
-                let cw = cw.clone();
-                async move {
-                    let lookup = match cw.agreements(cw_company_id, &condition).await {
-                        Ok(list) => match list.iter().min_by_key(|a| a.id) {
-                            Some(a) => AgreementLookup::Found {
-                                id: a.id,
-                                name: a.name.clone(),
-                            },
-                            None => AgreementLookup::NoMatch,
-                        },
-                        Err(e)
-                            if e.is_retryable() || matches!(e, crate::cw::CwError::Auth { .. }) =>
-                        {
-                            return Err(e)
-                        }
-                        Err(e) => AgreementLookup::Failed(e.to_string()),
-                    };
-                    Ok((company_id, lookup))
-                }
-            })
-            .buffered(concurrency)
-            .try_collect()
-            .await?;
-        agreements.extend(lookups);
-        if !needs.ticket_states.is_empty() {
-            let ids: Vec<i64> = needs.ticket_states.iter().copied().collect();
-            for t in cw.tickets_by_ids(&ids).await? {
-                remote.insert(
-                    t.id,
-                    RemoteTicket {
-                        closed: t.closed_flag,
-                    },
-                );
-            }
-        }
+        let agreements =
+            lookups::agreements(cw, &scopes, &needs, settings.sync_concurrency).await?;
+        let remote = lookups::ticket_states(cw, &needs).await?;
         let input = PlanInput {
             agreements: &agreements,
             remote: &remote,
@@ -378,7 +328,7 @@ impl Engine {
         for (company, error) in &plan.company_errors {
             report.errors.push(Problem {
                 key: format!("company:{company}"),
-                message: format!("{}: {error}", company_label(&scopes, company)),
+                message: format!("{}: {error}", inputs::company_label(&scopes, company)),
             });
         }
 
@@ -438,87 +388,8 @@ impl Engine {
     }
 }
 
-/// Records event and backup types the Dashboard sent that were not seen
-/// before, so the UI can offer them as filters (rare writes: only on news).
-async fn remember_types(
-    store: &Store,
-    events: &[crate::model::MonitoringEvent],
-) -> Result<(), Error> {
-    use crate::ops::SeenTypes;
-    const KEY: &str = crate::ops::SEEN_TYPES_KEY;
-    let stored = db_store(store, |s| settings::get(s, KEY)).await?;
-    let mut seen: SeenTypes = stored
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
-    let mut changed = false;
-    for e in events {
-        for (list, value) in [
-            (&mut seen.event_types, &e.event_type),
-            (&mut seen.backup_types, &e.backup_type),
-        ] {
-            if !list.contains(value) {
-                list.push(value.clone());
-                changed = true;
-            }
-        }
-    }
-    if changed {
-        let text = serde_json::to_string(&seen).unwrap_or_default();
-        db_store(store, move |s| settings::set(s, KEY, &text)).await?;
-    }
-    Ok(())
-}
-
 /// Settings key caching the discovered ConnectWise codebase.
 pub const CODEBASE_KEY: &str = "internal.cw_codebase";
-
-fn company_label(scopes: &BTreeMap<String, CompanyScope>, id: &str) -> String {
-    scopes
-        .get(id)
-        .map(|s| format!("{} ({id})", s.company_name))
-        .unwrap_or_else(|| id.to_owned())
-}
-
-/// Mapped companies with their effective filters (rule 1).
-pub fn scopes(rows: &[CompanyRow], settings: &Settings) -> BTreeMap<String, CompanyScope> {
-    rows.iter()
-        .filter_map(|row| {
-            let cw_company_id = row.cw_company_id?;
-            Some((
-                row.id.clone(),
-                CompanyScope {
-                    company_id: row.id.clone(),
-                    company_name: row.name.clone(),
-                    cw_company_id,
-                    cw_identifier: row.cw_identifier.clone().unwrap_or_default(),
-                    event_types: row.event_types.resolve(&settings.default_event_types),
-                    backup_types: row.backup_types.resolve(&settings.default_backup_types),
-                    agreement_condition: row
-                        .agreement_condition
-                        .resolve(&settings.default_agreement_condition),
-                },
-            ))
-        })
-        .collect()
-}
-
-/// The planner's view of the ticket settings.
-pub fn rules(settings: &Settings) -> TicketRules {
-    let p = &settings.ticket_priority;
-    let priority_by_event_type = [
-        ("Error", &p.error),
-        ("Warning", &p.warning),
-        ("BackupAnomaly", &p.backup_anomaly),
-    ]
-    .into_iter()
-    .filter_map(|(t, name)| name.clone().map(|n| (t.to_owned(), n)))
-    .collect();
-    TicketRules {
-        summary_template: settings.summary_template.clone(),
-        removed_policy: settings.removed_policy,
-        priority_by_event_type,
-    }
-}
 
 /// Current time in the RFC 3339 form stored everywhere.
 pub fn now_text() -> String {

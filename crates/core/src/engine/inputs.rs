@@ -1,0 +1,89 @@
+//! The planner's inputs drawn from the store: mapped companies with their
+//! effective filters, the ticket rules from the settings, and the event and
+//! backup types the Dashboard has sent (offered as filters in the UI).
+
+use std::collections::BTreeMap;
+
+use super::db_store;
+use super::plan::{CompanyScope, TicketRules};
+use crate::model::MonitoringEvent;
+use crate::store::companies::CompanyRow;
+use crate::store::settings::{self, Settings};
+use crate::store::Store;
+use crate::Error;
+
+/// Records event and backup types the Dashboard sent that were not seen
+/// before, so the UI can offer them as filters (rare writes: only on news).
+pub(crate) async fn remember_types(store: &Store, events: &[MonitoringEvent]) -> Result<(), Error> {
+    use crate::ops::SeenTypes;
+    const KEY: &str = crate::ops::SEEN_TYPES_KEY;
+    let stored = db_store(store, |s| settings::get(s, KEY)).await?;
+    let mut seen: SeenTypes = stored
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let mut changed = false;
+    for e in events {
+        for (list, value) in [
+            (&mut seen.event_types, &e.event_type),
+            (&mut seen.backup_types, &e.backup_type),
+        ] {
+            if !list.contains(value) {
+                list.push(value.clone());
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        let text = serde_json::to_string(&seen).unwrap_or_default();
+        db_store(store, move |s| settings::set(s, KEY, &text)).await?;
+    }
+    Ok(())
+}
+
+pub(crate) fn company_label(scopes: &BTreeMap<String, CompanyScope>, id: &str) -> String {
+    scopes
+        .get(id)
+        .map(|s| format!("{} ({id})", s.company_name))
+        .unwrap_or_else(|| id.to_owned())
+}
+
+/// Mapped companies with their effective filters (rule 1).
+pub fn scopes(rows: &[CompanyRow], settings: &Settings) -> BTreeMap<String, CompanyScope> {
+    rows.iter()
+        .filter_map(|row| {
+            let cw_company_id = row.cw_company_id?;
+            Some((
+                row.id.clone(),
+                CompanyScope {
+                    company_id: row.id.clone(),
+                    company_name: row.name.clone(),
+                    cw_company_id,
+                    cw_identifier: row.cw_identifier.clone().unwrap_or_default(),
+                    event_types: row.event_types.resolve(&settings.default_event_types),
+                    backup_types: row.backup_types.resolve(&settings.default_backup_types),
+                    agreement_condition: row
+                        .agreement_condition
+                        .resolve(&settings.default_agreement_condition),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The planner's view of the ticket settings.
+pub fn rules(settings: &Settings) -> TicketRules {
+    let p = &settings.ticket_priority;
+    let priority_by_event_type = [
+        ("Error", &p.error),
+        ("Warning", &p.warning),
+        ("BackupAnomaly", &p.backup_anomaly),
+    ]
+    .into_iter()
+    .filter_map(|(t, name)| name.clone().map(|n| (t.to_owned(), n)))
+    .collect();
+    TicketRules {
+        summary_template: settings.summary_template.clone(),
+        removed_policy: settings.removed_policy,
+        priority_by_event_type,
+    }
+}

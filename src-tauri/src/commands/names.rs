@@ -1,0 +1,36 @@
+// Every command the UI may call: `commands::COMMANDS` and the build script's
+// permission list both include this file, so there is one list. tauri-build
+// generates an `allow-<command>` permission for each; the capability
+// (`capabilities/main.json`) grants exactly these, as a test checks.
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "get_status",
+    "sync_now",
+    "set_paused",
+    "start_demo",
+    "stop_demo",
+    "recover_database",
+    "get_connection",
+    "save_connection",
+    "test_connection",
+    "get_settings",
+    "set_setting",
+    "validate_condition",
+    "preview_agreements",
+    "summary_example",
+    "list_boards",
+    "board_options",
+    "list_priorities",
+    "seen_types",
+    "list_companies",
+    "refresh_companies",
+    "map_company",
+    "unmap_company",
+    "suggest_companies",
+    "list_tickets",
+    "recent_runs",
+    "preview_sync",
+    "open_ticket",
+    "log_tail",
+    "copy_diagnostics",
+];
