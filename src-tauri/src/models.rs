@@ -2,7 +2,7 @@
 //! as it is. Core DTOs (ConnectionView, CompanyView, TicketRow, Status, ...)
 //! cross unchanged; `ui/src/api.ts` mirrors these.
 
-use bridge_core::model::{Override, TypeFilter};
+use bridge_core::model::Override;
 use bridge_core::ops::MapRequest;
 use serde::{Deserialize, Serialize};
 
@@ -73,34 +73,17 @@ pub struct MapCompanyInput {
     pub agreement_condition: Option<String>,
 }
 
-/// The word that means "inherit the global setting".
-pub const DEFAULT_WORD: &str = "default";
-
-fn is_default(text: &str) -> bool {
-    text.trim().eq_ignore_ascii_case(DEFAULT_WORD)
-}
-
 impl From<MapCompanyInput> for MapRequest {
     fn from(input: MapCompanyInput) -> Self {
-        let types = |text: String| {
-            if is_default(&text) {
-                Override::Default
-            } else {
-                Override::Explicit(TypeFilter::parse(&text))
-            }
-        };
         MapRequest {
             backup_company_id: input.backup_company_id,
             cw_identifier: input.cw_identifier,
-            event_types: input.event_types.map(types),
-            backup_types: input.backup_types.map(types),
-            agreement_condition: input.agreement_condition.map(|text| {
-                if is_default(&text) {
-                    Override::Default
-                } else {
-                    Override::Explicit(text.trim().to_owned())
-                }
-            }),
+            event_types: input.event_types.as_deref().map(Override::parse_types),
+            backup_types: input.backup_types.as_deref().map(Override::parse_types),
+            agreement_condition: input
+                .agreement_condition
+                .as_deref()
+                .map(Override::parse_condition),
         }
     }
 }
@@ -108,6 +91,7 @@ impl From<MapCompanyInput> for MapRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bridge_core::model::TypeFilter;
 
     #[test]
     fn app_info_wire_format_matches_the_contract() {

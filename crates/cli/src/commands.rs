@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bridge_core::engine::Engine;
-use bridge_core::model::{Override, TypeFilter};
+use bridge_core::model::Override;
 use bridge_core::ops::{self, MapRequest};
 use bridge_core::scheduler::{Scheduler, SchedulerOptions};
 use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStore};
@@ -146,19 +146,6 @@ fn secret_set(which: SecretWhich) -> Result<u8, Failure> {
     Ok(0)
 }
 
-/// Parses `default` or a comma list for a type filter option.
-fn filter_override(text: &str, what: &str) -> Result<Override<TypeFilter>, Failure> {
-    if text.trim().eq_ignore_ascii_case("default") {
-        return Ok(Override::Default);
-    }
-    match TypeFilter::parse(text) {
-        TypeFilter::Only(list) if list.is_empty() => Err(Failure::usage(format!(
-            "--{what} needs a comma list of types, `all` or `default`"
-        ))),
-        f => Ok(Override::Explicit(f)),
-    }
-}
-
 async fn companies(engine: &Engine, action: CompaniesAction, json: bool) -> Result<u8, Failure> {
     match action {
         CompaniesAction::Refresh => {
@@ -188,19 +175,9 @@ async fn companies(engine: &Engine, action: CompaniesAction, json: bool) -> Resu
             let req = MapRequest {
                 backup_company_id,
                 cw_identifier,
-                event_types: event_types
-                    .map(|t| filter_override(&t, "event-types"))
-                    .transpose()?,
-                backup_types: backup_types
-                    .map(|t| filter_override(&t, "backup-types"))
-                    .transpose()?,
-                agreement_condition: agreement.map(|a| {
-                    if a.trim().eq_ignore_ascii_case("default") {
-                        Override::Default
-                    } else {
-                        Override::Explicit(a)
-                    }
-                }),
+                event_types: event_types.as_deref().map(Override::parse_types),
+                backup_types: backup_types.as_deref().map(Override::parse_types),
+                agreement_condition: agreement.as_deref().map(Override::parse_condition),
             };
             let row = ops::map_company(engine, req).await?;
             println!(

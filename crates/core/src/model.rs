@@ -141,6 +141,36 @@ impl<T: Clone> Override<T> {
     }
 }
 
+/// The word that means "inherit the global setting" wherever a per-company
+/// override is typed (CLI options, the Companies screen).
+pub const DEFAULT_WORD: &str = "default";
+
+fn is_default_word(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case(DEFAULT_WORD)
+}
+
+impl Override<TypeFilter> {
+    /// `default`, or a type filter (`all` or a comma list).
+    pub fn parse_types(text: &str) -> Self {
+        if is_default_word(text) {
+            Override::Default
+        } else {
+            Override::Explicit(TypeFilter::parse(text))
+        }
+    }
+}
+
+impl Override<String> {
+    /// `default`, or condition text (empty = no agreement for this company).
+    pub fn parse_condition(text: &str) -> Self {
+        if is_default_word(text) {
+            Override::Default
+        } else {
+            Override::Explicit(text.trim().to_owned())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +187,29 @@ mod tests {
         assert!(!f.allows("BackupAnomaly"));
         assert!(!f.allows("error"));
         assert_eq!(f.to_string(), "Error,Warning");
+    }
+
+    #[test]
+    fn override_words() {
+        assert_eq!(Override::parse_types(" Default "), Override::Default);
+        assert_eq!(
+            Override::parse_types("all"),
+            Override::Explicit(TypeFilter::All)
+        );
+        assert_eq!(
+            Override::parse_types("Error"),
+            Override::Explicit(TypeFilter::Only(vec!["Error".to_owned()]))
+        );
+        assert_eq!(Override::parse_condition("DEFAULT"), Override::Default);
+        // Empty is an explicit "no agreement", not "default".
+        assert_eq!(
+            Override::parse_condition(" "),
+            Override::Explicit(String::new())
+        );
+        assert_eq!(
+            Override::parse_condition(" name like \"%ICB\" "),
+            Override::Explicit("name like \"%ICB\"".to_owned())
+        );
     }
 
     #[test]

@@ -3,16 +3,8 @@
 //! completion and removal. Pure functions, no I/O.
 
 use crate::model::{EventDetail, MonitoringEvent};
+use crate::store::settings::render_template;
 use sha2::{Digest, Sha256};
-
-/// Placeholders the summary template understands.
-pub const SUMMARY_PLACEHOLDERS: &[&str] = &[
-    "{eventType}",
-    "{computer}",
-    "{plan}",
-    "{backupType}",
-    "{company}",
-];
 
 /// Longest detail text copied into one note or description; the rest is cut
 /// with a marker saying how much was left out (ConnectWise notes are not meant
@@ -42,12 +34,16 @@ pub fn sample_event() -> MonitoringEvent {
 
 /// Renders the summary template for an event, before ConnectWise's length cap.
 pub fn summary(template: &str, event: &MonitoringEvent, company_name: &str) -> String {
-    let text = template
-        .replace("{eventType}", &event.event_type)
-        .replace("{computer}", &event.computer)
-        .replace("{plan}", &event.plan)
-        .replace("{backupType}", &event.backup_type)
-        .replace("{company}", company_name);
+    let text = render_template(template, |name| {
+        Some(match name {
+            "eventType" => event.event_type.clone(),
+            "computer" => event.computer.clone(),
+            "plan" => event.plan.clone(),
+            "backupType" => event.backup_type.clone(),
+            "company" => company_name.to_owned(),
+            _ => return None,
+        })
+    });
     crate::cw::truncate_summary(&text)
 }
 
