@@ -465,3 +465,46 @@ async fn an_unreachable_dashboard_is_a_network_error() {
     );
     assert!(!err.to_string().contains(TOKEN));
 }
+
+#[tokio::test]
+async fn refetched_pages_are_recognised_by_their_bytes() {
+    let mock = Mock::start().await;
+    let items: Vec<Value> = (0..7).map(|i| event(&format!("e{i}"))).collect();
+    mock.set_items(EVENTS, &items, 3);
+    let client = mock.client(RetryPolicy::none());
+    let first = client.event_pages(&[]).await.unwrap();
+    let marks = first.marks().to_vec();
+    assert_eq!(marks.len(), 3);
+    let snapshot = first.decode().unwrap();
+    assert_eq!(snapshot.events.len(), 7);
+
+    // The same bytes: the same marks and the same snapshot.
+    let again = client.event_pages(&marks).await.unwrap();
+    assert_eq!(again.marks(), &marks[..]);
+    assert_eq!(again.decode().unwrap(), snapshot);
+
+    // A change on page 2 moves only that page's mark, and is decoded.
+    let mut changed = items.clone();
+    changed[4]["message"] = json!("changed");
+    mock.set_items(EVENTS, &changed, 3);
+    let later = client.event_pages(&marks).await.unwrap();
+    assert_eq!(later.marks()[0], marks[0]);
+    assert_ne!(later.marks()[1], marks[1]);
+    assert_eq!(later.marks()[2], marks[2]);
+    assert_eq!(later.decode().unwrap().events[4].message, "changed");
+
+    // A listing that grows past its old last page is followed to its end.
+    let mut grown = items.clone();
+    grown.extend((7..11).map(|i| event(&format!("e{i}"))));
+    mock.set_items(EVENTS, &grown, 3);
+    let grown_pages = client.event_pages(&marks).await.unwrap();
+    assert_eq!(grown_pages.marks().len(), 4);
+    assert_eq!(grown_pages.marks()[0], marks[0]);
+    assert_eq!(grown_pages.decode().unwrap().events.len(), 11);
+
+    // And one that shrinks stops where it now ends.
+    mock.set_items(EVENTS, &items[..2], 3);
+    let shrunk = client.event_pages(&marks).await.unwrap();
+    assert_eq!(shrunk.marks().len(), 1);
+    assert_eq!(shrunk.decode().unwrap().events.len(), 2);
+}

@@ -3,6 +3,9 @@
 //! and simulators, each timed with the engine-side CPU clock. Evidence for
 //! the steady-state figure, not a second benchmark of it: the steps are the
 //! engine's, called in the engine's order, without its async hops.
+//!
+//! The steps an unchanged cycle skips (decoding, reading the ledger,
+//! planning) are timed too, as the cost of a cycle after any change.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -18,12 +21,14 @@ use crate::procfs::{cpu_now, percentile};
 pub(crate) struct Phase {
     pub name: &'static str,
     pub cpu: Duration,
+    /// Run by an unchanged (in-step) cycle; otherwise only after a change.
+    pub in_step: bool,
 }
 
 /// Runs the steps `rounds` times and returns each one's median CPU.
 pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Vec<Phase>> {
     let store = engine.store().clone();
-    let mut samples: BTreeMap<usize, (&'static str, Vec<Duration>)> = BTreeMap::new();
+    let mut samples: BTreeMap<usize, (&'static str, bool, Vec<Duration>)> = BTreeMap::new();
     for _ in 0..rounds.max(1) {
         let mut lap = Lap::default();
 
@@ -36,17 +41,38 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
         lap.mark("settings (2 loads) + run start + outbox check");
 
         let dashboard = engine::dashboard_client(&settings, engine.secrets().as_ref())?;
-        let snapshot = dashboard.snapshot().await?;
-        lap.mark("Dashboard snapshot: HTTP + JSON decode");
+        let first = dashboard.event_pages(&[]).await?;
+        let marks = first.marks().to_vec();
+        lap.skip();
+        let pages = dashboard.event_pages(&marks).await?;
+        anyhow::ensure!(
+            pages.marks() == marks,
+            "the replay expects an unchanged snapshot"
+        );
+        lap.mark("Dashboard pages: HTTP + SHA-256 (unchanged, not parsed)");
 
         let rows = companies::list(&store)?;
         let scopes = engine::scopes(&rows, &settings);
-        lap.mark("companies + scopes");
-
-        let ledger_rows = store.with_conn(ledger::all)?;
-        lap.mark("ledger read (every row)");
-
         let rules = engine::rules(&settings);
+        let _revision = store.with_conn(ledger::revision)?;
+        lap.mark("companies + scopes + rules + ledger revision");
+
+        let statuses: Vec<(String, LastStatus)> = scopes
+            .keys()
+            .map(|id| (id.clone(), LastStatus::ok_now("OK")))
+            .collect();
+        companies::set_last_statuses(&store, &statuses)?;
+        lap.mark("Last Update Status: one transaction");
+
+        runs::finish_run(&store, run, &runs::RunCounts::default(), &[])?;
+        lap.mark("run finish");
+
+        let snapshot = first.decode()?;
+        lap.mark_change("decode every event (after a change)");
+
+        let (_revision, ledger_rows) = store.with_conn(ledger::all_at_revision)?;
+        lap.mark_change("ledger read, every row (after a change)");
+
         let (unreadable, none_a, none_r) = (BTreeSet::new(), BTreeMap::new(), BTreeMap::new());
         let input = plan::PlanInput {
             events: &snapshot.events,
@@ -64,25 +90,22 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
             needs.agreement_companies.is_empty() && planned.items.is_empty(),
             "the replay expects an in-step world"
         );
-        lap.mark("plan (needs + plan: summaries, hashes)");
+        lap.mark_change("plan: needs + plan (after a change)");
 
-        for id in scopes.keys() {
-            companies::set_last_status(&store, id, &LastStatus::ok_now("OK"))?;
-        }
-        lap.mark("Last Update Status: one UPDATE per company");
-
-        runs::finish_run(&store, run, &runs::RunCounts::default(), &[])?;
-        lap.mark("run finish");
-
-        for (i, (name, cpu)) in lap.phases.into_iter().enumerate() {
-            samples.entry(i).or_insert((name, Vec::new())).1.push(cpu);
+        for (i, (name, cpu, in_step)) in lap.phases.into_iter().enumerate() {
+            samples
+                .entry(i)
+                .or_insert((name, in_step, Vec::new()))
+                .2
+                .push(cpu);
         }
     }
     Ok(samples
         .into_values()
-        .map(|(name, cpu)| Phase {
+        .map(|(name, in_step, cpu)| Phase {
             name,
             cpu: percentile(&cpu, 50.0).unwrap_or_default(),
+            in_step,
         })
         .collect())
 }
@@ -90,7 +113,7 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
 /// Engine-side CPU between marks.
 struct Lap {
     last: Duration,
-    phases: Vec<(&'static str, Duration)>,
+    phases: Vec<(&'static str, Duration, bool)>,
 }
 
 impl Default for Lap {
@@ -103,9 +126,25 @@ impl Default for Lap {
 }
 
 impl Lap {
+    /// A step of every cycle ends here.
     fn mark(&mut self, name: &'static str) {
+        self.push(name, true);
+    }
+
+    /// A step only a cycle after a change takes ends here.
+    fn mark_change(&mut self, name: &'static str) {
+        self.push(name, false);
+    }
+
+    /// Set-up work since the last mark is not counted.
+    fn skip(&mut self) {
+        self.last = cpu_now().engine;
+    }
+
+    fn push(&mut self, name: &'static str, in_step: bool) {
         let now = cpu_now().engine;
-        self.phases.push((name, now.saturating_sub(self.last)));
+        self.phases
+            .push((name, now.saturating_sub(self.last), in_step));
         // Reading /proc costs a little CPU too: start the next lap after it.
         self.last = cpu_now().engine;
     }

@@ -6,6 +6,7 @@
 
 mod connect;
 mod execute;
+mod in_step;
 mod inputs;
 mod lookups;
 pub mod plan;
@@ -133,6 +134,8 @@ pub struct Engine {
     store: Store,
     secrets: Arc<dyn SecretStore>,
     cw_cache: std::sync::Mutex<Option<(String, CwClient)>>,
+    /// The last in-step cycle, while its inputs may still hold (rule 10).
+    in_step: std::sync::Mutex<Option<in_step::InStep>>,
     tuning: NetTuning,
 }
 
@@ -142,6 +145,7 @@ impl Engine {
             store,
             secrets,
             cw_cache: std::sync::Mutex::new(None),
+            in_step: std::sync::Mutex::new(None),
             tuning: NetTuning::default(),
         }
     }
@@ -273,28 +277,36 @@ impl Engine {
             })
             .await?
             .is_some();
-        let snapshot = dashboard.snapshot().await?;
+        let remembered = if dry_run { None } else { self.take_in_step() };
+        let known = remembered.as_ref().map_or(&[][..], |m| m.pages.as_slice());
+        let pages = dashboard.event_pages(known).await?;
+        let rows = db_store(store, companies::list).await?;
+        let scopes = scopes(&rows, settings);
+        let rules = rules(settings);
+        if let Some(memo) = remembered {
+            if unsettled.is_empty() && !ledger_incomplete {
+                let revision = db(store, ledger::revision).await?;
+                if memo.holds(pages.marks(), revision, &scopes, &rules) {
+                    let report = memo.report();
+                    self.record_statuses(&scopes, &BTreeMap::new()).await?;
+                    self.keep_in_step(memo);
+                    return Ok(report);
+                }
+            }
+        }
+        let marks = pages.marks().to_vec();
+        let snapshot = pages.decode()?;
         let mut report = RunReport {
             dry_run,
             events_seen: snapshot.events.len(),
+            errors: in_step::rejected_problems(&snapshot.rejected),
+            rejected: snapshot.rejected.clone(),
             ..RunReport::default()
         };
         if !dry_run {
             inputs::remember_types(store, &snapshot.events).await?;
         }
-        for r in &snapshot.rejected {
-            report.errors.push(Problem {
-                key: format!(
-                    "item:{}",
-                    r.id.clone().unwrap_or_else(|| r.position.to_string())
-                ),
-                message: r.to_string(),
-            });
-        }
-        let rows = db_store(store, companies::list).await?;
-        let scopes = scopes(&rows, settings);
-        let ledger_rows = db(store, ledger::all).await?;
-        let rules = rules(settings);
+        let (ledger_revision, ledger_rows) = db(store, ledger::all_at_revision).await?;
         let unreadable: BTreeSet<String> = snapshot
             .rejected
             .iter()
@@ -322,6 +334,11 @@ impl Engine {
             ..input
         };
         let plan = plan::plan(&input, now);
+        let in_step = plan.items.is_empty()
+            && plan.company_errors.is_empty()
+            && needs == plan::Needs::default()
+            && unsettled.is_empty()
+            && !ledger_incomplete;
         report.removals_held = plan.removals_held;
         report.counts.skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
         let mut company_errors: BTreeMap<String, String> = plan.company_errors.clone();
@@ -368,23 +385,52 @@ impl Engine {
             })
             .await?;
         }
-        // Last Update Status for every mapped company.
-        let statuses: Vec<(String, Option<String>)> = scopes
+        self.record_statuses(&scopes, &company_errors).await?;
+        if in_step {
+            self.keep_in_step(in_step::InStep {
+                pages: marks,
+                ledger_revision,
+                rules,
+                events_seen: report.events_seen,
+                skipped: report.counts.skipped,
+                rejected: report.rejected.clone(),
+                removals_held: report.removals_held,
+                scopes,
+            });
+        }
+        Ok(report)
+    }
+
+    /// Last Update Status for every mapped company: its error, or OK.
+    async fn record_statuses(
+        &self,
+        scopes: &BTreeMap<String, plan::CompanyScope>,
+        company_errors: &BTreeMap<String, String>,
+    ) -> Result<(), Error> {
+        let statuses: Vec<(String, LastStatus)> = scopes
             .keys()
-            .map(|id| (id.clone(), company_errors.get(id).cloned()))
-            .collect();
-        db_store(store, move |s| {
-            for (id, error) in &statuses {
-                let status = match error {
+            .map(|id| {
+                let status = match company_errors.get(id) {
                     None => LastStatus::ok_now("OK"),
                     Some(e) => LastStatus::error_now(e.clone()),
                 };
-                companies::set_last_status(s, id, &status)?;
-            }
-            Ok(())
+                (id.clone(), status)
+            })
+            .collect();
+        db_store(&self.store, move |s| {
+            companies::set_last_statuses(s, &statuses)
         })
-        .await?;
-        Ok(report)
+        .await
+    }
+
+    fn take_in_step(&self) -> Option<in_step::InStep> {
+        self.in_step.lock().ok().and_then(|mut memo| memo.take())
+    }
+
+    fn keep_in_step(&self, memo: in_step::InStep) {
+        if let Ok(mut slot) = self.in_step.lock() {
+            *slot = Some(memo);
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::model::{BackupCompany, EventDetail, MonitoringEvent};
@@ -46,44 +47,102 @@ pub struct CompanyList {
     pub rejected: Vec<RejectedItem>,
 }
 
-/// Decode every event; duplicates of an earlier id are rejected (the first wins).
-pub(crate) fn decode_events(items: Vec<Value>) -> Snapshot {
-    let mut snapshot = Snapshot::default();
-    let mut seen = HashSet::new();
-    for (position, item) in items.into_iter().enumerate() {
-        match decode_event(&item) {
-            Ok(event) => match first_occurrence(&mut seen, &event.id, position) {
-                Ok(()) => snapshot.events.push(event),
-                Err(rejected) => snapshot.rejected.push(rejected),
+/// One listing decoded item by item: positions count across pages, and an
+/// id seen before is rejected (the first wins).
+pub(crate) struct Decoder<T> {
+    pub items: Vec<T>,
+    pub rejected: Vec<RejectedItem>,
+    seen: HashSet<String>,
+    position: usize,
+    decode: fn(&Value) -> Result<T, String>,
+    id: fn(&T) -> &str,
+}
+
+impl Decoder<MonitoringEvent> {
+    pub(crate) fn events() -> Self {
+        Decoder::new(decode_event, |e| &e.id)
+    }
+
+    pub(crate) fn into_snapshot(self) -> Snapshot {
+        Snapshot {
+            events: self.items,
+            rejected: self.rejected,
+        }
+    }
+}
+
+impl Decoder<BackupCompany> {
+    pub(crate) fn companies() -> Self {
+        Decoder::new(decode_company, |c| &c.id)
+    }
+
+    pub(crate) fn into_list(self) -> CompanyList {
+        CompanyList {
+            companies: self.items,
+            rejected: self.rejected,
+        }
+    }
+}
+
+impl<T> Decoder<T> {
+    fn new(decode: fn(&Value) -> Result<T, String>, id: fn(&T) -> &str) -> Self {
+        Decoder {
+            items: Vec::new(),
+            rejected: Vec::new(),
+            seen: HashSet::new(),
+            position: 0,
+            decode,
+            id,
+        }
+    }
+
+    /// Decode one item given as its JSON text (already checked to be JSON by
+    /// the page parser), then let it go: only one item is a `Value` at a time.
+    pub(crate) fn push_raw(&mut self, raw: &RawValue) {
+        match serde_json::from_str::<Value>(raw.get()) {
+            Ok(value) => self.push(&value),
+            Err(e) => {
+                self.rejected.push(RejectedItem {
+                    position: self.position,
+                    id: None,
+                    reason: format!("the item is not valid JSON: {e}"),
+                });
+                self.position += 1;
+            }
+        }
+    }
+
+    pub(crate) fn push(&mut self, item: &Value) {
+        let position = self.position;
+        self.position += 1;
+        match (self.decode)(item) {
+            Ok(decoded) => match first_occurrence(&mut self.seen, (self.id)(&decoded), position) {
+                Ok(()) => self.items.push(decoded),
+                Err(rejected) => self.rejected.push(rejected),
             },
-            Err(reason) => snapshot.rejected.push(RejectedItem {
+            Err(reason) => self.rejected.push(RejectedItem {
                 position,
-                id: item_id(&item),
+                id: item_id(item),
                 reason,
             }),
         }
     }
-    snapshot
+}
+
+/// Decode every event; duplicates of an earlier id are rejected (the first wins).
+#[cfg(test)]
+pub(crate) fn decode_events(items: Vec<Value>) -> Snapshot {
+    let mut decoder = Decoder::events();
+    items.iter().for_each(|item| decoder.push(item));
+    decoder.into_snapshot()
 }
 
 /// Decode every company; duplicates of an earlier id are rejected (the first wins).
+#[cfg(test)]
 pub(crate) fn decode_companies(items: Vec<Value>) -> CompanyList {
-    let mut list = CompanyList::default();
-    let mut seen = HashSet::new();
-    for (position, item) in items.into_iter().enumerate() {
-        match decode_company(&item) {
-            Ok(company) => match first_occurrence(&mut seen, &company.id, position) {
-                Ok(()) => list.companies.push(company),
-                Err(rejected) => list.rejected.push(rejected),
-            },
-            Err(reason) => list.rejected.push(RejectedItem {
-                position,
-                id: item_id(&item),
-                reason,
-            }),
-        }
-    }
-    list
+    let mut decoder = Decoder::companies();
+    items.iter().for_each(|item| decoder.push(item));
+    decoder.into_list()
 }
 
 fn first_occurrence(

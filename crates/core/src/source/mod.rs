@@ -18,7 +18,9 @@ use std::time::Duration;
 use rand::Rng;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use secrecy::{ExposeSecret, SecretString};
+use serde_json::value::RawValue;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use url::Url;
 
 /// Path of the company listing.
@@ -114,9 +116,58 @@ pub struct DashboardClient {
 }
 
 /// One decoded page of a listing.
+/// One page of a listing: its items as JSON text, and the next page number.
+#[derive(Debug)]
 struct Page {
-    items: Vec<Value>,
+    items: Vec<Box<RawValue>>,
     next_page: Option<u64>,
+}
+
+/// What identifies a fetched page: the SHA-256 of its bytes, and the
+/// `nextPage` they hold. A later fetch of the same bytes needs no parsing to
+/// know where the listing goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMark {
+    digest: [u8; 32],
+    next_page: Option<u64>,
+}
+
+/// Every page of the events listing as fetched, decoded on demand
+/// ([`EventPages::decode`]). Two fetches with equal [`EventPages::marks`]
+/// returned the same bytes, so they decode to the same snapshot.
+#[derive(Debug)]
+pub struct EventPages {
+    pages: Vec<Fetched>,
+    marks: Vec<PageMark>,
+}
+
+#[derive(Debug)]
+enum Fetched {
+    Parsed(Page),
+    /// Bytes equal to a page fetched before, left unparsed until decoded.
+    Known(bytes::Bytes),
+}
+
+impl EventPages {
+    /// The pages' marks, in order.
+    pub fn marks(&self) -> &[PageMark] {
+        &self.marks
+    }
+
+    /// Decode every event, page by page, letting each page go once decoded.
+    pub fn decode(self) -> Result<Snapshot, SourceError> {
+        let mut decoder = decode::Decoder::events();
+        for fetched in self.pages {
+            let page = match fetched {
+                Fetched::Parsed(page) => page,
+                Fetched::Known(body) => parse_page(EVENTS_PATH, "application/json", &body)?,
+            };
+            for item in &page.items {
+                decoder.push_raw(item);
+            }
+        }
+        Ok(decoder.into_snapshot())
+    }
 }
 
 impl DashboardClient {
@@ -165,43 +216,66 @@ impl DashboardClient {
 
     /// Every Dashboard company; malformed or duplicate items are in `rejected`.
     pub async fn companies(&self) -> Result<CompanyList, SourceError> {
-        let items = self.list_all(COMPANIES_PATH).await?;
-        Ok(decode::decode_companies(items))
-    }
-
-    /// The current monitoring events (a snapshot, not a log); malformed or
-    /// duplicate items are in `rejected` with their 0-based overall position.
-    pub async fn snapshot(&self) -> Result<Snapshot, SourceError> {
-        let items = self.list_all(EVENTS_PATH).await?;
-        Ok(decode::decode_events(items))
-    }
-
-    /// Fetch every page of a listing, in order.
-    async fn list_all(&self, path: &str) -> Result<Vec<Value>, SourceError> {
-        let mut items = Vec::new();
+        let mut decoder = decode::Decoder::companies();
         let mut page = 1;
         for _ in 0..MAX_PAGES {
-            let current = self.page_with_retries(path, page).await?;
-            items.extend(current.items);
-            match current.next_page {
-                None => return Ok(items),
-                Some(next) if next > page => page = next,
-                Some(next) => {
-                    return Err(SourceError::Decode(format!(
-                        "{path} page {page} points back to page {next} as the next page"
-                    )))
-                }
+            let (content_type, body) = self.body_with_retries(COMPANIES_PATH, page).await?;
+            let current = parse_page(COMPANIES_PATH, &content_type, &body)?;
+            for item in &current.items {
+                decoder.push_raw(item);
+            }
+            match next_of(COMPANIES_PATH, page, current.next_page)? {
+                Some(next) => page = next,
+                None => return Ok(decoder.into_list()),
             }
         }
-        Err(SourceError::Decode(format!(
-            "{path} has more than {MAX_PAGES} pages"
-        )))
+        Err(too_many_pages(COMPANIES_PATH))
     }
 
-    async fn page_with_retries(&self, path: &str, page: u64) -> Result<Page, SourceError> {
+    /// The current events (every page, decoded).
+    pub async fn snapshot(&self) -> Result<Snapshot, SourceError> {
+        self.event_pages(&[]).await?.decode()
+    }
+
+    /// Fetch every page of the events listing. A page whose bytes match the
+    /// mark at its place in `known` (from an earlier fetch) is not parsed:
+    /// the mark already says which page follows.
+    pub async fn event_pages(&self, known: &[PageMark]) -> Result<EventPages, SourceError> {
+        let mut out = EventPages {
+            pages: Vec::new(),
+            marks: Vec::new(),
+        };
+        let mut page = 1;
+        for index in 0..MAX_PAGES {
+            let (content_type, body) = self.body_with_retries(EVENTS_PATH, page).await?;
+            let digest: [u8; 32] = Sha256::digest(&body).into();
+            let (fetched, next_page) = match usize::try_from(index).ok().and_then(|i| known.get(i))
+            {
+                Some(mark) if mark.digest == digest => (Fetched::Known(body), mark.next_page),
+                _ => {
+                    let parsed = parse_page(EVENTS_PATH, &content_type, &body)?;
+                    let next = parsed.next_page;
+                    (Fetched::Parsed(parsed), next)
+                }
+            };
+            out.pages.push(fetched);
+            out.marks.push(PageMark { digest, next_page });
+            match next_of(EVENTS_PATH, page, next_page)? {
+                Some(next) => page = next,
+                None => return Ok(out),
+            }
+        }
+        Err(too_many_pages(EVENTS_PATH))
+    }
+
+    async fn body_with_retries(
+        &self,
+        path: &str,
+        page: u64,
+    ) -> Result<(String, bytes::Bytes), SourceError> {
         let mut attempt = 0;
         loop {
-            match self.page_once(path, page).await {
+            match self.body_once(path, page).await {
                 Ok(p) => return Ok(p),
                 Err(e) => match self.options.retry.delay(attempt, &e) {
                     Some(wait) => {
@@ -215,7 +289,12 @@ impl DashboardClient {
         }
     }
 
-    async fn page_once(&self, path: &str, page: u64) -> Result<Page, SourceError> {
+    /// One page's content type and body; a non-2xx answer is an error.
+    async fn body_once(
+        &self,
+        path: &str,
+        page: u64,
+    ) -> Result<(String, bytes::Bytes), SourceError> {
         let url = base_url::join(&self.base, path);
         let response = self
             .http
@@ -250,8 +329,23 @@ impl DashboardClient {
                 &text,
             ));
         }
-        parse_page(path, &content_type, &body)
+        Ok((content_type, body))
     }
+}
+
+/// The page after `page`, refusing a listing that loops back.
+fn next_of(path: &str, page: u64, next: Option<u64>) -> Result<Option<u64>, SourceError> {
+    match next {
+        None => Ok(None),
+        Some(next) if next > page => Ok(Some(next)),
+        Some(next) => Err(SourceError::Decode(format!(
+            "{path} page {page} points back to page {next} as the next page"
+        ))),
+    }
+}
+
+fn too_many_pages(path: &str) -> SourceError {
+    SourceError::Decode(format!("{path} has more than {MAX_PAGES} pages"))
 }
 
 /// Decodes one page of the event listing exactly as the client does — the
@@ -259,12 +353,35 @@ impl DashboardClient {
 /// Returns the snapshot of this page and its `nextPage`.
 pub fn decode_event_page(body: &[u8]) -> Result<(Snapshot, Option<u64>), SourceError> {
     let page = parse_page(EVENTS_PATH, "application/json", body)?;
-    Ok((decode::decode_events(page.items), page.next_page))
+    let mut decoder = decode::Decoder::events();
+    for item in &page.items {
+        decoder.push_raw(item);
+    }
+    Ok((decoder.into_snapshot(), page.next_page))
 }
 
 /// Check a page body: a JSON object with an `items` list and a `nextPage`
-/// that is a page number or null.
+/// that is a page number or null. The items stay JSON text, decoded one by
+/// one later.
 fn parse_page(path: &str, content_type: &str, body: &[u8]) -> Result<Page, SourceError> {
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        #[serde(default)]
+        items: Option<Vec<Box<RawValue>>>,
+        #[serde(default, rename = "nextPage")]
+        next_page: Option<u64>,
+    }
+    match serde_json::from_slice::<Shape>(body) {
+        Ok(Shape {
+            items: Some(items),
+            next_page,
+        }) => Ok(Page { items, next_page }),
+        // Anything unusual takes the slow path, which names what is wrong.
+        _ => parse_page_value(path, content_type, body),
+    }
+}
+
+fn parse_page_value(path: &str, content_type: &str, body: &[u8]) -> Result<Page, SourceError> {
     let value: Value = serde_json::from_slice(body).map_err(|_| {
         let text = String::from_utf8_lossy(body);
         let start = if text.trim().is_empty() {
@@ -278,7 +395,11 @@ fn parse_page(path: &str, content_type: &str, body: &[u8]) -> Result<Page, Sourc
         ))
     })?;
     let items = match value.get("items") {
-        Some(Value::Array(items)) => items.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(serde_json::value::to_raw_value)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SourceError::Decode(format!("{path} returned unreadable items: {e}")))?,
         Some(_) => {
             return Err(SourceError::Decode(format!(
                 "{path} returned \"items\" that is not a list"

@@ -276,23 +276,29 @@ pub fn clear_mapping(store: &Store, id: &str) -> Result<(), StoreError> {
 
 /// Record the outcome of the last sync for a company.
 pub fn set_last_status(store: &Store, id: &str, status: &LastStatus) -> Result<(), StoreError> {
-    let changed = store.with_conn(|c| {
-        c.execute(
+    set_last_statuses(store, &[(id.to_owned(), status.clone())])
+}
+
+/// Record the outcome of the last sync for several companies, in one
+/// transaction (all or none). An unknown company id is an error.
+pub fn set_last_statuses(
+    store: &Store,
+    statuses: &[(String, LastStatus)],
+) -> Result<(), StoreError> {
+    store.with_tx(|tx| {
+        let mut stmt = tx.prepare_cached(
             "UPDATE companies SET last_ok = ?2, last_at = ?3, last_message = ?4 WHERE id = ?1",
-            params![
-                id,
-                status.ok,
-                status
-                    .at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                status.message
-            ],
-        )
-    })?;
-    if changed == 0 {
-        return Err(StoreError::UnknownCompany(id.to_owned()));
-    }
-    Ok(())
+        )?;
+        for (id, status) in statuses {
+            let at = status
+                .at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            if stmt.execute(params![id, status.ok, at, status.message])? == 0 {
+                return Err(StoreError::UnknownCompany(id.clone()));
+            }
+        }
+        Ok(())
+    })
 }
 
 fn filter_text(filter: &Override<TypeFilter>) -> Option<String> {

@@ -107,6 +107,26 @@ pub fn all(conn: &Connection) -> rusqlite::Result<BTreeMap<String, LedgerEntry>>
     Ok(out)
 }
 
+/// The ledger's revision: it moves on every change to the ledger or the
+/// outbox, made by any connection (a trigger keeps it).
+pub fn revision(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT value FROM ledger_revision WHERE id = 1", [], |r| {
+        r.get(0)
+    })
+}
+
+/// Every ledger row and the revision they are at, read in one transaction so
+/// the two agree even while another process writes.
+pub fn all_at_revision(
+    conn: &Connection,
+) -> rusqlite::Result<(i64, BTreeMap<String, LedgerEntry>)> {
+    let tx = conn.unchecked_transaction()?;
+    let revision = revision(&tx)?;
+    let rows = all(&tx)?;
+    tx.commit()?;
+    Ok((revision, rows))
+}
+
 /// One ledger row.
 pub fn get(conn: &Connection, event_id: &str) -> rusqlite::Result<Option<LedgerEntry>> {
     conn.query_row(

@@ -37,6 +37,7 @@ pub const BUSY_TIMEOUT_MS: u64 = 5_000;
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/001_init.sql")),
     M::up(include_str!("migrations/002_ledger.sql")),
+    M::up(include_str!("migrations/003_ledger_revision.sql")),
 ];
 
 /// The data directory for this OS: `~/.local/share/BackupBridge` on Linux,

@@ -178,3 +178,43 @@ fn default_data_dir_ends_with_the_app_folder() {
         }
     }
 }
+
+#[test]
+fn every_ledger_and_outbox_write_moves_the_revision_from_any_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    let (one, two) = (Store::open(&path).unwrap(), Store::open(&path).unwrap());
+    let revision = |s: &Store| s.with_conn(ledger::revision).unwrap();
+    assert_eq!(revision(&one), 0);
+    let writes = [
+        "INSERT INTO ledger (event_id, company_id, ticket_id, state, event_type, job_status, \
+         message, summary, content_hash, updated_at) \
+         VALUES ('e1', 'c1', 7, 'open', 'Error', 'Failed', 'm', 's', 'h', 't')",
+        "UPDATE ledger SET message = 'm2' WHERE event_id = 'e1'",
+        "INSERT INTO outbox (event_id, payload, state, created_at) VALUES ('e1', '{}', 'pending', 't')",
+        "UPDATE outbox SET state = 'done'",
+        "DELETE FROM outbox",
+        "DELETE FROM ledger",
+    ];
+    let mut last = 0;
+    for (i, sql) in writes.iter().enumerate() {
+        // Alternate connections: the revision is shared by both.
+        let writer = if i % 2 == 0 { &one } else { &two };
+        writer.with_conn(|c| c.execute(sql, [])).unwrap();
+        let now = revision(&one);
+        assert!(now > last, "{sql}: {now} after {last}");
+        assert_eq!(revision(&two), now);
+        last = now;
+    }
+    // Other tables leave it alone.
+    one.with_conn(|c| {
+        c.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES ('k', 'v', 't')",
+            [],
+        )
+    })
+    .unwrap();
+    assert_eq!(revision(&two), last);
+    let (at, rows) = one.with_conn(ledger::all_at_revision).unwrap();
+    assert_eq!((at, rows.len()), (last, 0));
+}
