@@ -131,11 +131,19 @@ fn setup<R: Runtime>(app: &mut App<R>) -> Result<()> {
 /// cut-off cycle is safe too), then exit. The exit is held back meanwhile so
 /// the main thread stays free for the tray and window updates the last
 /// cycle may still publish.
+///
+/// Closing the last window also asks to exit (with no exit code): when that
+/// window closed to the tray, the request is refused and the app stays.
 fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: RunEvent) {
     let RunEvent::ExitRequested { api, code, .. } = event else {
         return;
     };
     let state = app.state::<AppState>();
+    if code.is_none() && state.take_closed_to_tray() {
+        api.prevent_exit();
+        bridge_core::mem::release_free_memory();
+        return;
+    }
     if !state.begin_quit() {
         return; // the second request, ours: let it through
     }

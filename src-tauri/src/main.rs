@@ -4,5 +4,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // Before any thread starts: the app idles in the tray for days, and each
+    // of its threads would otherwise keep an arena of freed memory.
+    bridge_core::mem::limit_malloc_arenas(2);
     bridge_app::run();
 }

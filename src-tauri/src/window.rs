@@ -1,6 +1,10 @@
-//! The main window: showing it, and keeping the app in the tray when it closes.
+//! The main window: created when it is first shown, and destroyed when it is
+//! closed while the app keeps running in the tray. A closed window takes its
+//! web view (and WebKit's helper processes) with it, so the app idles in the
+//! tray with only its own process; opening it again builds a fresh one, which
+//! loads the current state like a first start.
 
-use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent};
+use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder, Window, WindowEvent};
 
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -8,32 +12,44 @@ use crate::state::AppState;
 /// Label of the main window in `tauri.conf.json`.
 pub const MAIN_WINDOW: &str = "main";
 
-/// Shows, restores and focuses the main window.
+/// Shows, restores and focuses the main window, building it first when it
+/// does not exist (at a start not from login, or after it was closed).
 pub fn show_main<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
-    let window = app
-        .get_webview_window(MAIN_WINDOW)
-        .ok_or(Error::MissingWindow(MAIN_WINDOW))?;
+    let window = match app.get_webview_window(MAIN_WINDOW) {
+        Some(window) => window,
+        None => {
+            let config = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == MAIN_WINDOW)
+                .ok_or(Error::MissingWindow(MAIN_WINDOW))?;
+            let window = WebviewWindowBuilder::from_config(app, config)?.build()?;
+            tracing::info!("main window created");
+            window
+        }
+    };
     window.unminimize()?;
     window.show()?;
     window.set_focus()?;
     Ok(())
 }
 
-/// Window event hook: closing the main window hides it instead, so the app keeps
-/// syncing from the tray; the first time, the user is told where it went.
+/// Window event hook: closing the main window lets it go, but not the app,
+/// which keeps syncing from the tray (see `on_run_event`: the exit request
+/// that follows the last window is refused); the first time, the user is
+/// told where it went.
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
-    let WindowEvent::CloseRequested { api, .. } = event else {
+    let WindowEvent::CloseRequested { .. } = event else {
         return;
     };
     if window.label() != MAIN_WINDOW {
         return;
     }
-    api.prevent_close();
-    if let Err(error) = window.hide() {
-        tracing::warn!(%error, "could not hide the main window");
-    }
-    tracing::info!("main window closed; the app keeps running in the tray");
     let state = window.state::<AppState>();
+    state.note_closed_to_tray();
+    tracing::info!("main window closed; the app keeps running in the tray");
     if state.take_tray_hint() {
         if let Err(error) = state
             .outputs()

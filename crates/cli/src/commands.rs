@@ -26,7 +26,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
         return crate::commands::demo(cli.data_dir, cycles, interval_secs).await;
     }
     let data_dir = cli.data_dir.clone().unwrap_or_else(store::default_data_dir);
-    let _log = init_logging(&data_dir);
+    init_logging(&data_dir);
     if let Command::Db {
         action: DbAction::Recover,
     } = cli.command
@@ -89,8 +89,10 @@ fn open_store(data_dir: &Path) -> Result<Store, Failure> {
 
 /// Logs go to the daily-rotated file in `<data dir>/logs` that the desktop app
 /// also writes (`bridge_core::logs`; never a secret in them), errors also to
-/// stderr.
-fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+/// stderr. Writes are synchronous, like the app's: the CLI logs a few lines per
+/// cycle, nothing is lost on exit, and no writer thread or line buffer stays
+/// in memory. Without a usable log folder, errors still reach stderr.
+fn init_logging(data_dir: &Path) {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
     use tracing_subscriber::{fmt, EnvFilter, Layer};
@@ -102,11 +104,8 @@ fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::Worke
             EnvFilter::try_from_env(bridge_core::logs::LOG_FILTER_ENV)
                 .unwrap_or_else(|_| EnvFilter::new("error")),
         );
-    let file = bridge_core::logs::file_appender(data_dir)
-        .ok()
-        .map(tracing_appender::non_blocking);
-    match file {
-        Some((writer, guard)) => {
+    match bridge_core::logs::file_appender(data_dir).ok() {
+        Some(writer) => {
             let file_layer = fmt::layer()
                 .with_writer(writer)
                 .with_ansi(false)
@@ -115,11 +114,9 @@ fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::Worke
                 .with(stderr)
                 .with(file_layer)
                 .try_init();
-            Some(guard)
         }
         None => {
             let _ = tracing_subscriber::registry().with(stderr).try_init();
-            None
         }
     }
 }
@@ -261,7 +258,7 @@ pub async fn demo(
             temp.clone()
         }
     };
-    let _log = init_logging(&dir);
+    init_logging(&dir);
     let store = open_store(&dir)?;
     let demo = bridge_sim::demo::Demo::start()
         .await

@@ -66,7 +66,12 @@ impl From<StoreError> for Failure {
     }
 }
 
+/// Allocator arenas shared by the runtime's threads.
+const MALLOC_ARENAS: i32 = 2;
+
 fn main() -> ExitCode {
+    // Before any thread starts: a long `sync` loop stays small (bridge_core::mem).
+    bridge_core::mem::limit_malloc_arenas(MALLOC_ARENAS);
     let args = cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -9,6 +9,7 @@ pub mod cw;
 pub mod engine;
 pub mod error;
 pub mod logs;
+pub mod mem;
 pub mod model;
 pub mod ops;
 pub mod scheduler;

@@ -276,6 +276,8 @@ async fn run_loop(
             s.cycles += 1;
             s.last_run_at = Some(crate::engine::now_text());
         });
+        // What the cycle freed goes back to the OS until the next one.
+        crate::mem::release_free_memory();
     }
 }
 

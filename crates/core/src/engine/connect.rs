@@ -45,6 +45,15 @@ impl Default for NetTuning {
     }
 }
 
+/// A short digest of a secret, for cache keys (never the secret itself).
+fn fingerprint(secret: &SecretString) -> String {
+    Sha256::digest(secret.expose_secret().as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn missing(keys: &[(&str, bool)]) -> Vec<String> {
     keys.iter()
         .filter(|(_, present)| !present)
@@ -106,15 +115,7 @@ pub fn cw_config(
         },
         "run `backup-bridge secret set cw` (or set BB_CW_SECRET)",
     )?;
-    let fingerprint = {
-        let mut h = Sha256::new();
-        h.update(secret.expose_secret().as_bytes());
-        h.finalize()
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let fingerprint = fingerprint(&secret);
     let auth = if integrator {
         CwAuth::Integrator {
             username: settings.cw_integrator_username.clone().unwrap_or_default(),
@@ -168,15 +169,35 @@ pub fn dashboard_client(
     settings: &Settings,
     secrets: &dyn SecretStore,
 ) -> Result<DashboardClient, Error> {
-    dashboard_client_tuned(settings, secrets, &NetTuning::default())
+    dashboard_config(settings, secrets, &NetTuning::default())?.build()
 }
 
-/// The Dashboard client for the settings, with the engine's timeouts and retries.
-pub(crate) fn dashboard_client_tuned(
+/// What a Dashboard client is built from.
+pub(crate) struct DashboardConfig {
+    /// Changes whenever the URL, the token or the tuning changes.
+    pub key: String,
+    url: String,
+    token: SecretString,
+    options: ClientOptions,
+}
+
+impl DashboardConfig {
+    pub fn build(self) -> Result<DashboardClient, Error> {
+        Ok(DashboardClient::with_options(
+            &self.url,
+            self.token,
+            self.options,
+        )?)
+    }
+}
+
+/// The Dashboard client's configuration, with one clear sentence for
+/// whatever is missing.
+pub(crate) fn dashboard_config(
     settings: &Settings,
     secrets: &dyn SecretStore,
     tuning: &NetTuning,
-) -> Result<DashboardClient, Error> {
+) -> Result<DashboardConfig, Error> {
     let url = settings.dashboard_url.clone().ok_or_else(|| {
         Error::Config(
             "the Cloud Backup Dashboard is not configured: set dashboard.url with \
@@ -195,5 +216,11 @@ pub(crate) fn dashboard_client_tuned(
         retry: tuning.dashboard_retry.clone(),
         ..ClientOptions::default()
     };
-    Ok(DashboardClient::with_options(&url, token, options)?)
+    let key = format!("{url}|{}|{options:?}", fingerprint(&token));
+    Ok(DashboardConfig {
+        key,
+        url,
+        token,
+        options,
+    })
 }

@@ -27,7 +27,7 @@ pub use inputs::{rules, scopes};
 
 use crate::cw::CwClient;
 use crate::secrets::SecretStore;
-use crate::source::RejectedItem;
+use crate::source::{DashboardClient, RejectedItem};
 use crate::store::companies::{self, LastStatus};
 use crate::store::ledger;
 use crate::store::runs::{self, RunCounts};
@@ -134,6 +134,8 @@ pub struct Engine {
     store: Store,
     secrets: Arc<dyn SecretStore>,
     cw_cache: std::sync::Mutex<Option<(String, CwClient)>>,
+    /// The Dashboard client, reused (with its connections) while its settings hold.
+    dashboard_cache: std::sync::Mutex<Option<(String, DashboardClient)>>,
     /// The last in-step cycle, while its inputs may still hold (rule 10).
     in_step: std::sync::Mutex<Option<in_step::InStep>>,
     tuning: NetTuning,
@@ -145,6 +147,7 @@ impl Engine {
             store,
             secrets,
             cw_cache: std::sync::Mutex::new(None),
+            dashboard_cache: std::sync::Mutex::new(None),
             in_step: std::sync::Mutex::new(None),
             tuning: NetTuning::default(),
         }
@@ -193,6 +196,24 @@ impl Engine {
         Ok(client)
     }
 
+    /// The Dashboard client for the settings (cached while they hold).
+    fn dashboard(&self, settings: &Settings) -> Result<DashboardClient, Error> {
+        let config = connect::dashboard_config(settings, self.secrets.as_ref(), &self.tuning)?;
+        let mut cache = self
+            .dashboard_cache
+            .lock()
+            .map_err(|_| Error::Config("internal: client cache poisoned".to_owned()))?;
+        if let Some((key, client)) = cache.as_ref() {
+            if *key == config.key {
+                return Ok(client.clone());
+            }
+        }
+        let key = config.key.clone();
+        let client = config.build()?;
+        *cache = Some((key, client.clone()));
+        Ok(client)
+    }
+
     /// Persists the codebase the client discovered so the next cycle (or the
     /// next process) skips discovery (rule 10).
     async fn remember_codebase(&self, cw: &CwClient, before: Option<String>) -> Result<(), Error> {
@@ -209,8 +230,7 @@ impl Engine {
     pub async fn run_cycle(&self, dry_run: bool) -> Result<RunReport, Error> {
         let store = &self.store;
         let settings = self.settings().await?;
-        let dashboard =
-            connect::dashboard_client_tuned(&settings, self.secrets.as_ref(), &self.tuning)?;
+        let dashboard = self.dashboard(&settings)?;
         let cw = self.cw().await?;
         // Compared with what the database holds, not with the client: the
         // client may have discovered the codebase before this cycle (mapping a
@@ -258,7 +278,7 @@ impl Engine {
     async fn cycle(
         &self,
         settings: &Settings,
-        dashboard: &crate::source::DashboardClient,
+        dashboard: &DashboardClient,
         cw: &CwClient,
         dry_run: bool,
         now: &str,

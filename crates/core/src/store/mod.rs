@@ -272,6 +272,9 @@ fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // 1 MiB of page cache instead of SQLite's 2 MiB: a cycle reads the ledger
+    // once, front to back, and the OS caches the file anyway.
+    conn.pragma_update(None, "cache_size", -1024)?;
     Ok(())
 }
 
