@@ -11,6 +11,7 @@ pub mod launch;
 pub mod logging;
 pub mod models;
 pub mod notify;
+pub mod render;
 pub mod state;
 pub mod tray;
 pub mod window;

@@ -162,3 +162,40 @@ export function readLogs(logDir: string): string {
     .map((name) => readFileSync(join(logDir, name), 'utf8'))
     .join('');
 }
+
+/** Ids of running processes whose command is exactly `binary` (from /proc). */
+export function processesRunning(binary: string): number[] {
+  return procIds().filter((pid) => {
+    const argv0 = readProc(pid, 'cmdline').split('\0')[0];
+    return argv0 === binary;
+  });
+}
+
+/** Ids of the children of `parent` whose name (`comm`) starts with `prefix`. */
+export function childrenNamed(parent: number, prefix: string): number[] {
+  return procIds().filter((pid) => {
+    const stat = readProc(pid, 'stat');
+    // pid (comm) state ppid …: comm may hold spaces, so parse after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return ppid === parent && readProc(pid, 'comm').trim().startsWith(prefix);
+  });
+}
+
+/** Asks the X11 window titled `title` to close, as a window manager's close button does. */
+export function closeWindowTitled(title: string): void {
+  execFileSync('python3', [join(REPO_ROOT, 'tests', 'e2e', 'wm_close.py'), title]);
+}
+
+function procIds(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+}
+
+function readProc(pid: number, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return ''; // the process ended meanwhile
+  }
+}

@@ -6,7 +6,9 @@
 // poll, that the other screens are served from the simulators (board
 // pick-lists, companies, connection, log tail), leaves demo mode and comes back through "Try with demo data", takes
 // screenshots into target/screenshots/, checks the log, and checks that a
-// second launch hands over to the first.
+// second launch hands over to the first. Last, it closes the window: the app
+// stays in the tray without WebKit's web process, and a second launch builds
+// the window again.
 //
 // Selectors are the `data-testid`s listed in /work/ui-contract.md.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,8 +21,11 @@ import {
   APP_DIR_NAME,
   SCREENSHOT_DIR,
   appBinary,
+  childrenNamed,
+  closeWindowTitled,
   colourCount,
   pixelsNear,
+  processesRunning,
   readLogs,
   runToExit,
   saveScreenshot,
@@ -197,5 +202,36 @@ describe('desktop app, first run', () => {
     });
     // The first instance is still alive and still shows its UI.
     expect(await live().text(tid('nav-activity'))).toBe('Activity');
+  });
+
+  // Last: it closes the window the WebDriver session drives.
+  it('closes to the tray, letting the web view go, and opens again on a second launch', async () => {
+    const [app] = processesRunning(appBinary());
+    if (app === undefined) throw new Error('the app process is not running');
+    const webProcesses = (): number[] => childrenNamed(app, 'WebKitWebProces');
+    expect(webProcesses().length).toBeGreaterThan(0);
+
+    closeWindowTitled('BackupBridge');
+    await waitFor('the web view to go with the window', 20_000, async () => {
+      if (webProcesses().length > 0) throw new Error('WebKit web process still running');
+    });
+    const logs = (): string => readLogs(join(dataDir, 'logs'));
+    expect(logs()).toContain('main window closed; the app keeps running in the tray');
+    // Still syncing in the tray: the same process, and demo syncs go on.
+    expect(processesRunning(appBinary())).toContain(app);
+    const syncsBefore = logs().split('sync finished').length;
+    await waitFor('a sync while in the tray', ONE_POLL_MS, async () => {
+      if (logs().split('sync finished').length <= syncsBefore) throw new Error('no sync yet');
+    });
+
+    expect(await runToExit(appBinary(), [], env, 30_000)).toBe(0);
+    await waitFor('the window to be built again', 20_000, async () => {
+      if (logs().split('main window created').length < 3) throw new Error('not yet');
+      if (webProcesses().length === 0) throw new Error('no web process yet');
+    });
+    await waitFor('the new window to paint', PAINT_TIMEOUT_MS, async () => {
+      const shot = screenshotDisplay('smoke-reopened.png');
+      if (pixelsNear(shot, LOGO_BLUE) < MIN_LOGO_PIXELS) throw new Error('logo not painted yet');
+    });
   });
 });

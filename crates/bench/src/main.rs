@@ -1,9 +1,9 @@
 //! `bridge-bench [--quick] [--scenario NAME]… [--write FILE]`: runs the
 //! benchmarks, prints the table and optionally writes `BENCHMARKS.md`.
 //!
-//! Run it in release mode from the workspace root:
-//! `cargo build --release -p bridge-cli -p bridge-bench && target/release/bridge-bench --write BENCHMARKS.md`
-//! (or `cargo run --release -p bridge-bench -- --quick`).
+//! Run it from the workspace root with `./scripts/bench.sh` (release builds
+//! of the CLI, the bench and the app, then the full run writing
+//! `BENCHMARKS.md`), or `./scripts/bench.sh --quick`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -138,13 +138,15 @@ fn document(
     };
     format!(
         "# BackupBridge benchmarks\n\n\
-         Produced by one command from the workspace root (release build):\n\n\
+         Produced by one command from the workspace root:\n\n\
          ```\n\
-         cargo build --release -p bridge-cli -p bridge-bench && target/release/bridge-bench --write BENCHMARKS.md\n\
+         ./scripts/bench.sh\n\
          ```\n\n\
-         `--quick` runs a tenth of the size; `--scenario NAME` (repeatable) runs only \
-         initial, steady, churn, throttle, headless or app. The desktop-app figure needs a \
-         built `backup-bridge-app` (`--app PATH`), `xvfb-run` and `dbus-run-session`.\n\n\
+         It installs what is missing, builds the UI and release builds of the CLI, the bench \
+         and the desktop app, runs every scenario and rewrites this file (about 40 minutes). \
+         With arguments it passes them to `bridge-bench` instead: `--quick` runs a tenth of the \
+         size, `--scenario NAME` (repeatable) runs only initial, steady, churn, throttle, \
+         headless or app.\n\n\
          - machine: {machine}\n\
          - date: {date}\n\
          - commit: {commit}{dirty}\n\
@@ -158,7 +160,11 @@ fn document(
          MB = 1,000,000 bytes.\n\n\
          ## Results\n\n{table}",
         machine = bridge_bench::procfs::machine(),
-        dirty = if dirty { " (with uncommitted changes)" } else { "" },
+        dirty = if dirty {
+            " (with uncommitted changes)"
+        } else {
+            ""
+        },
         scenarios = scenarios.join(", "),
         table = results.markdown(),
     )

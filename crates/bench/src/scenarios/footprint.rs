@@ -22,7 +22,7 @@ use bridge_core::store::{runs, Store};
 use super::Bench;
 use crate::procfs::{cpu_of, memory_of, name_of, process_tree, rss_split, threads_of};
 use crate::report::{dur, Results, Row, Verdict};
-use crate::world::Tuning;
+use crate::world::{Shape, Tuning};
 
 const HEADLESS: &str = "4 footprint, headless";
 const APP: &str = "4 footprint, desktop app";
@@ -66,7 +66,22 @@ pub(crate) fn headless(bench: &mut Bench) -> anyhow::Result<Results> {
             return Ok(out);
         }
     };
-    let world = bench.start_world(bench.opts.shape)?;
+    // A mid-sized MSP's load first, then the full 10,000 events.
+    let mut shapes = vec![Shape::QUICK];
+    if bench.opts.shape != Shape::QUICK {
+        shapes.push(bench.opts.shape);
+    }
+    for shape in shapes {
+        out.extend(headless_at(bench, &cli, shape)?);
+    }
+    Ok(out)
+}
+
+/// One headless loop over a world of `shape`.
+fn headless_at(bench: &mut Bench, cli: &Path, shape: Shape) -> anyhow::Result<Results> {
+    let mut out = Results::default();
+    let events = shape.events();
+    let world = bench.start_world(shape)?;
     let dir = tempfile::tempdir()?;
     let store = Store::open(&bridge_core::store::db_path(dir.path()))?;
     let tuning = Tuning {
@@ -75,7 +90,7 @@ pub(crate) fn headless(bench: &mut Bench) -> anyhow::Result<Results> {
     };
     world.configure(&store, tuning)?;
     let stderr = File::create(dir.path().join("stderr.txt"))?;
-    let mut child = Command::new(&cli)
+    let mut child = Command::new(cli)
         .arg("--data-dir")
         .arg(dir.path())
         .arg("sync")
@@ -106,19 +121,19 @@ pub(crate) fn headless(bench: &mut Bench) -> anyhow::Result<Results> {
     out.row(
         Row::new(
             HEADLESS,
-            &format!("peak RSS (VmHWM), {} events", bench.opts.shape.events()),
+            &format!("{events} events: peak RSS (VmHWM)"),
             mb(s.hwm_kib),
         )
         .goal("< 15 MB", under(s.hwm_kib, HEADLESS_GOAL)),
     );
     out.row(Row::new(
         HEADLESS,
-        "RSS after the first cycle",
+        &format!("{events} events: RSS after the first cycle"),
         mb(s.rss_after_first_kib),
     ));
     out.row(Row::new(
         HEADLESS,
-        "RSS in the steady loop (end): anonymous + file-backed",
+        &format!("{events} events: RSS in the steady loop (end): anonymous + file-backed"),
         format!(
             "{} = {} + {}",
             mb(s.rss_end_kib),
@@ -128,7 +143,7 @@ pub(crate) fn headless(bench: &mut Bench) -> anyhow::Result<Results> {
     ));
     out.row(Row::new(
         HEADLESS,
-        "CPU in the steady loop",
+        &format!("{events} events: CPU in the steady loop"),
         format!(
             "{:.2}% ({} per cycle, interval 10 s)",
             100.0 * steady_cpu.as_secs_f64() / steady_wall.as_secs_f64().max(1e-9),
@@ -137,20 +152,21 @@ pub(crate) fn headless(bench: &mut Bench) -> anyhow::Result<Results> {
     ));
     out.row(Row::new(
         HEADLESS,
-        "first cycle (initial sync) wall time",
+        &format!("{events} events: first cycle (initial sync) wall time"),
         dur(s.first_cycle),
     ));
     out.row(Row::new(
         HEADLESS,
-        "threads (most seen)",
+        &format!("{events} events: threads (most seen)"),
         s.threads.to_string(),
     ));
     out.note(
         HEADLESS,
         format!(
-            "`{} --data-dir TMP sync` against the simulators (no latency, pace off), \
+            "{events} events ({} companies): `{} --data-dir TMP sync` against the simulators (no latency, pace off), \
              sync.interval_secs 10; watched until {} cycles finished; first run created {} tickets \
              with {} errors; CPU from /proc/PID/stat (10 ms ticks)",
+            shape.companies,
             cli.display(),
             s.finished,
             s.first_created,
