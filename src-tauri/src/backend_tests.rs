@@ -58,6 +58,17 @@ async fn demo_notifies_each_failure_once_and_the_recovery_once() {
     scheduler.sync_now().await;
     let s = wait_cycles(&mut status, 2).await;
     assert!(matches!(s.state, SyncState::Error { .. }), "{s:?}");
+    // The UI is sent the latest status: let it see this one before the next
+    // cycle replaces it (a user's next sync comes an interval later).
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while !sink.statuses.lock().unwrap().iter().any(|snapshot| {
+            matches!(&snapshot.phase, Phase::Running(s) if matches!(s.state, SyncState::Error { .. }))
+        }) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the UI was never shown the failure");
     // ...and none for the same failure in the next cycle.
     scheduler.sync_now().await;
     wait_cycles(&mut status, 3).await;

@@ -133,18 +133,18 @@ fn setup<R: Runtime>(app: &mut App<R>) -> Result<()> {
 /// the main thread stays free for the tray and window updates the last
 /// cycle may still publish.
 ///
-/// Closing the last window also asks to exit (with no exit code): when that
-/// window closed to the tray, the request is refused and the app stays.
+/// An exit request without an exit code is the last window going away (Quit
+/// and every other exit of ours passes a code): the app stays in the tray.
 fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: RunEvent) {
     let RunEvent::ExitRequested { api, code, .. } = event else {
         return;
     };
-    let state = app.state::<AppState>();
-    if code.is_none() && state.take_closed_to_tray() {
+    if code.is_none() {
         api.prevent_exit();
         bridge_core::mem::release_free_memory();
         return;
     }
+    let state = app.state::<AppState>();
     if !state.begin_quit() {
         return; // the second request, ours: let it through
     }
@@ -165,7 +165,5 @@ const EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn on_second_instance<R: Runtime>(app: &AppHandle<R>, _args: Vec<String>, _cwd: String) {
     tracing::info!("second launch: bringing the running window forward");
-    if let Err(error) = window::show_main(app) {
-        tracing::warn!(%error, "could not bring the window forward");
-    }
+    window::open_main(app);
 }

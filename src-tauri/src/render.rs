@@ -4,7 +4,10 @@
 //! (with Mesa, LLVM: over 40 MB resident, for as long as the app runs, even
 //! when no window was ever opened), and WebKit then composites with GL in
 //! its web process too (about 100 MB more while the window is open).
-//! `GDK_GL=disable` turns both off; a value the user set is kept.
+//! `GDK_GL=disable` turns both off; a value the user set is kept. Programs
+//! the app starts (the browser a ticket link opens, when none is running
+//! yet) inherit the variable; it only concerns GTK's own OpenGL use, which a
+//! browser does not draw with.
 
 /// The environment variable GTK 3 reads for its OpenGL use.
 pub const GDK_GL: &str = "GDK_GL";

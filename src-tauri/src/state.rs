@@ -74,9 +74,6 @@ pub struct AppState {
     tray_hint_shown: AtomicBool,
     /// Set when the app starts quitting.
     quitting: AtomicBool,
-    /// Set when the main window closes to the tray, until the exit request
-    /// that closing the last window makes has been refused.
-    closed_to_tray: AtomicBool,
 }
 
 /// A summary of the backend for `app_info`.
@@ -117,7 +114,6 @@ impl AppState {
             demo_interval,
             tray_hint_shown: AtomicBool::new(false),
             quitting: AtomicBool::new(false),
-            closed_to_tray: AtomicBool::new(false),
         }
     }
 
@@ -331,17 +327,6 @@ impl AppState {
     /// Returns `true` exactly once: the first time the window is closed to the tray.
     pub fn take_tray_hint(&self) -> bool {
         !self.tray_hint_shown.swap(true, Ordering::SeqCst)
-    }
-
-    /// The main window is closing, and the app stays in the tray.
-    pub fn note_closed_to_tray(&self) {
-        self.closed_to_tray.store(true, Ordering::SeqCst);
-    }
-
-    /// Returns `true` once after [`AppState::note_closed_to_tray`]: the exit
-    /// request that follows is the window's, not the user's wish to quit.
-    pub fn take_closed_to_tray(&self) -> bool {
-        self.closed_to_tray.swap(false, Ordering::SeqCst)
     }
 
     /// Returns `true` exactly once: when the app first asks to quit.

@@ -47,18 +47,6 @@ fn hints_are_given_once() {
     assert!(!state.begin_quit());
 }
 
-#[test]
-fn only_the_exit_request_after_closing_to_the_tray_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = state(dir.path());
-    // No window closed: an exit request is the user's.
-    assert!(!state.take_closed_to_tray());
-    state.note_closed_to_tray();
-    assert!(state.take_closed_to_tray());
-    // Refused once; the next request (e.g. Quit) goes through.
-    assert!(!state.take_closed_to_tray());
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn real_mode_switches_to_demo_and_back() {
     let dir = tempfile::tempdir().unwrap();

@@ -233,5 +233,7 @@ describe('desktop app, first run', () => {
       const shot = screenshotDisplay('smoke-reopened.png');
       if (pixelsNear(shot, LOGO_BLUE) < MIN_LOGO_PIXELS) throw new Error('logo not painted yet');
     });
+    expect(logs()).not.toContain('could not open the window');
+    expect(logs()).not.toMatch(/\bERROR\b|panicked/);
   });
 });

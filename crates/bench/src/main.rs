@@ -3,7 +3,9 @@
 //!
 //! Run it from the workspace root with `./scripts/bench.sh` (release builds
 //! of the CLI, the bench and the app, then the full run writing
-//! `BENCHMARKS.md`), or `./scripts/bench.sh --quick`.
+//! `BENCHMARKS.md`), or `./scripts/bench.sh --quick`. Run directly, the
+//! desktop-app figure needs `--app PATH` (default: the release build, else the
+//! debug one), `xvfb-run` and `dbus-run-session`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

@@ -481,6 +481,7 @@ async fn refetched_pages_are_recognised_by_their_bytes() {
     // The same bytes: the same marks and the same snapshot.
     let again = client.event_pages(&marks).await.unwrap();
     assert_eq!(again.marks(), &marks[..]);
+    assert_eq!(again.recognised(), 3, "no page needed parsing");
     assert_eq!(again.decode().unwrap(), snapshot);
 
     // A change on page 2 moves only that page's mark, and is decoded.
@@ -488,6 +489,7 @@ async fn refetched_pages_are_recognised_by_their_bytes() {
     changed[4]["message"] = json!("changed");
     mock.set_items(EVENTS, &changed, 3);
     let later = client.event_pages(&marks).await.unwrap();
+    assert_eq!(later.recognised(), 2);
     assert_eq!(later.marks()[0], marks[0]);
     assert_ne!(later.marks()[1], marks[1]);
     assert_eq!(later.marks()[2], marks[2]);

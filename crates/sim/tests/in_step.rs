@@ -49,10 +49,16 @@ async fn an_unchanged_cycle_answers_like_a_full_one_and_costs_nothing() {
     assert_eq!(full.counts.skipped, 1);
     assert_eq!(full.rejected.len(), 1, "{:?}", full.rejected);
     let before = w.last_status(ACME).await.expect("status");
-    for round in 0..3 {
+    let hits = w.engine.in_step_hits();
+    for round in 0..3u64 {
         let again = w.sync_costs("in step, remembered", events(), &[]).await;
         assert_eq!(gist(&again), gist(&full), "round {round}");
         assert!(again.run_id > full.run_id, "each cycle is a run");
+        assert_eq!(
+            w.engine.in_step_hits(),
+            hits + round + 1,
+            "answered from memory"
+        );
     }
     let after = w.last_status(ACME).await.expect("status");
     assert!(after.ok && after.at >= before.at, "{after:?}");
@@ -71,6 +77,8 @@ async fn a_changed_event_is_noticed() {
     let mut changed = events();
     changed[2] = ev("evt-3", NORTHWIND, "Error", "Completed", "locked");
     let t3 = w.ticket_id("evt-3");
+    let hits = w.engine.in_step_hits();
+    assert!(hits > 0, "the unchanged cycles were answered from memory");
     let report = w
         .sync_costs(
             "evt-3 completed",
@@ -82,6 +90,7 @@ async fn a_changed_event_is_noticed() {
         )
         .await;
     assert_eq!(report.counts.closed, 1, "{:?}", report.actions);
+    assert_eq!(w.engine.in_step_hits(), hits, "a change is planned in full");
 }
 
 /// Without the ledger's revision the engine would trust its memory here and
@@ -102,13 +111,19 @@ async fn a_ledger_written_by_another_process_is_noticed() {
         })
         .unwrap();
     let t1 = w.ticket_id("evt-1");
+    let hits = w.engine.in_step_hits();
+    assert!(hits > 0, "the unchanged cycles were answered from memory");
     w.sync_costs(
         "ledger edited elsewhere",
         events(),
         &[format!("PATCH /service/tickets/{t1}")],
     )
     .await;
-    w.sync_costs("in step again", events(), &[]).await;
+    assert_eq!(w.engine.in_step_hits(), hits, "the edit is planned in full");
+    w.sync_costs("in step again, planned", events(), &[]).await;
+    w.sync_costs("in step again, remembered", events(), &[])
+        .await;
+    assert_eq!(w.engine.in_step_hits(), hits + 1);
 }
 
 #[tokio::test]
@@ -117,6 +132,8 @@ async fn a_mapping_or_settings_change_is_noticed() {
     w.sync_ok_or_rejected(events()).await;
     w.sync_ok_or_rejected(events()).await;
 
+    let hits = w.engine.in_step_hits();
+    assert!(hits > 0, "the unchanged cycles were answered from memory");
     // Only errors for Acme from now on: evt-2 (a warning) is filtered.
     w.map_with(bridge_core::ops::MapRequest {
         backup_company_id: ACME.to_owned(),
@@ -127,6 +144,11 @@ async fn a_mapping_or_settings_change_is_noticed() {
     .await;
     let report = w.sync_costs("filter changed", events(), &[]).await;
     assert_eq!(report.counts.skipped, 2, "{:?}", report);
+    assert_eq!(
+        w.engine.in_step_hits(),
+        hits,
+        "the new filter is planned in full"
+    );
 
     // A new summary template patches every ticket still tracked.
     w.set(
@@ -149,6 +171,11 @@ async fn a_mapping_or_settings_change_is_noticed() {
     let mut got = w.cw_requests();
     got.sort();
     assert_eq!(got, want);
+    assert_eq!(
+        w.engine.in_step_hits(),
+        hits,
+        "the new template is planned in full"
+    );
     w.sync_costs("in step with the new template", events(), &[])
         .await;
 }

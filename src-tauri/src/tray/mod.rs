@@ -165,7 +165,8 @@ struct AppShell<'a, R: Runtime>(&'a AppHandle<R>);
 
 impl<R: Runtime> ShellControl for AppShell<'_, R> {
     fn show_main_window(&self) -> Result<()> {
-        window::show_main(self.0)
+        window::open_main(self.0);
+        Ok(())
     }
 
     fn autostart_enabled(&self) -> Result<bool> {
@@ -280,9 +281,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> Result<TrayIcon<R>> {
                 ..
             } = event
             {
-                if let Err(error) = window::show_main(tray.app_handle()) {
-                    tracing::warn!(%error, "could not open the window from the tray");
-                }
+                window::open_main(tray.app_handle());
             }
         })
         .build(app)?;

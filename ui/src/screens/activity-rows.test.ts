@@ -77,4 +77,27 @@ describe('planHtml', () => {
     expect(html).toContain('no agreement matches &lt;cond&gt;');
     expect(html).toContain('Item 3: missing eventType');
   });
+  it('lists an unreadable item once, under the unreadable items', () => {
+    const html = planHtml({
+      ...report,
+      errors: [
+        { key: 'item:2', message: 'item at position 2 (counting from 0): missing eventType' },
+        { key: 'company:c-5', message: 'no agreement matches' },
+      ],
+      rejected: [{ position: 2, id: null, reason: 'missing eventType' }],
+    });
+    expect(html.match(/missing eventType/g)).toHaveLength(1);
+    expect(html).toContain('Item 3: missing eventType');
+    expect(html).toContain('no agreement matches');
+  });
+  it('is empty-handed only when there is nothing at all', () => {
+    const html = planHtml({
+      ...report,
+      errors: [{ key: 'item:evt-7', message: 'item at position 0 (counting from 0), id "evt-7": bad' }],
+      rejected: [{ position: 0, id: 'evt-7', reason: 'bad' }],
+    });
+    expect(html).not.toContain('Nothing to do');
+    expect(html).not.toContain('Problems it would meet');
+    expect(html).toContain('Item 1 (id evt-7): bad');
+  });
 });

@@ -75,7 +75,9 @@ export function runRowHtml(r: RunRecord, now: Date): string {
 /** The dry-run plan as HTML. */
 export function planHtml(report: RunReport): string {
   const parts: string[] = [];
-  if (report.actions.length === 0 && report.errors.length === 0 && report.rejected.length === 0) {
+  // Unreadable items are also problems of the run (`item:` keys); they have a list of their own.
+  const problems = report.errors.filter((p) => !p.key.startsWith('item:'));
+  if (report.actions.length === 0 && problems.length === 0 && report.rejected.length === 0) {
     return `<p class="plan-empty" data-testid="plan-empty"><span aria-hidden="true">✓ </span>Nothing to do: all ${report.events_seen} events in the Dashboard are in step with their tickets.</p>`;
   }
   parts.push(
@@ -91,9 +93,9 @@ export function planHtml(report: RunReport): string {
         .join('')}</ul>`,
     );
   }
-  if (report.errors.length > 0) {
+  if (problems.length > 0) {
     parts.push(
-      `<p class="plan-problems-title">Problems it would meet:</p><ul class="plan-list plan-problems">${report.errors
+      `<p class="plan-problems-title">Problems it would meet:</p><ul class="plan-list plan-problems">${problems
         .map((p) => `<li data-testid="plan-problem"><span aria-hidden="true">✕ </span>${esc(p.message)}</li>`)
         .join('')}</ul>`,
     );

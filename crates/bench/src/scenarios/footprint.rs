@@ -5,7 +5,8 @@
 //! sampled every 100 ms until it has finished its first cycle (the initial
 //! sync of every event) and `headless_cycles` more. Peak = `VmHWM`.
 //!
-//! Desktop app: started idle in the tray (`--minimized`) under
+//! Desktop app: started idle in the tray as at login (`--minimized`: its
+//! window is not built until it is first opened) under
 //! `xvfb-run -a dbus-run-session`, sampled every 5 s for `app_secs` in a
 //! background thread while the other scenarios run. Its WebKit helper
 //! processes are its descendants and are reported as a second figure.
@@ -476,7 +477,8 @@ pub(crate) fn app_rows(result: AppResult) -> Results {
                 APP,
                 format!(
                     "`xvfb-run -a -s \"-screen 0 1280x800x24\" dbus-run-session -- {} --minimized` \
-                     with a fresh HOME, sampled every 5 s for {} while the other scenarios ran; \
+                     with a fresh HOME (started as at login: it stays in the tray and its window is \
+                     not built until it is opened), sampled every 5 s for {} while the other scenarios ran; \
                      {build}",
                     binary.display(),
                     dur(wall)

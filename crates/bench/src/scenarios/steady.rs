@@ -105,7 +105,10 @@ pub(crate) fn run_steady(bench: &mut Bench) -> anyhow::Result<Results> {
         format!(
             "{tracked} tracked events, unchanged snapshot, {cycles} measured cycles after one \
              warm-up; no injected latency; engine CPU = this process's CPU clock \
-             (CLOCK_PROCESS_CPUTIME_ID) minus the CPU clocks of the simulators' runtime threads"
+             (CLOCK_PROCESS_CPUTIME_ID) minus the CPU clocks of the simulators' runtime threads. \
+             An unchanged cycle takes the in-step path (the pages hash as in the last in-step \
+             cycle); a cycle with any change plans in full: its steps are below, and scenario 3 \
+             gives the CPU of a cycle with 1% churn"
         ),
     );
     out.note(STEADY, format!("engine requests by kind: {tally}"));

@@ -1,6 +1,8 @@
 //! The sync engine: one cycle takes a snapshot of the dashboard, settles
 //! unconfirmed calls, plans (pure, [`plan`]) and applies the plan
 //! ([`execute`]), then records each company's Last Update Status and the run.
+//! A cycle whose inputs are all as the last in-step cycle left them skips
+//! decoding and planning ([`in_step`]).
 //!
 //! The shell and the CLI call [`Engine::run_cycle`]; they hold no rule.
 
@@ -138,6 +140,8 @@ pub struct Engine {
     dashboard_cache: std::sync::Mutex<Option<(String, DashboardClient)>>,
     /// The last in-step cycle, while its inputs may still hold (rule 10).
     in_step: std::sync::Mutex<Option<in_step::InStep>>,
+    /// Cycles answered from `in_step` so far.
+    in_step_hits: std::sync::atomic::AtomicU64,
     tuning: NetTuning,
 }
 
@@ -149,6 +153,7 @@ impl Engine {
             cw_cache: std::sync::Mutex::new(None),
             dashboard_cache: std::sync::Mutex::new(None),
             in_step: std::sync::Mutex::new(None),
+            in_step_hits: std::sync::atomic::AtomicU64::new(0),
             tuning: NetTuning::default(),
         }
     }
@@ -163,6 +168,12 @@ impl Engine {
     /// The store this engine writes to.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// How many cycles found every input as the last in-step cycle left it,
+    /// and so skipped decoding and planning (diagnostics and tests).
+    pub fn in_step_hits(&self) -> u64 {
+        self.in_step_hits.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The keychain this engine reads secrets from.
@@ -307,6 +318,9 @@ impl Engine {
             if unsettled.is_empty() && !ledger_incomplete {
                 let revision = db(store, ledger::revision).await?;
                 if memo.holds(pages.marks(), revision, &scopes, &rules) {
+                    tracing::debug!("nothing changed since the last in-step cycle");
+                    self.in_step_hits
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let report = memo.report();
                     self.record_statuses(&scopes, &BTreeMap::new()).await?;
                     self.keep_in_step(memo);

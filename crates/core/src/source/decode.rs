@@ -101,11 +101,14 @@ impl<T> Decoder<T> {
     pub(crate) fn push_raw(&mut self, raw: &RawValue) {
         match serde_json::from_str::<Value>(raw.get()) {
             Ok(value) => self.push(&value),
+            // Well-formed JSON that serde_json cannot hold (a number like
+            // 1e400): its id, if readable, still keeps the event's ticket
+            // from being treated as removed (rule 11).
             Err(e) => {
                 self.rejected.push(RejectedItem {
                     position: self.position,
-                    id: None,
-                    reason: format!("the item is not valid JSON: {e}"),
+                    id: raw_id(raw),
+                    reason: format!("the item cannot be read: {e}"),
                 });
                 self.position += 1;
             }
@@ -159,6 +162,17 @@ fn first_occurrence(
             reason: format!("duplicate id \"{id}\": an earlier item has the same id and was kept"),
         })
     }
+}
+
+/// The `id` of an item that cannot be decoded as a whole (other fields are
+/// skipped unread).
+fn raw_id(raw: &RawValue) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct IdOnly {
+        id: Option<Value>,
+    }
+    let item: IdOnly = serde_json::from_str(raw.get()).ok()?;
+    item_id(&serde_json::json!({ "id": item.id? }))
 }
 
 /// The item's id for the report, when it has a usable one.

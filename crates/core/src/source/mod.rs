@@ -115,7 +115,6 @@ pub struct DashboardClient {
     options: ClientOptions,
 }
 
-/// One decoded page of a listing.
 /// One page of a listing: its items as JSON text, and the next page number.
 #[derive(Debug)]
 struct Page {
@@ -152,6 +151,15 @@ impl EventPages {
     /// The pages' marks, in order.
     pub fn marks(&self) -> &[PageMark] {
         &self.marks
+    }
+
+    /// How many pages had the bytes of the known page at their place, and so
+    /// were not parsed while fetching.
+    pub fn recognised(&self) -> usize {
+        self.pages
+            .iter()
+            .filter(|p| matches!(p, Fetched::Known(_)))
+            .count()
     }
 
     /// Decode every event, page by page, letting each page go once decoded.
@@ -371,11 +379,14 @@ fn parse_page(path: &str, content_type: &str, body: &[u8]) -> Result<Page, Sourc
         #[serde(default, rename = "nextPage")]
         next_page: Option<u64>,
     }
+    // The derived parser would also take a list for the object: only an
+    // object goes the fast way.
+    let object = body.trim_ascii_start().first() == Some(&b'{');
     match serde_json::from_slice::<Shape>(body) {
         Ok(Shape {
             items: Some(items),
             next_page,
-        }) => Ok(Page { items, next_page }),
+        }) if object => Ok(Page { items, next_page }),
         // Anything unusual takes the slow path, which names what is wrong.
         _ => parse_page_value(path, content_type, body),
     }
@@ -475,6 +486,11 @@ mod tests {
                 Err("not JSON (text/html, a body starting \"<!DOCTYPE html>"),
             ),
             ("", Err("an empty body")),
+            // A list is not a page, even one shaped like the object's fields.
+            (r#"[[{}],null]"#, Err("without an \"items\" list")),
+            (" \n{\"items\":[{}]}", Ok((1, None))),
+            // A repeated key: the last one counts, as in any JSON reader.
+            (r#"{"items":[1],"items":[1,2]}"#, Ok((2, None))),
         ];
         for (body, want) in cases {
             let got = parse_page("/api/v1/x", "text/html", body.as_bytes())
@@ -488,6 +504,17 @@ mod tests {
                 (got, _) => panic!("{body}: unexpected {:?}", got.map_err(|e| e.to_string())),
             }
         }
+    }
+
+    #[test]
+    fn an_item_too_big_to_hold_is_rejected_with_its_id() {
+        let body = r#"{"items":[{"id":"e1","companyId":"c","size":1e400}],"nextPage":null}"#;
+        let (snapshot, next) = decode_event_page(body.as_bytes()).unwrap();
+        assert_eq!(next, None);
+        assert!(snapshot.events.is_empty());
+        let rejected = &snapshot.rejected[0];
+        assert_eq!(rejected.id.as_deref(), Some("e1"));
+        assert!(rejected.reason.contains("cannot be read"), "{rejected}");
     }
 
     #[test]
