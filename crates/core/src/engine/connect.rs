@@ -45,6 +45,36 @@ impl Default for NetTuning {
     }
 }
 
+/// One client kept while the settings it was built from (its key) hold, so
+/// its connections are reused across cycles.
+pub(crate) struct ClientCache<T>(std::sync::Mutex<Option<(String, T)>>);
+
+impl<T: Clone> ClientCache<T> {
+    pub fn new() -> Self {
+        ClientCache(std::sync::Mutex::new(None))
+    }
+
+    /// The cached client when `key` matches, otherwise a new one from `build`.
+    pub fn get_or_build(
+        &self,
+        key: &str,
+        build: impl FnOnce() -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut slot = self
+            .0
+            .lock()
+            .map_err(|_| Error::Config("internal: client cache poisoned".to_owned()))?;
+        if let Some((k, client)) = slot.as_ref() {
+            if k == key {
+                return Ok(client.clone());
+            }
+        }
+        let client = build()?;
+        *slot = Some((key.to_owned(), client.clone()));
+        Ok(client)
+    }
+}
+
 /// A short digest of a secret, for cache keys (never the secret itself).
 fn fingerprint(secret: &SecretString) -> String {
     Sha256::digest(secret.expose_secret().as_bytes())

@@ -135,9 +135,8 @@ impl RunReport {
 pub struct Engine {
     store: Store,
     secrets: Arc<dyn SecretStore>,
-    cw_cache: std::sync::Mutex<Option<(String, CwClient)>>,
-    /// The Dashboard client, reused (with its connections) while its settings hold.
-    dashboard_cache: std::sync::Mutex<Option<(String, DashboardClient)>>,
+    cw_cache: connect::ClientCache<CwClient>,
+    dashboard_cache: connect::ClientCache<DashboardClient>,
     /// The last in-step cycle, while its inputs may still hold (rule 10).
     in_step: std::sync::Mutex<Option<in_step::InStep>>,
     /// Cycles answered from `in_step` so far.
@@ -150,8 +149,8 @@ impl Engine {
         Engine {
             store,
             secrets,
-            cw_cache: std::sync::Mutex::new(None),
-            dashboard_cache: std::sync::Mutex::new(None),
+            cw_cache: connect::ClientCache::new(),
+            dashboard_cache: connect::ClientCache::new(),
             in_step: std::sync::Mutex::new(None),
             in_step_hits: std::sync::atomic::AtomicU64::new(0),
             tuning: NetTuning::default(),
@@ -190,39 +189,25 @@ impl Engine {
     pub async fn cw(&self) -> Result<CwClient, Error> {
         let settings = self.settings().await?;
         let codebase = db_store(&self.store, |s| settings::get(s, CODEBASE_KEY)).await?;
-        let (key, mut config) = connect::cw_config(&settings, self.secrets.as_ref(), codebase)?;
-        config.request_timeout = self.tuning.request_timeout;
-        let mut cache = self
-            .cw_cache
-            .lock()
-            .map_err(|_| Error::Config("internal: client cache poisoned".to_owned()))?;
-        if let Some((k, client)) = cache.as_ref() {
-            if *k == key {
-                return Ok(client.clone());
-            }
-        }
-        let client = CwClient::new(config)?
-            .with_backoff(self.tuning.cw_backoff_base, self.tuning.cw_max_wait);
-        *cache = Some((key, client.clone()));
-        Ok(client)
+        self.cw_for(&settings, codebase)
     }
 
-    /// The Dashboard client for the settings (cached while they hold).
+    /// A ConnectWise client for `settings` and the saved codebase (cached
+    /// while they hold).
+    fn cw_for(&self, settings: &Settings, codebase: Option<String>) -> Result<CwClient, Error> {
+        let (key, mut config) = connect::cw_config(settings, self.secrets.as_ref(), codebase)?;
+        config.request_timeout = self.tuning.request_timeout;
+        self.cw_cache.get_or_build(&key, || {
+            Ok(CwClient::new(config)?
+                .with_backoff(self.tuning.cw_backoff_base, self.tuning.cw_max_wait))
+        })
+    }
+
+    /// The Dashboard client for `settings` (cached while they hold).
     fn dashboard(&self, settings: &Settings) -> Result<DashboardClient, Error> {
         let config = connect::dashboard_config(settings, self.secrets.as_ref(), &self.tuning)?;
-        let mut cache = self
-            .dashboard_cache
-            .lock()
-            .map_err(|_| Error::Config("internal: client cache poisoned".to_owned()))?;
-        if let Some((key, client)) = cache.as_ref() {
-            if *key == config.key {
-                return Ok(client.clone());
-            }
-        }
         let key = config.key.clone();
-        let client = config.build()?;
-        *cache = Some((key, client.clone()));
-        Ok(client)
+        self.dashboard_cache.get_or_build(&key, || config.build())
     }
 
     /// Persists the codebase the client discovered so the next cycle (or the
@@ -242,11 +227,11 @@ impl Engine {
         let store = &self.store;
         let settings = self.settings().await?;
         let dashboard = self.dashboard(&settings)?;
-        let cw = self.cw().await?;
         // Compared with what the database holds, not with the client: the
         // client may have discovered the codebase before this cycle (mapping a
         // company), and a new process must still find it saved (rule 10).
         let codebase_before = db_store(store, |s| settings::get(s, CODEBASE_KEY)).await?;
+        let cw = self.cw_for(&settings, codebase_before.clone())?;
         let now = now_text();
         let run_id = if dry_run {
             None
