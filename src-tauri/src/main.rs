@@ -6,7 +6,7 @@
 fn main() {
     // Before any thread starts: the app idles in the tray for days, and each
     // of its threads would otherwise keep an arena of freed memory.
-    bridge_core::mem::limit_malloc_arenas(2);
+    bridge_core::mem::tune_allocator(2);
     bridge_app::render::prefer_software_rendering();
     bridge_app::run();
 }

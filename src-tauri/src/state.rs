@@ -48,7 +48,7 @@ pub enum Slot {
     /// Before the first start (never seen by commands: the start holds the lock).
     Empty,
     /// A backend runs.
-    Ready(Backend),
+    Ready(Box<Backend>),
     /// The backend could not start; commands repeat why.
     Failed {
         /// The kind of the failure (`database`, `demo`, ...).
@@ -193,7 +193,7 @@ impl AppState {
             Backend::start_real(&self.paths.data_dir, (self.real_secrets)(), outputs).await
         };
         match started {
-            Ok(backend) => Slot::Ready(backend),
+            Ok(backend) => Slot::Ready(Box::new(backend)),
             Err(error) => {
                 let message = start_failure(&error);
                 tracing::error!(%message, "the sync backend could not start");

@@ -196,10 +196,22 @@ async fn sync(engine: Engine, once: bool, dry_run: bool) -> Result<u8, Failure> 
         output::report(&report);
         return Ok(if report.has_errors() { 1 } else { 0 });
     }
-    let scheduler = Scheduler::spawn(Arc::new(engine), SchedulerOptions::default());
+    let scheduler = Scheduler::spawn(
+        Arc::new(engine),
+        printing_actions(SchedulerOptions::default()),
+    );
     follow(&scheduler, None).await;
     scheduler.stop().await;
     Ok(0)
+}
+
+/// The loop's options with each action printed as it is done (the cycle's
+/// summary follows from its report).
+fn printing_actions(options: SchedulerOptions) -> SchedulerOptions {
+    SchedulerOptions {
+        on_action: Some(Arc::new(|line| output::action(&line))),
+        ..options
+    }
 }
 
 /// Prints each cycle's report until Ctrl-C (or `cycles` cycles).
@@ -269,10 +281,10 @@ pub async fn demo(
     let engine = demo.engine(store).await?;
     let scheduler = Scheduler::spawn(
         Arc::new(engine),
-        SchedulerOptions {
+        printing_actions(SchedulerOptions {
             interval_override: Some(std::time::Duration::from_secs(interval_secs.max(1))),
             ..SchedulerOptions::default()
-        },
+        }),
     );
     println!(
         "Syncing every {interval_secs} s; the dashboard moves one step per cycle. Ctrl-C stops."

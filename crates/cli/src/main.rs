@@ -66,15 +66,21 @@ impl From<StoreError> for Failure {
     }
 }
 
-/// Allocator arenas shared by the runtime's threads.
-const MALLOC_ARENAS: i32 = 2;
+/// Allocator arenas shared by the runtime's threads: one. The threads
+/// mostly wait on the network or the database, and each further arena holds
+/// its own free memory.
+const MALLOC_ARENAS: i32 = 1;
+/// Threads for blocking work: the database has one connection, so more
+/// threads would only wait for it (and each keeps its own stack).
+const BLOCKING_THREADS: usize = 4;
 
 fn main() -> ExitCode {
     // Before any thread starts: a long `sync` loop stays small (bridge_core::mem).
-    bridge_core::mem::limit_malloc_arenas(MALLOC_ARENAS);
+    bridge_core::mem::tune_allocator(MALLOC_ARENAS);
     let args = cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .max_blocking_threads(BLOCKING_THREADS)
         .enable_all()
         .build()
     {

@@ -1,6 +1,6 @@
 //! Printing: plain aligned tables for people, `--json` for scripts.
 
-use bridge_core::engine::RunReport;
+use bridge_core::engine::{ActionLine, RunReport};
 use bridge_core::model::{Override, TypeFilter};
 use bridge_core::ops::{CompanyView, TicketRow};
 use bridge_core::store::runs::{RunOutcome, RunRecord};
@@ -231,9 +231,14 @@ pub fn tickets(list: &[TicketRow], json: bool) {
     );
 }
 
+/// One action line on stdout.
+pub fn action(line: &ActionLine) {
+    println!("{line}");
+}
+
 pub fn report(r: &RunReport) {
     for line in &r.actions {
-        println!("{line}");
+        action(line);
     }
     for e in &r.errors {
         eprintln!("error: {e}");

@@ -1,17 +1,30 @@
 //! Keeping a long-running process small. A sync cycle over thousands of
 //! events allocates and frees megabytes; glibc's allocator keeps freed memory
 //! (and one arena per thread, up to eight per core) for reuse, so a tray app
-//! that synced once stays at its peak for good. These two calls hand that
-//! memory back. Elsewhere than Linux with glibc they do nothing.
+//! that synced once stays at its peak for good. These two calls keep the
+//! allocator from holding on to it and hand it back. Elsewhere than Linux with glibc they do nothing.
 
-/// glibc's own setting for the same cap; a value the user set wins.
+/// glibc's own setting for the arena cap; a value the user set wins.
 pub const ARENA_MAX_ENV: &str = "MALLOC_ARENA_MAX";
+/// glibc's settings of every allocator parameter; set, they win over ours.
+pub const TUNABLES_ENV: &str = "GLIBC_TUNABLES";
 
-/// Caps the allocator's arenas. Call first thing in `main`, before any
-/// thread starts: the threads then share `arenas` arenas instead of each
-/// growing its own. Returns whether the cap was set (not elsewhere than
-/// glibc, and not over a `MALLOC_ARENA_MAX` the user chose).
-pub fn limit_malloc_arenas(arenas: i32) -> bool {
+/// Blocks at least this big get their own mapping, given back when freed;
+/// below it, freed memory above the heap's top is given back past the same
+/// size. glibc's default raises both as big blocks are freed, so the heap
+/// keeps a cycle's peak.
+const GIVE_BACK_BYTES: i32 = 64 * 1024;
+
+/// Tunes the allocator for a long-running process: `arenas` arenas shared by
+/// all threads (instead of up to eight per core, each growing its own), and
+/// big blocks and freed heap tops handed back to the OS at once. Call first
+/// thing in `main`, before any thread starts. Returns whether the arena cap
+/// was set (not elsewhere than glibc, and not over a `MALLOC_ARENA_MAX` the
+/// user chose); `GLIBC_TUNABLES`, when set, is left to rule the rest.
+pub fn tune_allocator(arenas: i32) -> bool {
+    if std::env::var_os(TUNABLES_ENV).is_none() {
+        set_give_back(GIVE_BACK_BYTES);
+    }
     std::env::var_os(ARENA_MAX_ENV).is_none() && set_arena_max(arenas.max(1))
 }
 
@@ -22,10 +35,25 @@ fn set_arena_max(arenas: i32) -> bool {
     unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) == 1 }
 }
 
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn set_give_back(bytes: i32) {
+    // SAFETY: mallopt only sets allocator parameters; each takes any
+    // non-negative size. Setting the thresholds turns off their dynamic
+    // growth.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, bytes);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, bytes);
+        libc::mallopt(libc::M_TOP_PAD, 0);
+    }
+}
+
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn set_arena_max(_arenas: i32) -> bool {
     false
 }
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn set_give_back(_bytes: i32) {}
 
 /// Returns free allocator memory to the OS (between cycles, and when the
 /// window closes to the tray).
@@ -43,7 +71,14 @@ mod tests {
     fn the_cap_is_set_on_glibc_unless_the_user_chose_one() {
         let user_chose = std::env::var_os(super::ARENA_MAX_ENV).is_some();
         let glibc = cfg!(all(target_os = "linux", target_env = "gnu"));
-        assert_eq!(super::limit_malloc_arenas(2), glibc && !user_chose);
+        assert_eq!(super::tune_allocator(2), glibc && !user_chose);
+        // Blocks past the give-back size, and many small ones, still work.
+        let big: Vec<Vec<u8>> = (0..8).map(|i| vec![i; 256 * 1024]).collect();
+        assert!(big
+            .iter()
+            .enumerate()
+            .all(|(i, v)| v.iter().all(|b| usize::from(*b) == i)));
+        drop(big);
         // Memory freed before a trim is still usable after it.
         let freed: Vec<Vec<u8>> = (0..64).map(|i| vec![i; 64 * 1024]).collect();
         drop(freed);

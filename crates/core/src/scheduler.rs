@@ -16,7 +16,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::alerts::{Alerts, Notification};
-use crate::engine::{Engine, RunReport};
+use crate::engine::{ActionLine, Engine, RunReport};
 use crate::store::settings::Settings;
 
 /// First delay after a retryable failure.
@@ -74,7 +74,7 @@ enum Command {
 }
 
 /// Options for the loop.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SchedulerOptions {
     /// Start paused (nothing runs until `resume` or `sync_now`).
     pub start_paused: bool,
@@ -82,6 +82,21 @@ pub struct SchedulerOptions {
     pub run_at_start: bool,
     /// Overrides `sync.interval_secs` (tests, the demo).
     pub interval_override: Option<Duration>,
+    /// Receives each action as it is done. The status's `last_report` keeps
+    /// counts and problems, not the actions: a first sync of many events
+    /// would otherwise hold a line per ticket until the next cycle.
+    pub on_action: Option<Arc<dyn Fn(ActionLine) + Send + Sync>>,
+}
+
+impl std::fmt::Debug for SchedulerOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchedulerOptions")
+            .field("start_paused", &self.start_paused)
+            .field("run_at_start", &self.run_at_start)
+            .field("interval_override", &self.interval_override)
+            .field("on_action", &self.on_action.is_some())
+            .finish()
+    }
 }
 
 impl Default for SchedulerOptions {
@@ -90,6 +105,7 @@ impl Default for SchedulerOptions {
             start_paused: false,
             run_at_start: true,
             interval_override: None,
+            on_action: None,
         }
     }
 }
@@ -230,7 +246,10 @@ async fn run_loop(
             s.state = SyncState::Syncing;
             s.next_in_secs = None;
         });
-        let result = engine.run_cycle(false).await;
+        let result = match &options.on_action {
+            Some(sink) => engine.run_cycle_with(false, sink.as_ref()).await,
+            None => engine.run_cycle_with(false, &|_| {}).await,
+        };
         for n in alerts.observe(&result) {
             // No subscriber (headless) is fine: the status carries the reason.
             let _ = notifications.send(n);

@@ -6,7 +6,9 @@ mod dashboard_mock;
 
 use std::time::{Duration, Instant};
 
-use bridge_core::source::{ClientOptions, DashboardClient, RetryPolicy, SourceError};
+use bridge_core::source::{
+    ClientOptions, DashboardClient, Listing, RetryPolicy, SourceError, StreamEnd,
+};
 use dashboard_mock::*;
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -280,47 +282,114 @@ async fn an_unreachable_dashboard_is_a_network_error() {
     assert!(!err.to_string().contains(TOKEN));
 }
 
+/// Reads the listing page by page: the events of each page and the end.
+async fn read_pages(client: &DashboardClient) -> (Vec<Vec<String>>, StreamEnd) {
+    let mut stream = client.events();
+    let mut pages = Vec::new();
+    while let Some(page) = stream.next_page().await.unwrap() {
+        pages.push(page.into_iter().map(|e| e.id).collect());
+    }
+    (pages, stream.finish())
+}
+
+/// The pages (by number) the mock was asked for since `from` requests.
+fn pages_asked(mock: &Mock, from: usize) -> Vec<String> {
+    mock.requests()[from..]
+        .iter()
+        .map(|(_, query, _)| query.split('&').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
 #[tokio::test]
-async fn refetched_pages_are_recognised_by_their_bytes() {
+async fn the_listing_is_read_page_by_page_and_recognised_by_its_bytes() {
     let mock = Mock::start().await;
     let items: Vec<Value> = (0..7).map(|i| event(&format!("e{i}"))).collect();
     mock.set_items(EVENTS, &items, 3);
     let client = mock.client(RetryPolicy::none());
-    let first = client.event_pages(&[]).await.unwrap();
-    let marks = first.marks().to_vec();
+    let (pages, end) = read_pages(&client).await;
+    assert_eq!(
+        pages,
+        [vec!["e0", "e1", "e2"], vec!["e3", "e4", "e5"], vec!["e6"]]
+    );
+    assert_eq!(end.present.len(), 7);
+    assert!(end.rejected.is_empty());
+    let marks = end.marks;
     assert_eq!(marks.len(), 3);
-    let snapshot = first.decode().unwrap();
-    assert_eq!(snapshot.events.len(), 7);
+    let asked = mock.requests().len();
+    assert!(matches!(
+        client.check(&marks).await.unwrap(),
+        Listing::Unchanged
+    ));
+    assert_eq!(pages_asked(&mock, asked), ["page=1", "page=2", "page=3"]);
+    let Listing::Changed(_) = client.check(&[]).await.unwrap() else {
+        panic!("no marks: nothing is known");
+    };
 
-    // The same bytes: the same marks and the same snapshot.
-    let again = client.event_pages(&marks).await.unwrap();
-    assert_eq!(again.marks(), &marks[..]);
-    assert_eq!(again.recognised(), 3, "no page needed parsing");
-    assert_eq!(again.decode().unwrap(), snapshot);
-
-    // A change on page 2 moves only that page's mark, and is decoded.
+    // A change on page 2 stops the check there; the read that follows
+    // fetches page 1 again but not page 2, whose bytes the check holds.
     let mut changed = items.clone();
     changed[4]["message"] = json!("changed");
     mock.set_items(EVENTS, &changed, 3);
-    let later = client.event_pages(&marks).await.unwrap();
-    assert_eq!(later.recognised(), 2);
-    assert_eq!(later.marks()[0], marks[0]);
-    assert_ne!(later.marks()[1], marks[1]);
-    assert_eq!(later.marks()[2], marks[2]);
-    assert_eq!(later.decode().unwrap().events[4].message, "changed");
+    let asked = mock.requests().len();
+    let Listing::Changed(mut stream) = client.check(&marks).await.unwrap() else {
+        panic!("page 2 changed");
+    };
+    let mut read = Vec::new();
+    while let Some(page) = stream.next_page().await.unwrap() {
+        read.extend(page);
+    }
+    assert_eq!(read.len(), 7);
+    assert_eq!(read[4].message, "changed");
+    let later = stream.finish().marks;
+    assert_eq!(
+        pages_asked(&mock, asked),
+        ["page=1", "page=2", "page=1", "page=3"]
+    );
+    assert_eq!(later[0], marks[0]);
+    assert_ne!(later[1], marks[1]);
+    assert_eq!(later[2], marks[2]);
 
-    // A listing that grows past its old last page is followed to its end.
+    // A listing that grows past its old last page is not the same listing.
     let mut grown = items.clone();
     grown.extend((7..11).map(|i| event(&format!("e{i}"))));
     mock.set_items(EVENTS, &grown, 3);
-    let grown_pages = client.event_pages(&marks).await.unwrap();
-    assert_eq!(grown_pages.marks().len(), 4);
-    assert_eq!(grown_pages.marks()[0], marks[0]);
-    assert_eq!(grown_pages.decode().unwrap().events.len(), 11);
+    assert!(matches!(
+        client.check(&marks).await.unwrap(),
+        Listing::Changed(_)
+    ));
+    let (pages, end) = read_pages(&client).await;
+    assert_eq!(pages.len(), 4);
+    assert_eq!(end.present.len(), 11);
 
-    // And one that shrinks stops where it now ends.
+    // Nor is one that shrinks.
     mock.set_items(EVENTS, &items[..2], 3);
-    let shrunk = client.event_pages(&marks).await.unwrap();
-    assert_eq!(shrunk.marks().len(), 1);
-    assert_eq!(shrunk.decode().unwrap().events.len(), 2);
+    assert!(matches!(
+        client.check(&marks).await.unwrap(),
+        Listing::Changed(_)
+    ));
+    let (pages, end) = read_pages(&client).await;
+    assert_eq!(pages, [vec!["e0", "e1"]]);
+    assert_eq!(end.marks.len(), 1);
+}
+
+#[tokio::test]
+async fn a_duplicate_on_a_later_page_is_rejected_and_the_first_kept() {
+    let mock = Mock::start().await;
+    let mut items: Vec<Value> = (0..4).map(|i| event(&format!("e{i}"))).collect();
+    let mut again = event("e1");
+    again["message"] = json!("the second e1");
+    items.push(again);
+    mock.set_items(EVENTS, &items, 2);
+    let client = mock.client(RetryPolicy::none());
+    let (pages, end) = read_pages(&client).await;
+    assert_eq!(pages, [vec!["e0", "e1"], vec!["e2", "e3"], vec![]]);
+    assert_eq!(end.present.len(), 4);
+    assert_eq!(end.rejected.len(), 1);
+    assert_eq!(end.rejected[0].position, 4);
+    assert_eq!(end.rejected[0].id.as_deref(), Some("e1"));
+    assert!(
+        end.rejected[0].reason.contains("duplicate id"),
+        "{}",
+        end.rejected[0]
+    );
 }

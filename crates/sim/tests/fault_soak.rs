@@ -48,6 +48,8 @@ fn tuning() -> NetTuning {
             max_delay: Duration::from_millis(200),
             max_retry_after: Duration::from_secs(1),
         },
+        // Several pages: a fault can land between two pages of one cycle.
+        dashboard_page_size: 3,
     }
 }
 
@@ -136,6 +138,7 @@ async fn random_faults_never_duplicate_or_lose_anything_and_the_loop_recovers() 
             start_paused: false,
             run_at_start: false,
             interval_override: Some(Duration::from_secs(3600)),
+            on_action: None,
         },
     );
     let mut status = scheduler.subscribe();

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use bridge_core::engine::{self, plan, Engine};
+use bridge_core::source::Listing;
 use bridge_core::store::companies::{self, LastStatus};
 use bridge_core::store::settings::{self, Settings};
 use bridge_core::store::{ledger, runs};
@@ -41,11 +42,12 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
         lap.mark("settings (2 loads) + run start + outbox check");
 
         let dashboard = engine::dashboard_client(&settings, engine.secrets().as_ref())?;
-        let marks = dashboard.event_pages(&[]).await?.marks().to_vec();
+        let mut first = dashboard.events();
+        while first.next_page().await?.is_some() {}
+        let marks = first.finish().marks;
         lap.skip();
-        let pages = dashboard.event_pages(&marks).await?;
         anyhow::ensure!(
-            pages.marks() == marks,
+            matches!(dashboard.check(&marks).await?, Listing::Unchanged),
             "the replay expects an unchanged snapshot"
         );
         lap.mark("Dashboard pages: HTTP + SHA-256 (unchanged, not parsed)");
@@ -66,31 +68,50 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
         runs::finish_run(&store, run, &runs::RunCounts::default(), &[])?;
         lap.mark("run finish");
 
-        // The pages were recognised, not parsed: decoding them now parses them too.
-        let snapshot = pages.decode()?;
-        lap.mark_change("parse + decode every page (after a change)");
+        // After a change every page is fetched again, parsed and decoded.
+        let mut stream = dashboard.events();
+        let mut pages = Vec::new();
+        while let Some(page) = stream.next_page().await? {
+            pages.push(page);
+        }
+        let end = stream.finish();
+        lap.mark_change("Dashboard pages again: HTTP + parse + decode (after a change)");
 
-        let (_revision, ledger_rows) = store.with_conn(ledger::all_at_revision)?;
-        lap.mark_change("ledger read, every row (after a change)");
+        let mut page_rows = Vec::new();
+        for page in &pages {
+            let ids: Vec<&str> = page.iter().map(|e| e.id.as_str()).collect();
+            page_rows.push(store.with_conn(|c| ledger::entries_for(c, ids.iter().copied()))?);
+        }
+        let unreadable = BTreeSet::new();
+        let absent = store.with_conn(|c| ledger::tracked_absent(c, &end.present, &unreadable))?;
+        lap.mark_change("ledger rows of each page's events + absent rows (after a change)");
 
-        let (unreadable, none_a, none_r) = (BTreeSet::new(), BTreeMap::new(), BTreeMap::new());
-        let input = plan::PlanInput {
-            events: &snapshot.events,
-            unreadable_ids: &unreadable,
-            removal_blocked: false,
-            ledger: &ledger_rows,
-            companies: &scopes,
-            rules: &rules,
-            agreements: &none_a,
-            remote: &none_r,
-        };
-        let needs = plan::needs(&input);
-        let planned = plan::plan(&input, &engine::now_text());
-        anyhow::ensure!(
-            needs.agreement_companies.is_empty() && planned.items.is_empty(),
-            "the replay expects an in-step world"
-        );
-        lap.mark_change("plan: needs + plan (after a change)");
+        let (none_a, none_r) = (BTreeMap::new(), BTreeMap::new());
+        let now = engine::now_text();
+        for (events, rows) in pages
+            .iter()
+            .map(Vec::as_slice)
+            .zip(&page_rows)
+            .chain([(&[][..], &absent)])
+        {
+            let input = plan::PlanInput {
+                events,
+                unreadable_ids: &unreadable,
+                removal_blocked: false,
+                ledger: rows,
+                companies: &scopes,
+                rules: &rules,
+                agreements: &none_a,
+                remote: &none_r,
+            };
+            let needs = plan::needs(&input);
+            let planned = plan::plan(&input, &now);
+            anyhow::ensure!(
+                needs == plan::Needs::default() && planned.items.is_empty(),
+                "the replay expects an in-step world"
+            );
+        }
+        lap.mark_change("plan: needs + plan, page by page (after a change)");
 
         for (i, (name, cpu, in_step)) in lap.phases.into_iter().enumerate() {
             samples

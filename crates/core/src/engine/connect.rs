@@ -32,6 +32,8 @@ pub struct NetTuning {
     pub cw_max_wait: Duration,
     /// Retries of Dashboard requests.
     pub dashboard_retry: RetryPolicy,
+    /// Events per Dashboard page (a cycle holds one page at a time).
+    pub dashboard_page_size: u32,
 }
 
 impl Default for NetTuning {
@@ -41,6 +43,7 @@ impl Default for NetTuning {
             cw_backoff_base: crate::cw::DEFAULT_BACKOFF_BASE,
             cw_max_wait: crate::cw::DEFAULT_MAX_WAIT,
             dashboard_retry: RetryPolicy::default(),
+            dashboard_page_size: crate::source::EVENTS_PAGE_SIZE,
         }
     }
 }
@@ -244,6 +247,7 @@ pub(crate) fn dashboard_config(
     let options = ClientOptions {
         request_timeout: tuning.request_timeout,
         retry: tuning.dashboard_retry.clone(),
+        page_size: tuning.dashboard_page_size,
         ..ClientOptions::default()
     };
     let key = format!("{url}|{}|{options:?}", fingerprint(&token));

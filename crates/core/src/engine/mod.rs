@@ -1,8 +1,9 @@
-//! The sync engine: one cycle takes a snapshot of the dashboard, settles
-//! unconfirmed calls, plans (pure, [`plan`]) and applies the plan
-//! ([`execute`]), then records each company's Last Update Status and the run.
-//! A cycle whose inputs are all as the last in-step cycle left them skips
-//! decoding and planning ([`in_step`]).
+//! The sync engine: one cycle settles unconfirmed calls, then reads the
+//! Dashboard one page at a time, planning (pure, [`plan`]) and applying
+//! ([`execute`]) each page before the next ([`pass`]); removals and rule 8's
+//! ticket-state lookups wait for the last page. It then records each
+//! company's Last Update Status and the run. A cycle whose inputs are all as
+//! the last in-step cycle left them skips decoding and planning ([`in_step`]).
 //!
 //! The shell and the CLI call [`Engine::run_cycle`]; they hold no rule.
 
@@ -11,6 +12,7 @@ mod execute;
 mod in_step;
 mod inputs;
 mod lookups;
+mod pass;
 pub mod plan;
 mod recover;
 pub mod render;
@@ -26,17 +28,17 @@ use tokio::sync::OnceCell;
 
 pub use connect::{cw_client, dashboard_client, NetTuning};
 pub use inputs::{rules, scopes};
+pub use pass::ActionSink;
 
 use crate::cw::CwClient;
 use crate::secrets::SecretStore;
-use crate::source::{DashboardClient, RejectedItem};
+use crate::source::{DashboardClient, EventStream, Listing, RejectedItem};
 use crate::store::companies::{self, LastStatus};
 use crate::store::ledger;
 use crate::store::runs::{self, RunCounts};
 use crate::store::settings::{self, Settings};
 use crate::store::Store;
 use crate::Error;
-use plan::PlanInput;
 
 /// Runs a blocking store call off the async runtime.
 pub(crate) async fn db<T, F>(store: &Store, f: F) -> Result<T, Error>
@@ -128,6 +130,22 @@ impl RunReport {
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }
+}
+
+/// What one cycle works with.
+struct Cycle<'a> {
+    settings: &'a Settings,
+    dashboard: &'a DashboardClient,
+    cw: &'a CwClient,
+    dry_run: bool,
+    now: &'a str,
+    on_action: ActionSink<'a>,
+}
+
+/// What [`Engine::recall`] found.
+enum Recall<'d> {
+    Unchanged(in_step::InStep),
+    Read(EventStream<'d>),
 }
 
 /// The engine: a store, the keychain, and a ConnectWise client reused across
@@ -222,8 +240,27 @@ impl Engine {
     }
 
     /// One sync cycle. `dry_run` plans (looking up agreements and ticket
-    /// states read-only) and writes nothing.
+    /// states read-only) and writes nothing. The report lists every action.
     pub async fn run_cycle(&self, dry_run: bool) -> Result<RunReport, Error> {
+        let lines = std::sync::Mutex::new(Vec::new());
+        let keep = |line: ActionLine| {
+            if let Ok(mut lines) = lines.lock() {
+                lines.push(line);
+            }
+        };
+        let mut report = self.run_cycle_with(dry_run, &keep).await?;
+        report.actions = lines.into_inner().unwrap_or_default();
+        Ok(report)
+    }
+
+    /// One sync cycle whose actions go to `on_action` as they are done (the
+    /// report's `actions` stay empty): a first sync of many events keeps
+    /// none of them.
+    pub async fn run_cycle_with(
+        &self,
+        dry_run: bool,
+        on_action: ActionSink<'_>,
+    ) -> Result<RunReport, Error> {
         let store = &self.store;
         let settings = self.settings().await?;
         let dashboard = self.dashboard(&settings)?;
@@ -243,159 +280,102 @@ impl Engine {
             .await?;
             Some(db_store(store, runs::start_run).await?)
         };
-        let result = self.cycle(&settings, &dashboard, &cw, dry_run, &now).await;
+        let mut report = RunReport {
+            dry_run,
+            ..RunReport::default()
+        };
+        let cycle = Cycle {
+            settings: &settings,
+            dashboard: &dashboard,
+            cw: &cw,
+            dry_run,
+            now: &now,
+            on_action,
+        };
+        let result = self.cycle(cycle, &mut report).await;
         if !dry_run {
             self.remember_codebase(&cw, codebase_before).await?;
         }
-        match result {
-            Ok(mut report) => {
-                report.run_id = run_id;
-                if let Some(id) = run_id {
-                    let counts = report.counts;
-                    let errors: Vec<String> =
-                        report.errors.iter().map(|p| p.message.clone()).collect();
-                    db_store(store, move |s| runs::finish_run(s, id, &counts, &errors)).await?;
-                }
-                Ok(report)
-            }
-            Err(e) => {
-                if let Some(id) = run_id {
-                    let errors = vec![e.to_string()];
-                    db_store(store, move |s| {
-                        runs::finish_run(s, id, &RunCounts::default(), &errors)
-                    })
-                    .await?;
-                }
-                Err(e)
-            }
+        report.run_id = run_id;
+        // What was done before a failure is in the run's counts.
+        let errors: Vec<String> = match &result {
+            Ok(()) => report.errors.iter().map(|p| p.message.clone()).collect(),
+            Err(e) => vec![e.to_string()],
+        };
+        if let Some(id) = run_id {
+            let counts = report.counts;
+            db_store(store, move |s| runs::finish_run(s, id, &counts, &errors)).await?;
         }
+        result.map(|()| report)
     }
 
-    async fn cycle(
-        &self,
-        settings: &Settings,
-        dashboard: &DashboardClient,
-        cw: &CwClient,
-        dry_run: bool,
-        now: &str,
-    ) -> Result<RunReport, Error> {
+    async fn cycle(&self, cx: Cycle<'_>, report: &mut RunReport) -> Result<(), Error> {
         let store = &self.store;
-        let unsettled = if dry_run {
+        let unsettled = if cx.dry_run {
             BTreeSet::new()
         } else {
-            recover::recover(cw, store, now).await?
+            recover::recover(cx.cw, store, cx.now).await?
         };
         // After a damaged database was recovered without its whole ledger,
         // tickets may exist that the ledger does not know (rule 9).
-        let ledger_incomplete = !dry_run
+        let ledger_incomplete = !cx.dry_run
             && db_store(store, |s| {
                 settings::get(s, crate::store::LEDGER_INCOMPLETE_KEY)
             })
             .await?
             .is_some();
-        let remembered = if dry_run { None } else { self.take_in_step() };
-        let known = remembered.as_ref().map_or(&[][..], |m| m.pages.as_slice());
-        let pages = dashboard.event_pages(known).await?;
         let rows = db_store(store, companies::list).await?;
-        let scopes = scopes(&rows, settings);
-        let rules = rules(settings);
-        if let Some(memo) = remembered {
-            if unsettled.is_empty() && !ledger_incomplete {
-                let revision = db(store, ledger::revision).await?;
-                if memo.holds(pages.marks(), revision, &scopes, &rules) {
-                    tracing::debug!("nothing changed since the last in-step cycle");
-                    self.in_step_hits
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let report = memo.report();
-                    self.record_statuses(&scopes, &BTreeMap::new()).await?;
-                    self.keep_in_step(memo);
-                    return Ok(report);
-                }
+        let scopes = scopes(&rows, cx.settings);
+        let rules = rules(cx.settings);
+        let settled = unsettled.is_empty() && !ledger_incomplete;
+        let mut events = match self.recall(&cx, &scopes, &rules, settled).await? {
+            Recall::Read(listing) => listing,
+            Recall::Unchanged(memo) => {
+                tracing::debug!("nothing changed since the last in-step cycle");
+                self.in_step_hits
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                *report = memo.report();
+                self.record_statuses(&scopes, &BTreeMap::new()).await?;
+                self.keep_in_step(memo);
+                return Ok(());
             }
-        }
-        let marks = pages.marks().to_vec();
-        let snapshot = pages.decode()?;
-        let mut report = RunReport {
-            dry_run,
-            events_seen: snapshot.events.len(),
-            errors: in_step::rejected_problems(&snapshot.rejected),
-            rejected: snapshot.rejected.clone(),
-            ..RunReport::default()
         };
-        if !dry_run {
-            inputs::remember_types(store, &snapshot.events).await?;
-        }
-        let (ledger_revision, ledger_rows) = db(store, ledger::all_at_revision).await?;
-        let unreadable: BTreeSet<String> = snapshot
-            .rejected
-            .iter()
-            .filter_map(|r| r.id.clone())
-            .collect();
-        let removal_blocked = snapshot.rejected.iter().any(|r| r.id.is_none());
-        let (no_agreements, no_remote) = (BTreeMap::new(), BTreeMap::new());
-        let input = PlanInput {
-            events: &snapshot.events,
-            unreadable_ids: &unreadable,
-            removal_blocked,
-            ledger: &ledger_rows,
-            companies: &scopes,
-            rules: &rules,
-            agreements: &no_agreements,
-            remote: &no_remote,
-        };
-        let needs = plan::needs(&input);
-        let agreements =
-            lookups::agreements(cw, &scopes, &needs, settings.sync_concurrency).await?;
-        let remote = lookups::ticket_states(cw, &needs).await?;
-        let input = PlanInput {
-            agreements: &agreements,
-            remote: &remote,
-            ..input
-        };
-        let plan = plan::plan(&input, now);
-        let in_step = plan.items.is_empty()
-            && plan.company_errors.is_empty()
-            && needs == plan::Needs::default()
-            && unsettled.is_empty()
-            && !ledger_incomplete;
-        report.removals_held = plan.removals_held;
-        report.counts.skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
-        let mut company_errors: BTreeMap<String, String> = plan.company_errors.clone();
-        for (company, error) in &plan.company_errors {
-            report.errors.push(Problem {
-                key: format!("company:{company}"),
-                message: format!("{}: {error}", inputs::company_label(&scopes, company)),
-            });
-        }
-
-        if dry_run {
-            report.actions = report::dry_run_lines(cw, settings, &plan).await;
-            return Ok(report);
-        }
-        let executor = Arc::new(execute::Executor {
-            cw: cw.clone(),
-            store: store.clone(),
-            now: now.to_owned(),
-            spec: template::TemplateSpec::from_settings(settings),
-            template: OnceCell::new(),
-            unconfirmed: unsettled,
-            look_up_every_create: ledger_incomplete,
-            abort: AtomicBool::new(false),
+        // Read before any row: a write by anyone after it moves the revision
+        // and so fails the next cycle's check.
+        let ledger_revision = db(store, ledger::revision).await?;
+        let executor = (!cx.dry_run).then(|| {
+            Arc::new(execute::Executor {
+                cw: cx.cw.clone(),
+                store: store.clone(),
+                now: cx.now.to_owned(),
+                spec: template::TemplateSpec::from_settings(cx.settings),
+                template: OnceCell::new(),
+                unconfirmed: unsettled.clone(),
+                look_up_every_create: ledger_incomplete,
+                abort: AtomicBool::new(false),
+            })
         });
-        let outcomes = executor.run(plan.items, settings.sync_concurrency).await;
-        for outcome in outcomes {
-            for line in &outcome.lines {
-                report::count(&mut report.counts, &line.text);
-            }
-            report.actions.extend(outcome.lines);
-            if let Some(error) = outcome.error {
-                report.counts.errors += 1;
-                report.errors.push(Problem {
-                    key: format!("event:{}", outcome.event_id),
-                    message: format!("{}: {error}", outcome.event_id),
-                });
-                company_errors.entry(outcome.company_id).or_insert(error);
-            }
+        let mut pass = pass::Pass::new(pass::PassContext {
+            store,
+            cw: cx.cw,
+            settings: cx.settings,
+            scopes: &scopes,
+            rules: &rules,
+            now: cx.now,
+            executor,
+            on_action: cx.on_action,
+        });
+        while let Some(page) = events.next_page().await? {
+            pass.page(page, report).await?;
+        }
+        let end = events.finish();
+        let marks = end.marks.clone();
+        report.events_seen = end.present.len();
+        let in_step = pass.in_step;
+        let company_errors = pass.finish(end, report).await?;
+        let in_step = in_step && unsettled.is_empty() && !ledger_incomplete;
+        if cx.dry_run {
+            return Ok(());
         }
         if ledger_incomplete && !report.has_errors() {
             // Every in-scope event now has its ticket in the ledger.
@@ -417,7 +397,35 @@ impl Engine {
                 scopes,
             });
         }
-        Ok(report)
+        Ok(())
+    }
+
+    /// Rule 10 at its cheapest: the last in-step cycle, when nothing it
+    /// depended on has changed; otherwise the listing to read (holding the
+    /// first changed page when the check fetched one).
+    async fn recall<'d>(
+        &self,
+        cx: &Cycle<'d>,
+        scopes: &BTreeMap<String, plan::CompanyScope>,
+        rules: &plan::TicketRules,
+        settled: bool,
+    ) -> Result<Recall<'d>, Error> {
+        let memo = if cx.dry_run {
+            None
+        } else {
+            self.take_in_step()
+        };
+        let Some(memo) = memo.filter(|_| settled) else {
+            return Ok(Recall::Read(cx.dashboard.events()));
+        };
+        let revision = db(&self.store, ledger::revision).await?;
+        if !memo.holds(revision, scopes, rules) {
+            return Ok(Recall::Read(cx.dashboard.events()));
+        }
+        Ok(match cx.dashboard.check(&memo.pages).await? {
+            Listing::Unchanged => Recall::Unchanged(memo),
+            Listing::Changed(listing) => Recall::Read(*listing),
+        })
     }
 
     /// Last Update Status for every mapped company: its error, or OK.

@@ -23,23 +23,30 @@ pub(crate) fn count(counts: &mut RunCounts, text: &str) {
     }
 }
 
-/// Dry-run lines: each planned action with the board, status and agreement
-/// it would use (read-only lookups; nothing is written).
-pub(crate) async fn dry_run_lines(
+/// The ticket template a dry run describes its creates with (read-only
+/// lookups), or why it is not usable.
+pub(crate) async fn dry_run_template(
     cw: &CwClient,
     settings: &Settings,
-    plan: &plan::Plan,
-) -> Vec<ActionLine> {
-    let template = match template::TemplateSpec::from_settings(settings) {
+) -> Result<template::Template, String> {
+    match template::TemplateSpec::from_settings(settings) {
         Ok(spec) => template::resolve(cw, &spec)
             .await
             .map_err(|e| e.to_string()),
         Err(e) => Err(e),
-    };
+    }
+}
+
+/// Dry-run lines: each planned action with the board, status and agreement
+/// it would use.
+pub(crate) fn dry_run_lines(
+    template: &Result<template::Template, String>,
+    plan: &plan::Plan,
+) -> Vec<ActionLine> {
     let mut lines = Vec::new();
     for item in &plan.items {
         for step in &item.steps {
-            let text = match (step, &template) {
+            let text = match (step, template) {
                 (Step::Create(d), Ok(t)) => format!(
                     "would create \"{}\" for {} on board \"{}\" with status \"{}\", priority {}, agreement {}",
                     d.summary,

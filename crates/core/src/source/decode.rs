@@ -85,6 +85,16 @@ impl Decoder<BackupCompany> {
 }
 
 impl<T> Decoder<T> {
+    /// The items decoded since the last call (ids stay seen).
+    pub(crate) fn take_items(&mut self) -> Vec<T> {
+        std::mem::take(&mut self.items)
+    }
+
+    /// The ids seen (each accepted item's, once) and the rejected items.
+    pub(crate) fn into_parts(self) -> (HashSet<String>, Vec<RejectedItem>) {
+        (self.seen, self.rejected)
+    }
+
     fn new(decode: fn(&Value) -> Result<T, String>, id: fn(&T) -> &str) -> Self {
         Decoder {
             items: Vec::new(),

@@ -1,7 +1,8 @@
 //! The Cloud Backup Dashboard client (`reference/dashboard-api.md`): built
 //! once with an injected base URL and a bearer token held as a
-//! `SecretString`; pages through listings itself (`pageSize=1000`, following
-//! `nextPage`); maps every failure to a typed [`SourceError`]; retries the
+//! `SecretString`; pages through listings itself (`pageSize=1000` unless
+//! told otherwise, following `nextPage`; the events can be read one page at a
+//! time, [`EventStream`]); maps every failure to a typed [`SourceError`]; retries the
 //! retryable ones (all requests are GETs, so retrying is safe) with capped,
 //! jittered backoff, honouring `Retry-After`.
 
@@ -13,9 +14,9 @@ mod page;
 pub use base_url::{is_loopback, parse_base_url};
 pub use decode::{CompanyList, RejectedItem, Snapshot};
 pub use error::SourceError;
-pub use page::{decode_event_page, EventPages, PageMark};
+pub use page::{decode_event_page, EventStream, Listing, PageMark, StreamEnd};
 
-use page::{next_of, parse_page, too_many_pages, Fetched};
+use page::{next_of, parse_page, too_many_pages};
 
 use std::time::Duration;
 
@@ -31,6 +32,12 @@ pub const COMPANIES_PATH: &str = "/api/v1/companies";
 pub const EVENTS_PATH: &str = "/api/v1/monitoring/events";
 /// Items per page we ask for (the API's maximum).
 pub const PAGE_SIZE: u32 = 1000;
+/// Events per page the sync engine asks for. A cycle holds one page of
+/// events and their tickets' drafts at a time, so this bounds its memory
+/// however many events the Dashboard has; each further page costs an
+/// unchanged cycle one request (BENCHMARKS.md: 250 keeps a first sync of
+/// 10,000 events under 15 MB and an unchanged cycle under 10 ms).
+pub const EVENTS_PAGE_SIZE: u32 = 250;
 /// A listing longer than this many pages is treated as a server bug (a `nextPage` loop).
 pub const MAX_PAGES: u64 = 10_000;
 
@@ -179,40 +186,54 @@ impl DashboardClient {
         Err(too_many_pages(COMPANIES_PATH))
     }
 
-    /// The current events (every page, decoded).
+    /// The current events (every page, decoded), all held at once.
     pub async fn snapshot(&self) -> Result<Snapshot, SourceError> {
-        self.event_pages(&[]).await?.decode()
+        let mut stream = self.events();
+        let mut events = Vec::new();
+        while let Some(page) = stream.next_page().await? {
+            events.extend(page);
+        }
+        Ok(Snapshot {
+            events,
+            rejected: stream.finish().rejected,
+        })
     }
 
-    /// Fetch every page of the events listing. A page whose bytes match the
-    /// mark at its place in `known` (from an earlier fetch) is not parsed:
-    /// the mark already says which page follows.
-    pub async fn event_pages(&self, known: &[PageMark]) -> Result<EventPages, SourceError> {
-        let mut out = EventPages {
-            pages: Vec::new(),
+    /// The events listing, to be read one page at a time.
+    pub fn events(&self) -> EventStream<'_> {
+        EventStream {
+            client: self,
+            page: Some(1),
+            held: None,
+            decoder: decode::Decoder::events(),
             marks: Vec::new(),
-        };
+        }
+    }
+
+    /// Checks whether the events listing still has exactly the bytes `known`
+    /// marks (from an earlier [`EventStream`]): each page is fetched and
+    /// hashed, never parsed. At the first page that differs the check stops
+    /// and hands back a stream that reads the listing from its start, that
+    /// page's fetched bytes included (so one check plus one read fetch the
+    /// changed page once).
+    pub async fn check(&self, known: &[PageMark]) -> Result<Listing<'_>, SourceError> {
         let mut page = 1;
-        for index in 0..MAX_PAGES {
+        for (index, mark) in known.iter().enumerate() {
             let (content_type, body) = self.body_with_retries(EVENTS_PATH, page).await?;
             let digest: [u8; 32] = Sha256::digest(&body).into();
-            let (fetched, next_page) = match usize::try_from(index).ok().and_then(|i| known.get(i))
-            {
-                Some(mark) if mark.digest == digest => (Fetched::Known(body), mark.next_page),
-                _ => {
-                    let parsed = parse_page(EVENTS_PATH, &content_type, &body)?;
-                    let next = parsed.next_page;
-                    (Fetched::Parsed(parsed), next)
-                }
-            };
-            out.pages.push(fetched);
-            out.marks.push(PageMark { digest, next_page });
-            match next_of(EVENTS_PATH, page, next_page)? {
+            if digest != mark.digest {
+                let mut stream = self.events();
+                stream.held = Some((page, content_type, body));
+                return Ok(Listing::Changed(Box::new(stream)));
+            }
+            // The same bytes hold the same `nextPage`.
+            match next_of(EVENTS_PATH, page, mark.next_page)? {
                 Some(next) => page = next,
-                None => return Ok(out),
+                None if index + 1 == known.len() => return Ok(Listing::Unchanged),
+                None => break,
             }
         }
-        Err(too_many_pages(EVENTS_PATH))
+        Ok(Listing::Changed(Box::new(self.events())))
     }
 
     async fn body_with_retries(

@@ -1,13 +1,17 @@
 //! Pages of a Dashboard listing: checking a page body, recognising a page
-//! fetched before by its bytes ([`PageMark`]), and decoding the events of
-//! every page ([`EventPages`]).
+//! fetched before by its bytes ([`PageMark`]), and reading the events one
+//! page at a time ([`EventStream`]).
+
+use std::collections::HashSet;
 
 use serde_json::value::RawValue;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
-use super::decode;
+use super::decode::{self, RejectedItem};
 use super::error;
 use super::{Snapshot, SourceError, EVENTS_PATH, MAX_PAGES};
+use crate::model::MonitoringEvent;
 
 /// One page of a listing: its items as JSON text, and the next page number.
 #[derive(Debug)]
@@ -25,50 +29,76 @@ pub struct PageMark {
     pub(super) next_page: Option<u64>,
 }
 
-/// Every page of the events listing as fetched, decoded on demand
-/// ([`EventPages::decode`]). Two fetches with equal [`EventPages::marks`]
-/// returned the same bytes, so they decode to the same snapshot.
-#[derive(Debug)]
-pub struct EventPages {
-    pub(super) pages: Vec<Fetched>,
+/// The events listing read one page at a time ([`EventStream::next_page`]):
+/// only the page in hand is held, while the ids seen so far (for duplicates
+/// and removals) and the unreadable items are kept across pages.
+pub struct EventStream<'c> {
+    pub(super) client: &'c super::DashboardClient,
+    /// The next page to fetch; `None` once the last page was read.
+    pub(super) page: Option<u64>,
+    /// A page already fetched (by [`super::DashboardClient::check`]): its
+    /// number, content type and bytes, used instead of fetching it again.
+    pub(super) held: Option<(u64, String, bytes::Bytes)>,
+    pub(super) decoder: decode::Decoder<MonitoringEvent>,
     pub(super) marks: Vec<PageMark>,
 }
 
-#[derive(Debug)]
-pub(super) enum Fetched {
-    Parsed(Page),
-    /// Bytes equal to a page fetched before, left unparsed until decoded.
-    Known(bytes::Bytes),
+/// What [`super::DashboardClient::check`] found.
+pub enum Listing<'c> {
+    /// Every page has the bytes it had.
+    Unchanged,
+    /// Something differs: the listing to read.
+    Changed(Box<EventStream<'c>>),
 }
 
-impl EventPages {
-    /// The pages' marks, in order.
-    pub fn marks(&self) -> &[PageMark] {
-        &self.marks
-    }
+/// What reading the whole listing left besides its events.
+#[derive(Debug, Default)]
+pub struct StreamEnd {
+    /// Each page's mark, in order (see [`super::DashboardClient::unchanged`]).
+    pub marks: Vec<PageMark>,
+    /// Every readable event id, each once.
+    pub present: HashSet<String>,
+    /// The items that could not be read.
+    pub rejected: Vec<RejectedItem>,
+}
 
-    /// How many pages had the bytes of the known page at their place, and so
-    /// were not parsed while fetching.
-    pub fn recognised(&self) -> usize {
-        self.pages
-            .iter()
-            .filter(|p| matches!(p, Fetched::Known(_)))
-            .count()
-    }
-
-    /// Decode every event, page by page, letting each page go once decoded.
-    pub fn decode(self) -> Result<Snapshot, SourceError> {
-        let mut decoder = decode::Decoder::events();
-        for fetched in self.pages {
-            let page = match fetched {
-                Fetched::Parsed(page) => page,
-                Fetched::Known(body) => parse_page(EVENTS_PATH, "application/json", &body)?,
-            };
-            for item in &page.items {
-                decoder.push_raw(item);
-            }
+impl EventStream<'_> {
+    /// The next page's readable events (a duplicate of an earlier id, even
+    /// on an earlier page, is rejected), or `None` after the last page.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<MonitoringEvent>>, SourceError> {
+        let Some(page) = self.page else {
+            return Ok(None);
+        };
+        if self.marks.len() as u64 >= MAX_PAGES {
+            return Err(too_many_pages(EVENTS_PATH));
         }
-        Ok(decoder.into_snapshot())
+        let (content_type, body) = match self.held.take_if(|(held, ..)| *held == page) {
+            Some((_, content_type, body)) => (content_type, body),
+            None => self.client.body_with_retries(EVENTS_PATH, page).await?,
+        };
+        let digest: [u8; 32] = Sha256::digest(&body).into();
+        let parsed = parse_page(EVENTS_PATH, &content_type, &body)?;
+        drop(body);
+        self.marks.push(PageMark {
+            digest,
+            next_page: parsed.next_page,
+        });
+        self.page = next_of(EVENTS_PATH, page, parsed.next_page)?;
+        for item in &parsed.items {
+            self.decoder.push_raw(item);
+        }
+        Ok(Some(self.decoder.take_items()))
+    }
+
+    /// Ends the read: the marks, the ids seen and the unreadable items.
+    /// Complete only when [`EventStream::next_page`] returned `None`.
+    pub fn finish(self) -> StreamEnd {
+        let (present, rejected) = self.decoder.into_parts();
+        StreamEnd {
+            marks: self.marks,
+            present,
+            rejected,
+        }
     }
 }
 

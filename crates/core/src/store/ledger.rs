@@ -6,7 +6,7 @@
 //! as *intended* before it is sent and *confirmed* after, so a crash or timeout
 //! in between is resolved on the next start instead of guessed at.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -125,6 +125,63 @@ pub fn all_at_revision(
     let rows = all(&tx)?;
     tx.commit()?;
     Ok((revision, rows))
+}
+
+/// The ledger rows of `ids` (those it has), by event id, read in one
+/// transaction.
+pub fn entries_for<'a>(
+    conn: &Connection,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> rusqlite::Result<BTreeMap<String, LedgerEntry>> {
+    let tx = conn.unchecked_transaction()?;
+    let out = entries_in(&tx, ids)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+fn entries_in<'a>(
+    conn: &Connection,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> rusqlite::Result<BTreeMap<String, LedgerEntry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LEDGER_COLUMNS} FROM ledger WHERE event_id = ?1"
+    ))?;
+    let mut out = BTreeMap::new();
+    for id in ids {
+        if let Some(entry) = stmt.query_row([id], entry_from_row).optional()? {
+            out.insert(entry.event_id.clone(), entry);
+        }
+    }
+    Ok(out)
+}
+
+/// The rows of open and closed tickets whose event is neither in `present`
+/// nor in `unreadable`: the events gone from the Dashboard (rule 7). Only
+/// ids and states are read for the others.
+pub fn tracked_absent(
+    conn: &Connection,
+    present: &HashSet<String>,
+    unreadable: &BTreeSet<String>,
+) -> rusqlite::Result<BTreeMap<String, LedgerEntry>> {
+    let tx = conn.unchecked_transaction()?;
+    let mut absent = Vec::new();
+    {
+        let mut stmt = tx.prepare("SELECT event_id, state FROM ledger")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let state = TicketState::parse(row.get_ref(1)?.as_str()?);
+            if !matches!(state, TicketState::Open | TicketState::Closed) {
+                continue;
+            }
+            let id = row.get_ref(0)?.as_str()?;
+            if !present.contains(id) && !unreadable.contains(id) {
+                absent.push(id.to_owned());
+            }
+        }
+    }
+    let out = entries_in(&tx, absent.iter().map(String::as_str))?;
+    tx.commit()?;
+    Ok(out)
 }
 
 /// One ledger row.

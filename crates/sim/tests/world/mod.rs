@@ -13,7 +13,7 @@ pub use timeline::*;
 
 use std::sync::Arc;
 
-use bridge_core::engine::{Engine, RunReport};
+use bridge_core::engine::{Engine, NetTuning, RunReport};
 use bridge_core::model::{Override, TypeFilter};
 use bridge_core::ops::{self, MapRequest};
 use bridge_core::store::companies::LastStatus;
@@ -93,7 +93,7 @@ impl World {
         let store = Store::open(&store::db_path(dir.path())).expect("store opens");
         demo.configure(&store).expect("configure");
         settings::set(&store, "defaults.agreement_condition", "").expect("setting");
-        let engine = Engine::new(store.clone(), Arc::new(Demo::secrets()));
+        let engine = paged(Engine::new(store.clone(), Arc::new(Demo::secrets())));
         ops::refresh_companies(&engine).await.expect("refresh");
         World {
             demo,
@@ -217,7 +217,7 @@ impl World {
     /// same database file, no in-memory client cache.
     pub fn fresh_engine(&self) -> Engine {
         let store = Store::open(&store::db_path(self.dir.path())).expect("store reopens");
-        Engine::new(store, Arc::new(Demo::secrets()))
+        paged(Engine::new(store, Arc::new(Demo::secrets())))
     }
 
     /// Adds an active agreement to a ConnectWise company.
@@ -240,6 +240,19 @@ impl World {
             })
             .expect("agreement added");
     }
+}
+
+/// Events per Dashboard page in these tests: most timelines span several
+/// pages, so every rule is also checked across page boundaries (removals,
+/// batched ticket-state lookups, duplicates).
+pub const PAGE_SIZE: u32 = 2;
+
+/// `engine` reading the Dashboard [`PAGE_SIZE`] events at a time.
+pub fn paged(engine: Engine) -> Engine {
+    engine.with_tuning(NetTuning {
+        dashboard_page_size: PAGE_SIZE,
+        ..NetTuning::default()
+    })
 }
 
 /// Explicit type-filter override from a comma list.

@@ -1,0 +1,270 @@
+//! The full path of a cycle, one Dashboard page at a time. Each page is
+//! decoded, planned against the ledger rows of its own events, and applied
+//! before the next page is fetched, so a cycle holds one page of events and
+//! drafts however large the Dashboard is.
+//!
+//! Two kinds of decision wait for the end of the listing, when every page
+//! has been read:
+//! - removals (rule 7): an event is gone only if no page had it, and only if
+//!   every item was readable (rule 11);
+//! - events whose rule depends on their ticket's live state (rule 8): they
+//!   are kept aside and their tickets looked up in one batched request
+//!   together with the removed events' tickets, as a whole-snapshot plan
+//!   would.
+//!
+//! The planner is the same pure function: it is given a page's events and
+//! ledger rows, and at the end the kept-aside events and the rows of the
+//! events no page had.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+
+use super::execute::Executor;
+use super::plan::{self, AgreementLookup, CompanyScope, Needs, PlanInput, TicketRules};
+use super::{db, inputs, lookups, report, template, ActionLine, Problem, RunReport};
+use crate::cw::CwClient;
+use crate::model::MonitoringEvent;
+use crate::source::{RejectedItem, StreamEnd};
+use crate::store::ledger::{self, LedgerEntry};
+use crate::store::settings::Settings;
+use crate::store::Store;
+use crate::Error;
+
+/// Where the actions of a cycle go as they are done (or, in a dry run,
+/// planned).
+pub type ActionSink<'a> = &'a (dyn Fn(ActionLine) + Send + Sync);
+
+/// What stays fixed during one pass.
+pub(super) struct PassContext<'a> {
+    pub store: &'a Store,
+    pub cw: &'a CwClient,
+    pub settings: &'a Settings,
+    pub scopes: &'a BTreeMap<String, CompanyScope>,
+    pub rules: &'a TicketRules,
+    pub now: &'a str,
+    /// `None` in a dry run: nothing is applied.
+    pub executor: Option<Arc<Executor>>,
+    pub on_action: ActionSink<'a>,
+}
+
+/// One full pass over the listing.
+pub(super) struct Pass<'a> {
+    cx: PassContext<'a>,
+    /// Agreement lookups of this cycle, by company (rule 3: once per cycle).
+    agreements: BTreeMap<String, AgreementLookup>,
+    /// Events waiting for their ticket's live state, with their rows.
+    waiting: Vec<MonitoringEvent>,
+    waiting_rows: BTreeMap<String, LedgerEntry>,
+    /// Companies in error, for Last Update Status.
+    pub company_errors: BTreeMap<String, String>,
+    /// Companies whose plan error is already in the report.
+    reported: BTreeSet<String>,
+    /// The dry run's template, resolved once when first needed.
+    dry_template: Option<Result<template::Template, String>>,
+    /// Nothing was planned, looked up or in error so far (rule 10).
+    pub in_step: bool,
+}
+
+impl<'a> Pass<'a> {
+    pub fn new(cx: PassContext<'a>) -> Pass<'a> {
+        Pass {
+            cx,
+            agreements: BTreeMap::new(),
+            waiting: Vec::new(),
+            waiting_rows: BTreeMap::new(),
+            company_errors: BTreeMap::new(),
+            reported: BTreeSet::new(),
+            dry_template: None,
+            in_step: true,
+        }
+    }
+
+    /// Plans and applies one page of events.
+    pub async fn page(
+        &mut self,
+        events: Vec<MonitoringEvent>,
+        report: &mut RunReport,
+    ) -> Result<(), Error> {
+        if self.cx.executor.is_some() {
+            inputs::remember_types(self.cx.store, &events).await?;
+        }
+        let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+        let mut rows = db(self.cx.store, move |c| {
+            ledger::entries_for(c, ids.iter().map(String::as_str))
+        })
+        .await?;
+        let mut needs = plan::needs(&self.input(&events, &rows, &NO_IDS, false));
+        // Rule 8 needs the ticket's live state: such events wait for the end
+        // of the listing, where all of them cost one request.
+        let waiting = std::mem::take(&mut needs.ticket_states);
+        let events = if waiting.is_empty() {
+            events
+        } else {
+            self.in_step = false;
+            let (wait, now): (Vec<_>, Vec<_>) = events.into_iter().partition(|e| {
+                rows.get(&e.id)
+                    .is_some_and(|r| waiting.contains(&r.ticket_id))
+            });
+            for event in &wait {
+                if let Some(row) = rows.remove(&event.id) {
+                    self.waiting_rows.insert(event.id.clone(), row);
+                }
+            }
+            self.waiting.extend(wait);
+            now
+        };
+        self.plan_and_apply(&events, &rows, &NO_IDS, false, needs, report)
+            .await
+    }
+
+    /// After the last page: the waiting events and the removed ones.
+    pub async fn finish(
+        mut self,
+        end: StreamEnd,
+        report: &mut RunReport,
+    ) -> Result<BTreeMap<String, String>, Error> {
+        let unreadable: BTreeSet<String> =
+            end.rejected.iter().filter_map(|r| r.id.clone()).collect();
+        let removal_blocked = end.rejected.iter().any(|r| r.id.is_none());
+        let present: HashSet<String> = end.present;
+        let absent_of = unreadable.clone();
+        let mut rows = db(self.cx.store, move |c| {
+            ledger::tracked_absent(c, &present, &absent_of)
+        })
+        .await?;
+        rows.append(&mut self.waiting_rows);
+        let events = std::mem::take(&mut self.waiting);
+        let needs = plan::needs(&self.input(&events, &rows, &unreadable, removal_blocked));
+        self.plan_and_apply(&events, &rows, &unreadable, removal_blocked, needs, report)
+            .await?;
+        report_rejected(report, end.rejected);
+        Ok(self.company_errors)
+    }
+
+    fn input<'i>(
+        &'i self,
+        events: &'i [MonitoringEvent],
+        rows: &'i BTreeMap<String, LedgerEntry>,
+        unreadable: &'i BTreeSet<String>,
+        removal_blocked: bool,
+    ) -> PlanInput<'i> {
+        PlanInput {
+            events,
+            unreadable_ids: unreadable,
+            removal_blocked,
+            ledger: rows,
+            companies: self.cx.scopes,
+            rules: self.cx.rules,
+            agreements: &self.agreements,
+            remote: &NO_REMOTE,
+        }
+    }
+
+    /// Looks up what `needs` asks for (agreements not yet looked up this
+    /// cycle), plans `events` and applies the plan.
+    async fn plan_and_apply(
+        &mut self,
+        events: &[MonitoringEvent],
+        rows: &BTreeMap<String, LedgerEntry>,
+        unreadable: &BTreeSet<String>,
+        removal_blocked: bool,
+        needs: Needs,
+        report: &mut RunReport,
+    ) -> Result<(), Error> {
+        if needs != Needs::default() {
+            self.in_step = false;
+        }
+        let missing = Needs {
+            agreement_companies: needs
+                .agreement_companies
+                .iter()
+                .filter(|c| !self.agreements.contains_key(*c))
+                .cloned()
+                .collect(),
+            ticket_states: BTreeSet::new(),
+        };
+        let concurrency = self.cx.settings.sync_concurrency;
+        let found = lookups::agreements(self.cx.cw, self.cx.scopes, &missing, concurrency).await?;
+        self.agreements.extend(found);
+        let remote = lookups::ticket_states(self.cx.cw, &needs).await?;
+        let plan = {
+            let input = PlanInput {
+                remote: &remote,
+                ..self.input(events, rows, unreadable, removal_blocked)
+            };
+            plan::plan(&input, self.cx.now)
+        };
+        self.apply(plan, report).await;
+        Ok(())
+    }
+
+    async fn apply(&mut self, plan: plan::Plan, report: &mut RunReport) {
+        if !plan.items.is_empty() || !plan.company_errors.is_empty() {
+            self.in_step = false;
+        }
+        report.removals_held |= plan.removals_held;
+        let skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
+        report.counts.skipped = report.counts.skipped.saturating_add(skipped);
+        for (company, error) in &plan.company_errors {
+            if self.reported.insert(company.clone()) {
+                report.errors.push(Problem {
+                    key: format!("company:{company}"),
+                    message: format!(
+                        "{}: {error}",
+                        inputs::company_label(self.cx.scopes, company)
+                    ),
+                });
+            }
+            // A plan error outranks an earlier page's failed call.
+            self.company_errors.insert(company.clone(), error.clone());
+        }
+        let Some(executor) = self.cx.executor.clone() else {
+            let held = plan
+                .skipped
+                .iter()
+                .any(|s| s.reason == plan::SkipReason::CompanyError);
+            if plan.items.is_empty() && !held {
+                return;
+            }
+            let template = match self.dry_template.take() {
+                Some(t) => t,
+                None => report::dry_run_template(self.cx.cw, self.cx.settings).await,
+            };
+            for line in report::dry_run_lines(&template, &plan) {
+                (self.cx.on_action)(line);
+            }
+            self.dry_template = Some(template);
+            return;
+        };
+        if plan.items.is_empty() {
+            return;
+        }
+        let concurrency = self.cx.settings.sync_concurrency;
+        for outcome in executor.run(plan.items, concurrency).await {
+            for line in outcome.lines {
+                report::count(&mut report.counts, &line.text);
+                (self.cx.on_action)(line);
+            }
+            if let Some(error) = outcome.error {
+                report.counts.errors += 1;
+                report.errors.push(Problem {
+                    key: format!("event:{}", outcome.event_id),
+                    message: format!("{}: {error}", outcome.event_id),
+                });
+                self.company_errors
+                    .entry(outcome.company_id)
+                    .or_insert(error);
+            }
+        }
+    }
+}
+
+/// The unreadable items lead the report's problems, as they lead the listing.
+fn report_rejected(report: &mut RunReport, rejected: Vec<RejectedItem>) {
+    let problems = super::in_step::rejected_problems(&rejected);
+    report.errors.splice(0..0, problems);
+    report.rejected = rejected;
+}
+
+static NO_IDS: BTreeSet<String> = BTreeSet::new();
+static NO_REMOTE: BTreeMap<i64, plan::RemoteTicket> = BTreeMap::new();
