@@ -284,7 +284,7 @@ async fn an_unreachable_dashboard_is_a_network_error() {
 
 /// Reads the listing page by page: the events of each page and the end.
 async fn read_pages(client: &DashboardClient) -> (Vec<Vec<String>>, StreamEnd) {
-    let mut stream = client.events();
+    let mut stream = client.events(&std::env::temp_dir());
     let mut pages = Vec::new();
     while let Some(page) = stream.next_page().await.unwrap() {
         pages.push(page.into_iter().map(|e| e.id).collect());
@@ -317,11 +317,11 @@ async fn the_listing_is_read_page_by_page_and_recognised_by_its_bytes() {
     assert_eq!(marks.len(), 3);
     let asked = mock.requests().len();
     assert!(matches!(
-        client.check(&marks).await.unwrap(),
+        client.check(&marks, &std::env::temp_dir()).await.unwrap(),
         Listing::Unchanged
     ));
     assert_eq!(pages_asked(&mock, asked), ["page=1", "page=2", "page=3"]);
-    let Listing::Changed(_) = client.check(&[]).await.unwrap() else {
+    let Listing::Changed(_) = client.check(&[], &std::env::temp_dir()).await.unwrap() else {
         panic!("no marks: nothing is known");
     };
 
@@ -331,7 +331,8 @@ async fn the_listing_is_read_page_by_page_and_recognised_by_its_bytes() {
     changed[4]["message"] = json!("changed");
     mock.set_items(EVENTS, &changed, 3);
     let asked = mock.requests().len();
-    let Listing::Changed(mut stream) = client.check(&marks).await.unwrap() else {
+    let Listing::Changed(mut stream) = client.check(&marks, &std::env::temp_dir()).await.unwrap()
+    else {
         panic!("page 2 changed");
     };
     let mut read = Vec::new();
@@ -354,7 +355,7 @@ async fn the_listing_is_read_page_by_page_and_recognised_by_its_bytes() {
     grown.extend((7..11).map(|i| event(&format!("e{i}"))));
     mock.set_items(EVENTS, &grown, 3);
     assert!(matches!(
-        client.check(&marks).await.unwrap(),
+        client.check(&marks, &std::env::temp_dir()).await.unwrap(),
         Listing::Changed(_)
     ));
     let (pages, end) = read_pages(&client).await;
@@ -364,7 +365,7 @@ async fn the_listing_is_read_page_by_page_and_recognised_by_its_bytes() {
     // Nor is one that shrinks.
     mock.set_items(EVENTS, &items[..2], 3);
     assert!(matches!(
-        client.check(&marks).await.unwrap(),
+        client.check(&marks, &std::env::temp_dir()).await.unwrap(),
         Listing::Changed(_)
     ));
     let (pages, end) = read_pages(&client).await;

@@ -37,6 +37,8 @@ struct Inner {
     latency: Duration,
     response_latency: Duration,
     fail: u32,
+    /// Requests let through before the `fail` ones.
+    fail_after: u32,
     fail_status: u16,
     rate_limited: u32,
     retry_after_secs: u64,
@@ -81,6 +83,8 @@ impl FaultState {
             Some(Fault::RateLimited {
                 retry_after_secs: s.retry_after_secs,
             })
+        } else if s.fail > 0 && take(&mut s.fail_after) {
+            None
         } else if take(&mut s.fail) {
             Some(Fault::Fail(s.fail_status))
         } else if take(&mut s.garbage) {
@@ -153,7 +157,14 @@ macro_rules! common_controls {
         /// The next `n` requests fail with `status` and an error body of the
         /// simulated API's shape.
         pub fn fail_next(&self, n: u32, status: u16) {
+            self.fail_after(0, n, status);
+        }
+
+        /// Like [`Self::fail_next`], after letting `pass` requests through
+        /// (say, the second page of a listing fails).
+        pub fn fail_after(&self, pass: u32, n: u32, status: u16) {
             let mut s = lock(&self.0.inner);
+            s.fail_after = pass;
             s.fail = n;
             s.fail_status = status;
         }

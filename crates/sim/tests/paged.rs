@@ -1,10 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! A cycle reads the Dashboard one page at a time and applies each page
-//! before fetching the next (engine::pass). Every World test already runs
-//! on two-event pages; these check what only a paged read can get wrong:
-//! a listing that fails half-way, ticket-state lookups batched across pages
-//! (rule 8), and removals decided only once every page was read cleanly
-//! (rules 7 and 11).
+//! before decoding the next (engine::pass), from a listing fetched at one
+//! moment. Every World test already runs on two-event pages; these check
+//! what only a paged read can get wrong: a Dashboard that changes while
+//! pages are applied, a listing that fails half-way, ticket-state lookups
+//! batched across pages (rule 8), and removals decided only once every page
+//! was read cleanly (rules 7 and 11).
 
 mod world;
 
@@ -39,61 +40,90 @@ fn status(w: &World, event: &str) -> String {
         .to_owned()
 }
 
+/// An engine reading two events per page that does not retry the Dashboard.
+fn impatient(w: &World) -> Engine {
+    Engine::new(w.store.clone(), Arc::new(Demo::secrets())).with_tuning(NetTuning {
+        dashboard_page_size: PAGE_SIZE,
+        dashboard_retry: RetryPolicy::none(),
+        ..NetTuning::default()
+    })
+}
+
 #[tokio::test]
-async fn a_listing_that_fails_half_way_keeps_what_was_done_and_removes_nothing() {
+async fn a_listing_is_read_at_one_moment_however_long_its_pages_take() {
     let w = World::new().await;
     w.map(ACME, "AcmeDental").await;
     w.sync_ok(failing(&["evt-1", "evt-2", "evt-3", "evt-4"]))
         .await;
     let open = status(&w, "evt-1");
 
-    // evt-1 is gone, evt-2 completes (page 1), evt-5 is new (page 2). The
-    // Dashboard fails as soon as page 1 has been applied.
+    // evt-2 completes (page 1). While page 1 is applied, evt-1 leaves the
+    // Dashboard: read then, page 2 would start at evt-4 and evt-3 would be
+    // on no page at all.
+    let mut next = failing(&["evt-1", "evt-2", "evt-3", "evt-4"]);
+    next[1] = ev("evt-2", ACME, "Error", "Completed", "3 files");
+    w.demo.dashboard.set_events(next.clone());
+    let dashboard = &w.demo.dashboard;
+    let later = next[1..].to_vec();
+    let moved = AtomicBool::new(false);
+    let remove_evt_1 = |_line| {
+        if !moved.swap(true, Ordering::SeqCst) {
+            dashboard.set_events(later.clone());
+        }
+    };
+    let report = w.engine.run_cycle_with(false, &remove_evt_1).await.unwrap();
+    assert!(moved.load(Ordering::SeqCst));
+    assert_eq!(report.events_seen, 4, "the listing as it was at the start");
+    assert_eq!(report.counts.closed, 1, "evt-2 only");
+    assert_ne!(status(&w, "evt-2"), open);
+    for event in ["evt-1", "evt-3", "evt-4"] {
+        assert_eq!(status(&w, event), open, "{event} left alone");
+    }
+
+    // The next cycle sees evt-1 gone.
+    let report = w.sync_ok(later).await;
+    assert_eq!(report.counts.closed, 1, "{:?}", report.actions);
+    assert_ne!(status(&w, "evt-1"), open);
+    assert_eq!(status(&w, "evt-3"), open);
+}
+
+#[tokio::test]
+async fn a_listing_that_fails_half_way_applies_nothing() {
+    let w = World::new().await;
+    w.map(ACME, "AcmeDental").await;
+    w.sync_ok(failing(&["evt-1", "evt-2", "evt-3", "evt-4"]))
+        .await;
+    let open = status(&w, "evt-1");
+
+    // evt-1 is gone, evt-2 completes (page 1), evt-5 is new (page 2), and
+    // the Dashboard fails on page 2.
     let mut next = failing(&["evt-2", "evt-3", "evt-4", "evt-5"]);
     next[0] = ev("evt-2", ACME, "Error", "Completed", "3 files");
     w.demo.dashboard.set_events(next.clone());
-    let engine = Engine::new(w.store.clone(), Arc::new(Demo::secrets())).with_tuning(NetTuning {
-        dashboard_page_size: PAGE_SIZE,
-        dashboard_retry: RetryPolicy::none(),
-        ..NetTuning::default()
-    });
-    let faults = w.demo.dashboard.faults();
-    let armed = AtomicBool::new(false);
-    let fail_after_first_action = |_line| {
-        if !armed.swap(true, Ordering::SeqCst) {
-            faults.fail_next(1, 503);
-        }
-    };
-    let err = engine
-        .run_cycle_with(false, &fail_after_first_action)
+    w.demo.dashboard.faults().fail_after(1, 1, 503);
+    w.cw().clear_requests();
+    let err = impatient(&w)
+        .run_cycle(false)
         .await
         .expect_err("page 2 fails");
     assert!(err.to_string().contains("503"), "{err}");
-
-    // Page 1 was applied and is on record; nothing was taken for removed.
-    assert_ne!(status(&w, "evt-2"), open, "evt-2 closed");
-    assert_eq!(
-        status(&w, "evt-1"),
-        open,
-        "evt-1 not closed: page 2 was never read"
-    );
-    assert_eq!(w.cw().tickets().len(), 4, "evt-5 is on the unread page");
+    assert_eq!(w.cw_requests(), Vec::<String>::new(), "nothing applied");
     let run = runs::recent_runs(&w.store, 1).unwrap().remove(0);
-    assert_eq!(run.counts.closed, 1, "{run:?}");
     assert!(
         run.error_messages.iter().any(|m| m.contains("503")),
         "{run:?}"
     );
 
-    // The next clean cycle finishes the job, with no duplicate.
+    // The next cycle does it all, once.
     let report = w.sync_ok(next.clone()).await;
     assert_eq!(
         (report.counts.created, report.counts.closed),
-        (1, 1),
+        (1, 2),
         "{:?}",
         report.actions
     );
     assert_ne!(status(&w, "evt-1"), open, "evt-1 closed as removed");
+    assert_ne!(status(&w, "evt-2"), open, "evt-2 closed as completed");
     assert_eq!(w.cw().tickets().len(), 5);
     w.sync_costs("in step", next, &[]).await;
 }
@@ -180,4 +210,64 @@ async fn removals_wait_for_every_page_and_a_clean_listing() {
     assert_ne!(status(&w, "evt-4"), open);
     assert_eq!(status(&w, "evt-2"), open);
     assert_eq!(status(&w, "evt-3"), open);
+}
+
+#[tokio::test]
+async fn problems_come_in_the_order_of_a_whole_listing() {
+    let w = World::new().await;
+    w.set(
+        "defaults.agreement_condition",
+        r#"name like "%No such agreement""#,
+    );
+    w.map(ACME, "AcmeDental").await;
+    w.map(NORTHWIND, "NorthwindLaw").await;
+    // Northwind's events fill page 1, Acme's and an unreadable item page 2.
+    let report = w
+        .sync(vec![
+            ev("evt-1", NORTHWIND, "Error", "Failed", "locked"),
+            ev("evt-2", NORTHWIND, "Error", "Failed", "locked"),
+            ev("evt-3", ACME, "Error", "Failed", "3 files"),
+            json!({"id": "evt-9", "companyId": ACME, "jobStatus": 3}),
+        ])
+        .await;
+    let keys: Vec<&str> = report.errors.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["item:evt-9", "company:c-1001", "company:c-1002"],
+        "unreadable items, then companies by id: {:?}",
+        report.errors
+    );
+    assert!(w.cw().tickets().is_empty());
+}
+
+#[tokio::test]
+async fn after_a_refused_connection_later_pages_send_nothing_and_say_so() {
+    let w = World::new().await;
+    w.set("defaults.agreement_condition", ICB_ACTIVE);
+    w.map(ACME, "AcmeDental").await;
+    w.map(NORTHWIND, "NorthwindLaw").await;
+    // A first sync resolves and caches the ticket template.
+    w.sync_ok(vec![ev("evt-1", ACME, "Error", "Failed", "3 files")])
+        .await;
+
+    // Page 1: Acme's agreement lookup passes, its create is refused (401).
+    // Page 2: Northwind's lookup must not be sent.
+    w.cw().faults().fail_after(1, 100, 401);
+    w.cw().clear_requests();
+    let report = w
+        .sync(vec![
+            ev("evt-1", ACME, "Error", "Failed", "3 files"),
+            ev("evt-2", ACME, "Error", "Failed", "locked"),
+            ev("evt-3", NORTHWIND, "Error", "Failed", "locked"),
+        ])
+        .await;
+    w.cw().faults().reset();
+    let sent = w.cw_requests();
+    assert_eq!(sent.len(), 2, "one lookup and one create: {sent:?}");
+    assert!(sent[1].starts_with("POST /service/tickets"), "{sent:?}");
+    let northwind = w.last_status(NORTHWIND).await.expect("status");
+    assert!(!northwind.ok, "{northwind:?}");
+    assert!(northwind.message.contains("not attempted"), "{northwind:?}");
+    assert!(report.has_errors());
+    assert!(w.cw().tickets().len() == 1, "only evt-1's ticket");
 }

@@ -42,12 +42,13 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
         lap.mark("settings (2 loads) + run start + outbox check");
 
         let dashboard = engine::dashboard_client(&settings, engine.secrets().as_ref())?;
-        let mut first = dashboard.events();
+        let spool = std::env::temp_dir();
+        let mut first = dashboard.events(&spool);
         while first.next_page().await?.is_some() {}
         let marks = first.finish().marks;
         lap.skip();
         anyhow::ensure!(
-            matches!(dashboard.check(&marks).await?, Listing::Unchanged),
+            matches!(dashboard.check(&marks, &spool).await?, Listing::Unchanged),
             "the replay expects an unchanged snapshot"
         );
         lap.mark("Dashboard pages: HTTP + SHA-256 (unchanged, not parsed)");
@@ -69,13 +70,15 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
         lap.mark("run finish");
 
         // After a change every page is fetched again, parsed and decoded.
-        let mut stream = dashboard.events();
+        let mut stream = dashboard.events(&spool);
         let mut pages = Vec::new();
         while let Some(page) = stream.next_page().await? {
             pages.push(page);
         }
         let end = stream.finish();
-        lap.mark_change("Dashboard pages again: HTTP + parse + decode (after a change)");
+        lap.mark_change(
+            "Dashboard pages again: HTTP + check + spool, then parse + decode (after a change)",
+        );
 
         let mut page_rows = Vec::new();
         for page in &pages {

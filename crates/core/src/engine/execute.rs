@@ -23,6 +23,9 @@ use crate::store::settings;
 use crate::store::Store;
 use crate::Error;
 
+/// Why an action after a refused connection was not tried.
+pub(crate) const NOT_ATTEMPTED: &str = "not attempted: ConnectWise refused the connection";
+
 /// Shared state of one execution pass.
 pub(crate) struct Executor {
     pub cw: CwClient,
@@ -51,6 +54,11 @@ pub(crate) struct ItemOutcome {
 }
 
 impl Executor {
+    /// An error refused the connection: nothing more is sent this cycle.
+    pub fn aborted(&self) -> bool {
+        self.abort.load(Ordering::SeqCst)
+    }
+
     /// Applies every item, at most `concurrency` events at a time.
     pub async fn run(
         self: &Arc<Self>,
@@ -76,7 +84,7 @@ impl Executor {
             fatal: false,
         };
         if self.abort.load(Ordering::SeqCst) {
-            outcome.error = Some("not attempted: ConnectWise refused the connection".to_owned());
+            outcome.error = Some(NOT_ATTEMPTED.to_owned());
             return outcome;
         }
         match self.apply_steps(&item, &mut outcome.lines).await {

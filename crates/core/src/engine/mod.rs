@@ -371,9 +371,11 @@ impl Engine {
         let end = events.finish();
         let marks = end.marks.clone();
         report.events_seen = end.present.len();
-        let in_step = pass.in_step;
-        let company_errors = pass.finish(end, report).await?;
-        let in_step = in_step && unsettled.is_empty() && !ledger_incomplete;
+        let pass::PassEnd {
+            company_errors,
+            in_step,
+        } = pass.finish(end, report).await?;
+        let in_step = in_step && settled;
         if cx.dry_run {
             return Ok(());
         }
@@ -410,19 +412,20 @@ impl Engine {
         rules: &plan::TicketRules,
         settled: bool,
     ) -> Result<Recall<'d>, Error> {
+        let spool_dir = self.spool_dir();
         let memo = if cx.dry_run {
             None
         } else {
             self.take_in_step()
         };
         let Some(memo) = memo.filter(|_| settled) else {
-            return Ok(Recall::Read(cx.dashboard.events()));
+            return Ok(Recall::Read(cx.dashboard.events(&spool_dir)));
         };
         let revision = db(&self.store, ledger::revision).await?;
         if !memo.holds(revision, scopes, rules) {
-            return Ok(Recall::Read(cx.dashboard.events()));
+            return Ok(Recall::Read(cx.dashboard.events(&spool_dir)));
         }
-        Ok(match cx.dashboard.check(&memo.pages).await? {
+        Ok(match cx.dashboard.check(&memo.pages, &spool_dir).await? {
             Listing::Unchanged => Recall::Unchanged(memo),
             Listing::Changed(listing) => Recall::Read(*listing),
         })
@@ -448,6 +451,15 @@ impl Engine {
             companies::set_last_statuses(s, &statuses)
         })
         .await
+    }
+
+    /// Where a cycle keeps the fetched Dashboard pages until it has used
+    /// them: beside the database.
+    fn spool_dir(&self) -> std::path::PathBuf {
+        self.store
+            .path()
+            .and_then(std::path::Path::parent)
+            .map_or_else(std::env::temp_dir, std::path::Path::to_path_buf)
     }
 
     fn take_in_step(&self) -> Option<in_step::InStep> {

@@ -19,12 +19,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
-use super::execute::Executor;
+use super::execute::{Executor, NOT_ATTEMPTED};
 use super::plan::{self, AgreementLookup, CompanyScope, Needs, PlanInput, TicketRules};
 use super::{db, inputs, lookups, report, template, ActionLine, Problem, RunReport};
 use crate::cw::CwClient;
 use crate::model::MonitoringEvent;
-use crate::source::{RejectedItem, StreamEnd};
+use crate::source::StreamEnd;
 use crate::store::ledger::{self, LedgerEntry};
 use crate::store::settings::Settings;
 use crate::store::Store;
@@ -56,12 +56,23 @@ pub(super) struct Pass<'a> {
     waiting: Vec<MonitoringEvent>,
     waiting_rows: BTreeMap<String, LedgerEntry>,
     /// Companies in error, for Last Update Status.
-    pub company_errors: BTreeMap<String, String>,
-    /// Companies whose plan error is already in the report.
-    reported: BTreeSet<String>,
+    company_errors: BTreeMap<String, String>,
+    /// The first plan error of each company, for the report.
+    company_problems: BTreeMap<String, Problem>,
+    /// Events whose actions failed, for the report.
+    event_problems: Vec<Problem>,
     /// The dry run's template, resolved once when first needed.
     dry_template: Option<Result<template::Template, String>>,
     /// Nothing was planned, looked up or in error so far (rule 10).
+    in_step: bool,
+}
+
+/// What a whole pass found.
+pub(super) struct PassEnd {
+    /// Companies in error, for Last Update Status.
+    pub company_errors: BTreeMap<String, String>,
+    /// Nothing was planned, looked up or in error (rule 10: the next cycle
+    /// may reuse this answer while nothing it read changes).
     pub in_step: bool,
 }
 
@@ -73,7 +84,8 @@ impl<'a> Pass<'a> {
             waiting: Vec::new(),
             waiting_rows: BTreeMap::new(),
             company_errors: BTreeMap::new(),
-            reported: BTreeSet::new(),
+            company_problems: BTreeMap::new(),
+            event_problems: Vec::new(),
             dry_template: None,
             in_step: true,
         }
@@ -117,12 +129,14 @@ impl<'a> Pass<'a> {
             .await
     }
 
-    /// After the last page: the waiting events and the removed ones.
+    /// After the last page: the waiting events and the removed ones; then
+    /// the report's problems, in the order a plan of the whole listing gives
+    /// them (unreadable items, companies by id, events).
     pub async fn finish(
         mut self,
         end: StreamEnd,
         report: &mut RunReport,
-    ) -> Result<BTreeMap<String, String>, Error> {
+    ) -> Result<PassEnd, Error> {
         let unreadable: BTreeSet<String> =
             end.rejected.iter().filter_map(|r| r.id.clone()).collect();
         let removal_blocked = end.rejected.iter().any(|r| r.id.is_none());
@@ -137,8 +151,15 @@ impl<'a> Pass<'a> {
         let needs = plan::needs(&self.input(&events, &rows, &unreadable, removal_blocked));
         self.plan_and_apply(&events, &rows, &unreadable, removal_blocked, needs, report)
             .await?;
-        report_rejected(report, end.rejected);
-        Ok(self.company_errors)
+        let mut problems = super::in_step::rejected_problems(&end.rejected);
+        problems.extend(self.company_problems.into_values());
+        problems.append(&mut self.event_problems);
+        report.errors = problems;
+        report.rejected = end.rejected;
+        Ok(PassEnd {
+            company_errors: self.company_errors,
+            in_step: self.in_step,
+        })
     }
 
     fn input<'i>(
@@ -183,10 +204,24 @@ impl<'a> Pass<'a> {
                 .collect(),
             ticket_states: BTreeSet::new(),
         };
-        let concurrency = self.cx.settings.sync_concurrency;
-        let found = lookups::agreements(self.cx.cw, self.cx.scopes, &missing, concurrency).await?;
-        self.agreements.extend(found);
-        let remote = lookups::ticket_states(self.cx.cw, &needs).await?;
+        let remote = match &self.cx.executor {
+            // Nothing more is sent this cycle: each action is reported as not
+            // attempted, and each company held back says why.
+            Some(executor) if executor.aborted() => {
+                for company in missing.agreement_companies {
+                    let failed = AgreementLookup::Failed(NOT_ATTEMPTED.to_owned());
+                    self.agreements.insert(company, failed);
+                }
+                BTreeMap::new()
+            }
+            _ => {
+                let concurrency = self.cx.settings.sync_concurrency;
+                let found =
+                    lookups::agreements(self.cx.cw, self.cx.scopes, &missing, concurrency).await?;
+                self.agreements.extend(found);
+                lookups::ticket_states(self.cx.cw, &needs).await?
+            }
+        };
         let plan = {
             let input = PlanInput {
                 remote: &remote,
@@ -206,15 +241,13 @@ impl<'a> Pass<'a> {
         let skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
         report.counts.skipped = report.counts.skipped.saturating_add(skipped);
         for (company, error) in &plan.company_errors {
-            if self.reported.insert(company.clone()) {
-                report.errors.push(Problem {
+            let label = inputs::company_label(self.cx.scopes, company);
+            self.company_problems
+                .entry(company.clone())
+                .or_insert_with(|| Problem {
                     key: format!("company:{company}"),
-                    message: format!(
-                        "{}: {error}",
-                        inputs::company_label(self.cx.scopes, company)
-                    ),
+                    message: format!("{label}: {error}"),
                 });
-            }
             // A plan error outranks an earlier page's failed call.
             self.company_errors.insert(company.clone(), error.clone());
         }
@@ -247,7 +280,7 @@ impl<'a> Pass<'a> {
             }
             if let Some(error) = outcome.error {
                 report.counts.errors += 1;
-                report.errors.push(Problem {
+                self.event_problems.push(Problem {
                     key: format!("event:{}", outcome.event_id),
                     message: format!("{}: {error}", outcome.event_id),
                 });
@@ -257,13 +290,6 @@ impl<'a> Pass<'a> {
             }
         }
     }
-}
-
-/// The unreadable items lead the report's problems, as they lead the listing.
-fn report_rejected(report: &mut RunReport, rejected: Vec<RejectedItem>) {
-    let problems = super::in_step::rejected_problems(&rejected);
-    report.errors.splice(0..0, problems);
-    report.rejected = rejected;
 }
 
 static NO_IDS: BTreeSet<String> = BTreeSet::new();

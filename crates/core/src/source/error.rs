@@ -38,6 +38,12 @@ pub enum SourceError {
     /// The answer was not the JSON the API documents (an HTML error page, say).
     #[error("the Dashboard sent an unreadable answer: {0}")]
     Decode(String),
+    /// The fetched listing could not be kept on disk until used.
+    #[error(
+        "cannot keep the Dashboard listing on disk while it syncs ({0}); free some space in \
+         the data folder"
+    )]
+    Spool(String),
     /// The client cannot be built as configured (bad URL, say).
     #[error("the Dashboard connection is misconfigured: {0}")]
     Config(String),

@@ -18,6 +18,7 @@ pub use page::{decode_event_page, EventStream, Listing, PageMark, StreamEnd};
 
 use page::{next_of, parse_page, too_many_pages};
 
+use std::path::Path;
 use std::time::Duration;
 
 use rand::Rng;
@@ -188,7 +189,7 @@ impl DashboardClient {
 
     /// The current events (every page, decoded), all held at once.
     pub async fn snapshot(&self) -> Result<Snapshot, SourceError> {
-        let mut stream = self.events();
+        let mut stream = self.events(&std::env::temp_dir());
         let mut events = Vec::new();
         while let Some(page) = stream.next_page().await? {
             events.extend(page);
@@ -199,12 +200,14 @@ impl DashboardClient {
         })
     }
 
-    /// The events listing, to be read one page at a time.
-    pub fn events(&self) -> EventStream<'_> {
+    /// The events listing, to be decoded one page at a time; its pages are
+    /// kept in a temporary file in `spool_dir` until then.
+    pub fn events(&self, spool_dir: &Path) -> EventStream<'_> {
         EventStream {
             client: self,
-            page: Some(1),
+            spool_dir: spool_dir.to_owned(),
             held: None,
+            spool: None,
             decoder: decode::Decoder::events(),
             marks: Vec::new(),
         }
@@ -213,16 +216,19 @@ impl DashboardClient {
     /// Checks whether the events listing still has exactly the bytes `known`
     /// marks (from an earlier [`EventStream`]): each page is fetched and
     /// hashed, never parsed. At the first page that differs the check stops
-    /// and hands back a stream that reads the listing from its start, that
-    /// page's fetched bytes included (so one check plus one read fetch the
-    /// changed page once).
-    pub async fn check(&self, known: &[PageMark]) -> Result<Listing<'_>, SourceError> {
+    /// and hands back the listing to read (as [`DashboardClient::events`]),
+    /// which uses that page's bytes instead of fetching it again.
+    pub async fn check(
+        &self,
+        known: &[PageMark],
+        spool_dir: &Path,
+    ) -> Result<Listing<'_>, SourceError> {
         let mut page = 1;
         for (index, mark) in known.iter().enumerate() {
             let (content_type, body) = self.body_with_retries(EVENTS_PATH, page).await?;
             let digest: [u8; 32] = Sha256::digest(&body).into();
             if digest != mark.digest {
-                let mut stream = self.events();
+                let mut stream = self.events(spool_dir);
                 stream.held = Some((page, content_type, body));
                 return Ok(Listing::Changed(Box::new(stream)));
             }
@@ -233,7 +239,7 @@ impl DashboardClient {
                 None => break,
             }
         }
-        Ok(Listing::Changed(Box::new(self.events())))
+        Ok(Listing::Changed(Box::new(self.events(spool_dir))))
     }
 
     async fn body_with_retries(

@@ -1,8 +1,11 @@
 //! Pages of a Dashboard listing: checking a page body, recognising a page
-//! fetched before by its bytes ([`PageMark`]), and reading the events one
-//! page at a time ([`EventStream`]).
+//! fetched before by its bytes ([`PageMark`]), and decoding the events one
+//! page at a time from a listing fetched at one moment ([`EventStream`]).
 
 use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
 
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -29,32 +32,31 @@ pub struct PageMark {
     pub(super) next_page: Option<u64>,
 }
 
-/// The events listing read one page at a time ([`EventStream::next_page`]):
-/// only the page in hand is held, while the ids seen so far (for duplicates
-/// and removals) and the unreadable items are kept across pages.
+/// The events listing, decoded one page at a time ([`EventStream::next_page`]).
+///
+/// The first call fetches every page back to back and keeps their bytes in
+/// a temporary file: the pages then show the Dashboard at one moment, however
+/// long applying each page takes (pages are asked for by number, so a
+/// listing read over minutes would skip or repeat events that moved between
+/// pages). Only the page being decoded is held in memory, with the ids seen
+/// so far (for duplicates and removals) and the unreadable items.
 pub struct EventStream<'c> {
     pub(super) client: &'c super::DashboardClient,
-    /// The next page to fetch; `None` once the last page was read.
-    pub(super) page: Option<u64>,
+    /// Where the fetched pages are kept until decoded.
+    pub(super) spool_dir: PathBuf,
     /// A page already fetched (by [`super::DashboardClient::check`]): its
     /// number, content type and bytes, used instead of fetching it again.
     pub(super) held: Option<(u64, String, bytes::Bytes)>,
+    /// The fetched pages, once fetched, read back in order.
+    pub(super) spool: Option<BufReader<File>>,
     pub(super) decoder: decode::Decoder<MonitoringEvent>,
     pub(super) marks: Vec<PageMark>,
-}
-
-/// What [`super::DashboardClient::check`] found.
-pub enum Listing<'c> {
-    /// Every page has the bytes it had.
-    Unchanged,
-    /// Something differs: the listing to read.
-    Changed(Box<EventStream<'c>>),
 }
 
 /// What reading the whole listing left besides its events.
 #[derive(Debug, Default)]
 pub struct StreamEnd {
-    /// Each page's mark, in order (see [`super::DashboardClient::unchanged`]).
+    /// Each page's mark, in order (see [`super::DashboardClient::check`]).
     pub marks: Vec<PageMark>,
     /// Every readable event id, each once.
     pub present: HashSet<String>,
@@ -66,28 +68,48 @@ impl EventStream<'_> {
     /// The next page's readable events (a duplicate of an earlier id, even
     /// on an earlier page, is rejected), or `None` after the last page.
     pub async fn next_page(&mut self) -> Result<Option<Vec<MonitoringEvent>>, SourceError> {
-        let Some(page) = self.page else {
+        if self.spool.is_none() {
+            self.fetch_all().await?;
+        }
+        let Some(spool) = self.spool.as_mut() else {
             return Ok(None);
         };
-        if self.marks.len() as u64 >= MAX_PAGES {
-            return Err(too_many_pages(EVENTS_PATH));
-        }
-        let (content_type, body) = match self.held.take_if(|(held, ..)| *held == page) {
-            Some((_, content_type, body)) => (content_type, body),
-            None => self.client.body_with_retries(EVENTS_PATH, page).await?,
+        let Some((content_type, body)) = read_page(spool).map_err(|e| spool_error(&e))? else {
+            return Ok(None);
         };
-        let digest: [u8; 32] = Sha256::digest(&body).into();
-        let parsed = parse_page(EVENTS_PATH, &content_type, &body)?;
+        let page = parse_page(EVENTS_PATH, &content_type, &body)?;
         drop(body);
-        self.marks.push(PageMark {
-            digest,
-            next_page: parsed.next_page,
-        });
-        self.page = next_of(EVENTS_PATH, page, parsed.next_page)?;
-        for item in &parsed.items {
+        for item in &page.items {
             self.decoder.push_raw(item);
         }
         Ok(Some(self.decoder.take_items()))
+    }
+
+    /// Fetches every page into the spool, checking each one's shape (a
+    /// broken page fails the read before any page is used).
+    async fn fetch_all(&mut self) -> Result<(), SourceError> {
+        let mut file = tempfile::tempfile_in(&self.spool_dir).map_err(|e| spool_error(&e))?;
+        let mut page = 1;
+        loop {
+            if self.marks.len() as u64 >= MAX_PAGES {
+                return Err(too_many_pages(EVENTS_PATH));
+            }
+            let (content_type, body) = match self.held.take_if(|(held, ..)| *held == page) {
+                Some((_, content_type, body)) => (content_type, body),
+                None => self.client.body_with_retries(EVENTS_PATH, page).await?,
+            };
+            let digest: [u8; 32] = Sha256::digest(&body).into();
+            let next_page = parse_page(EVENTS_PATH, &content_type, &body)?.next_page;
+            self.marks.push(PageMark { digest, next_page });
+            write_page(&mut file, &content_type, &body).map_err(|e| spool_error(&e))?;
+            match next_of(EVENTS_PATH, page, next_page)? {
+                Some(next) => page = next,
+                None => break,
+            }
+        }
+        file.seek(SeekFrom::Start(0)).map_err(|e| spool_error(&e))?;
+        self.spool = Some(BufReader::new(file));
+        Ok(())
     }
 
     /// Ends the read: the marks, the ids seen and the unreadable items.
@@ -100,6 +122,45 @@ impl EventStream<'_> {
             rejected,
         }
     }
+}
+
+/// One spooled page: its content type and body, each after its length.
+fn write_page(file: &mut File, content_type: &str, body: &[u8]) -> std::io::Result<()> {
+    for part in [content_type.as_bytes(), body] {
+        file.write_all(&(part.len() as u64).to_le_bytes())?;
+        file.write_all(part)?;
+    }
+    Ok(())
+}
+
+/// The next spooled page, or `None` at the end.
+fn read_page(spool: &mut BufReader<File>) -> std::io::Result<Option<(String, Vec<u8>)>> {
+    if spool.fill_buf()?.is_empty() {
+        return Ok(None);
+    }
+    let mut part = || -> std::io::Result<Vec<u8>> {
+        let mut len = [0u8; 8];
+        spool.read_exact(&mut len)?;
+        let len = usize::try_from(u64::from_le_bytes(len))
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let mut bytes = vec![0u8; len];
+        spool.read_exact(&mut bytes)?;
+        Ok(bytes)
+    };
+    let content_type = String::from_utf8_lossy(&part()?).into_owned();
+    Ok(Some((content_type, part()?)))
+}
+
+fn spool_error(e: &std::io::Error) -> SourceError {
+    SourceError::Spool(e.to_string())
+}
+
+/// What [`super::DashboardClient::check`] found.
+pub enum Listing<'c> {
+    /// Every page has the bytes it had.
+    Unchanged,
+    /// Something differs: the listing to read.
+    Changed(Box<EventStream<'c>>),
 }
 
 /// The page after `page`, refusing a listing that loops back.
