@@ -271,3 +271,22 @@ async fn after_a_refused_connection_later_pages_send_nothing_and_say_so() {
     assert!(report.has_errors());
     assert!(w.cw().tickets().len() == 1, "only evt-1's ticket");
 }
+
+#[tokio::test]
+async fn an_unreadable_event_with_an_id_keeps_its_ticket_on_any_page() {
+    let w = World::new().await;
+    w.map(ACME, "AcmeDental").await;
+    w.sync_ok(failing(&["evt-1", "evt-2", "evt-3", "evt-4"]))
+        .await;
+    let open = status(&w, "evt-1");
+
+    // evt-1 is gone; evt-4, alone on page 2, cannot be read but has its id.
+    let mut next = failing(&["evt-2", "evt-3"]);
+    next.push(json!({"id": "evt-4", "companyId": ACME, "jobStatus": 3}));
+    let report = w.sync(next).await;
+    assert!(!report.removals_held, "every unreadable item has an id");
+    assert_eq!(report.rejected.len(), 1, "{:?}", report.rejected);
+    assert_eq!(report.counts.closed, 1, "{:?}", report.actions);
+    assert_ne!(status(&w, "evt-1"), open, "evt-1 closed as removed");
+    assert_eq!(status(&w, "evt-4"), open, "evt-4 might still be there");
+}
