@@ -1,7 +1,8 @@
-//! The full path of a cycle, one Dashboard page at a time. Each page is
-//! decoded, planned against the ledger rows of its own events, and applied
-//! before the next page is fetched, so a cycle holds one page of events and
-//! drafts however large the Dashboard is.
+//! The full path of a cycle, one Dashboard page at a time. The listing is
+//! fetched at one moment and kept on disk ([`crate::source::EventStream`]);
+//! each page is then decoded, planned against the ledger rows of its own
+//! events, and applied before the next page is decoded, so a cycle holds one
+//! page of events and drafts however large the Dashboard is.
 //!
 //! Two kinds of decision wait for the end of the listing, when every page
 //! has been read:
