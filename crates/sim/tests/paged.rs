@@ -40,6 +40,16 @@ fn status(w: &World, event: &str) -> String {
         .to_owned()
 }
 
+/// Acme's evt-1 to evt-4 ticketed (two pages), and the status of an open ticket.
+async fn four_tickets() -> (World, String) {
+    let w = World::new().await;
+    w.map(ACME, "AcmeDental").await;
+    w.sync_ok(failing(&["evt-1", "evt-2", "evt-3", "evt-4"]))
+        .await;
+    let open = status(&w, "evt-1");
+    (w, open)
+}
+
 /// An engine reading two events per page that does not retry the Dashboard.
 fn impatient(w: &World) -> Engine {
     Engine::new(w.store.clone(), Arc::new(Demo::secrets())).with_tuning(NetTuning {
@@ -51,11 +61,7 @@ fn impatient(w: &World) -> Engine {
 
 #[tokio::test]
 async fn a_listing_is_read_at_one_moment_however_long_its_pages_take() {
-    let w = World::new().await;
-    w.map(ACME, "AcmeDental").await;
-    w.sync_ok(failing(&["evt-1", "evt-2", "evt-3", "evt-4"]))
-        .await;
-    let open = status(&w, "evt-1");
+    let (w, open) = four_tickets().await;
 
     // evt-2 completes (page 1). While page 1 is applied, evt-1 leaves the
     // Dashboard: read then, page 2 would start at evt-4 and evt-3 would be
@@ -89,11 +95,7 @@ async fn a_listing_is_read_at_one_moment_however_long_its_pages_take() {
 
 #[tokio::test]
 async fn a_listing_that_fails_half_way_applies_nothing() {
-    let w = World::new().await;
-    w.map(ACME, "AcmeDental").await;
-    w.sync_ok(failing(&["evt-1", "evt-2", "evt-3", "evt-4"]))
-        .await;
-    let open = status(&w, "evt-1");
+    let (w, open) = four_tickets().await;
 
     // evt-1 is gone, evt-2 completes (page 1), evt-5 is new (page 2), and
     // the Dashboard fails on page 2.
@@ -176,11 +178,7 @@ async fn ticket_states_are_looked_up_once_for_all_pages() {
 
 #[tokio::test]
 async fn removals_wait_for_every_page_and_a_clean_listing() {
-    let w = World::new().await;
-    w.map(ACME, "AcmeDental").await;
-    w.sync_ok(failing(&["evt-1", "evt-2", "evt-3", "evt-4"]))
-        .await;
-    let open = status(&w, "evt-1");
+    let (w, open) = four_tickets().await;
 
     // evt-1 and evt-4 are gone; a later page repeats evt-2 and ends with an
     // item without an id, which might be any tracked event.
@@ -274,11 +272,7 @@ async fn after_a_refused_connection_later_pages_send_nothing_and_say_so() {
 
 #[tokio::test]
 async fn an_unreadable_event_with_an_id_keeps_its_ticket_on_any_page() {
-    let w = World::new().await;
-    w.map(ACME, "AcmeDental").await;
-    w.sync_ok(failing(&["evt-1", "evt-2", "evt-3", "evt-4"]))
-        .await;
-    let open = status(&w, "evt-1");
+    let (w, open) = four_tickets().await;
 
     // evt-1 is gone; evt-4, alone on page 2, cannot be read but has its id.
     let mut next = failing(&["evt-2", "evt-3"]);

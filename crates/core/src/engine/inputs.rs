@@ -6,34 +6,21 @@ use std::collections::BTreeMap;
 
 use super::db_store;
 use super::plan::{CompanyScope, TicketRules};
-use crate::model::MonitoringEvent;
+use crate::ops::SeenTypes;
 use crate::store::companies::CompanyRow;
 use crate::store::settings::{self, Settings};
 use crate::store::Store;
 use crate::Error;
 
-/// Records event and backup types the Dashboard sent that were not seen
-/// before, so the UI can offer them as filters (rare writes: only on news).
-pub(crate) async fn remember_types(store: &Store, events: &[MonitoringEvent]) -> Result<(), Error> {
-    use crate::ops::SeenTypes;
+/// Records the event and backup types a cycle saw that were not seen before,
+/// so the UI can offer them as filters (rare writes: only on news).
+pub(crate) async fn remember_types(store: &Store, cycle: &SeenTypes) -> Result<(), Error> {
     const KEY: &str = crate::ops::SEEN_TYPES_KEY;
     let stored = db_store(store, |s| settings::get(s, KEY)).await?;
     let mut seen: SeenTypes = stored
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
-    let mut changed = false;
-    for e in events {
-        for (list, value) in [
-            (&mut seen.event_types, &e.event_type),
-            (&mut seen.backup_types, &e.backup_type),
-        ] {
-            if !list.contains(value) {
-                list.push(value.clone());
-                changed = true;
-            }
-        }
-    }
-    if changed {
+    if seen.merge(cycle) {
         let text = serde_json::to_string(&seen).unwrap_or_default();
         db_store(store, move |s| settings::set(s, KEY, &text)).await?;
     }

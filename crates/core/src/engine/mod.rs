@@ -328,7 +328,13 @@ impl Engine {
         let scopes = scopes(&rows, cx.settings);
         let rules = rules(cx.settings);
         let settled = unsettled.is_empty() && !ledger_incomplete;
-        let mut events = match self.recall(&cx, &scopes, &rules, settled).await? {
+        // Read before any row: a write by anyone after it moves the revision
+        // and so fails the next cycle's check.
+        let ledger_revision = db(store, ledger::revision).await?;
+        let recalled = self
+            .recall(&cx, ledger_revision, &scopes, &rules, settled)
+            .await?;
+        let mut events = match recalled {
             Recall::Read(listing) => listing,
             Recall::Unchanged(memo) => {
                 tracing::debug!("nothing changed since the last in-step cycle");
@@ -340,9 +346,6 @@ impl Engine {
                 return Ok(());
             }
         };
-        // Read before any row: a write by anyone after it moves the revision
-        // and so fails the next cycle's check.
-        let ledger_revision = db(store, ledger::revision).await?;
         let executor = (!cx.dry_run).then(|| {
             Arc::new(execute::Executor {
                 cw: cx.cw.clone(),
@@ -408,6 +411,7 @@ impl Engine {
     async fn recall<'d>(
         &self,
         cx: &Cycle<'d>,
+        ledger_revision: i64,
         scopes: &BTreeMap<String, plan::CompanyScope>,
         rules: &plan::TicketRules,
         settled: bool,
@@ -421,8 +425,7 @@ impl Engine {
         let Some(memo) = memo.filter(|_| settled) else {
             return Ok(Recall::Read(cx.dashboard.events(&spool_dir)));
         };
-        let revision = db(&self.store, ledger::revision).await?;
-        if !memo.holds(revision, scopes, rules) {
+        if !memo.holds(ledger_revision, scopes, rules) {
             return Ok(Recall::Read(cx.dashboard.events(&spool_dir)));
         }
         Ok(match cx.dashboard.check(&memo.pages, &spool_dir).await? {

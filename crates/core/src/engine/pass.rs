@@ -25,6 +25,7 @@ use super::plan::{self, AgreementLookup, CompanyScope, Needs, PlanInput, TicketR
 use super::{db, inputs, lookups, report, template, ActionLine, Problem, RunReport};
 use crate::cw::CwClient;
 use crate::model::MonitoringEvent;
+use crate::ops::SeenTypes;
 use crate::source::StreamEnd;
 use crate::store::ledger::{self, LedgerEntry};
 use crate::store::settings::Settings;
@@ -62,6 +63,8 @@ pub(super) struct Pass<'a> {
     company_problems: BTreeMap<String, Problem>,
     /// Events whose actions failed, for the report.
     event_problems: Vec<Problem>,
+    /// The event and backup types the listing has, remembered once at the end.
+    types: SeenTypes,
     /// The dry run's template, resolved once when first needed.
     dry_template: Option<Result<template::Template, String>>,
     /// Nothing was planned, looked up or in error so far (rule 10).
@@ -87,6 +90,7 @@ impl<'a> Pass<'a> {
             company_errors: BTreeMap::new(),
             company_problems: BTreeMap::new(),
             event_problems: Vec::new(),
+            types: SeenTypes::default(),
             dry_template: None,
             in_step: true,
         }
@@ -98,8 +102,8 @@ impl<'a> Pass<'a> {
         events: Vec<MonitoringEvent>,
         report: &mut RunReport,
     ) -> Result<(), Error> {
-        if self.cx.executor.is_some() {
-            inputs::remember_types(self.cx.store, &events).await?;
+        for event in &events {
+            self.types.note(&event.event_type, &event.backup_type);
         }
         let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
         let mut rows = db(self.cx.store, move |c| {
@@ -138,6 +142,9 @@ impl<'a> Pass<'a> {
         end: StreamEnd,
         report: &mut RunReport,
     ) -> Result<PassEnd, Error> {
+        if self.cx.executor.is_some() {
+            inputs::remember_types(self.cx.store, &self.types).await?;
+        }
         let unreadable: BTreeSet<String> =
             end.rejected.iter().filter_map(|r| r.id.clone()).collect();
         let removal_blocked = end.rejected.iter().any(|r| r.id.is_none());

@@ -92,6 +92,34 @@ pub struct SeenTypes {
     pub backup_types: Vec<String>,
 }
 
+impl SeenTypes {
+    /// Adds an event's types when not listed yet (in the order first seen).
+    pub fn note(&mut self, event_type: &str, backup_type: &str) {
+        add_missing(&mut self.event_types, event_type);
+        add_missing(&mut self.backup_types, backup_type);
+    }
+
+    /// Adds the types of `other` not listed yet; whether any was new.
+    pub fn merge(&mut self, other: &SeenTypes) -> bool {
+        let mut added = false;
+        for value in &other.event_types {
+            added |= add_missing(&mut self.event_types, value);
+        }
+        for value in &other.backup_types {
+            added |= add_missing(&mut self.backup_types, value);
+        }
+        added
+    }
+}
+
+fn add_missing(list: &mut Vec<String>, value: &str) -> bool {
+    let missing = !list.iter().any(|v| v == value);
+    if missing {
+        list.push(value.to_owned());
+    }
+    missing
+}
+
 /// The types to offer on the Defaults and Companies screens.
 pub async fn seen_types(engine: &Engine) -> Result<SeenTypes, Error> {
     let stored = db_store(engine.store(), |s| settings::get(s, SEEN_TYPES_KEY)).await?;

@@ -115,18 +115,6 @@ pub fn revision(conn: &Connection) -> rusqlite::Result<i64> {
     })
 }
 
-/// Every ledger row and the revision they are at, read in one transaction so
-/// the two agree even while another process writes.
-pub fn all_at_revision(
-    conn: &Connection,
-) -> rusqlite::Result<(i64, BTreeMap<String, LedgerEntry>)> {
-    let tx = conn.unchecked_transaction()?;
-    let revision = revision(&tx)?;
-    let rows = all(&tx)?;
-    tx.commit()?;
-    Ok((revision, rows))
-}
-
 /// The ledger rows of `ids` (those it has), by event id, read in one
 /// transaction.
 pub fn entries_for<'a>(
