@@ -1,40 +1,14 @@
 //! Desktop notifications behind a small trait, so the rest of the shell (and
-//! later the sync engine's failure/recovery alerts) can be tested without a
-//! notification daemon.
+//! the sync engine's failure/recovery alerts) can be tested without a
+//! notification daemon. The tray process implements it over the OS
+//! notification centre.
 
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_notification::NotificationExt;
-
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Something that can put a short message in front of the user.
 pub trait Notifier: Send + Sync {
     /// Shows a notification with a title and a one-line body.
     fn notify(&self, title: &str, body: &str) -> Result<()>;
-}
-
-/// The real notifier: the OS notification centre via tauri-plugin-notification.
-pub struct TauriNotifier<R: Runtime> {
-    app: AppHandle<R>,
-}
-
-impl<R: Runtime> TauriNotifier<R> {
-    /// A notifier that shows notifications for `app`.
-    pub fn new(app: AppHandle<R>) -> Self {
-        Self { app }
-    }
-}
-
-impl<R: Runtime> Notifier for TauriNotifier<R> {
-    fn notify(&self, title: &str, body: &str) -> Result<()> {
-        self.app
-            .notification()
-            .builder()
-            .title(title)
-            .body(body)
-            .show()
-            .map_err(|error| Error::Notification(error.to_string()))
-    }
 }
 
 #[cfg(test)]

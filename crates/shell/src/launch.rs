@@ -5,6 +5,7 @@
 //! - `--demo-if-unconfigured`: start in demo mode only when no connection has
 //!   been set up yet; `scripts/run.sh` passes it so a fresh machine lands in
 //!   the demo while a configured one opens normally.
+//! - `--window` (internal): the window process the tray process starts.
 //!
 //! Unknown arguments are ignored (WebDriver and the OS may add their own).
 
@@ -14,6 +15,9 @@ pub const MINIMIZED_ARG: &str = "--minimized";
 pub const DEMO_ARG: &str = "--demo";
 /// Start in demo mode when nothing is configured.
 pub const DEMO_IF_UNCONFIGURED_ARG: &str = "--demo-if-unconfigured";
+/// The window process: the tray process starts `backup-bridge-app` with this
+/// flag to show the window; it never starts a tray process of its own.
+pub const WINDOW_ARG: &str = "--window";
 
 /// Which mode to start in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +37,8 @@ pub struct LaunchOptions {
     pub minimized: bool,
     /// Which mode to start in.
     pub mode: StartMode,
+    /// Be the window of a running tray process ([`WINDOW_ARG`]).
+    pub window: bool,
 }
 
 impl LaunchOptions {
@@ -47,10 +53,12 @@ impl LaunchOptions {
         let mut options = LaunchOptions {
             minimized: false,
             mode: StartMode::Real,
+            window: false,
         };
         for arg in args.into_iter().skip(1) {
             match arg.as_ref() {
                 MINIMIZED_ARG => options.minimized = true,
+                WINDOW_ARG => options.window = true,
                 DEMO_ARG => options.mode = StartMode::Demo,
                 DEMO_IF_UNCONFIGURED_ARG if options.mode == StartMode::Real => {
                     options.mode = StartMode::DemoIfUnconfigured;
@@ -59,6 +67,17 @@ impl LaunchOptions {
             }
         }
         options
+    }
+
+    /// The arguments that start the tray process in the same mode, in the
+    /// tray without a window of its own (the caller shows it).
+    pub fn tray_args(&self) -> Vec<&'static str> {
+        let mode = match self.mode {
+            StartMode::Real => None,
+            StartMode::Demo => Some(DEMO_ARG),
+            StartMode::DemoIfUnconfigured => Some(DEMO_IF_UNCONFIGURED_ARG),
+        };
+        std::iter::once(MINIMIZED_ARG).chain(mode).collect()
     }
 }
 
@@ -96,6 +115,18 @@ mod tests {
             let options = LaunchOptions::from_args(args.iter());
             assert_eq!(options.minimized, minimized, "{args:?}");
             assert_eq!(options.mode, mode, "{args:?}");
+            assert!(!options.window, "{args:?}");
+            // The tray process started on its behalf keeps the mode.
+            let again = LaunchOptions::from_args(
+                std::iter::once("tray").chain(options.tray_args()),
+            );
+            assert_eq!((again.minimized, again.mode), (true, mode), "{args:?}");
         }
+    }
+
+    #[test]
+    fn the_window_flag_marks_the_window_process() {
+        assert!(LaunchOptions::from_args(["app", "--window"]).window);
+        assert!(!LaunchOptions::from_args(["--window"]).window);
     }
 }

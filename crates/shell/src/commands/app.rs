@@ -2,23 +2,17 @@
 //! now / pause, and switching demo mode on and off.
 
 use bridge_core::scheduler::Status;
-use tauri::{AppHandle, Runtime, State};
 
 use crate::error::Result;
 use crate::models::{AppInfo, ErrorInfo};
 use crate::state::{AppPaths, AppState, BackendInfo};
 
 /// Name, version, folders, demo flag and configuration state.
-#[tauri::command]
-pub async fn app_info<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-) -> Result<AppInfo> {
-    let package = app.package_info();
+pub async fn app_info(state: &AppState) -> Result<AppInfo> {
     let backend = state.info().await?;
     Ok(describe(
-        &package.name,
-        &package.version.to_string(),
+        crate::APP_NAME,
+        crate::VERSION,
         &state.paths,
         backend,
     ))
@@ -42,41 +36,30 @@ pub fn describe(name: &str, version: &str, paths: &AppPaths, backend: BackendInf
 }
 
 /// The scheduler's status.
-#[tauri::command]
-pub async fn get_status(state: State<'_, AppState>) -> Result<Status> {
+pub async fn get_status(state: &AppState) -> Result<Status> {
     state.status().await
 }
 
 /// Runs a sync cycle now.
-#[tauri::command]
-pub async fn sync_now(state: State<'_, AppState>) -> Result<()> {
+pub async fn sync_now(state: &AppState) -> Result<()> {
     state.sync_now().await
 }
 
 /// Pauses (`true`) or resumes (`false`) the background sync.
-#[tauri::command]
-pub async fn set_paused(state: State<'_, AppState>, paused: bool) -> Result<()> {
+pub async fn set_paused(state: &AppState, paused: bool) -> Result<()> {
     state.set_paused(paused).await
 }
 
 /// Switches to demo mode: the built-in simulators and a fresh demo database.
-#[tauri::command]
-pub async fn start_demo<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-) -> Result<AppInfo> {
+pub async fn start_demo(state: &AppState) -> Result<AppInfo> {
     state.switch(true).await?;
-    app_info(app, state).await
+    app_info(state).await
 }
 
 /// Leaves demo mode and returns to the user's own database.
-#[tauri::command]
-pub async fn stop_demo<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-) -> Result<AppInfo> {
+pub async fn stop_demo(state: &AppState) -> Result<AppInfo> {
     state.switch(false).await?;
-    app_info(app, state).await
+    app_info(state).await
 }
 
 #[cfg(test)]
@@ -141,7 +124,6 @@ mod tests {
 
 /// Repairs a damaged database (the damaged file is kept aside) and starts
 /// syncing again; returns what was kept, one sentence per line.
-#[tauri::command]
-pub async fn recover_database(state: State<'_, AppState>) -> Result<Vec<String>> {
+pub async fn recover_database(state: &AppState) -> Result<Vec<String>> {
     state.recover_database().await
 }

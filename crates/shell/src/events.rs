@@ -3,16 +3,15 @@
 //! labels) and native notifications (through the [`Notifier`] seam).
 //!
 //! [`Outputs`] is the one place the backend reports to; it remembers the
-//! latest [`Snapshot`] so the tray menu can act on it without a round trip.
+//! latest [`Snapshot`] so the tray menu can act on it without a round trip,
+//! and a window that opens later starts from it.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bridge_core::alerts::Notification;
 use bridge_core::scheduler::{Status, SyncState};
-use tauri::{AppHandle, Emitter, Runtime};
 
 use crate::notify::Notifier;
-use crate::tray;
 
 /// Name of the event carrying the scheduler's [`Status`] to the UI.
 pub const STATUS_EVENT: &str = "status";
@@ -66,7 +65,8 @@ fn idle_status(state: SyncState) -> Status {
     }
 }
 
-/// Receives what the shell publishes: the UI and tray over Tauri, a recorder in tests.
+/// Receives what the shell publishes: the tray and the window in the tray
+/// process, a recorder in tests.
 pub trait EventSink: Send + Sync {
     /// The backend's state changed.
     fn status(&self, snapshot: &Snapshot);
@@ -129,36 +129,6 @@ impl Outputs {
     /// The native notifier (for the shell's own one-off messages).
     pub fn notifier(&self) -> &Arc<dyn Notifier> {
         &self.notifier
-    }
-}
-
-/// [`EventSink`] over a running Tauri app: events to the UI, state to the tray.
-pub struct TauriSink<R: Runtime> {
-    app: AppHandle<R>,
-}
-
-impl<R: Runtime> TauriSink<R> {
-    /// A sink publishing to `app`.
-    pub fn new(app: AppHandle<R>) -> Self {
-        Self { app }
-    }
-}
-
-impl<R: Runtime> EventSink for TauriSink<R> {
-    fn status(&self, snapshot: &Snapshot) {
-        if let Err(error) = self.app.emit(STATUS_EVENT, snapshot.status()) {
-            tracing::warn!(%error, "could not send the status to the window");
-        }
-        let view = tray::view(snapshot, &chrono::Local::now());
-        if let Err(error) = tray::show(&self.app, &view) {
-            tracing::warn!(%error, "could not update the tray icon");
-        }
-    }
-
-    fn notification(&self, notification: &Notification) {
-        if let Err(error) = self.app.emit(NOTIFICATION_EVENT, notification) {
-            tracing::warn!(%error, "could not send a notification to the window");
-        }
     }
 }
 

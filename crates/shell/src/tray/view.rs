@@ -7,6 +7,7 @@ use std::fmt::Display;
 use bridge_core::scheduler::{Status, SyncState};
 use chrono::{DateTime, TimeZone};
 
+use crate::error::{Error, Result};
 use crate::events::{Phase, Snapshot};
 
 /// Longest tooltip: Windows cuts tray tooltips at 127 characters.
@@ -27,11 +28,59 @@ impl TrayState {
     /// The icon for this state (64×64 PNG from `icons/tray/`).
     pub fn icon_png(self) -> &'static [u8] {
         match self {
-            Self::Idle => include_bytes!("../../../icons/tray/normal.png"),
-            Self::Syncing => include_bytes!("../../../icons/tray/syncing.png"),
-            Self::Error => include_bytes!("../../../icons/tray/error.png"),
+            Self::Idle => include_bytes!("../../../../icons/tray/normal.png"),
+            Self::Syncing => include_bytes!("../../../../icons/tray/syncing.png"),
+            Self::Error => include_bytes!("../../../../icons/tray/error.png"),
         }
     }
+
+    /// The icon as 8-bit RGBA pixels, the form tray APIs take.
+    pub fn icon_rgba(self) -> Result<RgbaIcon> {
+        decode_png(self.icon_png())
+    }
+}
+
+/// An image as 8-bit RGBA pixels, row by row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RgbaIcon {
+    /// `width * height * 4` bytes.
+    pub rgba: Vec<u8>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// Decodes a PNG of any bit depth, with or without alpha, to 8-bit RGBA.
+pub fn decode_png(bytes: &[u8]) -> Result<RgbaIcon> {
+    let bad = |e: &dyn Display| Error::Internal(format!("a built-in icon cannot be read: {e}"));
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(|e| bad(&e))?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| bad(&"the image is too large"))?;
+    let mut pixels = vec![0; size];
+    let frame = reader.next_frame(&mut pixels).map_err(|e| bad(&e))?;
+    pixels.truncate(frame.buffer_size());
+    let rgba = match frame.color_type {
+        png::ColorType::Rgba => pixels,
+        png::ColorType::Rgb => pixels
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], u8::MAX])
+            .collect(),
+        png::ColorType::GrayscaleAlpha => pixels
+            .chunks_exact(2)
+            .flat_map(|p| [p[0], p[0], p[0], p[1]])
+            .collect(),
+        png::ColorType::Grayscale => pixels.iter().flat_map(|&g| [g, g, g, u8::MAX]).collect(),
+        png::ColorType::Indexed => return Err(bad(&"palette images are not expanded")),
+    };
+    Ok(RgbaIcon {
+        rgba,
+        width: frame.width,
+        height: frame.height,
+    })
 }
 
 /// Everything the tray shows.
@@ -340,8 +389,11 @@ mod tests {
     #[test]
     fn every_state_has_a_decodable_tray_icon() {
         for state in [TrayState::Idle, TrayState::Syncing, TrayState::Error] {
-            let image = tauri::image::Image::from_bytes(state.icon_png()).unwrap();
-            assert_eq!((image.width(), image.height()), (64, 64), "{state:?}");
+            let image = state.icon_rgba().unwrap();
+            assert_eq!((image.width, image.height), (64, 64), "{state:?}");
+            assert_eq!(image.rgba.len(), 64 * 64 * 4, "{state:?}");
+            // Not fully transparent: something is drawn.
+            assert!(image.rgba.chunks_exact(4).any(|p| p[3] > 0), "{state:?}");
         }
         assert_ne!(TrayState::Idle.icon_png(), TrayState::Error.icon_png());
         assert_ne!(TrayState::Idle.icon_png(), TrayState::Syncing.icon_png());

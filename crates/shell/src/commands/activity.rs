@@ -4,8 +4,6 @@
 use bridge_core::engine::RunReport;
 use bridge_core::ops::{self, TicketRow};
 use bridge_core::store::runs::{self, RunRecord};
-use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_opener::OpenerExt;
 use url::Url;
 
 use super::blocking;
@@ -20,14 +18,12 @@ pub const MAX_LOG_LINES: usize = 5_000;
 pub const DIAGNOSTICS_LOG_LINES: usize = 200;
 
 /// Every tracked event and its ticket, most recently changed first.
-#[tauri::command]
-pub async fn list_tickets(state: State<'_, AppState>) -> Result<Vec<TicketRow>> {
+pub async fn list_tickets(state: &AppState) -> Result<Vec<TicketRow>> {
     Ok(ops::tickets(&*state.engine().await?).await?)
 }
 
 /// The latest sync runs, newest first.
-#[tauri::command]
-pub async fn recent_runs(state: State<'_, AppState>) -> Result<Vec<RunRecord>> {
+pub async fn recent_runs(state: &AppState) -> Result<Vec<RunRecord>> {
     blocking(&*state.engine().await?, |s| {
         runs::recent_runs(s, RECENT_RUNS)
     })
@@ -35,18 +31,14 @@ pub async fn recent_runs(state: State<'_, AppState>) -> Result<Vec<RunRecord>> {
 }
 
 /// What a cycle would do now, without doing it.
-#[tauri::command]
-pub async fn preview_sync(state: State<'_, AppState>) -> Result<RunReport> {
+pub async fn preview_sync(state: &AppState) -> Result<RunReport> {
     Ok(state.engine().await?.run_cycle(true).await?)
 }
 
 /// Opens a ticket link in the default browser.
-#[tauri::command]
-pub fn open_ticket<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
-    let url = web_url(&url)?;
-    app.opener()
-        .open_url(url.as_str(), None::<&str>)
-        .map_err(|e| Error::Opener(e.to_string()))
+pub fn open_ticket(url: &str) -> Result<()> {
+    let url = web_url(url)?;
+    open::that_detached(url.as_str()).map_err(|e| Error::Opener(e.to_string()))
 }
 
 /// `text` as a URL if it is an `http` or `https` link; anything else (files,
@@ -63,16 +55,14 @@ pub fn web_url(text: &str) -> Result<Url> {
 }
 
 /// The last `lines` lines of the log (the app and the CLI share it).
-#[tauri::command]
-pub async fn log_tail(state: State<'_, AppState>, lines: usize) -> Result<String> {
+pub async fn log_tail(state: &AppState, lines: usize) -> Result<String> {
     let dir = state.paths.data_dir.clone();
     let lines = lines.min(MAX_LOG_LINES);
     Ok(tokio::task::spawn_blocking(move || bridge_core::logs::log_tail(&dir, lines)).await??)
 }
 
 /// A support report: version, settings, recent runs and the log tail (never a secret).
-#[tauri::command]
-pub async fn copy_diagnostics(state: State<'_, AppState>) -> Result<String> {
+pub async fn copy_diagnostics(state: &AppState) -> Result<String> {
     let dir = state.paths.data_dir.clone();
     let tail = tokio::task::spawn_blocking(move || {
         bridge_core::logs::log_tail(&dir, DIAGNOSTICS_LOG_LINES)

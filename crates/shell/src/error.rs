@@ -27,12 +27,10 @@ pub enum Error {
     /// The demo simulators could not start.
     #[error("the demo could not start: {0}")]
     Demo(String),
-    /// A Tauri runtime call failed (window, tray, menu, path resolution).
+    /// The desktop runtime failed (window, tray, menu), or the window lost
+    /// its link to the tray process that runs the sync.
     #[error("desktop runtime: {0}")]
-    Tauri(#[from] tauri::Error),
-    /// A window the shell expects (by label) does not exist.
-    #[error("window `{0}` does not exist")]
-    MissingWindow(&'static str),
+    Runtime(String),
     /// Reading or changing the "start at login" registration failed.
     #[error("start at login: {0}")]
     Autostart(String),
@@ -64,7 +62,7 @@ impl Error {
             Self::Unavailable { kind, .. } => kind,
             Self::Invalid(_) => "invalid",
             Self::Demo(_) => "demo",
-            Self::Tauri(_) | Self::MissingWindow(_) => "runtime",
+            Self::Runtime(_) => "runtime",
             Self::Autostart(_) => "autostart",
             Self::Logging(_) => "logging",
             Self::Io(_) => "io",
@@ -88,20 +86,13 @@ impl Error {
             Self::Unavailable { .. }
             | Self::Invalid(_)
             | Self::Demo(_)
-            | Self::Tauri(_)
-            | Self::MissingWindow(_)
+            | Self::Runtime(_)
             | Self::Autostart(_)
             | Self::Logging(_)
             | Self::Notification(_)
             | Self::Opener(_)
             | Self::Internal(_) => false,
         }
-    }
-}
-
-impl From<tauri_plugin_autostart::Error> for Error {
-    fn from(error: tauri_plugin_autostart::Error) -> Self {
-        Self::Autostart(error.to_string())
     }
 }
 
@@ -170,8 +161,8 @@ mod tests {
                 r#"{"kind":"io","message":"file system: gone"}"#,
             ),
             (
-                Error::MissingWindow("main"),
-                r#"{"kind":"runtime","message":"window `main` does not exist"}"#,
+                Error::Runtime("the tray process stopped".into()),
+                r#"{"kind":"runtime","message":"desktop runtime: the tray process stopped"}"#,
             ),
         ];
         for (error, expected) in cases {

@@ -6,7 +6,6 @@ use bridge_core::ops::{
     self, BoardOptions, ConnectionInput, ConnectionView, SeenTypes, TestReport,
 };
 use bridge_core::store::settings::{self, SettingEntry};
-use tauri::State;
 
 use super::blocking;
 use crate::error::{Error, Result};
@@ -14,16 +13,14 @@ use crate::models::ConditionProblem;
 use crate::state::AppState;
 
 /// The connection settings (secrets only as "saved").
-#[tauri::command]
-pub async fn get_connection(state: State<'_, AppState>) -> Result<ConnectionView> {
+pub async fn get_connection(state: &AppState) -> Result<ConnectionView> {
     Ok(ops::connection(&*state.engine().await?).await?)
 }
 
 /// Saves the connection (secrets to the keychain), then starts the sync if
 /// the configuration is now complete, or syncs at once if it runs.
-#[tauri::command]
 pub async fn save_connection(
-    state: State<'_, AppState>,
+    state: &AppState,
     input: ConnectionInput,
 ) -> Result<ConnectionView> {
     state.refuse_in_demo("saving a connection").await?;
@@ -33,21 +30,18 @@ pub async fn save_connection(
 }
 
 /// Discovery, sign-in, permissions and the Dashboard, step by step.
-#[tauri::command]
-pub async fn test_connection(state: State<'_, AppState>) -> Result<TestReport> {
+pub async fn test_connection(state: &AppState) -> Result<TestReport> {
     Ok(ops::test_connection(&*state.engine().await?).await?)
 }
 
 /// Every setting with its effective value and help line.
-#[tauri::command]
-pub async fn get_settings(state: State<'_, AppState>) -> Result<Vec<SettingEntry>> {
+pub async fn get_settings(state: &AppState) -> Result<Vec<SettingEntry>> {
     blocking(&*state.engine().await?, settings::all).await
 }
 
 /// Sets one setting (an empty value restores the default) and returns them all.
-#[tauri::command]
 pub async fn set_setting(
-    state: State<'_, AppState>,
+    state: &AppState,
     key: String,
     value: String,
 ) -> Result<Vec<SettingEntry>> {
@@ -67,7 +61,6 @@ pub async fn set_setting(
 }
 
 /// `null` when `text` is a valid conditions expression, else where it is wrong.
-#[tauri::command]
 pub fn validate_condition(text: String) -> Option<ConditionProblem> {
     bridge_core::conditions::validate(&text)
         .err()
@@ -75,9 +68,8 @@ pub fn validate_condition(text: String) -> Option<ConditionProblem> {
 }
 
 /// The agreements `condition` picks for a mapped company; the first is the one a ticket gets.
-#[tauri::command]
 pub async fn preview_agreements(
-    state: State<'_, AppState>,
+    state: &AppState,
     backup_company_id: String,
     condition: String,
 ) -> Result<Vec<Agreement>> {
@@ -86,31 +78,26 @@ pub async fn preview_agreements(
 }
 
 /// The summary `template` gives for a sample event.
-#[tauri::command]
 pub fn summary_example(template: String) -> Result<String> {
     Ok(ops::summary_example(&template)?)
 }
 
 /// The ConnectWise service boards.
-#[tauri::command]
-pub async fn list_boards(state: State<'_, AppState>) -> Result<Vec<NamedRef>> {
+pub async fn list_boards(state: &AppState) -> Result<Vec<NamedRef>> {
     Ok(ops::boards(&*state.engine().await?).await?)
 }
 
 /// Statuses, types, subtypes and items of `board`.
-#[tauri::command]
-pub async fn board_options(state: State<'_, AppState>, board: String) -> Result<BoardOptions> {
+pub async fn board_options(state: &AppState, board: String) -> Result<BoardOptions> {
     Ok(ops::board_options(&*state.engine().await?, &board).await?)
 }
 
 /// The ConnectWise service priorities.
-#[tauri::command]
-pub async fn list_priorities(state: State<'_, AppState>) -> Result<Vec<Priority>> {
+pub async fn list_priorities(state: &AppState) -> Result<Vec<Priority>> {
     Ok(ops::priorities(&*state.engine().await?).await?)
 }
 
 /// The event and backup types to offer (documented ones plus any seen).
-#[tauri::command]
-pub async fn seen_types(state: State<'_, AppState>) -> Result<SeenTypes> {
+pub async fn seen_types(state: &AppState) -> Result<SeenTypes> {
     Ok(ops::seen_types(&*state.engine().await?).await?)
 }

@@ -4,7 +4,6 @@
 use bridge_core::cw::Company;
 use bridge_core::ops::{self, CompanyView};
 use bridge_core::store::companies;
-use tauri::State;
 
 use super::blocking;
 use crate::error::{Error, Result};
@@ -12,14 +11,12 @@ use crate::models::MapCompanyInput;
 use crate::state::AppState;
 
 /// Every Dashboard company with its mapping and effective filters.
-#[tauri::command]
-pub async fn list_companies(state: State<'_, AppState>) -> Result<Vec<CompanyView>> {
+pub async fn list_companies(state: &AppState) -> Result<Vec<CompanyView>> {
     Ok(ops::list_companies(&*state.engine().await?).await?)
 }
 
 /// Fetches the companies from the Dashboard (mappings kept), then lists them.
-#[tauri::command]
-pub async fn refresh_companies(state: State<'_, AppState>) -> Result<Vec<CompanyView>> {
+pub async fn refresh_companies(state: &AppState) -> Result<Vec<CompanyView>> {
     let engine = state.engine().await?;
     let refreshed = ops::refresh_companies(&engine).await?;
     for item in &refreshed.rejected {
@@ -30,8 +27,7 @@ pub async fn refresh_companies(state: State<'_, AppState>) -> Result<Vec<Company
 
 /// Maps a company to the ConnectWise company with the typed Company ID
 /// (an unknown ID is an error and nothing is saved).
-#[tauri::command]
-pub async fn map_company(state: State<'_, AppState>, req: MapCompanyInput) -> Result<CompanyView> {
+pub async fn map_company(state: &AppState, req: MapCompanyInput) -> Result<CompanyView> {
     let engine = state.engine().await?;
     let row = ops::map_company(&engine, req.into()).await?;
     let settings = engine.settings().await?;
@@ -42,8 +38,7 @@ pub async fn map_company(state: State<'_, AppState>, req: MapCompanyInput) -> Re
 }
 
 /// Removes a company's mapping: it produces no tickets any more.
-#[tauri::command]
-pub async fn unmap_company(state: State<'_, AppState>, backup_company_id: String) -> Result<()> {
+pub async fn unmap_company(state: &AppState, backup_company_id: String) -> Result<()> {
     blocking(&*state.engine().await?, move |s| {
         companies::clear_mapping(s, &backup_company_id)
     })
@@ -51,9 +46,8 @@ pub async fn unmap_company(state: State<'_, AppState>, backup_company_id: String
 }
 
 /// ConnectWise companies that may be this Dashboard company, best first.
-#[tauri::command]
 pub async fn suggest_companies(
-    state: State<'_, AppState>,
+    state: &AppState,
     backup_company_id: String,
 ) -> Result<Vec<Company>> {
     let engine = state.engine().await?;

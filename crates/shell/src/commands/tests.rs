@@ -1,0 +1,91 @@
+//! The dispatcher: every command the UI may call is reached by its name, with
+//! its arguments as `invoke` sends them (camelCase keys).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bridge_core::secrets::SecretStore;
+use bridge_sim::demo::Demo;
+use serde_json::json;
+
+use super::*;
+use crate::events::tests::recording;
+use crate::launch::StartMode;
+use crate::state::AppPaths;
+
+async fn started(data_dir: &std::path::Path) -> AppState {
+    let (outputs, _sink, _notifier) = recording();
+    let state = AppState::with_secrets(
+        AppPaths::new(data_dir.to_path_buf()),
+        outputs,
+        Box::new(|| Arc::new(Demo::secrets()) as Arc<dyn SecretStore>),
+        Duration::from_secs(3600),
+    );
+    let slot = state.lock_for_start().unwrap();
+    state.start_with(slot, StartMode::Real).await;
+    state
+}
+
+#[tokio::test]
+async fn every_command_is_dispatched_and_unknown_ones_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = started(dir.path()).await;
+    for command in COMMANDS {
+        // Deliberately wrong arguments: a command that takes some says which
+        // are wrong; none may be unknown.
+        let result = call(&state, command, json!({"unexpected": true})).await;
+        if let Err(error) = result {
+            assert!(
+                !error.to_string().contains("is not a command"),
+                "{command}: {error}"
+            );
+        }
+    }
+    let error = call(&state, "drop_tables", json!({})).await.unwrap_err();
+    assert_eq!(error.kind(), "invalid");
+    assert!(error.to_string().contains("\"drop_tables\""), "{error}");
+}
+
+#[tokio::test]
+async fn arguments_arrive_by_their_camel_case_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = started(dir.path()).await;
+    let all = call(
+        &state,
+        "set_setting",
+        json!({"key": "ticket.board", "value": "Backups"}),
+    )
+    .await
+    .unwrap();
+    let board = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["key"] == "ticket.board")
+        .unwrap();
+    assert_eq!(board["value"], "Backups", "{board}");
+
+    let error = call(&state, "set_setting", json!({"key": "ticket.board"}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "invalid");
+    assert!(error.to_string().contains("set_setting"), "{error}");
+    assert!(error.to_string().contains("value"), "{error}");
+
+    // No arguments at all (`invoke` without them) is fine for a command without any.
+    let info = call(&state, "app_info", Value::Null).await.unwrap();
+    assert_eq!(info["name"], "BackupBridge");
+    assert_eq!(info["version"], crate::VERSION);
+    let problem = call(&state, "validate_condition", json!({"text": "name = "}))
+        .await
+        .unwrap();
+    assert!(problem["column"].as_u64().unwrap() > 0, "{problem}");
+    let error = call(
+        &state,
+        "unmap_company",
+        json!({"backup_company_id": "snake case is not what invoke sends"}),
+    )
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains("backupCompanyId"), "{error}");
+}

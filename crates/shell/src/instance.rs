@@ -1,0 +1,199 @@
+//! One tray process per user, and how the other processes find it.
+//!
+//! The tray process holds an exclusive lock on `tray.lock` in the data folder
+//! for as long as it runs, and writes `tray.json` there: the loopback port
+//! it listens on and a token that a window (or a second launch) must present.
+//! The file is readable by the user only; the token changes at every start.
+//! A second tray process finds the lock taken and hands over to the first
+//! ([`open_running`]); a window process finds the tray through the file
+//! ([`TrayAddress::read`]).
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// File name of the lock the running tray process holds.
+pub const LOCK_FILE_NAME: &str = "tray.lock";
+/// File name of the running tray process's address.
+pub const ADDRESS_FILE_NAME: &str = "tray.json";
+
+/// How the running tray process is reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrayAddress {
+    /// Its loopback TCP port.
+    pub port: u16,
+    /// What a connection must present first.
+    pub token: String,
+    /// Its process id (for logs and tests).
+    pub pid: u32,
+}
+
+impl TrayAddress {
+    /// An address on `port` with a fresh random token, for this process.
+    pub fn new(port: u16) -> Self {
+        let bytes: [u8; 16] = rand::random();
+        Self {
+            port,
+            token: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+            pid: std::process::id(),
+        }
+    }
+
+    /// Where the address file lives in `data_dir`.
+    pub fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join(ADDRESS_FILE_NAME)
+    }
+
+    /// The address the running tray process wrote, if the file is there and readable.
+    pub fn read(data_dir: &Path) -> Option<Self> {
+        let text = std::fs::read(Self::path(data_dir)).ok()?;
+        serde_json::from_slice(&text).ok()
+    }
+
+    /// Writes the file, readable by the user only, replacing it at once (a
+    /// reader never sees half of it).
+    pub fn write(&self, data_dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(data_dir)?;
+        let path = Self::path(data_dir);
+        let temp = data_dir.join(format!("{ADDRESS_FILE_NAME}.{}", std::process::id()));
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&temp)?;
+        let text = serde_json::to_vec(self)
+            .map_err(|e| Error::Internal(format!("the tray address cannot be written: {e}")))?;
+        file.write_all(&text)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, &path)?;
+        Ok(())
+    }
+
+    /// Removes the file if it is still this address (a newer tray process
+    /// may have replaced it).
+    pub fn remove(&self, data_dir: &Path) {
+        if Self::read(data_dir).as_ref() == Some(self) {
+            if let Err(error) = std::fs::remove_file(Self::path(data_dir)) {
+                tracing::warn!(%error, "could not remove the tray address file");
+            }
+        }
+    }
+}
+
+/// The lock of the one tray process, held until dropped.
+#[derive(Debug)]
+pub struct TrayLock {
+    _file: File,
+}
+
+/// Takes the tray lock in `data_dir`; `None` when another tray process holds it.
+pub fn lock(data_dir: &Path) -> Result<Option<TrayLock>> {
+    std::fs::create_dir_all(data_dir)?;
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(data_dir.join(LOCK_FILE_NAME))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(TrayLock { _file: file })),
+        Err(TryLockError::WouldBlock) => Ok(None),
+        Err(TryLockError::Error(error)) => Err(error.into()),
+    }
+}
+
+/// How long a second launch waits for the tray process to answer: it may
+/// itself be starting (its lock taken, its address not written yet).
+pub const HAND_OVER_WAIT: Duration = Duration::from_secs(20);
+
+/// Asks the running tray process to show its window. Retries until `wait`
+/// has passed, since it may still be starting.
+pub async fn open_running(data_dir: &Path, wait: Duration) -> Result<TrayAddress> {
+    let deadline = Instant::now() + wait;
+    loop {
+        let attempt = match TrayAddress::read(data_dir) {
+            Some(address) => crate::ipc::ask_to_open(&address)
+                .await
+                .map(|()| address),
+            None => Err(Error::Runtime("the tray process has not written its address".into())),
+        };
+        match attempt {
+            Ok(address) => return Ok(address),
+            Err(error) if Instant::now() >= deadline => {
+                return Err(Error::Runtime(format!(
+                    "BackupBridge is already running but does not answer ({error}). \
+                     Quit it from the tray, or end the backup-bridge-tray process, and start again"
+                )))
+            }
+            Err(_) => tokio::time::sleep(RETRY_PAUSE).await,
+        }
+    }
+}
+
+/// Pause between attempts to reach a tray process that is starting.
+pub const RETRY_PAUSE: Duration = Duration::from_millis(100);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_admits_one_holder_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = lock(dir.path()).unwrap();
+        assert!(first.is_some());
+        assert!(lock(dir.path()).unwrap().is_none());
+        drop(first);
+        assert!(lock(dir.path()).unwrap().is_some());
+    }
+
+    #[test]
+    fn the_address_round_trips_and_is_removed_only_by_its_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(TrayAddress::read(dir.path()), None);
+        let ours = TrayAddress::new(4321);
+        assert_eq!(ours.token.len(), 32);
+        assert_ne!(ours.token, TrayAddress::new(4321).token);
+        ours.write(dir.path()).unwrap();
+        assert_eq!(TrayAddress::read(dir.path()), Some(ours.clone()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(TrayAddress::path(dir.path()))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "readable by others: {mode:o}");
+        }
+        // A newer tray process wrote its own: ours does not remove it.
+        let newer = TrayAddress::new(5555);
+        newer.write(dir.path()).unwrap();
+        ours.remove(dir.path());
+        assert_eq!(TrayAddress::read(dir.path()), Some(newer.clone()));
+        newer.remove(dir.path());
+        assert_eq!(TrayAddress::read(dir.path()), None);
+    }
+
+    #[tokio::test]
+    async fn a_second_launch_without_a_tray_process_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        // An address nobody listens on: a tray process that died.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        TrayAddress::new(port).write(dir.path()).unwrap();
+        let error = open_running(dir.path(), Duration::from_millis(300))
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains("does not answer"), "{error}");
+    }
+}

@@ -1,0 +1,189 @@
+//! The tray–window link over a real loopback connection, with a fake service.
+
+use std::sync::atomic::AtomicUsize;
+
+use serde_json::json;
+
+use super::*;
+
+#[derive(Default)]
+struct FakeService {
+    opens: AtomicUsize,
+    windows: Mutex<Vec<bool>>,
+}
+
+impl TrayService for FakeService {
+    fn call(
+        &self,
+        command: String,
+        args: Value,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Value>> + Send + '_>> {
+        Box::pin(async move {
+            match command.as_str() {
+                "echo" => Ok(args),
+                "slow" => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    Ok(json!("slow"))
+                }
+                _ => Err(Error::Invalid(format!("no command {command}"))),
+            }
+        })
+    }
+    fn open(&self) {
+        self.opens.fetch_add(1, Ordering::SeqCst);
+    }
+    fn window_changed(&self, open: bool) {
+        self.windows.lock().unwrap().push(open);
+    }
+}
+
+struct Tray {
+    address: TrayAddress,
+    service: Arc<FakeService>,
+    link: Arc<WindowLink>,
+}
+
+async fn tray() -> Tray {
+    let (listener, address) = listen().await.unwrap();
+    let service = Arc::new(FakeService::default());
+    let link = Arc::new(WindowLink::default());
+    tokio::spawn(serve(
+        listener,
+        address.token.clone(),
+        service.clone(),
+        link.clone(),
+    ));
+    Tray {
+        address,
+        service,
+        link,
+    }
+}
+
+async fn next(rx: &mut mpsc::UnboundedReceiver<FromTray>) -> FromTray {
+    tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .expect("nothing arrived from the tray")
+        .expect("the channel closed")
+}
+
+async fn until<F: Fn() -> bool>(what: &str, done: F) {
+    for _ in 0..200 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test]
+async fn calls_are_answered_in_any_order_with_results_or_errors() {
+    let tray = tray().await;
+    let (client, _events) = TrayClient::connect(&tray.address).await.unwrap();
+    until("the window to be attached", || tray.link.is_open()).await;
+    let (slow, echo, fail) = tokio::join!(
+        client.call("slow", json!({})),
+        client.call("echo", json!({"backupCompanyId": "c-1"})),
+        client.call("nope", Value::Null),
+    );
+    assert_eq!(slow, Ok(json!("slow")));
+    assert_eq!(echo, Ok(json!({"backupCompanyId": "c-1"})));
+    assert_eq!(
+        fail,
+        Err(json!({"kind": "invalid", "message": "no command nope"}))
+    );
+    assert_eq!(*tray.service.windows.lock().unwrap(), vec![true]);
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_refused() {
+    let tray = tray().await;
+    let mut wrong = tray.address.clone();
+    wrong.token = "0".repeat(32);
+    let error = TrayClient::connect(&wrong).await.err().unwrap();
+    assert!(error.to_string().contains("token"), "{error}");
+    assert!(ask_to_open(&wrong).await.is_err());
+    assert_eq!(tray.service.opens.load(Ordering::SeqCst), 0);
+    assert!(!tray.link.is_open());
+}
+
+#[tokio::test]
+async fn a_second_launch_asks_for_the_window() {
+    let tray = tray().await;
+    ask_to_open(&tray.address).await.unwrap();
+    assert_eq!(tray.service.opens.load(Ordering::SeqCst), 1);
+    // It was not a window.
+    assert!(!tray.link.is_open());
+    assert!(tray.service.windows.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn events_focus_and_close_reach_the_window_and_a_newer_window_takes_over() {
+    let tray = tray().await;
+    assert!(!tray.link.send(ToWindow::Focus), "no window yet");
+    let (_first, mut first_events) = TrayClient::connect(&tray.address).await.unwrap();
+    until("the first window", || tray.link.is_open()).await;
+    tray.link.event("status", &json!({"cycles": 3}));
+    assert_eq!(
+        next(&mut first_events).await,
+        FromTray::Event {
+            name: "status".into(),
+            payload: json!({"cycles": 3})
+        }
+    );
+    assert!(tray.link.send(ToWindow::Focus));
+    assert_eq!(next(&mut first_events).await, FromTray::Focus);
+
+    let (_second, mut second_events) = TrayClient::connect(&tray.address).await.unwrap();
+    assert_eq!(next(&mut first_events).await, FromTray::Close);
+    tray.link.event("notification", &json!({"title": "t"}));
+    assert!(matches!(
+        next(&mut second_events).await,
+        FromTray::Event { name, .. } if name == "notification"
+    ));
+}
+
+#[tokio::test]
+async fn a_closed_window_is_reported_once() {
+    let tray = tray().await;
+    let (client, events) = TrayClient::connect(&tray.address).await.unwrap();
+    until("the window", || tray.link.is_open()).await;
+    drop(client);
+    drop(events);
+    until("the window to go", || !tray.link.is_open()).await;
+    until("the report", || tray.service.windows.lock().unwrap().len() == 2).await;
+    assert_eq!(*tray.service.windows.lock().unwrap(), vec![true, false]);
+}
+
+#[tokio::test]
+async fn when_the_tray_process_goes_away_calls_fail_with_a_sentence() {
+    // A tray process that welcomes the window, then dies.
+    let (listener, address) = listen().await.unwrap();
+    let dying = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let (read, mut write) = stream.into_split();
+        let hello: Option<ToTray> = receive(&mut BufReader::new(read)).await.unwrap();
+        assert!(matches!(hello, Some(ToTray::Hello { .. })));
+        send(&mut write, &ToWindow::Welcome).await.unwrap();
+    });
+    let (client, mut events) = TrayClient::connect(&address).await.unwrap();
+    dying.await.unwrap();
+    assert_eq!(next(&mut events).await, FromTray::Lost);
+    let error = client.call("echo", json!({})).await.unwrap_err();
+    assert_eq!(error["kind"], "runtime");
+    assert!(
+        error["message"].as_str().unwrap().contains("start BackupBridge again"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_message_cut_off_is_an_error_not_a_message() {
+    let mut reader = BufReader::new(&b"{\"type\":\"focus\"}\n{\"type\":\"fo"[..]);
+    let first: Option<ToWindow> = receive(&mut reader).await.unwrap();
+    assert_eq!(first, Some(ToWindow::Focus));
+    assert!(receive::<_, ToWindow>(&mut reader).await.is_err());
+    let mut empty = BufReader::new(&b""[..]);
+    assert_eq!(receive::<_, ToWindow>(&mut empty).await.unwrap(), None);
+}

@@ -1,0 +1,37 @@
+//! The BackupBridge desktop shell without a GUI toolkit.
+//!
+//! The desktop app runs as two processes so that it idles in the tray
+//! without a web engine loaded:
+//! - the tray process (`crates/tray`, `backup-bridge-tray`) runs all day:
+//!   the sync backend, the tray icon, notifications, start at login and the
+//!   single-instance rule;
+//! - the window process (`src-tauri`, `backup-bridge-app`) lives only while
+//!   the window is open: a Tauri web view whose commands go to the tray
+//!   process over [`ipc`].
+//!
+//! This crate is what both share and what can be tested without a desktop:
+//! the backend ([`state`], [`backend`]), the commands ([`commands::call`]),
+//! what the tray shows and does ([`tray`]), the outputs ([`events`]) and the
+//! link between the processes ([`ipc`], [`instance`]). Every product rule
+//! lives in `bridge-core`; this crate only hosts it.
+
+pub mod backend;
+pub mod commands;
+pub mod error;
+pub mod events;
+pub mod instance;
+pub mod ipc;
+pub mod launch;
+pub mod logging;
+pub mod models;
+pub mod notify;
+pub mod render;
+pub mod state;
+pub mod tray;
+
+pub use error::{Error, Result};
+
+/// The product's name, as the window, the tray and notifications show it.
+pub const APP_NAME: &str = "BackupBridge";
+/// This build's version (the workspace version, shared by every binary).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
