@@ -4,9 +4,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    // Before any thread starts: the app idles in the tray for days, and each
-    // of its threads would otherwise keep an arena of freed memory.
+    // Before any thread starts: each thread would otherwise keep an arena of
+    // freed memory.
     bridge_core::mem::tune_allocator(2);
-    bridge_app::render::prefer_software_rendering();
-    bridge_app::run();
+    bridge_shell::render::prefer_software_rendering();
+    std::process::exit(bridge_app::run());
 }

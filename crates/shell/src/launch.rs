@@ -9,6 +9,18 @@
 //!
 //! Unknown arguments are ignored (WebDriver and the OS may add their own).
 
+/// File name (without the platform's suffix) of the tray process's executable.
+pub const TRAY_BINARY: &str = "backup-bridge-tray";
+/// File name (without the platform's suffix) of the window's executable.
+pub const WINDOW_BINARY: &str = "backup-bridge-app";
+
+/// The executable `name` in the folder of the running one (the app's
+/// executables are installed side by side).
+pub fn sibling_binary(name: &str) -> std::io::Result<std::path::PathBuf> {
+    let exe = std::env::current_exe()?;
+    Ok(exe.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX)))
+}
+
 /// Argument passed by the login item: start in the tray without opening the window.
 pub const MINIMIZED_ARG: &str = "--minimized";
 /// Start in demo mode.

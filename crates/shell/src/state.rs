@@ -333,6 +333,11 @@ impl AppState {
     pub fn begin_quit(&self) -> bool {
         !self.quitting.swap(true, Ordering::SeqCst)
     }
+
+    /// Whether the app is quitting.
+    pub fn is_quitting(&self) -> bool {
+        self.quitting.load(Ordering::SeqCst)
+    }
 }
 
 /// The sentence shown when the backend cannot start; a damaged database

@@ -1,0 +1,233 @@
+//! The BackupBridge tray process: what runs all day.
+//!
+//! It owns the sync backend (engine and scheduler, or the demo), the tray
+//! icon and its menu, notifications, start at login and the single-instance
+//! rule, and it links no web engine: idle in the tray it is a fraction of a
+//! process with a web view. The window is a second process
+//! (`backup-bridge-app --window`) that this one starts on *Open* and that
+//! ends when the window is closed; its commands come here over the loopback
+//! link of `bridge_shell::ipc`.
+
+mod desktop;
+mod windows;
+
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bridge_core::alerts::Notification;
+use bridge_shell::events::{EventSink, Outputs, Snapshot, NOTIFICATION_EVENT, STATUS_EVENT};
+use bridge_shell::instance::{self, TrayAddress, HAND_OVER_WAIT};
+use bridge_shell::ipc::{self, TrayService, WindowLink};
+use bridge_shell::launch::LaunchOptions;
+use bridge_shell::state::{AppPaths, AppState};
+use bridge_shell::{commands, logging, Result};
+use serde_json::Value;
+use tao::event_loop::{EventLoopBuilder, EventLoopProxy};
+
+use desktop::{DesktopNotifier, UserEvent};
+use windows::Windows;
+
+/// How long quitting waits for a sync cycle in flight (every action is
+/// recorded before and after its call, so a cut-off cycle is safe too).
+pub const EXIT_GRACE: Duration = Duration::from_secs(10);
+
+/// Title of the one-time hint shown when the window is first closed.
+pub const TRAY_HINT_TITLE: &str = "BackupBridge is still running";
+/// Body of the one-time hint shown when the window is first closed.
+pub const TRAY_HINT_BODY: &str = "It stays in the tray. Choose Quit from the tray menu to stop it.";
+
+/// Runs the tray process until the user quits; returns the exit status.
+pub fn run() -> i32 {
+    match try_run() {
+        Ok(code) => code,
+        Err(error) => {
+            tracing::error!(%error, "BackupBridge stopped");
+            eprintln!("BackupBridge could not start: {error}");
+            1
+        }
+    }
+}
+
+fn try_run() -> Result<i32> {
+    // The same folder the CLI uses, so both see one database and one log folder.
+    let paths = AppPaths::new(bridge_core::store::default_data_dir());
+    logging::init(&paths.data_dir)?;
+    let launch = LaunchOptions::from_args(std::env::args());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(4)
+        .thread_name("bb-tray")
+        .enable_all()
+        .build()?;
+
+    let Some(lock) = instance::lock(&paths.data_dir)? else {
+        return runtime.block_on(hand_over(&paths.data_dir, launch));
+    };
+    tracing::info!(
+        version = bridge_shell::VERSION,
+        data_dir = %paths.data_dir.display(),
+        ?launch,
+        "BackupBridge starting"
+    );
+
+    let event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
+    let proxy = event_loop.create_proxy();
+    let link = Arc::new(WindowLink::default());
+    let notifier = Arc::new(DesktopNotifier);
+    let outputs = Arc::new(Outputs::new(
+        Arc::new(TraySink {
+            proxy: proxy.clone(),
+            link: Arc::clone(&link),
+        }),
+        notifier,
+    ));
+    let state = Arc::new(AppState::new(paths.clone(), Arc::clone(&outputs)));
+
+    // The backend starts in the background (opening the database, or the
+    // demo's simulators); commands issued meanwhile wait for it.
+    let slot = state.lock_for_start()?;
+    let starting = Arc::clone(&state);
+    runtime.spawn(async move { starting.start_with(slot, launch.mode).await });
+
+    let (listener, address) = runtime.block_on(ipc::listen())?;
+    address.write(&paths.data_dir)?;
+    let windows = Arc::new(Windows::new(
+        Arc::clone(&link),
+        windows::window_binary()?,
+        Arc::clone(&outputs),
+    ));
+    let service = Arc::new(Service {
+        state: Arc::clone(&state),
+        windows: Arc::clone(&windows),
+    });
+    runtime.spawn(ipc::serve(
+        listener,
+        address.token.clone(),
+        service,
+        Arc::clone(&link),
+    ));
+    runtime.spawn(quit_on_signal(proxy.clone()));
+
+    if launch.minimized {
+        tracing::info!("started in the tray");
+    } else {
+        windows.open();
+    }
+    let shell = desktop::Shell {
+        state,
+        windows,
+        link,
+        proxy,
+        runtime,
+        data_dir: paths.data_dir,
+        address,
+        _lock: lock,
+    };
+    desktop::run(event_loop, shell)
+}
+
+/// Another tray process runs: a launch that wants the window asks it to
+/// show its own; one from the login item has nothing to do.
+async fn hand_over(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {
+    if launch.minimized {
+        tracing::info!("BackupBridge is already running; nothing to start");
+        return Ok(0);
+    }
+    let address: TrayAddress = instance::open_running(data_dir, HAND_OVER_WAIT).await?;
+    tracing::info!(pid = address.pid, "second launch: handed over to the running BackupBridge");
+    Ok(0)
+}
+
+/// Quits like the tray's Quit when the system asks the process to end
+/// (log-out, `kill`, Ctrl+C in a terminal).
+async fn quit_on_signal(proxy: EventLoopProxy<UserEvent>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::warn!("cannot listen for termination signals");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+            _ = hup.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    tracing::info!("asked to end by the system");
+    let _ = proxy.send_event(UserEvent::Quit(0));
+}
+
+/// What the backend publishes goes to the tray (through the event loop) and
+/// to the window, when one is open.
+struct TraySink {
+    proxy: EventLoopProxy<UserEvent>,
+    link: Arc<WindowLink>,
+}
+
+impl EventSink for TraySink {
+    fn status(&self, snapshot: &Snapshot) {
+        let view = bridge_shell::tray::view(snapshot, &chrono::Local::now());
+        if self.proxy.send_event(UserEvent::Show(view)).is_err() {
+            tracing::debug!("the tray is gone; status not shown");
+        }
+        self.link.event(STATUS_EVENT, &snapshot.status());
+    }
+
+    fn notification(&self, notification: &Notification) {
+        self.link.event(NOTIFICATION_EVENT, notification);
+    }
+}
+
+/// The tray process's side of the link: commands run against the state.
+struct Service {
+    state: Arc<AppState>,
+    windows: Arc<Windows>,
+}
+
+impl TrayService for Service {
+    fn call(
+        &self,
+        command: String,
+        args: Value,
+    ) -> Pin<Box<dyn std::future::Future<Output = Result<Value>> + Send + '_>> {
+        Box::pin(async move { commands::call(&self.state, &command, args).await })
+    }
+
+    fn open(&self) {
+        self.windows.open();
+    }
+
+    fn window_changed(&self, open: bool) {
+        self.windows.connected(open);
+        if open {
+            tracing::info!("main window shown");
+            return;
+        }
+        bridge_core::mem::release_free_memory();
+        if self.state.is_quitting() {
+            return;
+        }
+        tracing::info!("main window closed; the app keeps running in the tray");
+        if self.state.take_tray_hint() {
+            if let Err(error) = self
+                .state
+                .outputs()
+                .notifier()
+                .notify(TRAY_HINT_TITLE, TRAY_HINT_BODY)
+            {
+                tracing::warn!(%error, "could not show the keeps-running hint");
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Entry point of the BackupBridge tray process (see the library).
+
+// Release builds on Windows must not open a console window.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    // Before any thread starts: the process idles in the tray for days, and
+    // each of its threads would otherwise keep an arena of freed memory.
+    bridge_core::mem::tune_allocator(2);
+    bridge_shell::render::prefer_software_rendering();
+    std::process::exit(bridge_tray::run());
+}
