@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks of BENCHMARKS.md on this machine and rewrites that file:
 # installs what is missing (like run.sh), builds the UI and release builds of
-# the CLI, the bench and the desktop app, then runs every scenario.
+# the CLI, the bench and the desktop app (tray and window processes), then
+# runs every scenario.
 # Arguments go to bridge-bench instead (e.g. --quick, --scenario steady);
 # without any, the full run writes BENCHMARKS.md (about 40 minutes).
 set -euo pipefail
@@ -13,10 +14,10 @@ cd "$ROOT"
 say "Building the UI"
 npm run --silent build:ui
 say "Building release binaries (CLI, bench, desktop app)"
-cargo build --release -p bridge-cli -p bridge-bench -p bridge-app
+cargo build --release -p bridge-cli -p bridge-bench -p bridge-app -p bridge-tray
 
 if [ "$#" -eq 0 ]; then
   set -- --write BENCHMARKS.md
 fi
 say "Running the benchmarks"
-exec target/release/bridge-bench --app target/release/backup-bridge-app "$@"
+exec target/release/bridge-bench --app target/release/backup-bridge-tray "$@"

@@ -29,7 +29,10 @@ pub fn run(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {
                 .enable_all()
                 .build()?;
             let address = runtime.block_on(instance::open_running(data_dir, HAND_OVER_WAIT))?;
-            tracing::info!(pid = address.pid, "second launch: the running BackupBridge shows its window");
+            tracing::info!(
+                pid = address.pid,
+                "second launch: the running BackupBridge shows its window"
+            );
             Ok(0)
         }
         Some(free) => {
@@ -46,7 +49,10 @@ pub fn run(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {
 fn become_tray(tray: &Path) -> Result<i32> {
     use std::os::unix::process::CommandExt;
     let error = Command::new(tray).args(std::env::args_os().skip(1)).exec();
-    Err(Error::Runtime(format!("cannot start {}: {error}", tray.display())))
+    Err(Error::Runtime(format!(
+        "cannot start {}: {error}",
+        tray.display()
+    )))
 }
 
 /// Starts the tray process with the same arguments and ends.

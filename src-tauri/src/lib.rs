@@ -37,3 +37,33 @@ pub fn run() -> i32 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bridge_shell::commands::COMMANDS;
+
+    /// The capability grants exactly the commands the tray process answers
+    /// (`bridge_shell::commands::call`, whose own test reaches each by
+    /// name): a command missing there would be refused at run time, an
+    /// extra permission would be more than the UI needs.
+    #[test]
+    fn permissions_match_the_commands() {
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter_map(|p| p.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect();
+        for command in COMMANDS {
+            assert!(
+                granted.contains(&(*command).to_owned()),
+                "main.json lacks {command}"
+            );
+        }
+        assert_eq!(granted.len(), COMMANDS.len(), "{granted:?}");
+    }
+}

@@ -79,9 +79,9 @@ fn forward<R: Runtime>(client: &Arc<TrayClient>, invoke: Invoke<R>) -> bool {
         }
     };
     let client = Arc::clone(client);
-    invoke.resolver.respond_async(async move {
-        client.call(&command, args).await.map_err(InvokeError)
-    });
+    invoke
+        .resolver
+        .respond_async(async move { client.call(&command, args).await.map_err(InvokeError) });
     true
 }
 
@@ -124,7 +124,9 @@ fn show_main<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
                 .windows
                 .iter()
                 .find(|w| w.label == MAIN_WINDOW)
-                .ok_or_else(|| Error::Runtime(format!("no window `{MAIN_WINDOW}` is configured")))?;
+                .ok_or_else(|| {
+                    Error::Runtime(format!("no window `{MAIN_WINDOW}` is configured"))
+                })?;
             WebviewWindowBuilder::from_config(app, config)
                 .map_err(runtime)?
                 .build()

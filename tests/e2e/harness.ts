@@ -1,7 +1,7 @@
 // Process and file helpers for the end-to-end tests: free ports, tauri-driver,
 // isolated app folders, screenshots.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,35 @@ export function appBinary(): string {
     throw new Error('BB_APP_BIN is not set: run the end-to-end tests through scripts/e2e.sh');
   }
   return bin;
+}
+
+/** The tray process's binary, installed next to the app's (`backup-bridge-tray`). */
+export function trayBinary(): string {
+  return join(dirname(appBinary()), 'backup-bridge-tray');
+}
+
+/** Ids of running processes executing `binary` (by /proc/PID/exe, whatever argv[0] says). */
+export function processesOf(binary: string): number[] {
+  const wanted = realpathSync(binary);
+  return procIds().filter((pid) => {
+    try {
+      return readlinkSync(`/proc/${pid}/exe`) === wanted;
+    } catch {
+      return false; // ended meanwhile, or not ours to read
+    }
+  });
+}
+
+/** Ends every process running `binary` (SIGTERM, then SIGKILL after 5 s) and waits for them. */
+export async function endProcesses(binary: string): Promise<void> {
+  const pids = processesOf(binary);
+  for (const pid of pids) process.kill(pid, 'SIGTERM');
+  await waitFor(`${binary} to end`, 10_000, async () => {
+    const left = processesOf(binary).filter((pid) => pids.includes(pid));
+    if (left.length === 0) return;
+    for (const pid of left) process.kill(pid, 'SIGKILL');
+    throw new Error(`still running: ${left.join(', ')}`);
+  }).catch(() => undefined);
 }
 
 /** The workspace version from the root Cargo.toml. */
@@ -161,14 +190,6 @@ export function readLogs(logDir: string): string {
     .sort()
     .map((name) => readFileSync(join(logDir, name), 'utf8'))
     .join('');
-}
-
-/** Ids of running processes whose command is exactly `binary` (from /proc). */
-export function processesRunning(binary: string): number[] {
-  return procIds().filter((pid) => {
-    const argv0 = readProc(pid, 'cmdline').split('\0')[0];
-    return argv0 === binary;
-  });
 }
 
 /** Ids of the children of `parent` whose name (`comm`) starts with `prefix`. */

@@ -32,7 +32,8 @@ struct Args {
     /// `backup-bridge` binary for the headless footprint (default: next to this one).
     #[arg(long, value_name = "PATH")]
     cli: Option<PathBuf>,
-    /// Desktop app binary (default: target/release, else target/debug backup-bridge-app).
+    /// The desktop app's tray process, what runs all day (default: target/release,
+    /// else target/debug backup-bridge-tray).
     #[arg(long, value_name = "PATH")]
     app: Option<PathBuf>,
     /// Sync cycles the headless loop is watched for after its first (default 3).
@@ -79,7 +80,7 @@ fn run(args: &Args, selected: &[Scenario]) -> anyhow::Result<bool> {
     let app = args.app.clone().or_else(|| {
         ["release", "debug"]
             .iter()
-            .map(|p| target.join(p).join("backup-bridge-app"))
+            .map(|p| target.join(p).join("backup-bridge-tray"))
             .find(|p| p.exists())
     });
     let opts = Options {

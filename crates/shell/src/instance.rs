@@ -121,10 +121,10 @@ pub async fn open_running(data_dir: &Path, wait: Duration) -> Result<TrayAddress
     let deadline = Instant::now() + wait;
     loop {
         let attempt = match TrayAddress::read(data_dir) {
-            Some(address) => crate::ipc::ask_to_open(&address)
-                .await
-                .map(|()| address),
-            None => Err(Error::Runtime("the tray process has not written its address".into())),
+            Some(address) => crate::ipc::ask_to_open(&address).await.map(|()| address),
+            None => Err(Error::Runtime(
+                "the tray process has not written its address".into(),
+            )),
         };
         match attempt {
             Ok(address) => return Ok(address),

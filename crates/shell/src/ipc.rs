@@ -19,7 +19,9 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{
+    AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
+};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 
@@ -161,9 +163,13 @@ pub async fn ask_to_open(address: &TrayAddress) -> Result<()> {
     match tokio::time::timeout(HELLO_TIMEOUT, receive(&mut BufReader::new(read))).await {
         Ok(Ok(Some(ToWindow::Welcome))) => Ok(()),
         Ok(Ok(Some(ToWindow::Refused { reason }))) => Err(Error::Runtime(reason)),
-        Ok(Ok(_)) => Err(Error::Runtime("the tray process ended the connection".into())),
+        Ok(Ok(_)) => Err(Error::Runtime(
+            "the tray process ended the connection".into(),
+        )),
         Ok(Err(error)) => Err(error.into()),
-        Err(_) => Err(Error::Runtime("the tray process did not answer in time".into())),
+        Err(_) => Err(Error::Runtime(
+            "the tray process did not answer in time".into(),
+        )),
     }
 }
 
@@ -274,7 +280,8 @@ pub async fn serve(
     loop {
         match listener.accept().await {
             Ok((stream, _)) => {
-                let (token, service, link) = (Arc::clone(&token), Arc::clone(&service), Arc::clone(&link));
+                let (token, service, link) =
+                    (Arc::clone(&token), Arc::clone(&service), Arc::clone(&link));
                 tokio::spawn(async move {
                     if let Err(error) = connection(stream, &token, service, link).await {
                         tracing::warn!(%error, "a connection to the tray process ended badly");
@@ -309,7 +316,9 @@ async fn connection(
     if presented != token {
         let reason = "the token does not match the running BackupBridge".to_owned();
         send(&mut write, &ToWindow::Refused { reason }).await?;
-        return Err(Error::Runtime("a connection presented a wrong token".into()));
+        return Err(Error::Runtime(
+            "a connection presented a wrong token".into(),
+        ));
     }
     send(&mut write, &ToWindow::Welcome).await?;
     if !window {
@@ -400,10 +409,16 @@ impl TrayClient {
             Ok(Ok(Some(ToWindow::Welcome))) => {}
             Ok(Ok(Some(ToWindow::Refused { reason }))) => return Err(Error::Runtime(reason)),
             Ok(Ok(_)) => {
-                return Err(Error::Runtime("the tray process ended the connection".into()))
+                return Err(Error::Runtime(
+                    "the tray process ended the connection".into(),
+                ))
             }
             Ok(Err(error)) => return Err(error.into()),
-            Err(_) => return Err(Error::Runtime("the tray process did not answer in time".into())),
+            Err(_) => {
+                return Err(Error::Runtime(
+                    "the tray process did not answer in time".into(),
+                ))
+            }
         }
 
         let (tx, mut outgoing) = mpsc::unbounded_channel::<ToTray>();

@@ -152,7 +152,10 @@ async fn a_closed_window_is_reported_once() {
     drop(client);
     drop(events);
     until("the window to go", || !tray.link.is_open()).await;
-    until("the report", || tray.service.windows.lock().unwrap().len() == 2).await;
+    until("the report", || {
+        tray.service.windows.lock().unwrap().len() == 2
+    })
+    .await;
     assert_eq!(*tray.service.windows.lock().unwrap(), vec![true, false]);
 }
 
@@ -173,7 +176,10 @@ async fn when_the_tray_process_goes_away_calls_fail_with_a_sentence() {
     let error = client.call("echo", json!({})).await.unwrap_err();
     assert_eq!(error["kind"], "runtime");
     assert!(
-        error["message"].as_str().unwrap().contains("start BackupBridge again"),
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("start BackupBridge again"),
         "{error}"
     );
 }

@@ -129,9 +129,8 @@ mod tests {
             assert_eq!(options.mode, mode, "{args:?}");
             assert!(!options.window, "{args:?}");
             // The tray process started on its behalf keeps the mode.
-            let again = LaunchOptions::from_args(
-                std::iter::once("tray").chain(options.tray_args()),
-            );
+            let again =
+                LaunchOptions::from_args(std::iter::once("tray").chain(options.tray_args()));
             assert_eq!((again.minimized, again.mode), (true, mode), "{args:?}");
         }
     }

@@ -121,7 +121,10 @@ fn quit(shell: &Shell, code: i32) {
     shell.link.send(ToWindow::Close);
     let (state, proxy) = (Arc::clone(&shell.state), shell.proxy.clone());
     shell.runtime.spawn(async move {
-        if tokio::time::timeout(EXIT_GRACE, state.shutdown()).await.is_err() {
+        if tokio::time::timeout(EXIT_GRACE, state.shutdown())
+            .await
+            .is_err()
+        {
             tracing::warn!("the sync in flight did not finish in time; quitting anyway");
         }
         let _ = proxy.send_event(UserEvent::Exit(code));
@@ -160,10 +163,12 @@ impl Tray {
         let item = |action: TrayAction, enabled: bool| {
             MenuItem::with_id(action.id(), action.label(), enabled, None)
         };
-        let autostart_now = ShellHandle(shell).autostart_enabled().unwrap_or_else(|error| {
-            tracing::warn!(%error, "could not read the start-at-login state");
-            false
-        });
+        let autostart_now = ShellHandle(shell)
+            .autostart_enabled()
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "could not read the start-at-login state");
+                false
+            });
         let autostart = CheckMenuItem::with_id(
             TrayAction::ToggleAutostart.id(),
             TrayAction::ToggleAutostart.label(),
@@ -346,7 +351,11 @@ pub struct DesktopNotifier;
 impl Notifier for DesktopNotifier {
     fn notify(&self, title: &str, body: &str) -> Result<()> {
         let mut notification = notify_rust::Notification::new();
-        notification.appname(APP_NAME).summary(title).body(body).auto_icon();
+        notification
+            .appname(APP_NAME)
+            .summary(title)
+            .body(body)
+            .auto_icon();
         // Showing waits on the notification service: never on the caller's thread.
         std::thread::Builder::new()
             .name("notification".into())

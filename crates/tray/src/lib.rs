@@ -136,7 +136,10 @@ async fn hand_over(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {
         return Ok(0);
     }
     let address: TrayAddress = instance::open_running(data_dir, HAND_OVER_WAIT).await?;
-    tracing::info!(pid = address.pid, "second launch: handed over to the running BackupBridge");
+    tracing::info!(
+        pid = address.pid,
+        "second launch: handed over to the running BackupBridge"
+    );
     Ok(0)
 }
 

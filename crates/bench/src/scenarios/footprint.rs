@@ -5,11 +5,12 @@
 //! sampled every 100 ms until it has finished its first cycle (the initial
 //! sync of every event) and `headless_cycles` more. Peak = `VmHWM`.
 //!
-//! Desktop app: started idle in the tray as at login (`--minimized`: its
-//! window is not built until it is first opened) under
+//! Desktop app: its tray process (`backup-bridge-tray`), what runs all day,
+//! started idle in the tray as the login item starts it (`--minimized`: the
+//! window process is not started until the window is opened) under
 //! `xvfb-run -a dbus-run-session`, sampled every 5 s for `app_secs` in a
-//! background thread while the other scenarios run. Its WebKit helper
-//! processes are its descendants and are reported as a second figure.
+//! background thread while the other scenarios run. Any processes it starts
+//! are its descendants and are counted in a second figure.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -281,7 +282,7 @@ impl AppProbe {
             return AppProbe {
                 handle: None,
                 not_run: Some(
-                    "no desktop app binary (target/release or target/debug backup-bridge-app)"
+                    "no desktop app binary (target/release or target/debug backup-bridge-tray)"
                         .to_owned(),
                 ),
             };
@@ -440,20 +441,20 @@ pub(crate) fn app_rows(result: AppResult) -> Results {
             out.row(
                 Row::new(
                     APP,
-                    "app process RSS after the idle period",
+                    "tray process RSS after the idle period",
                     mb(main_rss_kib),
                 )
                 .goal("< 60 MB", under(main_rss_kib, APP_GOAL)),
             );
             out.row(Row::new(
                 APP,
-                "app process peak RSS (VmHWM)",
+                "tray process peak RSS (VmHWM)",
                 mb(main_hwm_kib),
             ));
             out.row(
                 Row::new(
                     APP,
-                    &format!("with WebKit helpers ({processes} processes), end / peak"),
+                    &format!("with its child processes ({processes} processes), end / peak"),
                     format!("{} / {}", mb(tree_end_kib), mb(tree_peak_kib)),
                 )
                 .goal("< 60 MB", under(tree_end_kib, APP_GOAL)),
@@ -469,7 +470,7 @@ pub(crate) fn app_rows(result: AppResult) -> Results {
                 ),
             ));
             let build = if binary.components().any(|c| c.as_os_str() == "debug") {
-                "a DEBUG build (no release build of the app was found): RSS is far above what a release build would use"
+                "a DEBUG build (no release build of the tray process was found): RSS is far above what a release build would use"
             } else {
                 "a release build"
             };
@@ -477,9 +478,10 @@ pub(crate) fn app_rows(result: AppResult) -> Results {
                 APP,
                 format!(
                     "`xvfb-run -a -s \"-screen 0 1280x800x24\" dbus-run-session -- {} --minimized` \
-                     with a fresh HOME (started as at login: it stays in the tray and its window is \
-                     not built until it is opened), sampled every 5 s for {} while the other scenarios ran; \
-                     {build}",
+                     with a fresh HOME, as the login item starts it: the tray process runs the sync, \
+                     the tray icon and notifications and links no web engine; the window is a second \
+                     process (`backup-bridge-app --window`, WebKit) that runs only while the window is \
+                     open. Sampled every 5 s for {} while the other scenarios ran; {build}",
                     binary.display(),
                     dur(wall)
                 ),

@@ -62,6 +62,12 @@ pub async fn stop_demo(state: &AppState) -> Result<AppInfo> {
     app_info(state).await
 }
 
+/// Repairs a damaged database (the damaged file is kept aside) and starts
+/// syncing again; returns what was kept, one sentence per line.
+pub async fn recover_database(state: &AppState) -> Result<Vec<String>> {
+    state.recover_database().await
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -120,10 +126,4 @@ mod tests {
             );
         }
     }
-}
-
-/// Repairs a damaged database (the damaged file is kept aside) and starts
-/// syncing again; returns what was kept, one sentence per line.
-pub async fn recover_database(state: &AppState) -> Result<Vec<String>> {
-    state.recover_database().await
 }

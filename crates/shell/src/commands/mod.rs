@@ -86,12 +86,12 @@ pub async fn call(state: &AppState, command: &str, args: Value) -> Result<Value>
         "list_companies" => json(companies::list_companies(state).await),
         "refresh_companies" => json(companies::refresh_companies(state).await),
         "map_company" => json(companies::map_company(state, args!(req: MapCompanyInput)).await),
-        "unmap_company" => json(
-            companies::unmap_company(state, args!(backup_company_id: String)).await,
-        ),
-        "suggest_companies" => json(
-            companies::suggest_companies(state, args!(backup_company_id: String)).await,
-        ),
+        "unmap_company" => {
+            json(companies::unmap_company(state, args!(backup_company_id: String)).await)
+        }
+        "suggest_companies" => {
+            json(companies::suggest_companies(state, args!(backup_company_id: String)).await)
+        }
         "list_tickets" => json(activity::list_tickets(state).await),
         "recent_runs" => json(activity::recent_runs(state).await),
         "preview_sync" => json(activity::preview_sync(state).await),
@@ -106,7 +106,11 @@ pub async fn call(state: &AppState, command: &str, args: Value) -> Result<Value>
 
 fn parse<T: DeserializeOwned>(command: &str, args: Value) -> Result<T> {
     // `invoke` without arguments sends nothing; a command with none takes `{}`.
-    let args = if args.is_null() { Value::Object(Default::default()) } else { args };
+    let args = if args.is_null() {
+        Value::Object(Default::default())
+    } else {
+        args
+    };
     serde_json::from_value(args)
         .map_err(|e| Error::Invalid(format!("the arguments of {command} are wrong: {e}")))
 }

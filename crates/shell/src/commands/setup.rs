@@ -19,10 +19,7 @@ pub async fn get_connection(state: &AppState) -> Result<ConnectionView> {
 
 /// Saves the connection (secrets to the keychain), then starts the sync if
 /// the configuration is now complete, or syncs at once if it runs.
-pub async fn save_connection(
-    state: &AppState,
-    input: ConnectionInput,
-) -> Result<ConnectionView> {
+pub async fn save_connection(state: &AppState, input: ConnectionInput) -> Result<ConnectionView> {
     state.refuse_in_demo("saving a connection").await?;
     let view = ops::save_connection(&*state.engine().await?, input).await?;
     state.configuration_changed(true).await?;
