@@ -30,8 +30,8 @@ set -- --demo-if-unconfigured "$@"
 "$ROOT/scripts/setup.sh" run
 say "Building the UI"
 npm run --silent build:ui
-say "Building the app"
-cargo build -p bridge-app
+say "Building the app (window and tray processes)"
+cargo build -p bridge-app -p bridge-tray
 
 if has_display; then
   say "Starting BackupBridge"

@@ -140,5 +140,5 @@ fn show_main<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
 }
 
 fn runtime(error: tauri::Error) -> Error {
-    Error::Runtime(error.to_string())
+    Error::Runtime(format!("desktop runtime: {error}"))
 }

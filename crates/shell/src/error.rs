@@ -28,8 +28,9 @@ pub enum Error {
     #[error("the demo could not start: {0}")]
     Demo(String),
     /// The desktop runtime failed (window, tray, menu), or the window lost
-    /// its link to the tray process that runs the sync.
-    #[error("desktop runtime: {0}")]
+    /// its link to the tray process that runs the sync. The text is a whole
+    /// sentence.
+    #[error("{0}")]
     Runtime(String),
     /// Reading or changing the "start at login" registration failed.
     #[error("start at login: {0}")]
@@ -162,7 +163,7 @@ mod tests {
             ),
             (
                 Error::Runtime("the tray process stopped".into()),
-                r#"{"kind":"runtime","message":"desktop runtime: the tray process stopped"}"#,
+                r#"{"kind":"runtime","message":"the tray process stopped"}"#,
             ),
         ];
         for (error, expected) in cases {

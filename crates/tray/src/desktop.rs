@@ -266,7 +266,7 @@ fn icon(state: TrayState) -> Result<Icon> {
 }
 
 fn runtime(error: impl std::fmt::Display) -> Error {
-    Error::Runtime(error.to_string())
+    Error::Runtime(format!("desktop runtime: {error}"))
 }
 
 /// [`ShellControl`] over the running tray process.

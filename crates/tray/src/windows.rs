@@ -118,3 +118,112 @@ fn reap(mut child: Child, starting: &Mutex<Option<Instant>>, outputs: &Outputs) 
         Err(error) => tracing::warn!(%error, "cannot wait for the window process"),
     }
 }
+
+#[cfg(test)]
+#[cfg(unix)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
+
+    use bridge_core::alerts::Notification;
+    use bridge_shell::events::{EventSink, Snapshot};
+    use bridge_shell::notify::Notifier;
+
+    use super::*;
+
+    #[derive(Default)]
+    struct Told(Mutex<Vec<String>>);
+
+    impl Notifier for Told {
+        fn notify(&self, _title: &str, body: &str) -> Result<()> {
+            self.0.lock().unwrap().push(body.to_owned());
+            Ok(())
+        }
+    }
+
+    struct Nowhere;
+
+    impl EventSink for Nowhere {
+        fn status(&self, _: &Snapshot) {}
+        fn notification(&self, _: &Notification) {}
+    }
+
+    fn windows(binary: PathBuf) -> (Windows, Arc<Told>) {
+        let told = Arc::new(Told::default());
+        let outputs = Arc::new(Outputs::new(Arc::new(Nowhere), told.clone()));
+        let windows = Windows::new(Arc::new(WindowLink::default()), binary, outputs);
+        (windows, told)
+    }
+
+    /// A stand-in window executable: records its arguments, then runs `body`.
+    fn script(dir: &Path, body: &str) -> PathBuf {
+        let path = dir.join("window.sh");
+        let log = dir.join("started");
+        std::fs::write(
+            &path,
+            format!("#!/bin/sh\necho \"$@\" >> '{}'\n{body}\n", log.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    fn starts(dir: &Path) -> Vec<String> {
+        std::fs::read_to_string(dir.join("started"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn wait_for(what: &str, done: impl Fn() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !done() {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn a_missing_window_binary_is_reported_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let (windows, told) = windows(dir.path().join("backup-bridge-app"));
+        windows.open();
+        let told = told.0.lock().unwrap();
+        assert_eq!(told.len(), 1);
+        assert!(
+            told[0].contains("is missing; reinstall BackupBridge"),
+            "{told:?}"
+        );
+    }
+
+    #[test]
+    fn open_starts_one_window_process_while_it_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let (windows, told) = windows(script(dir.path(), "sleep 2"));
+        windows.open();
+        windows.open();
+        wait_for("the window process to start", || {
+            !starts(dir.path()).is_empty()
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(starts(dir.path()), vec![WINDOW_ARG.to_owned()]);
+        assert!(told.0.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_window_process_that_fails_is_reported_and_can_be_opened_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (windows, told) = windows(script(dir.path(), "exit 3"));
+        windows.open();
+        wait_for("the failure to be reported", || {
+            !told.0.lock().unwrap().is_empty()
+        });
+        let body = told.0.lock().unwrap()[0].clone();
+        assert!(body.contains("closed unexpectedly"), "{body}");
+        assert!(body.contains("Open it again from the tray"), "{body}");
+        // No longer "starting": the next Open starts it again.
+        windows.open();
+        wait_for("a second start", || starts(dir.path()).len() == 2);
+    }
+}
