@@ -24,6 +24,13 @@ app_binary() {
   printf '%s/debug/%s\n' "$(target_dir)" "$exe"
 }
 
+# Path of the desktop app's tray process's debug binary (next to the app's).
+tray_binary() {
+  local exe=backup-bridge-tray
+  case $(uname -s) in MINGW* | MSYS* | CYGWIN*) exe=$exe.exe ;; esac
+  printf '%s/debug/%s\n' "$(target_dir)" "$exe"
+}
+
 # True when a graphical session is available.
 has_display() {
   [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ] || [ "$(uname -s)" != Linux ]

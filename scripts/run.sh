@@ -21,7 +21,9 @@ if [ "${1:-}" = --inside-xvfb ]; then
       import -window root "$BB_SCREENSHOT" && echo "screenshot written to $BB_SCREENSHOT"
     ) &
   fi
-  exec "$(app_binary)" "$@"
+  # The tray process itself, in the foreground: it opens the window, and
+  # Ctrl+C ends both (the display and the D-Bus session end with it anyway).
+  exec "$(tray_binary)" "$@"
 fi
 
 # The app evaluates this itself: demo mode only while nothing is configured.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything a change must pass: formatting, type checks, lints, Rust and UI
-# unit tests, the UI's flows in headless Chromium, and the end-to-end smoke
-# test of the real app under Xvfb.
+# unit tests, the UI's flows in headless Chromium, the end-to-end smoke test
+# of the real app under Xvfb, and the installer's contents.
 # Installs what is missing first (scripts/setup.sh). Runs every step, then
 # exits non-zero if any failed.
 set -uo pipefail
@@ -39,6 +39,7 @@ step "UI in headless Chromium (IPC mocked at api.ts)" npm run --silent test:brow
 step "clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test" cargo test --workspace
 step "desktop smoke test (Xvfb + WebDriver)" "$ROOT/scripts/e2e.sh"
+step "installer holds both executables (.deb)" "$ROOT/scripts/check-bundle.sh"
 
 echo
 for name in "${failures[@]}"; do

@@ -2,44 +2,40 @@
 //! shows its window, or a tray process is started and this process becomes
 //! the window.
 
+use std::fs::OpenOptions;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
-use bridge_shell::instance::{self, HAND_OVER_WAIT};
-use bridge_shell::launch::{sibling_binary, LaunchOptions, TRAY_BINARY};
+use bridge_shell::instance::{self, Reach, HAND_OVER_WAIT};
+use bridge_shell::launch::{installed, sibling_binary, LaunchOptions, TRAY_BINARY};
 use bridge_shell::{Error, Result};
+
+/// File in the log folder that receives what the tray process writes to
+/// its standard error (toolkit warnings, a crash before logging started).
+pub const TRAY_STDERR_FILE: &str = "tray-stderr.txt";
 
 /// Runs the launch; returns the exit status.
 pub fn run(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {
-    let tray = sibling_binary(TRAY_BINARY)?;
-    if !tray.exists() {
-        return Err(Error::Runtime(format!(
-            "{} is missing; reinstall BackupBridge",
-            tray.display()
-        )));
-    }
+    let tray = installed(sibling_binary(TRAY_BINARY)?)?;
     if launch.minimized {
         // The tray alone (a login item from before the tray process existed):
         // it hands over by itself when one already runs.
         return become_tray(&tray);
     }
-    match instance::lock(data_dir)? {
-        None => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            let address = runtime.block_on(instance::open_running(data_dir, HAND_OVER_WAIT))?;
-            tracing::info!(
-                pid = address.pid,
-                "second launch: the running BackupBridge shows its window"
-            );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    match runtime.block_on(instance::reach(data_dir, HAND_OVER_WAIT))? {
+        Reach::Running(address) => {
+            tracing::info!(pid = address.pid, "handed over to the running BackupBridge");
             Ok(0)
         }
-        Some(free) => {
+        Reach::Free(free) => {
             // Nobody holds it: let go for the tray process, start it, and be its window.
             drop(free);
-            start_detached(&tray, &launch.tray_args())?;
-            crate::window::run(data_dir)
+            drop(runtime);
+            let child = start_detached(&tray, &launch.tray_args(), data_dir)?;
+            crate::window::run(data_dir, Some(child))
         }
     }
 }
@@ -59,35 +55,66 @@ fn become_tray(tray: &Path) -> Result<i32> {
 #[cfg(not(unix))]
 fn become_tray(tray: &Path) -> Result<i32> {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
-    start_detached(tray, &args)?;
+    start_detached(tray, &args, &bridge_core::store::default_data_dir())?;
     Ok(0)
 }
 
 /// Starts the tray process so that it outlives this one: its own process
-/// group (a Ctrl+C meant for a terminal's window does not reach it) and no
-/// inherited output (it logs to the log file).
-fn start_detached<S: AsRef<std::ffi::OsStr>>(tray: &Path, args: &[S]) -> Result<()> {
+/// group (a Ctrl+C meant for a terminal's window does not reach it), no
+/// inherited input or output (its standard error goes to a file in the log
+/// folder).
+fn start_detached<S: AsRef<std::ffi::OsStr>>(
+    tray: &Path,
+    args: &[S],
+    data_dir: &Path,
+) -> Result<Child> {
+    let log_dir = bridge_core::logs::log_dir(data_dir);
+    std::fs::create_dir_all(&log_dir)?;
+    let stderr = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log_dir.join(TRAY_STDERR_FILE))?;
     let mut command = Command::new(tray);
     command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(stderr);
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
         command.process_group(0);
     }
-    #[cfg(windows)]
-    {
-        use std::os::windows::process::CommandExt;
-        /// CREATE_NEW_PROCESS_GROUP
-        const NEW_PROCESS_GROUP: u32 = 0x0000_0200;
-        command.creation_flags(NEW_PROCESS_GROUP);
-    }
-    let child = command
-        .spawn()
+    let child = spawn_outside_job(&mut command)
         .map_err(|e| Error::Runtime(format!("cannot start {}: {e}", tray.display())))?;
     tracing::info!(pid = child.id(), "tray process started");
-    Ok(())
+    Ok(child)
+}
+
+#[cfg(not(windows))]
+fn spawn_outside_job(command: &mut Command) -> std::io::Result<Child> {
+    command.spawn()
+}
+
+/// Windows: no console, a process group of its own, and out of the job of
+/// whatever started this process (an installer's "launch now" or a terminal
+/// ends its job's processes when it closes) where the job allows it.
+#[cfg(windows)]
+fn spawn_outside_job(command: &mut Command) -> std::io::Result<Child> {
+    use std::os::windows::process::CommandExt;
+    const DETACHED_PROCESS: u32 = 0x0000_0008;
+    const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
+    const CREATE_BREAKAWAY_FROM_JOB: u32 = 0x0100_0000;
+    let flags = DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP;
+    match command
+        .creation_flags(flags | CREATE_BREAKAWAY_FROM_JOB)
+        .spawn()
+    {
+        Ok(child) => Ok(child),
+        // The job does not allow breaking away.
+        Err(error) if error.kind() == std::io::ErrorKind::PermissionDenied => {
+            command.creation_flags(flags).spawn()
+        }
+        Err(error) => Err(error),
+    }
 }

@@ -24,7 +24,7 @@ pub fn run() -> i32 {
         return 1;
     }
     let result = if launch.window {
-        window::run(&data_dir)
+        window::run(&data_dir, None)
     } else {
         launcher::run(&data_dir, launch)
     };

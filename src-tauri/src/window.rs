@@ -4,14 +4,16 @@
 //! process keeps syncing.
 
 use std::path::Path;
+use std::process::Child;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use bridge_shell::instance::{TrayAddress, RETRY_PAUSE};
+use bridge_shell::instance::{retry_for, Failed, TrayAddress};
 use bridge_shell::ipc::{error_value, FromTray, TrayClient};
 use bridge_shell::{Error, Result};
+use serde_json::Value;
 use tauri::ipc::{Invoke, InvokeBody, InvokeError};
-use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindowBuilder, WindowEvent};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Label of the main window in `tauri.conf.json`.
@@ -20,10 +22,13 @@ pub const MAIN_WINDOW: &str = "main";
 /// How long the window waits for the tray process (which may be starting).
 pub const CONNECT_WAIT: Duration = Duration::from_secs(30);
 
-/// Shows the window until it is closed; returns the exit status.
-pub fn run(data_dir: &Path) -> Result<i32> {
-    let (client, events) = tauri::async_runtime::block_on(connect(data_dir, CONNECT_WAIT))?;
+/// Shows the window until it is closed; returns the exit status. `tray` is
+/// the tray process when this launch started it (its early end is then
+/// reported at once instead of after the wait).
+pub fn run(data_dir: &Path, tray: Option<Child>) -> Result<i32> {
+    let (client, events) = tauri::async_runtime::block_on(connect(data_dir, tray))?;
     let client = Arc::new(client);
+    let closing = Arc::clone(&client);
     let events = Mutex::new(Some(events));
     let app = tauri::Builder::default()
         .invoke_handler(move |invoke| forward(&client, invoke))
@@ -36,38 +41,56 @@ pub fn run(data_dir: &Path) -> Result<i32> {
             }
             Ok(())
         })
+        .on_window_event(move |_, event| {
+            if let WindowEvent::CloseRequested { .. } = event {
+                closing.closing();
+            }
+        })
         .build(tauri::generate_context!())
         .map_err(runtime)?;
     Ok(app.run_return(|_, _| {}))
 }
 
 /// Connects to the tray process, waiting for it to write its address and
-/// answer.
+/// answer (it may be starting).
 async fn connect(
     data_dir: &Path,
-    wait: Duration,
+    mut tray: Option<Child>,
 ) -> Result<(TrayClient, UnboundedReceiver<FromTray>)> {
-    let deadline = Instant::now() + wait;
-    loop {
-        let attempt = match TrayAddress::read(data_dir) {
-            Some(address) => TrayClient::connect(&address).await,
-            None => Err(Error::Runtime("it has not written its address".into())),
+    let log_dir = bridge_core::logs::log_dir(data_dir);
+    let attempt = || {
+        let ended = match tray.as_mut().map(Child::try_wait) {
+            Some(Ok(Some(status))) => Some(Error::Runtime(format!(
+                "the BackupBridge tray process ended at start ({status}); {} in {} says why",
+                crate::launcher::TRAY_STDERR_FILE,
+                log_dir.display()
+            ))),
+            _ => None,
         };
-        match attempt {
-            Ok(connected) => return Ok(connected),
-            Err(error) if Instant::now() >= deadline => {
-                return Err(Error::Runtime(format!(
-                    "the BackupBridge tray process does not answer ({error}); \
-                     see the log in {} for why it did not start",
-                    bridge_core::logs::log_dir(data_dir).display()
-                )))
+        async move {
+            if let Some(error) = ended {
+                return Err(Failed::Stop(error));
             }
-            Err(_) => tokio::time::sleep(RETRY_PAUSE).await,
+            let address = TrayAddress::read(data_dir)
+                .ok_or_else(|| Error::Runtime("it has not written its address".into()))?;
+            Ok(TrayClient::connect(&address).await?)
         }
-    }
+    };
+    retry_for(CONNECT_WAIT, attempt)
+        .await
+        .map_err(|failed| match failed {
+            Failed::Stop(error) => error,
+            Failed::Retry(error) => Error::Runtime(format!(
+                "the BackupBridge tray process does not answer ({error}); \
+                 see the log in {} for why it did not start",
+                log_dir.display()
+            )),
+        })
 }
 
-/// Passes a UI command to the tray process and its answer back.
+/// Passes a UI command to the tray process and its answer back. Ticket
+/// links open from here: the window is in front, and the system lets the
+/// program in front bring the browser forward.
 fn forward<R: Runtime>(client: &Arc<TrayClient>, invoke: Invoke<R>) -> bool {
     let command = invoke.message.command().to_owned();
     let args = match invoke.message.payload() {
@@ -78,6 +101,14 @@ fn forward<R: Runtime>(client: &Arc<TrayClient>, invoke: Invoke<R>) -> bool {
             return true;
         }
     };
+    if command == "open_ticket" {
+        let url = args.get("url").and_then(Value::as_str).unwrap_or_default();
+        match bridge_shell::commands::activity::open_ticket(url) {
+            Ok(()) => invoke.resolver.resolve(Value::Null),
+            Err(error) => invoke.resolver.reject(error_value(&error)),
+        }
+        return true;
+    }
     let client = Arc::clone(client);
     invoke
         .resolver

@@ -24,11 +24,6 @@ export function appBinary(): string {
   return bin;
 }
 
-/** The tray process's binary, installed next to the app's (`backup-bridge-tray`). */
-export function trayBinary(): string {
-  return join(dirname(appBinary()), 'backup-bridge-tray');
-}
-
 /** Ids of running processes executing `binary` (by /proc/PID/exe, whatever argv[0] says). */
 export function processesOf(binary: string): number[] {
   const wanted = realpathSync(binary);
@@ -41,16 +36,32 @@ export function processesOf(binary: string): number[] {
   });
 }
 
-/** Ends every process running `binary` (SIGTERM, then SIGKILL after 5 s) and waits for them. */
-export async function endProcesses(binary: string): Promise<void> {
-  const pids = processesOf(binary);
-  for (const pid of pids) process.kill(pid, 'SIGTERM');
-  await waitFor(`${binary} to end`, 10_000, async () => {
-    const left = processesOf(binary).filter((pid) => pids.includes(pid));
-    if (left.length === 0) return;
-    for (const pid of left) process.kill(pid, 'SIGKILL');
-    throw new Error(`still running: ${left.join(', ')}`);
-  }).catch(() => undefined);
+/** The pid of the tray process of the data folder `dataDir` (from its `tray.json`), if it wrote one. */
+export function trayPid(dataDir: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(dataDir, 'tray.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined; // never started, or gone
+  }
+}
+
+/** Ends the tray process of the data folder `dataDir`, and waits for it. */
+export async function endTray(dataDir: string): Promise<void> {
+  const pid = trayPid(dataDir);
+  if (pid === undefined) return;
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(pid, 'SIGTERM');
+  await waitFor('the tray process to end', 15_000, async () => {
+    if (alive()) throw new Error(`tray process ${pid} still running`);
+  }).catch(() => process.kill(pid, 'SIGKILL'));
 }
 
 /** The workspace version from the root Cargo.toml. */

@@ -130,6 +130,13 @@ impl Outputs {
     pub fn notifier(&self) -> &Arc<dyn Notifier> {
         &self.notifier
     }
+
+    /// Shows a one-off message of the shell natively; a failure to show it is logged.
+    pub fn tell(&self, title: &str, body: &str) {
+        if let Err(error) = self.notifier.notify(title, body) {
+            tracing::warn!(%error, title, body, "could not show a notification");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //! for as long as it runs, and writes `tray.json` there: the loopback port
 //! it listens on and a token that a window (or a second launch) must present.
 //! The file is readable by the user only; the token changes at every start.
-//! A second tray process finds the lock taken and hands over to the first
-//! ([`open_running`]); a window process finds the tray through the file
+//! A second launch finds the lock taken and hands over to the running tray
+//! process ([`reach`]); a window process finds the tray through the file
 //! ([`TrayAddress::read`]).
 
 use std::fs::{File, OpenOptions, TryLockError};
@@ -107,40 +107,87 @@ pub fn lock(data_dir: &Path) -> Result<Option<TrayLock>> {
     match file.try_lock() {
         Ok(()) => Ok(Some(TrayLock { _file: file })),
         Err(TryLockError::WouldBlock) => Ok(None),
-        Err(TryLockError::Error(error)) => Err(error.into()),
+        Err(TryLockError::Error(error)) => Err(Error::Runtime(format!(
+            "BackupBridge keeps one copy running with a lock file in {}, and that folder \
+             cannot lock files ({error}). Use a data folder on a local disk",
+            data_dir.display()
+        ))),
     }
 }
 
 /// How long a second launch waits for the tray process to answer: it may
-/// itself be starting (its lock taken, its address not written yet).
+/// itself be starting (its lock taken, its address not written yet) or
+/// quitting (its lock not yet released).
 pub const HAND_OVER_WAIT: Duration = Duration::from_secs(20);
-
-/// Asks the running tray process to show its window. Retries until `wait`
-/// has passed, since it may still be starting.
-pub async fn open_running(data_dir: &Path, wait: Duration) -> Result<TrayAddress> {
-    let deadline = Instant::now() + wait;
-    loop {
-        let attempt = match TrayAddress::read(data_dir) {
-            Some(address) => crate::ipc::ask_to_open(&address).await.map(|()| address),
-            None => Err(Error::Runtime(
-                "the tray process has not written its address".into(),
-            )),
-        };
-        match attempt {
-            Ok(address) => return Ok(address),
-            Err(error) if Instant::now() >= deadline => {
-                return Err(Error::Runtime(format!(
-                    "BackupBridge is already running but does not answer ({error}). \
-                     Quit it from the tray, or end the backup-bridge-tray process, and start again"
-                )))
-            }
-            Err(_) => tokio::time::sleep(RETRY_PAUSE).await,
-        }
-    }
-}
 
 /// Pause between attempts to reach a tray process that is starting.
 pub const RETRY_PAUSE: Duration = Duration::from_millis(100);
+
+/// What a launch found.
+#[derive(Debug)]
+pub enum Reach {
+    /// A tray process runs and was asked to show its window.
+    Running(TrayAddress),
+    /// No tray process runs: the lock is the caller's.
+    Free(TrayLock),
+}
+
+/// Asks the running tray process to show its window, or takes the lock when
+/// none runs (also when one was quitting meanwhile). Retries until `wait`
+/// has passed.
+pub async fn reach(data_dir: &Path, wait: Duration) -> Result<Reach> {
+    retry_for(wait, || async {
+        if let Some(lock) = lock(data_dir).map_err(Failed::Stop)? {
+            return Ok(Reach::Free(lock));
+        }
+        let address = TrayAddress::read(data_dir)
+            .ok_or_else(|| Error::Runtime("it has not written its address".into()))?;
+        crate::ipc::ask_to_open(&address).await?;
+        Ok(Reach::Running(address))
+    })
+    .await
+    .map_err(|failed| match failed {
+        Failed::Stop(error) => error,
+        Failed::Retry(error) => Error::Runtime(format!(
+            "BackupBridge is already running but does not answer ({error}). \
+             Quit it from the tray, or end the backup-bridge-tray process, and start again"
+        )),
+    })
+}
+
+/// Why an attempt of [`retry_for`] failed.
+#[derive(Debug)]
+pub enum Failed {
+    /// It may work later (the other process is starting or quitting).
+    Retry(Error),
+    /// Trying again cannot help.
+    Stop(Error),
+}
+
+impl From<Error> for Failed {
+    fn from(error: Error) -> Self {
+        Self::Retry(error)
+    }
+}
+
+/// Runs `attempt` until it succeeds, stops, or `wait` has passed; the last
+/// failure if none succeeded.
+pub async fn retry_for<T, F, Fut>(wait: Duration, mut attempt: F) -> Result<T, Failed>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Failed>>,
+{
+    let deadline = Instant::now() + wait;
+    loop {
+        match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(Failed::Retry(_)) if Instant::now() < deadline => {
+                tokio::time::sleep(RETRY_PAUSE).await;
+            }
+            Err(failed) => return Err(failed),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -191,9 +238,30 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         drop(listener);
         TrayAddress::new(port).write(dir.path()).unwrap();
-        let error = open_running(dir.path(), Duration::from_millis(300))
+        // Its lock is held, as by a tray process that hangs.
+        let _held = lock(dir.path()).unwrap().unwrap();
+        let error = reach(dir.path(), Duration::from_millis(300))
             .await
             .unwrap_err();
         assert!(error.to_string().contains("does not answer"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("end the backup-bridge-tray process"),
+            "{error}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_launch_takes_the_lock_once_a_quitting_tray_process_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let quitting = lock(dir.path()).unwrap().unwrap();
+        let let_go = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            drop(quitting);
+        });
+        let reached = reach(dir.path(), Duration::from_secs(10)).await.unwrap();
+        assert!(matches!(reached, Reach::Free(_)), "{reached:?}");
+        let_go.await.unwrap();
     }
 }

@@ -28,8 +28,14 @@ use tokio::sync::{mpsc, oneshot};
 use crate::error::{Error, Result};
 use crate::instance::TrayAddress;
 
-/// Longest message accepted (a log tail of 5,000 lines fits many times over).
+/// Longest message accepted once the token was shown (a log tail of 5,000
+/// lines fits many times over).
 pub const MAX_MESSAGE_BYTES: u64 = 64 * 1024 * 1024;
+/// Longest first message: before the token is checked, a connection may not
+/// make the tray process hold more than this.
+pub const MAX_HELLO_BYTES: u64 = 4 * 1024;
+/// Connections at most waiting to show their token at once; more are dropped.
+pub const MAX_PENDING_HELLOS: usize = 16;
 /// How long a connection may take to say who it is.
 pub const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -47,6 +53,8 @@ pub enum ToTray {
         /// The token.
         token: String,
     },
+    /// The user closed the window: it is going, and meant to.
+    Closing,
     /// A UI command.
     Call {
         /// Matches the reply.
@@ -132,9 +140,18 @@ where
     R: AsyncBufRead + Unpin,
     T: DeserializeOwned,
 {
+    receive_at_most(reader, MAX_MESSAGE_BYTES).await
+}
+
+/// Reads one message of at most `limit` bytes; `None` at the end of the stream.
+pub async fn receive_at_most<R, T>(reader: &mut R, limit: u64) -> std::io::Result<Option<T>>
+where
+    R: AsyncBufRead + Unpin,
+    T: DeserializeOwned,
+{
     let mut line = Vec::new();
     let read = (&mut *reader)
-        .take(MAX_MESSAGE_BYTES)
+        .take(limit)
         .read_until(b'\n', &mut line)
         .await?;
     if read == 0 {
@@ -153,14 +170,16 @@ where
 pub async fn ask_to_open(address: &TrayAddress) -> Result<()> {
     let stream = connect(address).await?;
     let (read, mut write) = stream.into_split();
-    send(
-        &mut write,
-        &ToTray::Open {
-            token: address.token.clone(),
-        },
-    )
-    .await?;
-    match tokio::time::timeout(HELLO_TIMEOUT, receive(&mut BufReader::new(read))).await {
+    let open = ToTray::Open {
+        token: address.token.clone(),
+    };
+    send(&mut write, &open).await?;
+    welcomed(&mut BufReader::new(read)).await
+}
+
+/// Waits for the tray process's answer to the first message.
+async fn welcomed<R: AsyncBufRead + Unpin>(read: &mut R) -> Result<()> {
+    match tokio::time::timeout(HELLO_TIMEOUT, receive(read)).await {
         Ok(Ok(Some(ToWindow::Welcome))) => Ok(()),
         Ok(Ok(Some(ToWindow::Refused { reason }))) => Err(Error::Runtime(reason)),
         Ok(Ok(_)) => Err(Error::Runtime(
@@ -196,8 +215,30 @@ pub trait TrayService: Send + Sync + 'static {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Value>> + Send + '_>>;
     /// A second launch asked for the window.
     fn open(&self);
-    /// The window connected (`true`) or went away (`false`).
-    fn window_changed(&self, open: bool);
+    /// The window connected, or went away.
+    fn window_changed(&self, change: WindowChange);
+    /// Whether connections are still welcome (not while quitting).
+    fn accepting(&self) -> bool;
+}
+
+/// What happened to the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowChange {
+    /// It connected.
+    Opened,
+    /// The user closed it.
+    Closed,
+    /// Its connection ended without a close (it crashed, or was ended).
+    Lost,
+}
+
+/// Compares two tokens in time that does not depend on where they differ.
+fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+            == 0
 }
 
 /// The connected window, if any: where events and requests for it go.
@@ -277,13 +318,18 @@ pub async fn serve(
     link: Arc<WindowLink>,
 ) {
     let token: Arc<str> = token.into();
+    let hellos = Arc::new(tokio::sync::Semaphore::new(MAX_PENDING_HELLOS));
     loop {
         match listener.accept().await {
             Ok((stream, _)) => {
+                let Ok(hello) = Arc::clone(&hellos).try_acquire_owned() else {
+                    tracing::warn!("too many connections waiting to show a token; one dropped");
+                    continue;
+                };
                 let (token, service, link) =
                     (Arc::clone(&token), Arc::clone(&service), Arc::clone(&link));
                 tokio::spawn(async move {
-                    if let Err(error) = connection(stream, &token, service, link).await {
+                    if let Err(error) = connection(stream, &token, hello, service, link).await {
                         tracing::warn!(%error, "a connection to the tray process ended badly");
                     }
                 });
@@ -299,26 +345,36 @@ pub async fn serve(
 async fn connection(
     stream: TcpStream,
     token: &str,
+    hello: tokio::sync::OwnedSemaphorePermit,
     service: Arc<dyn TrayService>,
     link: Arc<WindowLink>,
 ) -> Result<()> {
     stream.set_nodelay(true)?;
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
-    let first = tokio::time::timeout(HELLO_TIMEOUT, receive::<_, ToTray>(&mut read))
-        .await
-        .map_err(|_| Error::Runtime("a connection said nothing".into()))??;
+    let first = tokio::time::timeout(
+        HELLO_TIMEOUT,
+        receive_at_most::<_, ToTray>(&mut read, MAX_HELLO_BYTES),
+    )
+    .await
+    .map_err(|_| Error::Runtime("a connection said nothing".into()))??;
+    drop(hello);
     let (presented, window) = match first {
         Some(ToTray::Hello { token }) => (token, true),
         Some(ToTray::Open { token }) => (token, false),
-        Some(ToTray::Call { .. }) | None => return Ok(()),
+        Some(ToTray::Closing | ToTray::Call { .. }) | None => return Ok(()),
     };
-    if presented != token {
+    if !same_token(&presented, token) {
         let reason = "the token does not match the running BackupBridge".to_owned();
         send(&mut write, &ToWindow::Refused { reason }).await?;
         return Err(Error::Runtime(
             "a connection presented a wrong token".into(),
         ));
+    }
+    if !service.accepting() {
+        let reason = "BackupBridge is quitting".to_owned();
+        send(&mut write, &ToWindow::Refused { reason }).await?;
+        return Ok(());
     }
     send(&mut write, &ToWindow::Welcome).await?;
     if !window {
@@ -329,7 +385,7 @@ async fn connection(
 
     let (tx, mut rx) = mpsc::unbounded_channel::<ToWindow>();
     let id = link.attach(tx.clone());
-    service.window_changed(true);
+    service.window_changed(WindowChange::Opened);
     let writer = tokio::spawn(async move {
         while let Some(message) = rx.recv().await {
             if send(&mut write, &message).await.is_err() {
@@ -339,20 +395,29 @@ async fn connection(
     });
     let read_result = async {
         while let Some(message) = receive::<_, ToTray>(&mut read).await? {
-            let ToTray::Call { id, command, args } = message else {
-                continue;
-            };
-            let (service, tx) = (Arc::clone(&service), tx.clone());
-            tokio::spawn(async move {
-                let outcome = Outcome::from(service.call(command, args).await);
-                let _ = tx.send(ToWindow::Reply { id, outcome });
-            });
+            match message {
+                ToTray::Call { id, command, args } => {
+                    let (service, tx) = (Arc::clone(&service), tx.clone());
+                    tokio::spawn(async move {
+                        let outcome = Outcome::from(service.call(command, args).await);
+                        let _ = tx.send(ToWindow::Reply { id, outcome });
+                    });
+                }
+                // Gone for the tray at once: an Open from now on starts a
+                // new window instead of focusing one that is closing.
+                ToTray::Closing => {
+                    if link.detach(id) {
+                        service.window_changed(WindowChange::Closed);
+                    }
+                }
+                ToTray::Hello { .. } | ToTray::Open { .. } => {}
+            }
         }
         Ok::<_, Error>(())
     }
     .await;
     if link.detach(id) {
-        service.window_changed(false);
+        service.window_changed(WindowChange::Lost);
     }
     drop(tx);
     writer.abort();
@@ -405,21 +470,7 @@ impl TrayClient {
             },
         )
         .await?;
-        match tokio::time::timeout(HELLO_TIMEOUT, receive(&mut read)).await {
-            Ok(Ok(Some(ToWindow::Welcome))) => {}
-            Ok(Ok(Some(ToWindow::Refused { reason }))) => return Err(Error::Runtime(reason)),
-            Ok(Ok(_)) => {
-                return Err(Error::Runtime(
-                    "the tray process ended the connection".into(),
-                ))
-            }
-            Ok(Err(error)) => return Err(error.into()),
-            Err(_) => {
-                return Err(Error::Runtime(
-                    "the tray process did not answer in time".into(),
-                ))
-            }
-        }
+        welcomed(&mut read).await?;
 
         let (tx, mut outgoing) = mpsc::unbounded_channel::<ToTray>();
         tokio::spawn(async move {
@@ -476,6 +527,11 @@ impl TrayClient {
             },
             received,
         ))
+    }
+
+    /// Tells the tray process that the user is closing the window.
+    pub fn closing(&self) {
+        let _ = self.tx.send(ToTray::Closing);
     }
 
     /// Runs a UI command in the tray process. The error is `{kind, message}`,

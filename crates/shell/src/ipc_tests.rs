@@ -1,6 +1,6 @@
 //! The tray–window link over a real loopback connection, with a fake service.
 
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 
 use serde_json::json;
 
@@ -9,7 +9,8 @@ use super::*;
 #[derive(Default)]
 struct FakeService {
     opens: AtomicUsize,
-    windows: Mutex<Vec<bool>>,
+    windows: Mutex<Vec<WindowChange>>,
+    quitting: AtomicBool,
 }
 
 impl TrayService for FakeService {
@@ -32,8 +33,11 @@ impl TrayService for FakeService {
     fn open(&self) {
         self.opens.fetch_add(1, Ordering::SeqCst);
     }
-    fn window_changed(&self, open: bool) {
-        self.windows.lock().unwrap().push(open);
+    fn window_changed(&self, change: WindowChange) {
+        self.windows.lock().unwrap().push(change);
+    }
+    fn accepting(&self) -> bool {
+        !self.quitting.load(Ordering::SeqCst)
     }
 }
 
@@ -93,7 +97,10 @@ async fn calls_are_answered_in_any_order_with_results_or_errors() {
         fail,
         Err(json!({"kind": "invalid", "message": "no command nope"}))
     );
-    assert_eq!(*tray.service.windows.lock().unwrap(), vec![true]);
+    assert_eq!(
+        *tray.service.windows.lock().unwrap(),
+        vec![WindowChange::Opened]
+    );
 }
 
 #[tokio::test]
@@ -145,7 +152,7 @@ async fn events_focus_and_close_reach_the_window_and_a_newer_window_takes_over()
 }
 
 #[tokio::test]
-async fn a_closed_window_is_reported_once() {
+async fn a_window_that_goes_without_closing_is_lost() {
     let tray = tray().await;
     let (client, events) = TrayClient::connect(&tray.address).await.unwrap();
     until("the window", || tray.link.is_open()).await;
@@ -156,7 +163,66 @@ async fn a_closed_window_is_reported_once() {
         tray.service.windows.lock().unwrap().len() == 2
     })
     .await;
-    assert_eq!(*tray.service.windows.lock().unwrap(), vec![true, false]);
+    assert_eq!(
+        *tray.service.windows.lock().unwrap(),
+        vec![WindowChange::Opened, WindowChange::Lost]
+    );
+}
+
+#[tokio::test]
+async fn a_closed_window_is_gone_at_once_and_reported_once() {
+    let tray = tray().await;
+    let (client, events) = TrayClient::connect(&tray.address).await.unwrap();
+    until("the window", || tray.link.is_open()).await;
+    client.closing();
+    // Detached before the process ends: an Open now starts a new window.
+    until("the window to go", || !tray.link.is_open()).await;
+    drop(client);
+    drop(events);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        *tray.service.windows.lock().unwrap(),
+        vec![WindowChange::Opened, WindowChange::Closed]
+    );
+}
+
+#[tokio::test]
+async fn a_quitting_tray_process_turns_launches_and_windows_away() {
+    let tray = tray().await;
+    tray.service.quitting.store(true, Ordering::SeqCst);
+    let error = ask_to_open(&tray.address).await.unwrap_err();
+    assert!(error.to_string().contains("quitting"), "{error}");
+    let error = TrayClient::connect(&tray.address).await.err().unwrap();
+    assert!(error.to_string().contains("quitting"), "{error}");
+    assert_eq!(tray.service.opens.load(Ordering::SeqCst), 0);
+    assert!(!tray.link.is_open());
+}
+
+#[tokio::test]
+async fn a_first_message_past_the_limit_is_not_read_to_its_end() {
+    let tray = tray().await;
+    let mut stream = TcpStream::connect(("127.0.0.1", tray.address.port))
+        .await
+        .unwrap();
+    // A "token" far beyond the limit, never ended by a newline.
+    let junk = vec![b'a'; 2 * MAX_HELLO_BYTES as usize];
+    let _ = stream.write_all(br#"{"type":"hello","token":""#).await;
+    let _ = stream.write_all(&junk).await;
+    // The tray process closes the connection instead of waiting for more.
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the connection stayed open");
+    assert!(!tray.link.is_open());
+    // A proper window still gets in.
+    TrayClient::connect(&tray.address).await.unwrap();
+}
+
+#[test]
+fn tokens_compare_equal_only_when_equal() {
+    assert!(same_token("abc", "abc"));
+    assert!(!same_token("abc", "abd"));
+    assert!(!same_token("abc", "ab"));
+    assert!(!same_token("", "a"));
 }
 
 #[tokio::test]

@@ -6,6 +6,8 @@
 //!   been set up yet; `scripts/run.sh` passes it so a fresh machine lands in
 //!   the demo while a configured one opens normally.
 //! - `--window` (internal): the window process the tray process starts.
+//! - `--window-follows` (internal): the tray process started by a launch
+//!   that becomes its window.
 //!
 //! Unknown arguments are ignored (WebDriver and the OS may add their own).
 
@@ -21,6 +23,17 @@ pub fn sibling_binary(name: &str) -> std::io::Result<std::path::PathBuf> {
     Ok(exe.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX)))
 }
 
+/// `path` when it exists, else an error saying the installation is incomplete.
+pub fn installed(path: std::path::PathBuf) -> crate::Result<std::path::PathBuf> {
+    if path.exists() {
+        return Ok(path);
+    }
+    Err(crate::Error::Runtime(format!(
+        "{} is missing; reinstall BackupBridge",
+        path.display()
+    )))
+}
+
 /// Argument passed by the login item: start in the tray without opening the window.
 pub const MINIMIZED_ARG: &str = "--minimized";
 /// Start in demo mode.
@@ -30,6 +43,9 @@ pub const DEMO_IF_UNCONFIGURED_ARG: &str = "--demo-if-unconfigured";
 /// The window process: the tray process starts `backup-bridge-app` with this
 /// flag to show the window; it never starts a tray process of its own.
 pub const WINDOW_ARG: &str = "--window";
+/// Given to the tray process by a launch that becomes its window: a window
+/// is on its way, so an *Open* meanwhile does not start a second one.
+pub const WINDOW_FOLLOWS_ARG: &str = "--window-follows";
 
 /// Which mode to start in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +67,8 @@ pub struct LaunchOptions {
     pub mode: StartMode,
     /// Be the window of a running tray process ([`WINDOW_ARG`]).
     pub window: bool,
+    /// A window is on its way ([`WINDOW_FOLLOWS_ARG`]).
+    pub window_follows: bool,
 }
 
 impl LaunchOptions {
@@ -66,11 +84,13 @@ impl LaunchOptions {
             minimized: false,
             mode: StartMode::Real,
             window: false,
+            window_follows: false,
         };
         for arg in args.into_iter().skip(1) {
             match arg.as_ref() {
                 MINIMIZED_ARG => options.minimized = true,
                 WINDOW_ARG => options.window = true,
+                WINDOW_FOLLOWS_ARG => options.window_follows = true,
                 DEMO_ARG => options.mode = StartMode::Demo,
                 DEMO_IF_UNCONFIGURED_ARG if options.mode == StartMode::Real => {
                     options.mode = StartMode::DemoIfUnconfigured;
@@ -82,14 +102,17 @@ impl LaunchOptions {
     }
 
     /// The arguments that start the tray process in the same mode, in the
-    /// tray without a window of its own (the caller shows it).
+    /// tray without a window of its own (the caller becomes it).
     pub fn tray_args(&self) -> Vec<&'static str> {
         let mode = match self.mode {
             StartMode::Real => None,
             StartMode::Demo => Some(DEMO_ARG),
             StartMode::DemoIfUnconfigured => Some(DEMO_IF_UNCONFIGURED_ARG),
         };
-        std::iter::once(MINIMIZED_ARG).chain(mode).collect()
+        [MINIMIZED_ARG, WINDOW_FOLLOWS_ARG]
+            .into_iter()
+            .chain(mode)
+            .collect()
     }
 }
 
@@ -132,6 +155,7 @@ mod tests {
             let again =
                 LaunchOptions::from_args(std::iter::once("tray").chain(options.tray_args()));
             assert_eq!((again.minimized, again.mode), (true, mode), "{args:?}");
+            assert!(again.window_follows && !again.window, "{args:?}");
         }
     }
 

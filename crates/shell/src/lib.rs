@@ -33,5 +33,8 @@ pub use error::{Error, Result};
 
 /// The product's name, as the window, the tray and notifications show it.
 pub const APP_NAME: &str = "BackupBridge";
+/// The app's identifier (`tauri.conf.json`), which notifications carry on
+/// macOS and Windows.
+pub const APP_IDENTIFIER: &str = "com.backupbridge.app";
 /// This build's version (the workspace version, shared by every binary).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

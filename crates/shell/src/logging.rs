@@ -32,5 +32,17 @@ pub fn init(data_dir: &Path) -> Result<()> {
         .with(file)
         .with(console)
         .try_init()
-        .map_err(|error| Error::Logging(error.to_string()))
+        .map_err(|error| Error::Logging(error.to_string()))?;
+    log_panics();
+    Ok(())
+}
+
+/// A panic goes to the log file too: the app's processes have no console a
+/// user would see.
+fn log_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!("panicked: {info}");
+        default(info);
+    }));
 }

@@ -55,7 +55,17 @@ pub struct Shell {
 }
 
 /// Runs the event loop until the user quits.
-pub fn run(event_loop: EventLoop<UserEvent>, shell: Shell) -> ! {
+pub fn run(mut event_loop: EventLoop<UserEvent>, shell: Shell) -> ! {
+    // macOS: a menu-bar app, without a Dock icon of its own (the window
+    // process has the app's Dock icon while the window is open).
+    #[cfg(target_os = "macos")]
+    {
+        use tao::platform::macos::{ActivationPolicy, EventLoopExtMacOS};
+        event_loop.set_activation_policy(ActivationPolicy::Accessory);
+    }
+    #[cfg(not(target_os = "macos"))]
+    let _ = &mut event_loop;
+    DesktopNotifier::init();
     let menu_proxy = shell.proxy.clone();
     MenuEvent::set_event_handler(Some(move |event| {
         let _ = menu_proxy.send_event(UserEvent::Menu(event));
@@ -83,7 +93,15 @@ pub fn run(event_loop: EventLoop<UserEvent>, shell: Shell) -> ! {
                     tray = Some(built);
                 }
                 Err(error) => {
+                    // Syncing goes on without the icon; the window is then
+                    // the way in, and starting the app again reopens it.
                     tracing::error!(%error, "the tray icon could not be created");
+                    let body = format!(
+                        "The tray icon could not be shown ({error}). BackupBridge keeps \
+                         syncing; start it again to open its window."
+                    );
+                    shell.state.outputs().tell(APP_NAME, &body);
+                    shell.windows.open();
                 }
             },
             Event::UserEvent(UserEvent::Show(view)) => {
@@ -97,6 +115,8 @@ pub fn run(event_loop: EventLoop<UserEvent>, shell: Shell) -> ! {
                 }
             }
             Event::UserEvent(UserEvent::Icon(event)) => on_icon(&shell, &event),
+            // macOS: the app's icon in the Finder or the Dock was clicked again.
+            Event::Reopen { .. } => shell.windows.open(),
             Event::UserEvent(UserEvent::Quit(code)) => quit(&shell, code),
             Event::UserEvent(UserEvent::Exit(code)) => {
                 *control_flow = ControlFlow::ExitWithCode(code);
@@ -118,6 +138,8 @@ fn quit(shell: &Shell, code: i32) {
         return;
     }
     tracing::info!("BackupBridge quitting");
+    // A launch from now on starts a new tray process instead of handing over.
+    shell.address.remove(&shell.data_dir);
     shell.link.send(ToWindow::Close);
     let (state, proxy) = (Arc::clone(&shell.state), shell.proxy.clone());
     shell.runtime.spawn(async move {
@@ -252,9 +274,7 @@ impl Tray {
                     }
                 }
                 let body = format!("{} failed: {error}", action_name(action));
-                if let Err(error) = shell.state.outputs().notifier().notify(APP_NAME, &body) {
-                    tracing::warn!(%error, "could not show the failure notification");
-                }
+                shell.state.outputs().tell(APP_NAME, &body);
             }
         }
     }
@@ -345,17 +365,53 @@ fn autostart_error(error: auto_launch::Error) -> Error {
     Error::Autostart(error.to_string())
 }
 
-/// The OS notification centre.
+/// The OS notification centre, with the app's identity: its bundle id on
+/// macOS, its AppUserModelID on Windows (installed builds), its icon on Linux.
 pub struct DesktopNotifier;
+
+impl DesktopNotifier {
+    /// Sets what the process's notifications are shown as; once, at start.
+    fn init() {
+        #[cfg(target_os = "macos")]
+        {
+            // An unbundled build (cargo's target folder) is not a registered app.
+            let id = if installed() {
+                bridge_shell::APP_IDENTIFIER
+            } else {
+                "com.apple.Terminal"
+            };
+            if let Err(error) = notify_rust::set_application(id) {
+                tracing::warn!(%error, "notifications will not show the app's name");
+            }
+        }
+    }
+}
+
+/// Whether this executable runs from an installation rather than from
+/// cargo's `target` folder.
+#[cfg(any(target_os = "macos", windows))]
+fn installed() -> bool {
+    let Ok(exe) = std::env::current_exe() else {
+        return false;
+    };
+    let in_target = exe.parent().is_some_and(|dir| {
+        dir.ends_with(std::path::Path::new("target").join("debug"))
+            || dir.ends_with(std::path::Path::new("target").join("release"))
+    });
+    !in_target
+}
 
 impl Notifier for DesktopNotifier {
     fn notify(&self, title: &str, body: &str) -> Result<()> {
         let mut notification = notify_rust::Notification::new();
-        notification
-            .appname(APP_NAME)
-            .summary(title)
-            .body(body)
-            .auto_icon();
+        notification.appname(APP_NAME).summary(title).body(body);
+        // The icon installed with the window's executable name (Linux packages).
+        #[cfg(all(unix, not(target_os = "macos")))]
+        notification.icon(bridge_shell::launch::WINDOW_BINARY);
+        #[cfg(windows)]
+        if installed() {
+            notification.app_id(bridge_shell::APP_IDENTIFIER);
+        }
         // Showing waits on the notification service: never on the caller's thread.
         std::thread::Builder::new()
             .name("notification".into())

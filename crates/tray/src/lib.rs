@@ -11,16 +11,15 @@
 mod desktop;
 mod windows;
 
-use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bridge_core::alerts::Notification;
 use bridge_shell::events::{EventSink, Outputs, Snapshot, NOTIFICATION_EVENT, STATUS_EVENT};
-use bridge_shell::instance::{self, TrayAddress, HAND_OVER_WAIT};
-use bridge_shell::ipc::{self, TrayService, WindowLink};
-use bridge_shell::launch::LaunchOptions;
+use bridge_shell::instance::{self, Reach, HAND_OVER_WAIT};
+use bridge_shell::ipc::{self, TrayService, WindowChange, WindowLink};
+use bridge_shell::launch::{sibling_binary, LaunchOptions, WINDOW_BINARY};
 use bridge_shell::state::{AppPaths, AppState};
 use bridge_shell::{commands, logging, Result};
 use serde_json::Value;
@@ -62,8 +61,23 @@ fn try_run() -> Result<i32> {
         .enable_all()
         .build()?;
 
-    let Some(lock) = instance::lock(&paths.data_dir)? else {
-        return runtime.block_on(hand_over(&paths.data_dir, launch));
+    let lock = match instance::lock(&paths.data_dir)? {
+        Some(lock) => lock,
+        None if launch.minimized => {
+            tracing::info!("BackupBridge is already running; nothing to start");
+            return Ok(0);
+        }
+        None => match runtime.block_on(instance::reach(&paths.data_dir, HAND_OVER_WAIT))? {
+            Reach::Running(address) => {
+                tracing::info!(
+                    pid = address.pid,
+                    "second launch: handed over to the running BackupBridge"
+                );
+                return Ok(0);
+            }
+            // The running one was quitting: this one takes over.
+            Reach::Free(lock) => lock,
+        },
     };
     tracing::info!(
         version = bridge_shell::VERSION,
@@ -91,13 +105,16 @@ fn try_run() -> Result<i32> {
     let starting = Arc::clone(&state);
     runtime.spawn(async move { starting.start_with(slot, launch.mode).await });
 
-    let (listener, address) = runtime.block_on(ipc::listen())?;
-    address.write(&paths.data_dir)?;
     let windows = Arc::new(Windows::new(
         Arc::clone(&link),
-        windows::window_binary()?,
-        Arc::clone(&outputs),
+        sibling_binary(WINDOW_BINARY)?,
+        Arc::clone(&state),
     ));
+    if launch.window_follows {
+        windows.expect_window();
+    }
+    let (listener, address) = runtime.block_on(ipc::listen())?;
+    address.write(&paths.data_dir)?;
     let service = Arc::new(Service {
         state: Arc::clone(&state),
         windows: Arc::clone(&windows),
@@ -126,21 +143,6 @@ fn try_run() -> Result<i32> {
         _lock: lock,
     };
     desktop::run(event_loop, shell)
-}
-
-/// Another tray process runs: a launch that wants the window asks it to
-/// show its own; one from the login item has nothing to do.
-async fn hand_over(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {
-    if launch.minimized {
-        tracing::info!("BackupBridge is already running; nothing to start");
-        return Ok(0);
-    }
-    let address: TrayAddress = instance::open_running(data_dir, HAND_OVER_WAIT).await?;
-    tracing::info!(
-        pid = address.pid,
-        "second launch: handed over to the running BackupBridge"
-    );
-    Ok(0)
 }
 
 /// Quits like the tray's Quit when the system asks the process to end
@@ -211,26 +213,32 @@ impl TrayService for Service {
         self.windows.open();
     }
 
-    fn window_changed(&self, open: bool) {
-        self.windows.connected(open);
-        if open {
-            tracing::info!("main window shown");
-            return;
-        }
-        bridge_core::mem::release_free_memory();
-        if self.state.is_quitting() {
-            return;
-        }
-        tracing::info!("main window closed; the app keeps running in the tray");
-        if self.state.take_tray_hint() {
-            if let Err(error) = self
-                .state
-                .outputs()
-                .notifier()
-                .notify(TRAY_HINT_TITLE, TRAY_HINT_BODY)
-            {
-                tracing::warn!(%error, "could not show the keeps-running hint");
+    fn window_changed(&self, change: WindowChange) {
+        match change {
+            WindowChange::Opened => {
+                self.windows.connected();
+                tracing::info!("main window shown");
+            }
+            WindowChange::Lost => {
+                bridge_core::mem::release_free_memory();
+                if !self.state.is_quitting() {
+                    tracing::warn!("the window went away without being closed");
+                }
+            }
+            WindowChange::Closed => {
+                bridge_core::mem::release_free_memory();
+                if self.state.is_quitting() {
+                    return;
+                }
+                tracing::info!("main window closed; the app keeps running in the tray");
+                if self.state.take_tray_hint() {
+                    self.state.outputs().tell(TRAY_HINT_TITLE, TRAY_HINT_BODY);
+                }
             }
         }
+    }
+
+    fn accepting(&self) -> bool {
+        !self.state.is_quitting()
     }
 }

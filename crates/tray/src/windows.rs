@@ -7,42 +7,48 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use bridge_shell::events::Outputs;
 use bridge_shell::ipc::{ToWindow, WindowLink};
-use bridge_shell::launch::{sibling_binary, WINDOW_ARG, WINDOW_BINARY};
-use bridge_shell::{Error, Result, APP_NAME};
+use bridge_shell::launch::{installed, WINDOW_ARG};
+use bridge_shell::state::AppState;
+use bridge_shell::{Result, APP_NAME};
 
 /// How long a window process that has not connected yet counts as starting
 /// (a second *Open* meanwhile does not start another).
 const START_GRACE: Duration = Duration::from_secs(30);
 
-/// The window executable: `backup-bridge-app` beside this executable.
-pub fn window_binary() -> Result<PathBuf> {
-    Ok(sibling_binary(WINDOW_BINARY)?)
-}
-
 /// Opens the window, once.
 pub struct Windows {
     link: Arc<WindowLink>,
     binary: PathBuf,
-    outputs: Arc<Outputs>,
+    state: Arc<AppState>,
     /// When the window process not yet connected was started.
     starting: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Windows {
-    /// Windows of `binary`, reached over `link`.
-    pub fn new(link: Arc<WindowLink>, binary: PathBuf, outputs: Arc<Outputs>) -> Self {
+    /// Windows of `binary`, reached over `link`, for the app in `state`.
+    pub fn new(link: Arc<WindowLink>, binary: PathBuf, state: Arc<AppState>) -> Self {
         Self {
             link,
             binary,
-            outputs,
+            state,
             starting: Arc::default(),
         }
     }
 
+    /// A window process started by someone else is on its way (the launch
+    /// that started this process becomes its window).
+    pub fn expect_window(&self) {
+        *self.starting.lock().unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
+    }
+
     /// Brings the window forward, starting its process when none runs.
+    /// Does nothing while the app quits.
     pub fn open(&self) {
+        if self.state.is_quitting() {
+            tracing::info!("quitting: the window is not opened");
+            return;
+        }
         if self.link.send(ToWindow::Focus) {
             return;
         }
@@ -56,63 +62,50 @@ impl Windows {
                 tracing::info!(pid = child.id(), "starting the window");
                 *starting = Some(Instant::now());
                 let starting = Arc::clone(&self.starting);
-                let outputs = Arc::clone(&self.outputs);
+                let state = Arc::clone(&self.state);
                 let reaper = std::thread::Builder::new()
                     .name("window-process".into())
-                    .spawn(move || reap(child, &starting, &outputs));
+                    .spawn(move || reap(child, &starting, &state));
                 if let Err(error) = reaper {
                     tracing::warn!(%error, "cannot watch the window process");
                 }
             }
             Err(error) => {
                 tracing::error!(%error, binary = %self.binary.display(), "cannot start the window");
-                self.tell(&format!("The window cannot open: {error}"));
+                let body = format!("The window cannot open: {error}");
+                self.state.outputs().tell(APP_NAME, &body);
             }
         }
     }
 
-    /// The window connected (`true`) or went away.
-    pub fn connected(&self, open: bool) {
-        if open {
-            *self.starting.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        }
+    /// The window connected: it is no longer starting.
+    pub fn connected(&self) {
+        *self.starting.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     fn spawn(&self) -> Result<Child> {
-        if !self.binary.exists() {
-            return Err(Error::Runtime(format!(
-                "{} is missing; reinstall {APP_NAME}",
-                self.binary.display()
-            )));
-        }
-        Ok(Command::new(&self.binary)
+        Ok(Command::new(installed(self.binary.clone())?)
             .arg(WINDOW_ARG)
             .stdin(Stdio::null())
             .spawn()?)
-    }
-
-    fn tell(&self, body: &str) {
-        if let Err(error) = self.outputs.notifier().notify(APP_NAME, body) {
-            tracing::warn!(%error, "could not show a notification");
-        }
     }
 }
 
 /// Waits for the window process to end (no zombie is left), and says so
 /// when it failed.
-fn reap(mut child: Child, starting: &Mutex<Option<Instant>>, outputs: &Outputs) {
+fn reap(mut child: Child, starting: &Mutex<Option<Instant>>, state: &AppState) {
     let status = child.wait();
     *starting.lock().unwrap_or_else(PoisonError::into_inner) = None;
     match status {
         Ok(status) if status.success() => tracing::debug!("the window process ended"),
         Ok(status) => {
             tracing::warn!(%status, "the window process failed; see its lines in the log");
-            let body = format!(
-                "The window closed unexpectedly ({status}). Open it again from the tray; \
-                 the log in the data folder says why."
-            );
-            if let Err(error) = outputs.notifier().notify(APP_NAME, &body) {
-                tracing::warn!(%error, "could not show a notification");
+            if !state.is_quitting() {
+                let body = format!(
+                    "The window closed unexpectedly ({status}). Open it again from the tray; \
+                     the log in the data folder says why."
+                );
+                state.outputs().tell(APP_NAME, &body);
             }
         }
         Err(error) => tracing::warn!(%error, "cannot wait for the window process"),
@@ -126,8 +119,10 @@ mod tests {
     use std::path::Path;
 
     use bridge_core::alerts::Notification;
-    use bridge_shell::events::{EventSink, Snapshot};
+    use bridge_core::secrets::{MemoryStore, SecretStore};
+    use bridge_shell::events::{EventSink, Outputs, Snapshot};
     use bridge_shell::notify::Notifier;
+    use bridge_shell::state::AppPaths;
 
     use super::*;
 
@@ -151,7 +146,14 @@ mod tests {
     fn windows(binary: PathBuf) -> (Windows, Arc<Told>) {
         let told = Arc::new(Told::default());
         let outputs = Arc::new(Outputs::new(Arc::new(Nowhere), told.clone()));
-        let windows = Windows::new(Arc::new(WindowLink::default()), binary, outputs);
+        let data_dir = binary.parent().unwrap().to_path_buf();
+        let state = Arc::new(AppState::with_secrets(
+            AppPaths::new(data_dir),
+            outputs,
+            Box::new(|| Arc::new(MemoryStore::default()) as Arc<dyn SecretStore>),
+            Duration::from_secs(3600),
+        ));
+        let windows = Windows::new(Arc::new(WindowLink::default()), binary, state);
         (windows, told)
     }
 
@@ -208,6 +210,20 @@ mod tests {
         });
         std::thread::sleep(Duration::from_millis(200));
         assert_eq!(starts(dir.path()), vec![WINDOW_ARG.to_owned()]);
+        assert!(told.0.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_window_on_its_way_or_a_quitting_app_starts_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let (windows, told) = windows(script(dir.path(), "exit 0"));
+        windows.expect_window();
+        windows.open();
+        let (quitting, _) = self::windows(script(dir.path(), "exit 0"));
+        assert!(quitting.state.begin_quit());
+        quitting.open();
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(starts(dir.path()).is_empty());
         assert!(told.0.lock().unwrap().is_empty());
     }
 

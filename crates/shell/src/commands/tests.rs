@@ -89,3 +89,43 @@ async fn arguments_arrive_by_their_camel_case_names() {
     .unwrap_err();
     assert!(error.to_string().contains("backupCompanyId"), "{error}");
 }
+
+#[tokio::test]
+async fn each_name_reaches_its_own_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = started(dir.path()).await;
+    let ask = |command: &'static str, args: Value| {
+        let state = &state;
+        async move { call(state, command, args).await.unwrap() }
+    };
+    let status = ask("get_status", json!({})).await;
+    assert_eq!(status["cycles"], 0, "{status}");
+    assert!(status.get("state").is_some(), "{status}");
+    assert_eq!(ask("list_tickets", json!({})).await, json!([]));
+    assert_eq!(ask("recent_runs", json!({})).await, json!([]));
+    assert_eq!(ask("list_companies", json!({})).await, json!([]));
+    let settings = ask("get_settings", json!({})).await;
+    assert!(
+        settings
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|entry| entry["key"] == "cw.site"),
+        "{settings}"
+    );
+    let connection = ask("get_connection", json!({})).await;
+    assert!(connection.is_object(), "{connection}");
+    let example = ask("summary_example", json!({"template": "Backup {company}"})).await;
+    assert_eq!(example, "Backup Acme Dental Ltd");
+    assert!(ask("log_tail", json!({"lines": 5})).await.is_string());
+    let info = ask("app_info", json!({})).await;
+    assert_eq!(info["demo"], false, "{info}");
+    assert_eq!(info["configured"], false, "{info}");
+    // Nothing configured yet: sync now says what is missing.
+    let error = call(&state, "sync_now", json!({})).await.unwrap_err();
+    assert_eq!(error.kind(), "config", "{error}");
+    let error = call(&state, "open_ticket", json!({"url": "file:///etc/passwd"}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "invalid", "{error}");
+}
