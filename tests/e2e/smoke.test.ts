@@ -6,12 +6,14 @@
 // poll, that the other screens are served from the simulators (board
 // pick-lists, companies, connection, log tail), leaves demo mode and comes back through "Try with demo data", takes
 // screenshots into target/screenshots/, checks the log, and checks that a
-// second launch hands over to the first. Last, it closes the window: its
+// second launch hands over to the first. Then it closes the window: its
 // process ends, web engine and all, while the tray process (which loads no
-// web engine) keeps syncing; a second launch starts a new window.
+// web engine) keeps syncing; a second launch starts a new window. Last, an
+// old login item (`backup-bridge-app --minimized`) starts the tray alone.
 //
 // Selectors are the `data-testid`s listed in /work/ui-contract.md.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -211,7 +213,7 @@ describe('desktop app, first run', () => {
     expect(await live().text(tid('nav-activity'))).toBe('Activity');
   });
 
-  // Last: it closes the window the WebDriver session drives.
+  // It closes the window the WebDriver session drives.
   it('closes to the tray, ending the window process, and opens again on a second launch', async () => {
     const [window] = processesOf(appBinary());
     const tray = trayPid(dataDir);
@@ -254,5 +256,26 @@ describe('desktop app, first run', () => {
     });
     expect(logs()).not.toContain('cannot start the window');
     expect(logs()).not.toMatch(/\bERROR\b|panicked/);
+  });
+
+  it('started as a login item from before the split, becomes the tray process alone', async () => {
+    await endTray(dataDir);
+    const logs = (): string => readLogs(join(dataDir, 'logs'));
+    const startsBefore = logs().split('started in the tray').length;
+    // `backup-bridge-app --minimized` replaces itself with the tray process.
+    const child = spawn(appBinary(), ['--minimized'], { env, stdio: 'ignore' });
+    try {
+      await waitFor('the tray process to start in its place', 20_000, async () => {
+        if (logs().split('started in the tray').length <= startsBefore) throw new Error('not yet');
+        if (trayPid(dataDir) !== child.pid) throw new Error('not the same process');
+      });
+      expect(readFileSync(`/proc/${child.pid}/maps`, 'utf8')).not.toContain('libwebkit2gtk');
+      // No window: the earlier ones went with their tray process.
+      await waitFor('no window process', 10_000, async () => {
+        if (processesOf(appBinary()).length > 0) throw new Error('a window process runs');
+      });
+    } finally {
+      await endTray(dataDir);
+    }
   });
 });
