@@ -1,6 +1,7 @@
 //! BackupBridge core: every rule of the product lives here, once.
 //!
-//! No GUI and no Tauri: the desktop shell (`src-tauri`) and the headless CLI
+//! No GUI and no Tauri: the desktop shell (`crates/shell`, run by the tray
+//! process `crates/tray` and the window process `src-tauri`) and the headless CLI
 //! (`crates/cli`) are thin layers over these modules.
 
 pub mod alerts;
