@@ -1,9 +1,12 @@
 //! The tray–window link over a real loopback connection, with a fake service.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde_json::json;
+use tokio::sync::mpsc;
 
+use super::tray::same_token;
 use super::*;
 
 #[derive(Default)]

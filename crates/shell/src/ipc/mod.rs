@@ -1,0 +1,212 @@
+//! The link between the tray process and the window process: one JSON
+//! message per line over a loopback TCP connection, opened by the window
+//! with the token from `tray.json` ([`crate::instance`]).
+//!
+//! The window sends [`ToTray::Call`]s, the UI's commands with their
+//! arguments as the UI gave them, and gets one [`ToWindow::Reply`] each. The
+//! tray sends events the UI listens to (status, notifications) and asks the
+//! window to come forward or to close. A second launch connects, sends
+//! [`ToTray::Open`] and leaves.
+//!
+//! [`tray`] is the tray process's side, [`window`] the window's; this module
+//! holds the messages and how they travel.
+//!
+//! Loopback TCP works alike on Windows, macOS and Linux; the token keeps
+//! other local users' programs out.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::io::{
+    AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
+};
+use tokio::net::TcpStream;
+
+use crate::error::{Error, Result};
+use crate::instance::TrayAddress;
+
+/// Longest message accepted once the token was shown (a log tail of 5,000
+/// lines fits many times over).
+pub const MAX_MESSAGE_BYTES: u64 = 64 * 1024 * 1024;
+/// Longest first message: before the token is checked, a connection may not
+/// make the tray process hold more than this.
+pub const MAX_HELLO_BYTES: u64 = 4 * 1024;
+/// Connections at most waiting to show their token at once; more are dropped.
+pub const MAX_PENDING_HELLOS: usize = 16;
+/// How long a connection may take to say who it is.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What the window process (or a second launch) sends the tray process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToTray {
+    /// First message of a window: the token from `tray.json`.
+    Hello {
+        /// The token.
+        token: String,
+    },
+    /// The only message of a second launch: show the window.
+    Open {
+        /// The token.
+        token: String,
+    },
+    /// The user closed the window: it is going, and meant to.
+    Closing,
+    /// A UI command.
+    Call {
+        /// Matches the reply.
+        id: u64,
+        /// The command's name (`commands::COMMANDS`).
+        command: String,
+        /// Its arguments, as the UI passed them.
+        args: Value,
+    },
+}
+
+/// What the tray process sends the window process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToWindow {
+    /// The token was right.
+    Welcome,
+    /// The token was wrong; the connection ends.
+    Refused {
+        /// Why.
+        reason: String,
+    },
+    /// The answer to the call `id`.
+    Reply {
+        /// The call's id.
+        id: u64,
+        /// The result, or the error as `{kind, message}`.
+        #[serde(flatten)]
+        outcome: Outcome,
+    },
+    /// An event for the UI (`status`, `notification`).
+    Event {
+        /// The event's name.
+        name: String,
+        /// Its payload.
+        payload: Value,
+    },
+    /// Come to the front (the tray's Open, a second launch).
+    Focus,
+    /// Close: the app is quitting, or another window took over.
+    Close,
+}
+
+/// A call's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// What the command returned.
+    Ok(Value),
+    /// The command's error, `{kind, message}`.
+    Err(Value),
+}
+
+impl From<Result<Value>> for Outcome {
+    fn from(result: Result<Value>) -> Self {
+        match result {
+            Ok(value) => Self::Ok(value),
+            Err(error) => Self::Err(error_value(&error)),
+        }
+    }
+}
+
+/// An error as the UI receives it: `{kind, message}`.
+pub fn error_value(error: &Error) -> Value {
+    serde_json::json!({ "kind": error.kind(), "message": error.to_string() })
+}
+
+/// Writes `message` as one line.
+pub async fn send<W, T>(writer: &mut W, message: &T) -> std::io::Result<()>
+where
+    W: AsyncWrite + Unpin,
+    T: Serialize,
+{
+    let mut line = serde_json::to_vec(message)?;
+    line.push(b'\n');
+    writer.write_all(&line).await?;
+    writer.flush().await
+}
+
+/// Reads one message; `None` at the end of the stream.
+pub async fn receive<R, T>(reader: &mut R) -> std::io::Result<Option<T>>
+where
+    R: AsyncBufRead + Unpin,
+    T: DeserializeOwned,
+{
+    receive_at_most(reader, MAX_MESSAGE_BYTES).await
+}
+
+/// Reads one message of at most `limit` bytes; `None` at the end of the stream.
+pub async fn receive_at_most<R, T>(reader: &mut R, limit: u64) -> std::io::Result<Option<T>>
+where
+    R: AsyncBufRead + Unpin,
+    T: DeserializeOwned,
+{
+    let mut line = Vec::new();
+    let read = (&mut *reader)
+        .take(limit)
+        .read_until(b'\n', &mut line)
+        .await?;
+    if read == 0 {
+        return Ok(None);
+    }
+    if line.last() != Some(&b'\n') {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "a message was cut off or too long",
+        ));
+    }
+    Ok(Some(serde_json::from_slice(&line)?))
+}
+
+/// Asks the tray process at `address` to show its window (a second launch).
+pub async fn ask_to_open(address: &TrayAddress) -> Result<()> {
+    let stream = connect(address).await?;
+    let (read, mut write) = stream.into_split();
+    let open = ToTray::Open {
+        token: address.token.clone(),
+    };
+    send(&mut write, &open).await?;
+    welcomed(&mut BufReader::new(read)).await
+}
+
+/// Waits for the tray process's answer to the first message.
+async fn welcomed<R: AsyncBufRead + Unpin>(read: &mut R) -> Result<()> {
+    match tokio::time::timeout(HELLO_TIMEOUT, receive(read)).await {
+        Ok(Ok(Some(ToWindow::Welcome))) => Ok(()),
+        Ok(Ok(Some(ToWindow::Refused { reason }))) => Err(Error::Runtime(reason)),
+        Ok(Ok(_)) => Err(Error::Runtime(
+            "the tray process ended the connection".into(),
+        )),
+        Ok(Err(error)) => Err(error.into()),
+        Err(_) => Err(Error::Runtime(
+            "the tray process did not answer in time".into(),
+        )),
+    }
+}
+
+async fn connect(address: &TrayAddress) -> Result<TcpStream> {
+    let stream = tokio::time::timeout(
+        HELLO_TIMEOUT,
+        TcpStream::connect(("127.0.0.1", address.port)),
+    )
+    .await
+    .map_err(|_| Error::Runtime("the tray process did not answer in time".into()))??;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+mod tray;
+mod window;
+
+pub use tray::{listen, serve, TrayService, WindowChange, WindowLink};
+pub use window::{FromTray, TrayClient};
+
+#[cfg(test)]
+mod tests;
