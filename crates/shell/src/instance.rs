@@ -39,7 +39,7 @@ impl TrayAddress {
         let bytes: [u8; 16] = rand::random();
         Self {
             port,
-            token: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+            token: bridge_core::engine::render::hex(&bytes),
             pid: std::process::id(),
         }
     }

@@ -80,11 +80,7 @@ impl<T: Clone> ClientCache<T> {
 
 /// A short digest of a secret, for cache keys (never the secret itself).
 fn fingerprint(secret: &SecretString) -> String {
-    Sha256::digest(secret.expose_secret().as_bytes())
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::render::hex(&Sha256::digest(secret.expose_secret().as_bytes())[..8])
 }
 
 fn missing(keys: &[(&str, bool)]) -> Vec<String> {

@@ -205,7 +205,8 @@ pub fn content_hash(event: &MonitoringEvent, summary: &str, priority: Option<&st
     hex(&h.finalize())[..32].to_owned()
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// `bytes` as lowercase hexadecimal, two digits each.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
