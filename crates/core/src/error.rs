@@ -28,6 +28,10 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error(transparent)]
     Secret(#[from] SecretError),
+    /// Another process holds the data folder's writer lock (rule 12), or
+    /// the folder cannot hold one.
+    #[error(transparent)]
+    Locked(#[from] crate::store::LockError),
 }
 
 impl Error {
@@ -39,6 +43,8 @@ impl Error {
             Error::Source(e) => e.is_retryable(),
             Error::Store(e) => e.is_retryable(),
             Error::Secret(_) => false,
+            // Another writer's cycle ends by itself; a folder that cannot lock does not.
+            Error::Locked(e) => matches!(e, crate::store::LockError::Busy { .. }),
         }
     }
 
@@ -57,6 +63,7 @@ impl Error {
             Error::Source(_) => "dashboard",
             Error::Store(_) => "database",
             Error::Secret(_) => "keychain",
+            Error::Locked(_) => "busy",
         }
     }
 }

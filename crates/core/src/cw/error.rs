@@ -71,13 +71,21 @@ impl CwError {
     }
 
     /// Whether a non-idempotent request (ticket create, note add) may have been
-    /// carried out although no usable answer arrived: look it up before repeating it.
-    /// True for a broken connection or timeout after sending, and for an answer
-    /// that could not be decoded (the server did answer, possibly with a 201).
+    /// carried out although no usable answer arrived: look it up before
+    /// repeating it (design rule 13). True for a broken connection or timeout
+    /// after sending; for an answer that could not be decoded (the server did
+    /// answer, possibly with a 201); for any 5xx (a gateway's 502/504, or a
+    /// 500 wrapping a timeout, while the back end went on); and for a 404
+    /// (on cloud a 404 may come from a sign-in or routing problem after the
+    /// write was taken).
     pub fn may_have_committed(&self) -> bool {
         matches!(
             self,
-            CwError::Network(_) | CwError::Timeout | CwError::Decode(_)
+            CwError::Network(_)
+                | CwError::Timeout
+                | CwError::Decode(_)
+                | CwError::Server { .. }
+                | CwError::NotFound { .. }
         )
     }
 }

@@ -242,12 +242,13 @@ fn classification() {
             false,
             false,
         ),
+        // Rule 13: a 404 or a 5xx on a write may mean it landed.
         (
             CwError::NotFound {
                 message: String::new(),
             },
             false,
-            false,
+            true,
         ),
         (
             CwError::Validation {
@@ -260,11 +261,11 @@ fn classification() {
         (CwError::RateLimited { retry_after: None }, true, false),
         (
             CwError::Server {
-                status: 500,
+                status: 502,
                 message: String::new(),
             },
             true,
-            false,
+            true,
         ),
         (CwError::Network(String::new()), true, true),
         (CwError::Unreachable(String::new()), true, false),

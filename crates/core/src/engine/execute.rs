@@ -3,10 +3,13 @@
 //!
 //! Every call is recorded in the outbox as intended before it is sent and
 //! confirmed after, together with its effect on the ledger, in one
-//! transaction. A create whose answer was lost is looked up by `externalXRef`
-//! before anything is created again (rule 9).
+//! transaction. A create or note whose answer was lost or ambiguous (rule
+//! 13: timeout, dropped connection, 5xx, 404) is looked up before it is sent
+//! again: a create by `externalXRef` at once and in the next cycle, a note in
+//! the next cycle ([`super::recover`]); a 404 on a PATCH marks the ticket
+//! deleted only once a list query confirms it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -16,9 +19,9 @@ use tokio::sync::OnceCell;
 
 use super::plan::{Draft, EventPlan, Step};
 use super::template::{self, Template, TemplateSpec};
-use super::{db, db_store, ActionLine};
+use super::{adopt, db, db_store, recover, ActionLine};
 use crate::cw::{CwClient, CwError, IdRef, NewNote, NewTicket, PatchOp};
-use crate::store::ledger::{self, Intent, LedgerEntry, TicketState};
+use crate::store::ledger::{self, Intent, LedgerEntry, OutboxState, TicketState};
 use crate::store::settings;
 use crate::store::Store;
 use crate::Error;
@@ -35,6 +38,9 @@ pub(crate) struct Executor {
     pub template: OnceCell<Result<Arc<Template>, String>>,
     /// Events with an earlier create whose outcome is unknown.
     pub unconfirmed: BTreeSet<String>,
+    /// Events with an earlier call still unsettled, with why: nothing is
+    /// sent for them this cycle (rule 16).
+    pub held: BTreeMap<String, String>,
     /// The ledger may be missing rows (a recovered database): every create
     /// first looks for a ticket by `externalXRef`.
     pub look_up_every_create: bool,
@@ -85,6 +91,10 @@ impl Executor {
         };
         if self.abort.load(Ordering::SeqCst) {
             outcome.error = Some(NOT_ATTEMPTED.to_owned());
+            return outcome;
+        }
+        if let Some(reason) = self.held.get(&item.event_id) {
+            outcome.error = Some(reason.clone());
             return outcome;
         }
         match self.apply_steps(&item, &mut outcome.lines).await {
@@ -201,7 +211,7 @@ impl Executor {
     /// Rule 2 + 9: create, unless an earlier unconfirmed create already made it.
     async fn create(&self, item: &EventPlan, draft: &Draft) -> Result<LedgerEntry, Error> {
         if self.look_up_every_create || self.unconfirmed.contains(&item.event_id) {
-            if let Some(entry) = self.adopt_existing(item, &draft.xref).await? {
+            if let Some(entry) = self.adopt_existing(item, draft).await? {
                 return Ok(entry);
             }
         }
@@ -209,6 +219,7 @@ impl Executor {
         let ticket = new_ticket(&template, draft)?;
         let intent = Intent::Create {
             xref: draft.xref.clone(),
+            cw_company_id: Some(draft.cw_company_id),
             ledger: Box::new(item.done.clone()),
         };
         let intent_id = self.intend(&item.event_id, &intent).await?;
@@ -216,21 +227,22 @@ impl Executor {
             Ok(created) => {
                 let mut entry = item.done.clone();
                 entry.ticket_id = created.id;
-                self.confirm(intent_id, "done", &item.event_id, Some(&entry), true)
+                self.confirm(intent_id, OutboxState::Done, &item.event_id, Some(&entry), true)
                     .await?;
                 Ok(entry)
             }
             Err(e) if e.may_have_committed() => {
-                self.finish(intent_id, "unknown", Some(&e.to_string()))
+                self.finish(intent_id, OutboxState::Unknown, Some(&e.to_string()))
                     .await?;
-                // Rule 9: the server may have committed it; look before anyone creates again.
-                if let Ok(Some(entry)) = self.adopt_existing(item, &draft.xref).await {
+                // Rules 9 and 13: the server may have committed it; look
+                // before anyone creates again.
+                if let Ok(Some(entry)) = self.adopt_existing(item, draft).await {
                     return Ok(entry);
                 }
                 Err(e.into())
             }
             Err(e) => {
-                self.finish(intent_id, "failed", Some(&e.to_string()))
+                self.finish(intent_id, OutboxState::Failed, Some(&e.to_string()))
                     .await?;
                 self.forget_template_on(&e).await;
                 Err(e.into())
@@ -238,30 +250,22 @@ impl Executor {
         }
     }
 
-    /// Looks a ticket up by `externalXRef` and, when found, records it as this
-    /// event's ticket (resolving every unconfirmed create of the event).
+    /// Looks a ticket up by `externalXRef` and, when one is exactly ours
+    /// (rule 14), records it as this event's ticket (resolving every
+    /// unconfirmed create of the event).
     async fn adopt_existing(
         &self,
         item: &EventPlan,
-        xref: &str,
+        draft: &Draft,
     ) -> Result<Option<LedgerEntry>, Error> {
-        let found = self.cw.find_tickets_by_xref(xref).await?;
-        let Some(ticket) = found.iter().min_by_key(|t| t.id) else {
+        let found = self.cw.find_tickets_by_xref(&draft.xref).await?;
+        let Some(ticket_id) = adopt::ours(&found, &draft.xref, Some(draft.cw_company_id)) else {
             return Ok(None);
         };
         let mut entry = item.done.clone();
-        entry.ticket_id = ticket.id;
+        entry.ticket_id = ticket_id;
         entry.last_action = Some("created (recovered)".to_owned());
-        let e = entry.clone();
-        let event_id = item.event_id.clone();
-        let now = self.now.clone();
-        db(&self.store, move |c| {
-            let tx = c.unchecked_transaction()?;
-            ledger::put(&tx, &e)?;
-            ledger::resolve_creates(&tx, &event_id, &now)?;
-            tx.commit()
-        })
-        .await?;
+        adopt::record(&self.store, entry.clone(), &self.now).await?;
         Ok(Some(entry))
     }
 
@@ -340,7 +344,7 @@ impl Executor {
         match result {
             Ok(()) => {
                 apply_effect(entry, step, &self.now);
-                self.confirm(intent_id, "done", &item.event_id, Some(entry), false)
+                self.confirm(intent_id, OutboxState::Done, &item.event_id, Some(entry), false)
                     .await?;
                 Ok(ActionLine::new(
                     item,
@@ -348,26 +352,39 @@ impl Executor {
                     format!("{}: {text}", step.verb()),
                 ))
             }
-            Err(CwError::NotFound { .. }) => {
+            // Rule 13: a note may have landed; the next cycle looks for it
+            // (and, on a 404, whether the ticket is really gone) before
+            // anything is sent again.
+            Err(e) if e.may_have_committed() && matches!(step, Step::Note { .. }) => {
+                self.finish(intent_id, OutboxState::Unknown, Some(&e.to_string()))
+                    .await?;
+                Err(e.into())
+            }
+            Err(e @ CwError::NotFound { .. }) => {
+                // Rule 13: only a list query that comes back empty says the
+                // ticket is gone (on cloud a 404 may be a sign-in problem).
+                let gone = recover::ticket_gone(&self.cw, ticket_id).await;
+                if !matches!(gone, Ok(true)) {
+                    self.finish(intent_id, OutboxState::Failed, Some(&e.to_string()))
+                        .await?;
+                    return Err(match gone {
+                        Err(lookup) => lookup.into(),
+                        Ok(_) => Error::Cw(e),
+                    });
+                }
                 // A technician deleted the ticket: the event is ticketed anew next cycle.
                 entry.state = TicketState::Deleted;
                 let msg = format!(
                     "ticket #{ticket_id} no longer exists in ConnectWise; a new ticket will be created next cycle"
                 );
                 entry.last_error = Some(msg.clone());
-                self.confirm(intent_id, "failed", &item.event_id, Some(entry), false)
+                self.confirm(intent_id, OutboxState::Failed, &item.event_id, Some(entry), false)
                     .await?;
-                Err(Error::Config(msg))
+                Err(Error::NotFound(msg))
             }
             Err(e) => {
-                let state = if e.may_have_committed() && matches!(step, Step::Note { .. }) {
-                    "pending"
-                } else {
-                    "failed"
-                };
-                if state == "failed" {
-                    self.finish(intent_id, state, Some(&e.to_string())).await?;
-                }
+                self.finish(intent_id, OutboxState::Failed, Some(&e.to_string()))
+                    .await?;
                 self.forget_template_on(&e).await;
                 Err(e.into())
             }
@@ -382,7 +399,7 @@ impl Executor {
         .await
     }
 
-    async fn finish(&self, id: i64, state: &'static str, error: Option<&str>) -> Result<(), Error> {
+    async fn finish(&self, id: i64, state: OutboxState, error: Option<&str>) -> Result<(), Error> {
         let (error, now) = (error.map(str::to_owned), self.now.clone());
         db(&self.store, move |c| {
             ledger::finish(c, id, state, error.as_deref(), &now)
@@ -394,7 +411,7 @@ impl Executor {
     async fn confirm(
         &self,
         id: i64,
-        state: &'static str,
+        state: OutboxState,
         event_id: &str,
         entry: Option<&LedgerEntry>,
         resolve_creates: bool,

@@ -5,8 +5,13 @@
 //! company's Last Update Status and the run. A cycle whose inputs are all as
 //! the last in-step cycle left them skips decoding and planning ([`in_step`]).
 //!
+//! A cycle holds the data folder's writer lock from start to end (rule 12),
+//! so one process at a time writes the outbox, sends its calls and settles
+//! them.
+//!
 //! The shell and the CLI call [`Engine::run_cycle`]; they hold no rule.
 
+mod adopt;
 mod connect;
 mod execute;
 mod in_step;
@@ -19,9 +24,10 @@ pub mod render;
 mod report;
 pub mod template;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::AtomicBool;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 use tokio::sync::OnceCell;
@@ -37,7 +43,7 @@ use crate::store::companies::{self, LastStatus};
 use crate::store::ledger;
 use crate::store::runs::{self, RunCounts};
 use crate::store::settings::{self, Settings};
-use crate::store::Store;
+use crate::store::{lock, Store, WriterLock};
 use crate::Error;
 
 /// Runs a blocking store call off the async runtime.
@@ -123,6 +129,9 @@ pub struct RunReport {
     pub rejected: Vec<RejectedItem>,
     /// Removals waited for a snapshot without unreadable items.
     pub removals_held: bool,
+    /// Rule 15: the listing would have removed this many tracked events, too
+    /// many to apply without a person's confirmation; none was applied.
+    pub removals_guarded: Option<plan::GuardedRemovals>,
 }
 
 impl RunReport {
@@ -140,6 +149,10 @@ struct Cycle<'a> {
     dry_run: bool,
     now: &'a str,
     on_action: ActionSink<'a>,
+    /// Where the listing comes from (rule 15), e.g. `dashboard:https://…/`.
+    source: String,
+    /// A person confirmed the removals this cycle finds (rule 15).
+    confirmed_removals: bool,
 }
 
 /// What [`Engine::recall`] found.
@@ -160,6 +173,14 @@ pub struct Engine {
     /// Cycles answered from `in_step` so far.
     in_step_hits: std::sync::atomic::AtomicU64,
     tuning: NetTuning,
+    /// One cycle at a time within this process; the writer lock keeps other
+    /// processes out (rule 12).
+    cycle_gate: tokio::sync::Mutex<()>,
+    /// How long a cycle waits for another process's writer lock.
+    lock_wait: Duration,
+    /// The next cycle that reaches the removals applies them even past the
+    /// removal guard (rule 15).
+    confirm_removals: AtomicBool,
 }
 
 impl Engine {
@@ -172,7 +193,32 @@ impl Engine {
             in_step: std::sync::Mutex::new(None),
             in_step_hits: std::sync::atomic::AtomicU64::new(0),
             tuning: NetTuning::default(),
+            cycle_gate: tokio::sync::Mutex::new(()),
+            lock_wait: lock::WRITER_WAIT,
+            confirm_removals: AtomicBool::new(false),
         }
+    }
+
+    /// The same engine waiting `wait` for another process's writer lock
+    /// (tests; the product waits [`lock::WRITER_WAIT`]).
+    pub fn with_lock_wait(mut self, wait: Duration) -> Engine {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// A person confirmed the removals the removal guard held back (rule
+    /// 15): the next cycle that reaches them applies them, however many.
+    pub fn confirm_removals(&self) {
+        self.confirm_removals.store(true, Ordering::SeqCst);
+    }
+
+    /// The data folder's writer lock (rule 12); `None` for an in-memory
+    /// store, which no other process can open.
+    pub async fn writer_lock(&self) -> Result<Option<WriterLock>, Error> {
+        let Some(dir) = self.store.path().and_then(std::path::Path::parent) else {
+            return Ok(None);
+        };
+        Ok(Some(lock::lock(dir, self.lock_wait).await?))
     }
 
     /// The same engine with other timeouts and retry pacing (tests, where a
@@ -262,6 +308,18 @@ impl Engine {
         on_action: ActionSink<'_>,
     ) -> Result<RunReport, Error> {
         let store = &self.store;
+        // Rule 12: the whole cycle is this process's, and this process's
+        // alone, from the first write to the last.
+        let _gate = if dry_run {
+            None
+        } else {
+            Some(self.cycle_gate.lock().await)
+        };
+        let _lock = if dry_run {
+            None
+        } else {
+            self.writer_lock().await?
+        };
         let settings = self.settings().await?;
         let dashboard = self.dashboard(&settings)?;
         // Compared with what the database holds, not with the client: the
@@ -291,6 +349,8 @@ impl Engine {
             dry_run,
             now: &now,
             on_action,
+            source: source_identity(&dashboard),
+            confirmed_removals: self.confirm_removals.load(Ordering::SeqCst),
         };
         let result = self.cycle(cycle, &mut report).await;
         if !dry_run {
@@ -311,9 +371,11 @@ impl Engine {
 
     async fn cycle(&self, cx: Cycle<'_>, report: &mut RunReport) -> Result<(), Error> {
         let store = &self.store;
-        let unsettled = if cx.dry_run {
-            BTreeSet::new()
+        let recovered = if cx.dry_run {
+            recover::Recovered::default()
         } else {
+            let source = cx.source.clone();
+            db(store, move |c| ledger::adopt_unsourced(c, &source)).await?;
             recover::recover(cx.cw, store, cx.now).await?
         };
         // After a damaged database was recovered without its whole ledger,
@@ -327,7 +389,7 @@ impl Engine {
         let rows = db_store(store, companies::list).await?;
         let scopes = scopes(&rows, cx.settings);
         let rules = rules(cx.settings);
-        let settled = unsettled.is_empty() && !ledger_incomplete;
+        let settled = recovered.settled() && !ledger_incomplete;
         // Read before any row: a write by anyone after it moves the revision
         // and so fails the next cycle's check.
         let ledger_revision = db(store, ledger::revision).await?;
@@ -353,7 +415,8 @@ impl Engine {
                 now: cx.now.to_owned(),
                 spec: template::TemplateSpec::from_settings(cx.settings),
                 template: OnceCell::new(),
-                unconfirmed: unsettled.clone(),
+                unconfirmed: recovered.creates.clone(),
+                held: recovered.held.clone(),
                 look_up_every_create: ledger_incomplete,
                 abort: AtomicBool::new(false),
             })
@@ -367,6 +430,8 @@ impl Engine {
             now: cx.now,
             executor,
             on_action: cx.on_action,
+            source: &cx.source,
+            confirmed_removals: cx.confirmed_removals,
         });
         while let Some(page) = events.next_page().await? {
             pass.page(page, report).await?;
@@ -377,10 +442,19 @@ impl Engine {
         let pass::PassEnd {
             company_errors,
             in_step,
+            removals_planned,
         } = pass.finish(end, report).await?;
         let in_step = in_step && settled;
         if cx.dry_run {
             return Ok(());
+        }
+        if removals_planned {
+            if cx.confirmed_removals {
+                // This listing used the confirmation.
+                self.confirm_removals.store(false, Ordering::SeqCst);
+            }
+            let guarded = report.removals_guarded;
+            db_store(store, move |s| remember_guarded(s, guarded)).await?;
         }
         if ledger_incomplete && !report.has_errors() {
             // Every in-scope event now has its ticket in the ledger.
@@ -478,6 +552,34 @@ impl Engine {
 
 /// Settings key caching the discovered ConnectWise codebase.
 pub const CODEBASE_KEY: &str = "internal.cw_codebase";
+
+/// Settings key holding the removals the guard holds back (rule 15), for
+/// `status` and the Activity screen of any process.
+pub const GUARDED_REMOVALS_KEY: &str = "internal.guarded_removals";
+
+/// The removals the guard holds back until a person confirms them (rule 15).
+pub fn guarded_removals(
+    store: &Store,
+) -> Result<Option<plan::GuardedRemovals>, crate::store::StoreError> {
+    Ok(settings::get(store, GUARDED_REMOVALS_KEY)?
+        .and_then(|text| serde_json::from_str(&text).ok()))
+}
+
+fn remember_guarded(
+    store: &Store,
+    guarded: Option<plan::GuardedRemovals>,
+) -> Result<(), crate::store::StoreError> {
+    match guarded.and_then(|g| serde_json::to_string(&g).ok()) {
+        Some(text) => settings::set(store, GUARDED_REMOVALS_KEY, &text),
+        None => settings::reset(store, GUARDED_REMOVALS_KEY),
+    }
+}
+
+/// Which source a listing comes from, as the ledger records it (rule 15):
+/// the source's kind and its address.
+pub fn source_identity(dashboard: &DashboardClient) -> String {
+    format!("dashboard:{}", dashboard.base_url())
+}
 
 /// Current time in the RFC 3339 form stored everywhere.
 pub fn now_text() -> String {

@@ -6,8 +6,10 @@
 //!
 //! Two kinds of decision wait for the end of the listing, when every page
 //! has been read:
-//! - removals (rule 7): an event is gone only if no page had it, and only if
-//!   every item was readable (rule 11);
+//! - removals (rule 7): an event is gone only if no page had it, only if
+//!   every item was readable (rule 11), only if the ledger row came from the
+//!   same source, and, past the removal guard, only once a person confirms
+//!   (rule 15);
 //! - events whose rule depends on their ticket's live state (rule 8): they
 //!   are kept aside and their tickets looked up in one batched request
 //!   together with the removed events' tickets, as a whole-snapshot plan
@@ -21,7 +23,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use super::execute::{Executor, NOT_ATTEMPTED};
-use super::plan::{self, AgreementLookup, CompanyScope, Needs, PlanInput, TicketRules};
+use super::plan::{
+    self, AgreementLookup, CompanyScope, Needs, PlanInput, RemovalGuard, TicketRules,
+};
 use super::{db, inputs, lookups, report, template, ActionLine, Problem, RunReport};
 use crate::cw::CwClient;
 use crate::model::MonitoringEvent;
@@ -47,6 +51,10 @@ pub(super) struct PassContext<'a> {
     /// `None` in a dry run: nothing is applied.
     pub executor: Option<Arc<Executor>>,
     pub on_action: ActionSink<'a>,
+    /// Where the listing comes from (rule 15).
+    pub source: &'a str,
+    /// A person confirmed this listing's removals (rule 15).
+    pub confirmed_removals: bool,
 }
 
 /// One full pass over the listing.
@@ -69,6 +77,8 @@ pub(super) struct Pass<'a> {
     dry_template: Option<Result<template::Template, String>>,
     /// Nothing was planned, looked up or in error so far (rule 10).
     in_step: bool,
+    /// Rule 15's facts, known once the listing has been read.
+    removal_guard: RemovalGuard,
 }
 
 /// What a whole pass found.
@@ -78,6 +88,9 @@ pub(super) struct PassEnd {
     /// Nothing was planned, looked up or in error (rule 10: the next cycle
     /// may reuse this answer while nothing it read changes).
     pub in_step: bool,
+    /// Removals were decided on this listing (applied, or held by the
+    /// guard), rather than put off by an unreadable item.
+    pub removals_planned: bool,
 }
 
 impl<'a> Pass<'a> {
@@ -93,6 +106,7 @@ impl<'a> Pass<'a> {
             types: SeenTypes::default(),
             dry_template: None,
             in_step: true,
+            removal_guard: RemovalGuard::default(),
         }
     }
 
@@ -150,16 +164,28 @@ impl<'a> Pass<'a> {
         let removal_blocked = end.rejected.iter().any(|r| r.id.is_none());
         let present: HashSet<String> = end.present;
         let absent_of = unreadable.clone();
-        let mut rows = db(self.cx.store, move |c| {
-            ledger::tracked_absent(c, &present, &absent_of)
+        let source = self.cx.source.to_owned();
+        let absent = db(self.cx.store, move |c| {
+            ledger::tracked_absent(c, &source, &present, &absent_of)
         })
         .await?;
+        self.removal_guard = RemovalGuard {
+            tracked: absent.tracked,
+            confirmed: self.cx.confirmed_removals,
+        };
+        let mut rows = absent.rows;
         rows.append(&mut self.waiting_rows);
         let events = std::mem::take(&mut self.waiting);
         let needs = plan::needs(&self.input(&events, &rows, &unreadable, removal_blocked));
         self.plan_and_apply(&events, &rows, &unreadable, removal_blocked, needs, report)
             .await?;
         let mut problems = super::in_step::rejected_problems(&end.rejected);
+        if let Some(guarded) = report.removals_guarded {
+            problems.push(Problem {
+                key: GUARD_PROBLEM_KEY.to_owned(),
+                message: guarded.to_string(),
+            });
+        }
         problems.extend(self.company_problems.into_values());
         problems.append(&mut self.event_problems);
         report.errors = problems;
@@ -167,6 +193,7 @@ impl<'a> Pass<'a> {
         Ok(PassEnd {
             company_errors: self.company_errors,
             in_step: self.in_step,
+            removals_planned: !removal_blocked,
         })
     }
 
@@ -186,6 +213,8 @@ impl<'a> Pass<'a> {
             rules: self.cx.rules,
             agreements: &self.agreements,
             remote: &NO_REMOTE,
+            removal_guard: self.removal_guard,
+            source: self.cx.source,
         }
     }
 
@@ -246,6 +275,10 @@ impl<'a> Pass<'a> {
             self.in_step = false;
         }
         report.removals_held |= plan.removals_held;
+        if plan.removals_guarded.is_some() {
+            self.in_step = false;
+            report.removals_guarded = plan.removals_guarded;
+        }
         let skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
         report.counts.skipped = report.counts.skipped.saturating_add(skipped);
         for (company, error) in &plan.company_errors {
@@ -299,6 +332,10 @@ impl<'a> Pass<'a> {
         }
     }
 }
+
+/// The key of the removal guard's problem: one notification while it holds
+/// (rule 15), whatever the count.
+pub const GUARD_PROBLEM_KEY: &str = "removals:guarded";
 
 static NO_IDS: BTreeSet<String> = BTreeSet::new();
 static NO_REMOTE: BTreeMap<i64, plan::RemoteTicket> = BTreeMap::new();

@@ -67,11 +67,16 @@ pub struct LedgerEntry {
     pub last_action: Option<String>,
     pub last_error: Option<String>,
     pub updated_at: String,
+    /// The source whose listing the event came from (rule 15: only a listing
+    /// of the same source removes it); `""` for rows written before sources
+    /// were recorded.
+    #[serde(default)]
+    pub source: String,
 }
 
 const LEDGER_COLUMNS: &str = "event_id, company_id, ticket_id, state, anomaly, event_type, \
      job_status, message, summary, priority, content_hash, pushed_details, last_action, \
-     last_error, updated_at";
+     last_error, updated_at, source";
 
 fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     let pushed: String = row.get(11)?;
@@ -92,6 +97,7 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
         last_action: row.get(12)?,
         last_error: row.get(13)?,
         updated_at: row.get(14)?,
+        source: row.get(15)?,
     })
 }
 
@@ -143,33 +149,51 @@ fn entries_in<'a>(
     Ok(out)
 }
 
-/// The rows of open and closed tickets whose event is neither in `present`
-/// nor in `unreadable`: the events gone from the Dashboard (rule 7). Only
+/// What [`tracked_absent`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Absent {
+    /// The rows of the events gone from the listing, by event id.
+    pub rows: BTreeMap<String, LedgerEntry>,
+    /// How many open and closed tickets `source` tracks in all (rule 15
+    /// weighs the removals against it).
+    pub tracked: usize,
+}
+
+/// The rows of open and closed tickets of `source` whose event is neither
+/// in `present` nor in `unreadable`: the events gone from that source's
+/// listing (rule 7). Rows of other sources are never gone (rule 15). Only
 /// ids and states are read for the others.
 pub fn tracked_absent(
     conn: &Connection,
+    source: &str,
     present: &HashSet<String>,
     unreadable: &BTreeSet<String>,
-) -> rusqlite::Result<BTreeMap<String, LedgerEntry>> {
+) -> rusqlite::Result<Absent> {
     let tx = conn.unchecked_transaction()?;
     let mut absent = Vec::new();
+    let mut tracked = 0;
     {
-        let mut stmt = tx.prepare("SELECT event_id, state FROM ledger")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = tx.prepare(
+            "SELECT event_id FROM ledger WHERE source = ?1 AND state IN ('open', 'closed')",
+        )?;
+        let mut rows = stmt.query([source])?;
         while let Some(row) = rows.next()? {
-            let state = TicketState::parse(row.get_ref(1)?.as_str()?);
-            if !matches!(state, TicketState::Open | TicketState::Closed) {
-                continue;
-            }
+            tracked += 1;
             let id = row.get_ref(0)?.as_str()?;
             if !present.contains(id) && !unreadable.contains(id) {
                 absent.push(id.to_owned());
             }
         }
     }
-    let out = entries_in(&tx, absent.iter().map(String::as_str))?;
+    let rows = entries_in(&tx, absent.iter().map(String::as_str))?;
     tx.commit()?;
-    Ok(out)
+    Ok(Absent { rows, tracked })
+}
+
+/// Stamps the rows written before sources were recorded with `source`, the
+/// source of the listing being read; returns how many.
+pub fn adopt_unsourced(conn: &Connection, source: &str) -> rusqlite::Result<usize> {
+    conn.execute("UPDATE ledger SET source = ?1 WHERE source = ''", [source])
 }
 
 /// One ledger row.
@@ -188,7 +212,7 @@ pub fn put(conn: &Connection, e: &LedgerEntry) -> rusqlite::Result<()> {
     conn.execute(
         &format!(
             "INSERT OR REPLACE INTO ledger ({LEDGER_COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
         ),
         params![
             e.event_id,
@@ -206,6 +230,7 @@ pub fn put(conn: &Connection, e: &LedgerEntry) -> rusqlite::Result<()> {
             e.last_action,
             e.last_error,
             e.updated_at,
+            e.source,
         ],
     )?;
     Ok(())
@@ -271,6 +296,11 @@ pub enum Intent {
     /// record (with the ticket id) once the ticket is known to exist.
     Create {
         xref: String,
+        /// The ConnectWise company the ticket is for: a ticket found by its
+        /// xref is ours only if it belongs to this company too (rule 14).
+        /// `None` in intents recorded before this was kept.
+        #[serde(default)]
+        cw_company_id: Option<i64>,
         ledger: Box<LedgerEntry>,
     },
     /// Add a note with exactly this text to the ticket.
@@ -283,13 +313,91 @@ pub enum Intent {
     Update { ticket_id: i64, what: String },
 }
 
+/// Where an outbox row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Recorded before the call; its outcome is not known yet.
+    Pending,
+    /// The call may have happened (timeout, dropped connection, 5xx): it is
+    /// looked up before anything is sent again (rule 13).
+    Unknown,
+    /// It could not be settled (rule 16): skipped, shown in `status`, tried
+    /// again each cycle until settled or forgotten.
+    Stuck,
+    /// Confirmed.
+    Done,
+    /// Known not to have happened (or re-planned).
+    Failed,
+    /// Established afterwards by a lookup.
+    Resolved,
+    /// Dropped by a person (`backup-bridge outbox forget`).
+    Forgotten,
+}
+
+impl OutboxState {
+    /// Stable text stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Pending => "pending",
+            OutboxState::Unknown => "unknown",
+            OutboxState::Stuck => "stuck",
+            OutboxState::Done => "done",
+            OutboxState::Failed => "failed",
+            OutboxState::Resolved => "resolved",
+            OutboxState::Forgotten => "forgotten",
+        }
+    }
+
+    fn parse(text: &str) -> Option<OutboxState> {
+        Some(match text {
+            "pending" => OutboxState::Pending,
+            "unknown" => OutboxState::Unknown,
+            "stuck" => OutboxState::Stuck,
+            "done" => OutboxState::Done,
+            "failed" => OutboxState::Failed,
+            "resolved" => OutboxState::Resolved,
+            "forgotten" => OutboxState::Forgotten,
+            _ => return None,
+        })
+    }
+
+    /// Not settled: recovery looks at it before the next plan.
+    pub fn is_unsettled(self) -> bool {
+        matches!(
+            self,
+            OutboxState::Pending | OutboxState::Unknown | OutboxState::Stuck
+        )
+    }
+}
+
+/// The states of unsettled rows, as SQL.
+const UNSETTLED_SQL: &str = "('pending', 'unknown', 'stuck')";
+
 /// An outbox row still waiting for its outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingIntent {
     pub id: i64,
     pub event_id: String,
-    pub intent: Intent,
+    /// `None` when the stored payload cannot be read back: such a row is
+    /// stuck until a person forgets it.
+    pub intent: Option<Intent>,
+    pub state: OutboxState,
+    /// Why it is stuck (or what the call answered).
+    pub error: Option<String>,
     pub created_at: String,
+}
+
+impl PendingIntent {
+    /// What the call was, in a few words (`create bb:evt-1`, `note on #1002`).
+    pub fn describe(&self) -> String {
+        match &self.intent {
+            Some(Intent::Create { xref, .. }) => format!("create the ticket {xref}"),
+            Some(Intent::Note { ticket_id, .. }) => format!("add a note to ticket #{ticket_id}"),
+            Some(Intent::Update { ticket_id, what }) => format!("{what} ticket #{ticket_id}"),
+            None => "an unreadable call".to_owned(),
+        }
+    }
 }
 
 /// Records an intended call; returns its outbox id.
@@ -307,55 +415,76 @@ pub fn intend(
     Ok(conn.last_insert_rowid())
 }
 
-/// Marks an intended call finished: `done`, `failed` (did not happen),
-/// `unknown` (may have happened: a create is looked up by `externalXRef`
-/// before the event is created again) or `resolved` (established afterwards).
+/// Records where an intended call stands now (and why, for `Stuck` and
+/// `Failed`).
 pub fn finish(
     conn: &Connection,
     id: i64,
-    state: &str,
+    state: OutboxState,
     error: Option<&str>,
     now: &str,
 ) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE outbox SET state = ?2, error = ?3, finished_at = ?4 WHERE id = ?1",
-        params![id, state, error, now],
+        params![id, state.as_str(), error, now],
     )?;
     Ok(())
 }
 
-/// Intended calls whose outcome is not known (the process died or the call timed out).
+/// Intended calls whose outcome is not settled (the process died, the call
+/// timed out, or it is stuck), oldest first.
 pub fn pending(conn: &Connection) -> rusqlite::Result<Vec<PendingIntent>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, event_id, payload, created_at FROM outbox \
-         WHERE state IN ('pending', 'unknown') ORDER BY id",
-    )?;
+    unsettled_where(conn, "")
+}
+
+/// The stuck intents (rule 16), oldest first.
+pub fn stuck(conn: &Connection) -> rusqlite::Result<Vec<PendingIntent>> {
+    unsettled_where(conn, " AND state = 'stuck'")
+}
+
+fn unsettled_where(conn: &Connection, and: &str) -> rusqlite::Result<Vec<PendingIntent>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, event_id, payload, state, error, created_at FROM outbox \
+         WHERE state IN {UNSETTLED_SQL}{and} ORDER BY id"
+    ))?;
     let rows = stmt.query_map([], |row| {
         let payload: String = row.get(2)?;
-        Ok((row.get(0)?, row.get(1)?, payload, row.get(3)?))
+        let state: String = row.get(3)?;
+        Ok(PendingIntent {
+            id: row.get(0)?,
+            event_id: row.get(1)?,
+            intent: serde_json::from_str(&payload).ok(),
+            state: OutboxState::parse(&state).unwrap_or(OutboxState::Stuck),
+            error: row.get(4)?,
+            created_at: row.get(5)?,
+        })
     })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, event_id, payload, created_at): (i64, String, String, String) = row?;
-        if let Ok(intent) = serde_json::from_str(&payload) {
-            out.push(PendingIntent {
-                id,
-                event_id,
-                intent,
-                created_at,
-            });
-        }
-    }
-    Ok(out)
+    rows.collect()
+}
+
+/// Drops an unsettled intent a person gave up on (rule 16). Returns what it
+/// was, or `None` when no unsettled intent has that id.
+pub fn forget(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<Option<PendingIntent>> {
+    let Some(found) = pending(conn)?.into_iter().find(|p| p.id == id) else {
+        return Ok(None);
+    };
+    finish(
+        conn,
+        id,
+        OutboxState::Forgotten,
+        Some("forgotten by a person"),
+        now,
+    )?;
+    Ok(Some(found))
 }
 
 /// Events with an earlier create whose outcome was never confirmed: before
 /// creating again the engine looks the ticket up by `externalXRef`.
 pub fn unconfirmed_creates(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT DISTINCT event_id FROM outbox \
-         WHERE state IN ('pending', 'unknown') AND payload LIKE '{\"kind\":\"create\"%'",
-    )?;
+         WHERE state IN {UNSETTLED_SQL} AND payload LIKE '{{\"kind\":\"create\"%'"
+    ))?;
     let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
     rows.collect()
 }
@@ -363,18 +492,21 @@ pub fn unconfirmed_creates(conn: &Connection) -> rusqlite::Result<BTreeSet<Strin
 /// Marks every unconfirmed create of an event resolved (its ticket is known).
 pub fn resolve_creates(conn: &Connection, event_id: &str, now: &str) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE outbox SET state = 'resolved', finished_at = ?2 \
-         WHERE event_id = ?1 AND state IN ('pending', 'unknown') \
-         AND payload LIKE '{\"kind\":\"create\"%'",
+        &format!(
+            "UPDATE outbox SET state = 'resolved', finished_at = ?2 \
+             WHERE event_id = ?1 AND state IN {UNSETTLED_SQL} \
+             AND payload LIKE '{{\"kind\":\"create\"%'"
+        ),
         params![event_id, now],
     )?;
     Ok(())
 }
 
-/// Drops confirmed outbox rows older than `before` (RFC 3339) to keep the file small.
+/// Drops settled outbox rows older than `before` (RFC 3339) to keep the file small.
 pub fn prune(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
     conn.execute(
-        "DELETE FROM outbox WHERE state IN ('done', 'failed', 'resolved') AND finished_at < ?1",
+        "DELETE FROM outbox WHERE state IN ('done', 'failed', 'resolved', 'forgotten') \
+         AND finished_at < ?1",
         [before],
     )
 }

@@ -12,10 +12,12 @@
 
 pub mod companies;
 pub mod ledger;
+pub mod lock;
 mod recover;
 pub mod runs;
 pub mod settings;
 
+pub use lock::{LockError, WriterLock};
 pub use recover::{recover_damaged, RecoveryReport, TableRecovery, LEDGER_INCOMPLETE_KEY};
 
 use std::path::{Path, PathBuf};
@@ -38,6 +40,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/001_init.sql")),
     M::up(include_str!("migrations/002_ledger.sql")),
     M::up(include_str!("migrations/003_ledger_revision.sql")),
+    M::up(include_str!("migrations/004_ledger_source.sql")),
 ];
 
 /// The data directory for this OS: `~/.local/share/BackupBridge` on Linux,
@@ -270,7 +273,10 @@ fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
     // Reading journal_mode back is the first statement that touches the file,
     // so a file that is not a database fails here (in-memory answers "memory").
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // FULL, not WAL's usual NORMAL: an intent and its confirmation must
+    // survive a power cut or OS crash, not only a killed process (rule 9;
+    // RELIABILITY.md). A cycle commits a few small transactions per action.
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // 1 MiB of page cache instead of SQLite's 2 MiB: a cycle reads the ledger
     // once, front to back, and the OS caches the file anyway.

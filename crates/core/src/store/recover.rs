@@ -59,7 +59,7 @@ const TABLES: &[TableSpec] = &[
         table: "outbox",
         what: "unconfirmed ConnectWise calls",
         columns: "id, event_id, payload, state, error, created_at, finished_at",
-        filter: " WHERE state IN ('pending', 'unknown')",
+        filter: " WHERE state IN ('pending', 'unknown', 'stuck')",
     },
     TableSpec {
         table: "sync_runs",

@@ -49,13 +49,32 @@ pub fn needs(input: &PlanInput<'_>) -> Needs {
         }
     }
     if input.rules.removed_policy == RemovedPolicy::Close && !input.removal_blocked {
-        for entry in removed_entries(input, &present) {
-            if entry.state == TicketState::Open {
-                needs.ticket_states.insert(entry.ticket_id);
+        let removed: Vec<&LedgerEntry> = removed_entries(input, &present).collect();
+        if guard(input, removed.len()).is_none() {
+            for entry in removed {
+                if entry.state == TicketState::Open {
+                    needs.ticket_states.insert(entry.ticket_id);
+                }
             }
         }
     }
     needs
+}
+
+/// Fewest removals in one listing that the removal guard weighs (rule 15).
+pub const REMOVAL_GUARD_MIN: usize = 10;
+
+/// Rule 15: a listing that would remove at least [`REMOVAL_GUARD_MIN`]
+/// tracked events, and more than half of those its source tracks, removes
+/// none of them until a person confirms (an empty listing during a Dashboard
+/// incident, a token re-scoped to fewer companies).
+fn guard(input: &PlanInput<'_>, removed: usize) -> Option<GuardedRemovals> {
+    let facts = input.removal_guard;
+    let too_many = removed >= REMOVAL_GUARD_MIN && removed.saturating_mul(2) > facts.tracked;
+    (too_many && !facts.confirmed).then_some(GuardedRemovals {
+        count: removed,
+        tracked: facts.tracked,
+    })
 }
 
 /// The actions that bring ConnectWise in step (second pass).
@@ -201,6 +220,7 @@ fn plan_create(
         last_action: Some("created".to_owned()),
         last_error: None,
         updated_at: now.to_owned(),
+        source: input.source.to_owned(),
     };
     out.items.push(EventPlan {
         event_id: event.id.clone(),
@@ -355,6 +375,11 @@ fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
         // Rule 11 meets rule 7: an unreadable item might be any tracked event,
         // so nothing is treated as removed until the snapshot reads cleanly.
         out.removals_held = true;
+        return;
+    }
+    if let Some(guarded) = guard(input, removed.len()) {
+        // Rule 15: too many at once; a person confirms first.
+        out.removals_guarded = Some(guarded);
         return;
     }
     for entry in removed {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{MonitoringEvent, TypeFilter};
 use crate::store::ledger::LedgerEntry;
@@ -61,6 +61,43 @@ pub struct PlanInput<'a> {
     pub rules: &'a TicketRules,
     pub agreements: &'a BTreeMap<String, AgreementLookup>,
     pub remote: &'a BTreeMap<i64, RemoteTicket>,
+    /// What rule 15 weighs the listing's removals against.
+    pub removal_guard: RemovalGuard,
+    /// The listing's source, recorded on every row the plan writes for an
+    /// event it lists (rule 15).
+    pub source: &'a str,
+}
+
+/// Rule 15's facts about the listing being planned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RemovalGuard {
+    /// Open and closed tickets that the listing's source tracks.
+    pub tracked: usize,
+    /// A person confirmed the removals (`sync --confirm-removals`).
+    pub confirmed: bool,
+}
+
+/// Removals the guard held back (rule 15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardedRemovals {
+    /// Tracked events missing from the listing.
+    pub count: usize,
+    /// Open and closed tickets the source tracks in all.
+    pub tracked: usize,
+}
+
+impl std::fmt::Display for GuardedRemovals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} of the {} tracked events are missing from the Dashboard listing, so none of \
+             their tickets was closed or deleted. If they were really removed, confirm with \
+             `backup-bridge sync --once --confirm-removals` (or Confirm removals on the \
+             Activity screen); if the Dashboard had a problem, nothing needs doing and the \
+             tickets stay as they are when the events come back",
+            self.count, self.tracked
+        )
+    }
 }
 
 /// The I/O a plan depends on.
@@ -148,6 +185,8 @@ pub struct Plan {
     pub company_errors: BTreeMap<String, String>,
     /// Removals were held back because an unreadable item had no id.
     pub removals_held: bool,
+    /// Removals were held back by the removal guard (rule 15).
+    pub removals_guarded: Option<GuardedRemovals>,
 }
 
 impl Plan {

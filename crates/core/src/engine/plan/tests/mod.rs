@@ -3,6 +3,7 @@
 
 use super::*;
 
+mod guard;
 mod lifecycle;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -68,6 +69,8 @@ struct World {
     remote: BTreeMap<i64, RemoteTicket>,
     unreadable: BTreeSet<String>,
     removal_blocked: bool,
+    /// A person confirmed removals (rule 15).
+    confirmed: bool,
 }
 
 impl World {
@@ -81,6 +84,7 @@ impl World {
             remote: BTreeMap::new(),
             unreadable: BTreeSet::new(),
             removal_blocked: false,
+            confirmed: false,
         }
     }
 
@@ -94,6 +98,15 @@ impl World {
             rules: &self.rules,
             agreements: &self.agreements,
             remote: &self.remote,
+            removal_guard: RemovalGuard {
+                tracked: self
+                    .ledger
+                    .values()
+                    .filter(|e| matches!(e.state, TicketState::Open | TicketState::Closed))
+                    .count(),
+                confirmed: self.confirmed,
+            },
+            source: "dashboard:https://dash.test/",
         }
     }
 
