@@ -141,9 +141,9 @@ fn inspect(w: &World) -> Hits {
         known.get(event).map(|e| e.ticket_id) != t["id"].as_i64()
     });
     let unconfirmed = pending.iter().any(|p| match &p.intent {
-        ledger::Intent::Note {
+        Some(ledger::Intent::Note {
             ticket_id, text, ..
-        } => w
+        }) => w
             .cw()
             .notes(*ticket_id)
             .iter()

@@ -69,7 +69,7 @@ fn nothing_unaccounted(w: &World, what: &str) {
         let known = rows.get(event).is_some_and(|r| r.ticket_id == id);
         let intended = pending
             .iter()
-            .any(|p| p.event_id == event && matches!(p.intent, Intent::Create { .. }));
+            .any(|p| p.event_id == event && matches!(p.intent, Some(Intent::Create { .. })));
         assert!(
             known || intended,
             "{what}: ticket #{id} of {event} unaccounted for"
@@ -86,7 +86,7 @@ fn nothing_unaccounted(w: &World, what: &str) {
                 .get(event)
                 .is_some_and(|r| r.pushed_details.contains(detail));
             let noted = pending.iter().any(
-                |p| matches!(&p.intent, Intent::Note { text: t, .. } if t.trim() == text.trim()),
+                |p| matches!(&p.intent, Some(Intent::Note { text: t, .. }) if t.trim() == text.trim()),
             );
             assert!(
                 pushed || noted,

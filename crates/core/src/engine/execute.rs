@@ -352,35 +352,40 @@ impl Executor {
                     format!("{}: {text}", step.verb()),
                 ))
             }
-            // Rule 13: a note may have landed; the next cycle looks for it
-            // (and, on a 404, whether the ticket is really gone) before
-            // anything is sent again.
-            Err(e) if e.may_have_committed() && matches!(step, Step::Note { .. }) => {
-                self.finish(intent_id, OutboxState::Unknown, Some(&e.to_string()))
-                    .await?;
-                Err(e.into())
-            }
             Err(e @ CwError::NotFound { .. }) => {
                 // Rule 13: only a list query that comes back empty says the
                 // ticket is gone (on cloud a 404 may be a sign-in problem).
                 let gone = recover::ticket_gone(&self.cw, ticket_id).await;
-                if !matches!(gone, Ok(true)) {
-                    self.finish(intent_id, OutboxState::Failed, Some(&e.to_string()))
+                if matches!(gone, Ok(true)) {
+                    // A technician deleted the ticket: the event is ticketed anew next cycle.
+                    entry.state = TicketState::Deleted;
+                    let msg = format!(
+                        "ticket #{ticket_id} no longer exists in ConnectWise; a new ticket will be created next cycle"
+                    );
+                    entry.last_error = Some(msg.clone());
+                    self.confirm(intent_id, OutboxState::Failed, &item.event_id, Some(entry), false)
                         .await?;
-                    return Err(match gone {
-                        Err(lookup) => lookup.into(),
-                        Ok(_) => Error::Cw(e),
-                    });
+                    return Err(Error::NotFound(msg));
                 }
-                // A technician deleted the ticket: the event is ticketed anew next cycle.
-                entry.state = TicketState::Deleted;
-                let msg = format!(
-                    "ticket #{ticket_id} no longer exists in ConnectWise; a new ticket will be created next cycle"
-                );
-                entry.last_error = Some(msg.clone());
-                self.confirm(intent_id, OutboxState::Failed, &item.event_id, Some(entry), false)
+                // Still there (or unknown): a note may have landed after
+                // all, and is looked for next cycle; a PATCH is planned again.
+                let state = if matches!(step, Step::Note { .. }) {
+                    OutboxState::Unknown
+                } else {
+                    OutboxState::Failed
+                };
+                self.finish(intent_id, state, Some(&e.to_string())).await?;
+                Err(match gone {
+                    Err(lookup) => lookup.into(),
+                    Ok(_) => Error::Cw(e),
+                })
+            }
+            // Rule 13: a note may have landed; the next cycle looks for it
+            // before anything is sent again.
+            Err(e) if e.may_have_committed() && matches!(step, Step::Note { .. }) => {
+                self.finish(intent_id, OutboxState::Unknown, Some(&e.to_string()))
                     .await?;
-                Err(Error::NotFound(msg))
+                Err(e.into())
             }
             Err(e) => {
                 self.finish(intent_id, OutboxState::Failed, Some(&e.to_string()))
