@@ -43,11 +43,20 @@ pub enum Command {
         /// Print the planned actions and change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Apply the removals the removal guard held back (many tracked events
+        /// missing from one listing at once).
+        #[arg(long)]
+        confirm_removals: bool,
     },
     /// Show the last sync runs and each company's Last Update Status.
     Status,
     /// List tracked events and their tickets.
     Tickets,
+    /// ConnectWise calls whose outcome could not be settled.
+    Outbox {
+        #[command(subcommand)]
+        action: OutboxAction,
+    },
     /// The local database.
     Db {
         #[command(subcommand)]
@@ -111,6 +120,16 @@ pub enum CompaniesAction {
         /// Agreement conditions, or `default` (an empty string means no agreement).
         #[arg(long, value_name = "COND|default", allow_hyphen_values = true)]
         agreement: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxAction {
+    /// Drop a stuck call (see `status`); its event is planned afresh, so a
+    /// call that did reach ConnectWise may then be made twice.
+    Forget {
+        /// The id `status` shows.
+        intent_id: i64,
     },
 }
 

@@ -12,7 +12,8 @@ use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStore};
 use bridge_core::store::{self, settings, Store};
 
 use crate::cli::{
-    Cli, Command, CompaniesAction, ConfigAction, DbAction, SecretAction, SecretWhich,
+    Cli, Command, CompaniesAction, ConfigAction, DbAction, OutboxAction, SecretAction,
+    SecretWhich,
 };
 use crate::{output, Failure};
 
@@ -54,11 +55,31 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
             action: SecretAction::Set { which },
         } => secret_set(which),
         Command::Companies { action } => companies(&engine, action, json).await,
-        Command::Sync { once, dry_run } => sync(engine, once, dry_run).await,
+        Command::Sync {
+            once,
+            dry_run,
+            confirm_removals,
+        } => {
+            if confirm_removals {
+                engine.confirm_removals();
+            }
+            sync(engine, once, dry_run).await
+        }
         Command::Status => {
             let runs = store::runs::recent_runs(&store, 10)?;
             let companies = ops::list_companies(&engine).await?;
-            output::status(&runs, &companies, json);
+            let attention = ops::attention(&engine).await?;
+            output::status(&runs, &companies, &attention, json);
+            Ok(0)
+        }
+        Command::Outbox {
+            action: OutboxAction::Forget { intent_id },
+        } => {
+            let forgotten = ops::forget_intent(&engine, intent_id).await?;
+            println!(
+                "forgot intent {} ({} for {}); its event is planned afresh next sync",
+                forgotten.id, forgotten.what, forgotten.event_id
+            );
             Ok(0)
         }
         Command::Tickets => {
@@ -70,8 +91,11 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
     }
 }
 
-/// `db recover`: the damaged database moves aside, a new one keeps what can be read.
+/// `db recover`: the damaged database moves aside, a new one keeps what can
+/// be read. Under the writer lock (rule 12): never while another process syncs.
 fn db_recover(data_dir: &Path) -> Result<u8, Failure> {
+    let _lock = store::lock::lock_blocking(data_dir, store::lock::WRITER_WAIT)
+        .map_err(|e| Failure::failed(e.to_string()))?;
     let report = store::recover_damaged(&store::db_path(data_dir))?;
     tracing::warn!(
         damaged_copy = %report.damaged_copy.display(),

@@ -2,7 +2,7 @@
 
 use bridge_core::engine::{ActionLine, RunReport};
 use bridge_core::model::{Override, TypeFilter};
-use bridge_core::ops::{CompanyView, TicketRow};
+use bridge_core::ops::{Attention, CompanyView, TicketRow};
 use bridge_core::store::runs::{RunOutcome, RunRecord};
 use bridge_core::store::settings::SettingEntry;
 use serde::Serialize;
@@ -136,12 +136,14 @@ pub fn companies(list: &[CompanyView], json: bool) {
     );
 }
 
-pub fn status(runs: &[RunRecord], companies: &[CompanyView], json: bool) {
+pub fn status(runs: &[RunRecord], companies: &[CompanyView], attention: &Attention, json: bool) {
     if json {
         #[derive(Serialize)]
         struct Out<'a> {
             runs: &'a [RunRecord],
             companies: Vec<(&'a str, String)>,
+            #[serde(flatten)]
+            attention: &'a Attention,
         }
         return print_json(&Out {
             runs,
@@ -149,8 +151,10 @@ pub fn status(runs: &[RunRecord], companies: &[CompanyView], json: bool) {
                 .iter()
                 .map(|c| (c.row.id.as_str(), last_status(c)))
                 .collect(),
+            attention,
         });
     }
+    needs_attention(attention);
     if runs.is_empty() {
         println!("No sync has run yet.");
     } else {
@@ -192,6 +196,36 @@ pub fn status(runs: &[RunRecord], companies: &[CompanyView], json: bool) {
     for c in mapped {
         println!("  {} ({}): {}", c.row.name, c.row.id, last_status(c));
     }
+}
+
+/// Stuck calls and held removals first: they wait for a person.
+fn needs_attention(attention: &Attention) {
+    if let Some(guarded) = &attention.guarded_removals {
+        println!("Removals held back: {guarded}.\n");
+    }
+    if attention.stuck.is_empty() {
+        return;
+    }
+    println!(
+        "Stuck ConnectWise calls ({}); each is tried again every sync, and \
+         `backup-bridge outbox forget ID` drops one:",
+        attention.stuck.len()
+    );
+    let rows: Vec<Vec<String>> = attention
+        .stuck
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.to_string(),
+                s.event_id.clone(),
+                s.what.clone(),
+                s.since.clone(),
+                s.error.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(&["ID", "EVENT", "CALL", "SINCE", "ERROR"], &rows);
+    println!();
 }
 
 pub fn tickets(list: &[TicketRow], json: bool) {

@@ -45,6 +45,8 @@ struct Inner {
     hang: u32,
     garbage: u32,
     drop_after_commit: u32,
+    fail_after_commit: u32,
+    fail_after_commit_status: u16,
     per_minute: Option<u32>,
     window: VecDeque<Instant>,
 }
@@ -121,6 +123,13 @@ impl FaultState {
     /// Consumes one "drop the connection after committing" token (ticket create).
     pub(crate) fn take_drop_after_commit(&self) -> bool {
         take(&mut lock(&self.inner).drop_after_commit)
+    }
+
+    /// Consumes one "commit, then answer with an error" token (ticket create,
+    /// note add): the status to answer with.
+    pub(crate) fn take_fail_after_commit(&self) -> Option<u16> {
+        let mut s = lock(&self.inner);
+        take(&mut s.fail_after_commit).then_some(s.fail_after_commit_status)
     }
 
     /// Resolves when the simulator shuts down (what hung requests wait for).
@@ -206,6 +215,15 @@ impl FaultControl {
     /// connection without any response (the duplicate-ticket trap).
     pub fn drop_after_commit_next(&self, n: u32) {
         lock(&self.0.inner).drop_after_commit = n;
+    }
+
+    /// The next `n` successful ticket creates and note adds commit, then
+    /// answer `status` (a gateway's 502 while the back end went on) with an
+    /// error body: the write landed, the answer says it failed.
+    pub fn fail_after_commit_next(&self, n: u32, status: u16) {
+        let mut s = lock(&self.0.inner);
+        s.fail_after_commit = n;
+        s.fail_after_commit_status = status;
     }
 
     /// A real sliding-window limiter: beyond `limit` requests in any 60 s the
@@ -364,6 +382,15 @@ mod tests {
         );
         // The first request leaves the window after 60 s.
         assert_eq!(faults.next_fault(t0 + Duration::from_secs(60)).1, None);
+    }
+
+    #[test]
+    fn fail_after_commit_counts_down_with_its_status() {
+        let (faults, _tx) = state();
+        FaultControl(faults.clone()).fail_after_commit_next(2, 502);
+        assert_eq!(faults.take_fail_after_commit(), Some(502));
+        assert_eq!(faults.take_fail_after_commit(), Some(502));
+        assert_eq!(faults.take_fail_after_commit(), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod activity;
 mod companies;
 mod connection;
+mod outbox;
 mod setup;
 
 pub use activity::{diagnostics, ticket_url, tickets, TicketRow};
@@ -16,6 +17,7 @@ pub use connection::{
     connection, save_connection, test_connection, ConnectionInput, ConnectionView, TestReport,
     TestStep,
 };
+pub use outbox::{attention, forget_intent, Attention, StuckIntent};
 pub use setup::{
     board_options, boards, preview_agreements, priorities, seen_types, summary_example,
     BoardOptions, SeenTypes, SEEN_TYPES_KEY,

@@ -19,6 +19,7 @@ use super::routes_setup::{parse_id, ListReq};
 use super::seed::rights;
 use super::tickets;
 use super::Shared;
+use crate::faults::{fault_response, Fault, Flavor};
 use crate::lock;
 use crate::log::NoResponseSent;
 use crate::net::ConnHandle;
@@ -87,7 +88,8 @@ pub(crate) async fn count(
 
 /// `POST /service/tickets` → 201 with the full ticket. With the
 /// drop-after-commit fault armed, the ticket is stored and the connection is
-/// then dropped without any response.
+/// then dropped without any response; with the fail-after-commit fault, the
+/// ticket is stored and the answer is an error.
 pub(crate) async fn create(
     State(shared): State<Shared>,
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
@@ -106,6 +108,9 @@ pub(crate) async fn create(
         let mut response = StatusCode::CREATED.into_response();
         response.extensions_mut().insert(NoResponseSent);
         return Ok(response);
+    }
+    if let Some(status) = shared.faults.take_fail_after_commit() {
+        return Ok(fault_response(Flavor::ConnectWise, &Fault::Fail(status)));
     }
     Ok((StatusCode::CREATED, Json(ticket)).into_response())
 }
@@ -250,5 +255,10 @@ pub(crate) async fn add_note(
         .get(&note_id)
         .map(|n| m.note_json(n))
         .unwrap_or(Value::Null);
+    drop(m);
+    // The note is stored; with the fault armed, the answer says otherwise.
+    if let Some(status) = shared.faults.take_fail_after_commit() {
+        return Ok(fault_response(Flavor::ConnectWise, &Fault::Fail(status)));
+    }
     Ok((StatusCode::CREATED, Json(note)).into_response())
 }
