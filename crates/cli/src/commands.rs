@@ -12,8 +12,7 @@ use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStore};
 use bridge_core::store::{self, settings, Store};
 
 use crate::cli::{
-    Cli, Command, CompaniesAction, ConfigAction, DbAction, OutboxAction, SecretAction,
-    SecretWhich,
+    Cli, Command, CompaniesAction, ConfigAction, DbAction, OutboxAction, SecretAction, SecretWhich,
 };
 use crate::{output, Failure};
 
@@ -94,9 +93,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
 /// `db recover`: the damaged database moves aside, a new one keeps what can
 /// be read. Under the writer lock (rule 12): never while another process syncs.
 fn db_recover(data_dir: &Path) -> Result<u8, Failure> {
-    let _lock = store::lock::lock_blocking(data_dir, store::lock::WRITER_WAIT)
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    let report = store::recover_damaged(&store::db_path(data_dir))?;
+    let report = ops::recover_database(data_dir)?;
     tracing::warn!(
         damaged_copy = %report.damaged_copy.display(),
         "recovered a damaged database"

@@ -55,7 +55,7 @@ pub enum Error {
 impl Error {
     /// The kind the UI switches on: core's kinds (`invalid`, `config`, `auth`,
     /// `forbidden`, `offline`, `connectwise`, `dashboard`, `database`,
-    /// `keychain`, `not_found`) plus the shell's own (`demo`, `runtime`,
+    /// `keychain`, `not_found`, `busy`) plus the shell's own (`demo`, `runtime`,
     /// `autostart`, `logging`, `io`, `notification`, `opener`, `internal`).
     pub fn kind(&self) -> &'static str {
         match self {

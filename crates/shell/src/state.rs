@@ -170,16 +170,16 @@ impl AppState {
     }
 
     /// Repairs a damaged database — moves it aside and rebuilds what can
-    /// still be read (`bridge_core::store::recover_damaged`) — then starts the
+    /// still be read (`bridge_core::ops::recover_database`) — then starts the
     /// real backend again. Returns what was kept, one sentence per line.
     pub async fn recover_database(&self) -> Result<Vec<String>> {
         let mut slot = self.slot.write().await;
         if let Slot::Ready(old) = std::mem::replace(&mut *slot, Slot::Empty) {
             old.stop().await;
         }
-        let path = bridge_core::store::db_path(&self.paths.data_dir);
+        let dir = self.paths.data_dir.clone();
         let recovered =
-            tokio::task::spawn_blocking(move || bridge_core::store::recover_damaged(&path)).await;
+            tokio::task::spawn_blocking(move || bridge_core::ops::recover_database(&dir)).await;
         *slot = self.start(false).await;
         Ok(recovered??.lines())
     }

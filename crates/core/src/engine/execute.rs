@@ -227,8 +227,14 @@ impl Executor {
             Ok(created) => {
                 let mut entry = item.done.clone();
                 entry.ticket_id = created.id;
-                self.confirm(intent_id, OutboxState::Done, &item.event_id, Some(&entry), true)
-                    .await?;
+                self.confirm(
+                    intent_id,
+                    OutboxState::Done,
+                    &item.event_id,
+                    Some(&entry),
+                    true,
+                )
+                .await?;
                 Ok(entry)
             }
             Err(e) if e.may_have_committed() => {
@@ -344,8 +350,14 @@ impl Executor {
         match result {
             Ok(()) => {
                 apply_effect(entry, step, &self.now);
-                self.confirm(intent_id, OutboxState::Done, &item.event_id, Some(entry), false)
-                    .await?;
+                self.confirm(
+                    intent_id,
+                    OutboxState::Done,
+                    &item.event_id,
+                    Some(entry),
+                    false,
+                )
+                .await?;
                 Ok(ActionLine::new(
                     item,
                     Some(ticket_id),
@@ -363,8 +375,14 @@ impl Executor {
                         "ticket #{ticket_id} no longer exists in ConnectWise; a new ticket will be created next cycle"
                     );
                     entry.last_error = Some(msg.clone());
-                    self.confirm(intent_id, OutboxState::Failed, &item.event_id, Some(entry), false)
-                        .await?;
+                    self.confirm(
+                        intent_id,
+                        OutboxState::Failed,
+                        &item.event_id,
+                        Some(entry),
+                        false,
+                    )
+                    .await?;
                     return Err(Error::NotFound(msg));
                 }
                 // Still there (or unknown): a note may have landed after

@@ -21,7 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{adopt, db};
 use crate::cw::{CwClient, CwError, Note};
-use crate::store::ledger::{self, Intent, NoteLedgerEffect, OutboxState, PendingIntent, TicketState};
+use crate::store::ledger::{
+    self, Intent, NoteLedgerEffect, OutboxState, PendingIntent, TicketState,
+};
 use crate::store::Store;
 use crate::Error;
 
@@ -51,7 +53,8 @@ pub(crate) async fn recover(cw: &CwClient, store: &Store, now: &str) -> Result<R
         let Some(intent) = &p.intent else {
             let reason = "its record in the database cannot be read".to_owned();
             mark_stuck(store, &p, &reason, now).await?;
-            out.held.insert(p.event_id.clone(), held_reason(&p, &reason));
+            out.held
+                .insert(p.event_id.clone(), held_reason(&p, &reason));
             continue;
         };
         let error = match settle(cw, store, &p, intent, now).await {
@@ -123,7 +126,9 @@ async fn settle(
     let id = p.id;
     let finish = |state: OutboxState, why: &'static str| {
         let now = now.to_owned();
-        db(store, move |c| ledger::finish(c, id, state, Some(why), &now))
+        db(store, move |c| {
+            ledger::finish(c, id, state, Some(why), &now)
+        })
     };
     match intent {
         Intent::Create {
@@ -207,7 +212,13 @@ async fn ticket_deleted(
                 ledger::put(&tx, &entry)?;
             }
         }
-        ledger::finish(&tx, id, OutboxState::Failed, Some("the ticket no longer exists"), &now)?;
+        ledger::finish(
+            &tx,
+            id,
+            OutboxState::Failed,
+            Some("the ticket no longer exists"),
+            &now,
+        )?;
         tx.commit()
     })
     .await
@@ -248,13 +259,16 @@ mod tests {
 
     #[test]
     fn a_detail_note_is_recognised_by_its_first_line() {
-        let sent = "Detail d-1 · FileLevelErrorDetails · 2026-11-20T02:13:00Z\nC:\\q3.xlsx: locked\n";
+        let sent =
+            "Detail d-1 · FileLevelErrorDetails · 2026-11-20T02:13:00Z\nC:\\q3.xlsx: locked\n";
         let effect = NoteLedgerEffect::Detail("d-1".into());
         // Stored with its line break flattened and a trailing space trimmed.
-        let flattened = note("Detail d-1 · FileLevelErrorDetails · 2026-11-20T02:13:00Z C:\\q3.xlsx: locked");
+        let flattened =
+            note("Detail d-1 · FileLevelErrorDetails · 2026-11-20T02:13:00Z C:\\q3.xlsx: locked");
         assert!(note_landed(sent, &effect, &[flattened]));
         // Stored with its text cut or re-encoded: the first line still tells.
-        let altered = note("Detail d-1 · FileLevelErrorDetails · 2026-11-20T02:13:00Z\nC:\\q3.xlsx: lock…");
+        let altered =
+            note("Detail d-1 · FileLevelErrorDetails · 2026-11-20T02:13:00Z\nC:\\q3.xlsx: lock…");
         assert!(note_landed(sent, &effect, &[altered]));
         let other = note("Detail d-10 · FileLevelErrorDetails · 2026-11-20T02:13:00Z\nx");
         assert!(!note_landed(sent, &effect, &[other]));
@@ -263,7 +277,15 @@ mod tests {
     #[test]
     fn other_notes_are_recognised_by_their_whole_text() {
         let effect = NoteLedgerEffect::None;
-        assert!(note_landed("Failed -> Warning:  retrying", &effect, &[note("Failed -> Warning: retrying")]));
-        assert!(!note_landed("Failed -> Warning: retrying", &effect, &[note("Failed -> Warning: retrying later")]));
+        assert!(note_landed(
+            "Failed -> Warning:  retrying",
+            &effect,
+            &[note("Failed -> Warning: retrying")]
+        ));
+        assert!(!note_landed(
+            "Failed -> Warning: retrying",
+            &effect,
+            &[note("Failed -> Warning: retrying later")]
+        ));
     }
 }

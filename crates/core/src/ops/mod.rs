@@ -17,7 +17,7 @@ pub use connection::{
     connection, save_connection, test_connection, ConnectionInput, ConnectionView, TestReport,
     TestStep,
 };
-pub use outbox::{attention, forget_intent, Attention, StuckIntent};
+pub use outbox::{attention, forget_intent, recover_database, Attention, StuckIntent};
 pub use setup::{
     board_options, boards, preview_agreements, priorities, seen_types, summary_example,
     BoardOptions, SeenTypes, SEEN_TYPES_KEY,

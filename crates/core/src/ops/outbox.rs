@@ -70,3 +70,14 @@ pub async fn forget_intent(engine: &Engine, id: i64) -> Result<StuckIntent, Erro
         ))),
     }
 }
+
+/// `db recover` / *Recover* in the app: moves the damaged database aside and
+/// keeps what can be read ([`crate::store::recover_damaged`]), under the
+/// data folder's writer lock (rule 12), so never while another process
+/// syncs from it. Blocking.
+pub fn recover_database(data_dir: &std::path::Path) -> Result<crate::store::RecoveryReport, Error> {
+    let _lock = crate::store::lock::lock_blocking(data_dir, crate::store::lock::WRITER_WAIT)?;
+    Ok(crate::store::recover_damaged(&crate::store::db_path(
+        data_dir,
+    ))?)
+}

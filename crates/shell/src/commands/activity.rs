@@ -1,8 +1,9 @@
 //! Activity and Logs screens: tickets with their ConnectWise links, recent
-//! runs, a dry-run preview, the log tail and the diagnostics text.
+//! runs, a dry-run preview, what waits for a person (stuck calls, held
+//! removals) and the answers to it, the log tail and the diagnostics text.
 
 use bridge_core::engine::RunReport;
-use bridge_core::ops::{self, TicketRow};
+use bridge_core::ops::{self, Attention, StuckIntent, TicketRow};
 use bridge_core::store::runs::{self, RunRecord};
 use url::Url;
 
@@ -33,6 +34,24 @@ pub async fn recent_runs(state: &AppState) -> Result<Vec<RunRecord>> {
 /// What a cycle would do now, without doing it.
 pub async fn preview_sync(state: &AppState) -> Result<RunReport> {
     Ok(state.engine().await?.run_cycle(true).await?)
+}
+
+/// Stuck ConnectWise calls (rule 16) and removals the guard holds back
+/// (rule 15).
+pub async fn needs_attention(state: &AppState) -> Result<Attention> {
+    Ok(ops::attention(&*state.engine().await?).await?)
+}
+
+/// A person confirmed the held removals (rule 15): the next cycle, asked
+/// for at once, applies them.
+pub async fn confirm_removals(state: &AppState) -> Result<()> {
+    state.engine().await?.confirm_removals();
+    state.sync_now().await
+}
+
+/// Drops a stuck ConnectWise call (rule 16); its event is planned afresh.
+pub async fn forget_intent(state: &AppState, id: i64) -> Result<StuckIntent> {
+    Ok(ops::forget_intent(&*state.engine().await?, id).await?)
 }
 
 /// Opens a ticket link in the default browser.

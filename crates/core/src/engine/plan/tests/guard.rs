@@ -20,12 +20,42 @@ fn rule15_the_guard_weighs_removals_against_what_is_tracked() {
         guarded: bool,
     }
     let cases = [
-        Case { name: "empty listing", tracked: 12, kept: 0, guarded: true },
-        Case { name: "ten of twelve", tracked: 12, kept: 2, guarded: true },
-        Case { name: "nine of nine is too few to weigh", tracked: 9, kept: 0, guarded: false },
-        Case { name: "ten of twenty is not more than half", tracked: 20, kept: 10, guarded: false },
-        Case { name: "eleven of twenty", tracked: 20, kept: 9, guarded: true },
-        Case { name: "ten of nineteen", tracked: 19, kept: 9, guarded: true },
+        Case {
+            name: "empty listing",
+            tracked: 12,
+            kept: 0,
+            guarded: true,
+        },
+        Case {
+            name: "ten of twelve",
+            tracked: 12,
+            kept: 2,
+            guarded: true,
+        },
+        Case {
+            name: "nine of nine is too few to weigh",
+            tracked: 9,
+            kept: 0,
+            guarded: false,
+        },
+        Case {
+            name: "ten of twenty is not more than half",
+            tracked: 20,
+            kept: 10,
+            guarded: false,
+        },
+        Case {
+            name: "eleven of twenty",
+            tracked: 20,
+            kept: 9,
+            guarded: true,
+        },
+        Case {
+            name: "ten of nineteen",
+            tracked: 19,
+            kept: 9,
+            guarded: true,
+        },
     ];
     for case in cases {
         let mut w = World::new(failing(case.tracked));
@@ -37,11 +67,18 @@ fn rule15_the_guard_weighs_removals_against_what_is_tracked() {
             assert_eq!(p.action_count(), 0, "{}", case.name);
             assert_eq!(
                 p.removals_guarded,
-                Some(GuardedRemovals { count: removed, tracked: case.tracked }),
+                Some(GuardedRemovals {
+                    count: removed,
+                    tracked: case.tracked
+                }),
                 "{}",
                 case.name
             );
-            assert!(needs(&w.input()).ticket_states.is_empty(), "{}: no lookups", case.name);
+            assert!(
+                needs(&w.input()).ticket_states.is_empty(),
+                "{}: no lookups",
+                case.name
+            );
         } else {
             assert_eq!(p.removals_guarded, None, "{}", case.name);
             assert_eq!(p.items.len(), removed, "{}", case.name);
@@ -51,7 +88,11 @@ fn rule15_the_guard_weighs_removals_against_what_is_tracked() {
 
 #[test]
 fn rule15_a_confirmation_applies_the_removals_and_the_events_coming_back_need_none() {
-    for policy in [RemovedPolicy::Close, RemovedPolicy::Delete, RemovedPolicy::Leave] {
+    for policy in [
+        RemovedPolicy::Close,
+        RemovedPolicy::Delete,
+        RemovedPolicy::Leave,
+    ] {
         let mut w = World::new(failing(12));
         w.rules = rules(policy);
         w.sync();
@@ -60,7 +101,10 @@ fn rule15_a_confirmation_applies_the_removals_and_the_events_coming_back_need_no
         // The events come back: nothing was removed, nothing is to do.
         w.events = all;
         let p = w.sync();
-        assert!(p.items.is_empty() && p.removals_guarded.is_none(), "{policy:?}");
+        assert!(
+            p.items.is_empty() && p.removals_guarded.is_none(),
+            "{policy:?}"
+        );
         assert!(w.ledger.values().all(|e| e.state == TicketState::Open));
         // Gone again, and this time a person confirms.
         w.events.clear();
@@ -68,7 +112,10 @@ fn rule15_a_confirmation_applies_the_removals_and_the_events_coming_back_need_no
         let p = w.sync();
         assert_eq!(p.removals_guarded, None, "{policy:?}");
         assert_eq!(p.items.len(), 12, "{policy:?}");
-        assert!(w.ledger.values().all(|e| e.state != TicketState::Open), "{policy:?}");
+        assert!(
+            w.ledger.values().all(|e| e.state != TicketState::Open),
+            "{policy:?}"
+        );
     }
 }
 
