@@ -36,6 +36,53 @@ fn open_creates_parent_dirs_and_sets_pragmas() {
     assert_eq!(version, i64::try_from(MIGRATIONS.len()).unwrap());
 }
 
+/// REGRESSION: WAL with `synchronous=NORMAL` syncs only at checkpoints, so a
+/// power cut could roll back a committed create intent and its
+/// confirmation, and the create was sent again after the reboot.
+#[test]
+fn every_commit_reaches_the_disk_before_it_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join(DB_FILE_NAME)).unwrap();
+    let synchronous: i64 = store
+        .with_conn(|c| c.query_row("PRAGMA synchronous", [], |r| r.get(0)))
+        .unwrap();
+    assert_eq!(synchronous, 2, "FULL");
+}
+
+#[test]
+fn outbox_rows_go_from_pending_to_stuck_to_forgotten() {
+    use ledger::{Intent, OutboxState};
+    let store = Store::open_in_memory().unwrap();
+    let intent = Intent::Update {
+        ticket_id: 7,
+        what: "closed".into(),
+    };
+    let id = store
+        .with_conn(|c| ledger::intend(c, "evt-1", &intent, "2026-12-01T00:00:00Z"))
+        .unwrap();
+    let stuck = |s: &Store| s.with_conn(ledger::stuck).unwrap();
+    assert!(stuck(&store).is_empty());
+    store
+        .with_conn(|c| ledger::finish(c, id, OutboxState::Stuck, Some("403"), "2026-12-01T00:01:00Z"))
+        .unwrap();
+    let listed = stuck(&store);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].error.as_deref(), Some("403"));
+    assert_eq!(listed[0].describe(), "closed ticket #7");
+    assert_eq!(store.with_conn(ledger::pending).unwrap().len(), 1, "stuck is unsettled");
+    let forgotten = store
+        .with_conn(|c| ledger::forget(c, id, "2026-12-01T00:02:00Z"))
+        .unwrap();
+    assert_eq!(forgotten.map(|p| p.id), Some(id));
+    assert!(store.with_conn(ledger::pending).unwrap().is_empty());
+    assert_eq!(store.with_conn(|c| ledger::forget(c, id, "x")).unwrap(), None);
+    // Forgotten rows are history: pruned like the other settled ones.
+    let pruned = store
+        .with_conn(|c| ledger::prune(c, "2027-01-01T00:00:00Z"))
+        .unwrap();
+    assert_eq!(pruned, 1);
+}
+
 #[test]
 fn data_survives_reopen_and_clones_share_the_connection() {
     let dir = tempfile::tempdir().unwrap();
