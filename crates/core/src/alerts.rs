@@ -43,8 +43,16 @@ fn title_for(key: &str) -> &'static str {
         "company" => "BackupBridge: a company needs attention",
         "event" => "BackupBridge: a ticket was not updated",
         "item" => "BackupBridge: the dashboard sent an unreadable event",
+        "removals" => "BackupBridge: removals need your confirmation",
         _ => "BackupBridge: sync problem",
     }
+}
+
+/// Whether a failure whose text changed is a new failure. The removal guard's
+/// text carries a count that moves from cycle to cycle while the same hold
+/// lasts (rule 15: one notification per hold).
+fn new_when_text_changes(key: &str) -> bool {
+    !key.starts_with("removals:")
 }
 
 impl Alerts {
@@ -62,7 +70,10 @@ impl Alerts {
         let now = failures(outcome);
         let fresh: Vec<(&String, &String)> = now
             .iter()
-            .filter(|(k, m)| self.active.get(*k) != Some(*m))
+            .filter(|(k, m)| match self.active.get(*k) {
+                None => true,
+                Some(before) => before != *m && new_when_text_changes(k),
+            })
             .collect();
         let mut out = Vec::new();
         if let Some((key, message)) = fresh.first() {
@@ -105,6 +116,23 @@ mod tests {
                 .collect(),
             ..RunReport::default()
         })
+    }
+
+    #[test]
+    fn a_removal_hold_is_notified_once_whatever_its_count() {
+        let mut a = Alerts::new();
+        let held = |n: usize| {
+            report(&[(
+                "removals:guarded",
+                &format!("{n} of the 12 tracked events are missing")[..],
+            )])
+        };
+        let first = a.observe(&held(12));
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].title, "BackupBridge: removals need your confirmation");
+        assert!(a.observe(&held(11)).is_empty());
+        assert!(a.observe(&held(12)).is_empty());
+        assert!(!a.observe(&report(&[])).is_empty(), "recovered");
     }
 
     #[test]
