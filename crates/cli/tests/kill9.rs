@@ -12,6 +12,11 @@
 //! - no secret in the database, its WAL, the logs or any child's output, and
 //!   no child panicked.
 //!
+//! Some kills meet more trouble (design rules 12–15): a create or note that
+//! ConnectWise commits but answers 502, an empty Dashboard listing (held by
+//! the removal guard), or a second `sync --once` started beside the one that
+//! is killed, on the same data folder.
+//!
 //! The seed is printed; `BB_KILL_SEED=<n>` replays a run and `BB_KILLS=<n>`
 //! changes the number of kills (default 100).
 
@@ -91,9 +96,9 @@ fn unconfirmed_write(w: &World) -> bool {
         known.get(event).map(|e| e.ticket_id) != t["id"].as_i64()
     });
     let note = pending.iter().any(|p| match &p.intent {
-        ledger::Intent::Note {
+        Some(ledger::Intent::Note {
             ticket_id, text, ..
-        } => w
+        }) => w
             .cw()
             .notes(*ticket_id)
             .iter()
@@ -101,6 +106,29 @@ fn unconfirmed_write(w: &World) -> bool {
         _ => false,
     });
     orphan || note
+}
+
+/// What else goes wrong during a killed sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Trouble {
+    Nothing,
+    /// The next create or note is committed, then answered 502 (rule 13).
+    CommitThen502,
+    /// The Dashboard lists nothing (rule 15).
+    EmptyListing,
+    /// A second `sync --once` on the same data folder (rule 12).
+    SecondProcess,
+}
+
+impl Trouble {
+    fn pick(rng: &mut StdRng) -> Trouble {
+        match rng.gen_range(0..8) {
+            0 => Trouble::CommitThen502,
+            1 => Trouble::EmptyListing,
+            2 => Trouble::SecondProcess,
+            _ => Trouble::Nothing,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -111,6 +139,8 @@ struct Tally {
     unconfirmed: u32,
     /// Children that finished before their kill (not counted as kills).
     finished_first: u32,
+    /// Killed syncs (and those that finished first) by the trouble they met.
+    troubles: BTreeMap<Trouble, u32>,
 }
 
 /// Starts a sync with latency and SIGKILLs it while the `nth` ConnectWise
@@ -121,14 +151,22 @@ async fn kill_once(
     w: &World,
     captures: &Path,
     tag: &str,
-    nth: usize,
-    offset: Duration,
+    (nth, offset): (usize, Duration),
+    trouble: Trouble,
+    events: &[serde_json::Value],
 ) -> Option<&'static str> {
     let faults = w.cw().faults();
     faults.set_latency(LATENCY);
     faults.set_response_latency(LATENCY);
+    match trouble {
+        Trouble::CommitThen502 => faults.fail_after_commit_next(1, 502),
+        Trouble::EmptyListing => w.demo.dashboard.set_events(Vec::new()),
+        Trouble::SecondProcess | Trouble::Nothing => {}
+    }
     w.cw().clear_requests();
     let mut child = spawn_sync(w.dir.path(), captures, tag);
+    let second = (trouble == Trouble::SecondProcess)
+        .then(|| spawn_sync(w.dir.path(), captures, &format!("{tag}-beside")));
     let started = Instant::now();
     while w.cw().requests().len() < nth && child.try_wait().unwrap().is_none() {
         assert!(
@@ -142,7 +180,19 @@ async fn kill_once(
     let finished = child.try_wait().unwrap().is_some();
     child.kill().unwrap_or_default(); // SIGKILL on Unix
     child.wait().unwrap();
+    if let Some(mut beside) = second {
+        // It waited for the lock, or ran first and was waited for: either
+        // way it ends by itself, and never with a crash.
+        let started = Instant::now();
+        while beside.try_wait().unwrap().is_none() {
+            assert!(started.elapsed() < Duration::from_secs(60), "{tag}-beside: stalled");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
     faults.reset();
+    if trouble == Trouble::EmptyListing {
+        w.demo.dashboard.set_events(events.to_vec());
+    }
     // Requests the server already accepted finish on their own (a real
     // server completes work whose client vanished).
     let settle = Instant::now();
@@ -203,7 +253,7 @@ async fn sigkilled_syncs_never_duplicate_or_lose_anything() {
     let mut lap = 0;
     'laps: loop {
         for (phase, name) in PHASES.iter().enumerate() {
-            let events = lap_snapshot(lap, phase);
+            let events = steady_snapshot(lap, phase);
             reference.cw().clear_requests();
             reference.sync_ok(events.clone()).await;
             let requests = reference.cw().requests().len().max(1);
@@ -220,7 +270,9 @@ async fn sigkilled_syncs_never_duplicate_or_lose_anything() {
                     rng.gen_range(0..=2 * LATENCY.as_micros() as u64 + 5_000),
                 );
                 let tag = format!("lap{lap}-{name}-kill{attempt}");
-                match kill_once(&w, captures.path(), &tag, nth, offset).await {
+                let trouble = Trouble::pick(&mut rng);
+                *tally.troubles.entry(trouble).or_default() += 1;
+                match kill_once(&w, captures.path(), &tag, (nth, offset), trouble, &events).await {
                     Some(landed) => {
                         tally.kills += 1;
                         *tally.landed.entry((name, landed)).or_default() += 1;
@@ -267,6 +319,7 @@ async fn sigkilled_syncs_never_duplicate_or_lose_anything() {
     for ((phase, landed), n) in &tally.landed {
         println!("  {phase:>6} phase, {landed:<16} {n}");
     }
+    println!("  syncs by trouble met: {:?}", tally.troubles);
     assert_eq!(tally.kills, target);
     // The kills must really have hit the window between commit and
     // confirmation, and every kind of write, or this test proves nothing.
@@ -284,6 +337,14 @@ async fn sigkilled_syncs_never_duplicate_or_lose_anything() {
                 .map(|(_, n)| n)
                 .sum();
             assert!(n >= 3, "only {n} kills during a {kind}");
+        }
+        for trouble in [
+            Trouble::CommitThen502,
+            Trouble::EmptyListing,
+            Trouble::SecondProcess,
+        ] {
+            let n = tally.troubles.get(&trouble).copied().unwrap_or(0);
+            assert!(n >= 3, "only {n} syncs met {trouble:?}");
         }
     }
     w.demo.shutdown().await;

@@ -53,6 +53,23 @@ pub fn lap_snapshot(lap: usize, phase: usize) -> Vec<Value> {
     }
 }
 
+/// Events that fail in every phase of every lap: with them the ledger
+/// tracks enough tickets for the removal guard (rule 15) to weigh an empty
+/// listing, as it would at an MSP.
+pub const STEADY_EVENTS: u32 = 10;
+
+/// [`lap_snapshot`] plus [`STEADY_EVENTS`] events that stay failing
+/// throughout: an empty listing injected as a fault is then held by the
+/// removal guard instead of closing everything.
+pub fn steady_snapshot(lap: usize, phase: usize) -> Vec<Value> {
+    let mut events = lap_snapshot(lap, phase);
+    events.extend((1..=STEADY_EVENTS).map(|n| {
+        ev(&format!("evt-steady{n}"), CONTOSO, "Error", "Failed", "the target is offline")
+            .details(FILE, &["s-1"])
+    }));
+    events
+}
+
 /// Demo settings with [`ICB_ACTIVE`] and four companies mapped.
 pub async fn mapped_world() -> World {
     let w = World::new().await;
