@@ -2,8 +2,11 @@
 //! Issue 6, fault soak: the background scheduler syncs a changing Dashboard
 //! while both simulators misbehave at random — 429 storms with
 //! `Retry-After`, 5xx bursts, requests hanging past the client timeout,
-//! ticket creates dropped after the server committed them, HTML instead of
-//! JSON, and Dashboard outages. Each phase of the timeline gets one to three
+//! ticket creates dropped after the server committed them, creates and notes
+//! committed then answered 502, HTML instead of JSON, Dashboard outages, an
+//! empty Dashboard listing (held by the removal guard), and a second engine
+//! syncing the same data folder at the same time (as a second process
+//! would). Each phase of the timeline gets one to three
 //! faulty cycles, then one cycle with the faults gone, and then:
 //! - the scheduler (the same one, never restarted) showed an error for every
 //!   cycle that had one and is back to idle;
@@ -60,18 +63,24 @@ enum Fault {
     ServerErrors,
     Hang,
     DropAfterCommit,
+    CommitThen502,
     Html,
     DashboardDown,
+    EmptyListing,
+    SecondWriter,
     Latency,
 }
 
-const FAULTS: [Fault; 7] = [
+const FAULTS: [Fault; 10] = [
     Fault::RateLimitStorm,
     Fault::ServerErrors,
     Fault::Hang,
     Fault::DropAfterCommit,
+    Fault::CommitThen502,
     Fault::Html,
     Fault::DashboardDown,
+    Fault::EmptyListing,
+    Fault::SecondWriter,
     Fault::Latency,
 ];
 
@@ -86,6 +95,13 @@ fn inject(w: &World, fault: Fault, rng: &mut StdRng) {
         }
         Fault::Hang => cw.hang_next(rng.gen_range(1..=2)),
         Fault::DropAfterCommit => cw.drop_after_commit_next(rng.gen_range(1..=3)),
+        Fault::CommitThen502 => {
+            let status = *[502, 504].choose(rng).unwrap();
+            cw.fail_after_commit_next(rng.gen_range(1..=3), status);
+        }
+        Fault::EmptyListing => w.demo.dashboard.set_events(Vec::new()),
+        // Started beside the scheduler's cycle by the caller.
+        Fault::SecondWriter => {}
         Fault::Html => cw.garbage_next(rng.gen_range(1..=2)),
         Fault::DashboardDown => {
             if rng.gen_bool(0.5) {
@@ -147,18 +163,31 @@ async fn random_faults_never_duplicate_or_lose_anything_and_the_loop_recovers() 
     let mut reasons = Vec::new();
     for lap in 0..LAPS {
         for (phase, name) in PHASES.iter().enumerate() {
-            let events = lap_snapshot(lap, phase);
+            let events = steady_snapshot(lap, phase);
             reference.sync_ok(events.clone()).await;
-            w.demo.dashboard.set_events(events.clone());
             for _ in 0..rng.gen_range(1..=3) {
+                w.demo.dashboard.set_events(events.clone());
                 let mut mix = FAULTS.to_vec();
                 mix.shuffle(&mut rng);
-                for fault in mix.into_iter().take(rng.gen_range(1..=3)) {
-                    inject(&w, fault, &mut rng);
-                    *injected.entry(fault).or_default() += 1;
+                let mix: Vec<Fault> = mix.into_iter().take(rng.gen_range(1..=3)).collect();
+                for fault in &mix {
+                    inject(&w, *fault, &mut rng);
+                    *injected.entry(*fault).or_default() += 1;
                 }
+                // Rule 12: another process syncs the same folder meanwhile.
+                let beside = mix.contains(&Fault::SecondWriter).then(|| {
+                    let engine = w.fresh_engine().with_tuning(tuning());
+                    tokio::spawn(async move { engine.run_cycle(false).await.map(|_| ()) })
+                });
                 let s = cycle(&scheduler, &mut status).await;
                 faulty += 1;
+                if let Some(beside) = beside {
+                    // Its outcome is its own (it may wait out the lock and
+                    // fail "already syncing"); the scheduler's run record is
+                    // no longer the newest, so the match below is skipped.
+                    let _ = beside.await.unwrap();
+                    continue;
+                }
                 // The run record says whether the cycle met a problem; the
                 // status must show it exactly then.
                 let run = runs::recent_runs(&w.store, 1).unwrap().remove(0);
@@ -175,6 +204,7 @@ async fn random_faults_never_duplicate_or_lose_anything_and_the_loop_recovers() 
             }
             w.cw().faults().reset();
             w.demo.dashboard.faults().reset();
+            w.demo.dashboard.set_events(events.clone());
             let what = format!("seed {seed} lap {lap} phase {name}");
             let s = cycle(&scheduler, &mut status).await;
             assert_eq!(s.state, SyncState::Idle, "{what}: no recovery: {s:?}");

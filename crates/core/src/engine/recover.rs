@@ -99,10 +99,11 @@ fn about_the_connection(e: &Error) -> bool {
 /// Why an event gets nothing this cycle.
 fn held_reason(p: &PendingIntent, error: &str) -> String {
     format!(
-        "an earlier call ({}) is not settled yet: {error}; nothing more is sent for this event \
+        "an earlier call ({}) is not settled yet: {}; nothing more is sent for this event \
          until it is (`backup-bridge status` lists it as intent {}, and `backup-bridge outbox \
          forget {}` drops it)",
         p.describe(),
+        error.trim_end_matches('.'),
         p.id,
         p.id
     )
