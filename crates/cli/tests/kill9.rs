@@ -185,7 +185,10 @@ async fn kill_once(
         // way it ends by itself, and never with a crash.
         let started = Instant::now();
         while beside.try_wait().unwrap().is_none() {
-            assert!(started.elapsed() < Duration::from_secs(60), "{tag}-beside: stalled");
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{tag}-beside: stalled"
+            );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }

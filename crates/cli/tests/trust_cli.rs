@@ -96,7 +96,9 @@ async fn two_processes_at_once_make_one_ticket_per_event_and_no_duplicate_note()
 
     // Slow creates: the first process holds the folder past the second's wait.
     w.demo.dashboard.set_events(failing(12, &[]));
-    w.cw().faults().set_response_latency(Duration::from_millis(500));
+    w.cw()
+        .faults()
+        .set_response_latency(Duration::from_millis(500));
     let first = spawn(dir, &["sync", "--once"]);
     let first_pid = first.id();
     // The second starts once the first is sending.
@@ -120,12 +122,22 @@ async fn two_processes_at_once_make_one_ticket_per_event_and_no_duplicate_note()
 
     // Both at once again with new details and quick answers: whichever
     // waits finds everything in step.
-    w.cw().faults().set_response_latency(Duration::from_millis(20));
+    w.cw()
+        .faults()
+        .set_response_latency(Duration::from_millis(20));
     w.demo.dashboard.set_events(failing(12, &["d-1", "d-2"]));
-    let (a, b) = (spawn(dir, &["sync", "--once"]), spawn(dir, &["sync", "--once"]));
+    let (a, b) = (
+        spawn(dir, &["sync", "--once"]),
+        spawn(dir, &["sync", "--once"]),
+    );
     let (a, b) = (finish(a).await, finish(b).await);
     let codes = [a.status.code(), b.status.code()];
-    assert!(codes.contains(&Some(0)), "{codes:?}: {}{}", text(&a.stderr), text(&b.stderr));
+    assert!(
+        codes.contains(&Some(0)),
+        "{codes:?}: {}{}",
+        text(&a.stderr),
+        text(&b.stderr)
+    );
     one_of_each(&w, 12, &["d-1", "d-2"]);
     for i in 1..=12 {
         let id = w.ticket_id(&format!("evt-{i}"));
@@ -143,7 +155,10 @@ async fn sync_once_next_to_a_running_sync_loop() {
     let mut looping = spawn(dir, &["sync"]);
     let start = Instant::now();
     while w.cw().tickets().len() < 4 && start.elapsed() < Duration::from_secs(60) {
-        assert!(looping.try_wait().unwrap().is_none(), "the loop keeps running");
+        assert!(
+            looping.try_wait().unwrap().is_none(),
+            "the loop keeps running"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // The loop's cycle is over (or ends within the wait): --once runs.
@@ -176,7 +191,10 @@ async fn an_empty_listing_waits_for_confirm_removals() {
     let held = run(dir, &["sync", "--once"]).await;
     code(&held, 1, "held removals end the run with errors");
     let stderr = text(&held.stderr);
-    assert!(stderr.contains("12 of the 12 tracked events are missing"), "{stderr}");
+    assert!(
+        stderr.contains("12 of the 12 tracked events are missing"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--confirm-removals"), "{stderr}");
     assert_eq!(w.state(), before, "nothing closed");
 
@@ -211,7 +229,11 @@ async fn a_stuck_call_is_listed_by_status_and_dropped_by_outbox_forget() {
     // A note lands but its answer is a 502; then the lookup is refused.
     w.demo.dashboard.set_events(failing(2, &["d-1"]));
     w.cw().faults().fail_after_commit_next(1, 502);
-    code(&run(dir, &["sync", "--once"]).await, 1, "the 502 is an error");
+    code(
+        &run(dir, &["sync", "--once"]).await,
+        1,
+        "the 502 is an error",
+    );
     w.cw().faults().fail_next(1, 403);
     w.demo.dashboard.set_events(failing(3, &["d-1"]));
     let stuck_run = run(dir, &["sync", "--once"]).await;
@@ -223,7 +245,10 @@ async fn a_stuck_call_is_listed_by_status_and_dropped_by_outbox_forget() {
     let stuck = json["stuck"].as_array().unwrap();
     assert_eq!(stuck.len(), 1, "{json}");
     let id = stuck[0]["id"].as_i64().unwrap();
-    assert!(stuck[0]["what"].as_str().unwrap().starts_with("add a note to ticket #"));
+    assert!(stuck[0]["what"]
+        .as_str()
+        .unwrap()
+        .starts_with("add a note to ticket #"));
     let plain = text(&run(dir, &["status"]).await.stdout);
     assert!(plain.contains("Stuck ConnectWise calls (1)"), "{plain}");
     assert!(plain.contains("backup-bridge outbox forget ID"), "{plain}");
@@ -239,5 +264,9 @@ async fn a_stuck_call_is_listed_by_status_and_dropped_by_outbox_forget() {
     let json: Value =
         serde_json::from_slice(&run(dir, &["--json", "status"]).await.stdout).unwrap();
     assert!(json["stuck"].as_array().unwrap().is_empty());
-    code(&run(dir, &["sync", "--once"]).await, 0, "the event syncs again");
+    code(
+        &run(dir, &["sync", "--once"]).await,
+        0,
+        "the event syncs again",
+    );
 }

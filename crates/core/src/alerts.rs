@@ -129,7 +129,10 @@ mod tests {
         };
         let first = a.observe(&held(12));
         assert_eq!(first.len(), 1);
-        assert_eq!(first[0].title, "BackupBridge: removals need your confirmation");
+        assert_eq!(
+            first[0].title,
+            "BackupBridge: removals need your confirmation"
+        );
         assert!(a.observe(&held(11)).is_empty());
         assert!(a.observe(&held(12)).is_empty());
         assert!(!a.observe(&report(&[])).is_empty(), "recovered");

@@ -53,17 +53,28 @@ async fn rule12_two_engines_on_one_data_folder_make_one_ticket_per_event() {
     w.map(ACME, "AcmeDental").await;
     w.demo.dashboard.set_events(failing(4));
     // Slow creates: each answer leaves after its ticket is committed.
-    w.cw().faults().set_response_latency(Duration::from_millis(150));
+    w.cw()
+        .faults()
+        .set_response_latency(Duration::from_millis(150));
     let (a, b) = (
         w.fresh_engine().with_lock_wait(Duration::from_secs(60)),
         w.fresh_engine().with_lock_wait(Duration::from_secs(60)),
     );
     let (ra, rb) = tokio::join!(a.run_cycle(false), b.run_cycle(false));
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
-    assert!(!ra.has_errors() && !rb.has_errors(), "{:?} {:?}", ra.errors, rb.errors);
+    assert!(
+        !ra.has_errors() && !rb.has_errors(),
+        "{:?} {:?}",
+        ra.errors,
+        rb.errors
+    );
     assert_eq!(ra.counts.created + rb.counts.created, 4);
     for i in 1..=4 {
-        assert_eq!(tickets_with_xref(&w, &format!("bb:evt-{i}")).len(), 1, "evt-{i}");
+        assert_eq!(
+            tickets_with_xref(&w, &format!("bb:evt-{i}")).len(),
+            1,
+            "evt-{i}"
+        );
     }
 }
 
@@ -72,7 +83,11 @@ async fn rule12_a_second_writer_gives_up_naming_the_holder() {
     let w = World::new().await;
     w.map(ACME, "AcmeDental").await;
     let holder = w.fresh_engine();
-    let _held = holder.writer_lock().await.unwrap().expect("a file-backed store locks");
+    let _held = holder
+        .writer_lock()
+        .await
+        .unwrap()
+        .expect("a file-backed store locks");
     let waiting = w.fresh_engine().with_lock_wait(Duration::ZERO);
     let err = waiting.run_cycle(false).await.unwrap_err();
     assert!(matches!(err, Error::Locked(_)), "{err:?}");
@@ -85,7 +100,9 @@ async fn rule12_a_second_writer_gives_up_naming_the_holder() {
         "{err}"
     );
     // Nothing was written: no run recorded by the process that waited.
-    assert!(bridge_core::store::runs::recent_runs(&w.store, 5).unwrap().is_empty());
+    assert!(bridge_core::store::runs::recent_runs(&w.store, 5)
+        .unwrap()
+        .is_empty());
 }
 
 // ---------------------------------------------------------------- rule 13
@@ -99,10 +116,17 @@ async fn rule13_a_create_committed_then_answered_502_is_found_not_repeated() {
         w.map(ACME, "AcmeDental").await;
         w.cw().faults().fail_after_commit_next(1, status);
         let first = w.sync(failing(1)).await;
-        assert_eq!(first.counts.created, 1, "{status}: adopted at once: {:?}", first.errors);
+        assert_eq!(
+            first.counts.created, 1,
+            "{status}: adopted at once: {:?}",
+            first.errors
+        );
         w.sync_ok(failing(1)).await;
         assert_eq!(tickets_with_xref(&w, "bb:evt-1").len(), 1, "{status}");
-        assert!(w.store.with_conn(ledger::pending).unwrap().is_empty(), "{status}");
+        assert!(
+            w.store.with_conn(ledger::pending).unwrap().is_empty(),
+            "{status}"
+        );
     }
 }
 
@@ -140,10 +164,20 @@ async fn rule13_a_404_on_a_patch_needs_a_lookup_to_count_as_deleted() {
     w.cw().faults().fail_after(1, 1, 404);
     let report = w.sync(warning.clone()).await;
     assert!(report.has_errors());
-    assert_eq!(w.store.with_conn(|c| ledger::get(c, "evt-1")).unwrap().unwrap().state, TicketState::Open);
+    assert_eq!(
+        w.store
+            .with_conn(|c| ledger::get(c, "evt-1"))
+            .unwrap()
+            .unwrap()
+            .state,
+        TicketState::Open
+    );
     w.sync_ok(warning.clone()).await;
     assert_eq!(tickets_with_xref(&w, "bb:evt-1"), vec![ticket]);
-    assert_eq!(w.cw().ticket(ticket).unwrap()["summary"], "Warning: PC-1 - Nightly (FileLevel)");
+    assert_eq!(
+        w.cw().ticket(ticket).unwrap()["summary"],
+        "Warning: PC-1 - Nightly (FileLevel)"
+    );
 }
 
 // ---------------------------------------------------------------- rule 14
@@ -169,12 +203,17 @@ async fn rule14_adoption_takes_only_a_ticket_that_is_exactly_ours() {
         ..NetTuning::default()
     });
     let lower = ev("evt-1", NORTHWIND, "Error", "Failed", "vss").details(FILE, &["d-9"]);
-    w.demo.dashboard.set_events(vec![upper.clone(), lower.clone()]);
+    w.demo
+        .dashboard
+        .set_events(vec![upper.clone(), lower.clone()]);
     w.cw().faults().hang_next(1);
     let report = engine.run_cycle(false).await.unwrap();
     assert!(report.has_errors(), "the lost answer is reported");
     assert_ne!(
-        w.store.with_conn(|c| ledger::get(c, "evt-1")).unwrap().map(|e| e.ticket_id),
+        w.store
+            .with_conn(|c| ledger::get(c, "evt-1"))
+            .unwrap()
+            .map(|e| e.ticket_id),
         Some(theirs[0]),
         "never the other event's ticket"
     );
@@ -185,7 +224,11 @@ async fn rule14_adoption_takes_only_a_ticket_that_is_exactly_ours() {
     assert_eq!(ours.len(), 1);
     let t = w.cw().ticket(ours[0]).unwrap();
     assert_eq!(t["company"]["identifier"], "NorthwindLaw");
-    assert_eq!(w.cw().notes(theirs[0]).len(), 1, "nothing landed on EVT-1's ticket");
+    assert_eq!(
+        w.cw().notes(theirs[0]).len(),
+        1,
+        "nothing landed on EVT-1's ticket"
+    );
 }
 
 // ---------------------------------------------------------------- rule 15
@@ -202,9 +245,13 @@ async fn rule15_an_empty_listing_removes_nothing_until_a_person_confirms() {
     assert_eq!((guarded.count, guarded.tracked), (12, 12));
     assert_eq!(report.errors.len(), 1);
     assert_eq!(report.errors[0].key, "removals:guarded");
-    assert!(report.errors[0].message.starts_with("12 of the 12 tracked events are missing"));
+    assert!(report.errors[0]
+        .message
+        .starts_with("12 of the 12 tracked events are missing"));
     assert_eq!(w.state(), before, "no ticket touched");
-    assert!(settings::get(&w.store, GUARDED_REMOVALS_KEY).unwrap().is_some());
+    assert!(settings::get(&w.store, GUARDED_REMOVALS_KEY)
+        .unwrap()
+        .is_some());
     let attention = ops::attention(&w.engine).await.unwrap();
     assert_eq!(attention.guarded_removals, Some(guarded));
 
@@ -212,7 +259,10 @@ async fn rule15_an_empty_listing_removes_nothing_until_a_person_confirms() {
     let back = w.sync_ok(failing(12)).await;
     assert_eq!(back.counts.closed + back.counts.notes, 0);
     assert_eq!(w.state(), before);
-    assert_eq!(ops::attention(&w.engine).await.unwrap().guarded_removals, None);
+    assert_eq!(
+        ops::attention(&w.engine).await.unwrap().guarded_removals,
+        None
+    );
 
     // Gone again, and confirmed this time.
     assert!(w.sync(vec![]).await.removals_guarded.is_some());
@@ -223,7 +273,10 @@ async fn rule15_an_empty_listing_removes_nothing_until_a_person_confirms() {
     // The confirmation was used up.
     w.sync_ok(failing(3)).await;
     let report = w.sync(vec![]).await;
-    assert_eq!(report.counts.closed, 3, "three of three is too few to weigh");
+    assert_eq!(
+        report.counts.closed, 3,
+        "three of three is too few to weigh"
+    );
 }
 
 /// A listing from another source (dashboard.url pointed elsewhere) never
@@ -241,7 +294,9 @@ async fn rule15_a_listing_from_another_source_removes_nothing() {
     assert_eq!(w.state(), before);
     assert!(states(&w).iter().all(|s| *s == TicketState::Open));
     let rows = w.store.with_conn(ledger::all).unwrap();
-    assert!(rows.values().all(|e| e.source.starts_with("dashboard:http://127.0.0.1")));
+    assert!(rows
+        .values()
+        .all(|e| e.source.starts_with("dashboard:http://127.0.0.1")));
 }
 
 // ---------------------------------------------------------------- rule 16
@@ -277,8 +332,15 @@ async fn rule16_a_stuck_intent_never_blocks_the_others() {
         let report = w.sync(next.clone()).await;
         assert_eq!(report.counts.created, 1, "{status}: evt-3 still synced");
         assert_eq!(report.counts.notes, 1, "{status}: evt-2 still noted");
-        assert!(report.errors.iter().any(|p| p.key == "event:evt-1"), "{status}");
-        assert_eq!(detail_note_count(w.cw(), t1, "d-5"), 0, "{status}: held, not sent again");
+        assert!(
+            report.errors.iter().any(|p| p.key == "event:evt-1"),
+            "{status}"
+        );
+        assert_eq!(
+            detail_note_count(w.cw(), t1, "d-5"),
+            0,
+            "{status}: held, not sent again"
+        );
         let stuck = ops::attention(&w.engine).await.unwrap().stuck;
         assert_eq!(stuck.len(), 1, "{status}");
         assert_eq!(stuck[0].id, id);
@@ -330,7 +392,11 @@ async fn rule16_an_unreadable_intent_is_stuck_not_silently_kept() {
     let stuck = ops::attention(&w.engine).await.unwrap().stuck;
     assert_eq!(stuck.len(), 1);
     assert_eq!(stuck[0].what, "an unreadable call");
-    assert!(stuck[0].error.as_deref().unwrap_or_default().contains("cannot be read"));
+    assert!(stuck[0]
+        .error
+        .as_deref()
+        .unwrap_or_default()
+        .contains("cannot be read"));
 }
 
 #[tokio::test]
@@ -343,6 +409,9 @@ async fn rule16_a_stuck_intent_is_kept_by_a_fresh_process() {
     pending_note(&w, "evt-1", t1, "d-5");
     w.cw().faults().fail_next(1, 403);
     w.sync(failing(1)).await;
-    let fresh: Engine = paged(Engine::new(w.fresh_engine().store().clone(), Arc::new(Demo::secrets())));
+    let fresh: Engine = paged(Engine::new(
+        w.fresh_engine().store().clone(),
+        Arc::new(Demo::secrets()),
+    ));
     assert_eq!(ops::attention(&fresh).await.unwrap().stuck.len(), 1);
 }

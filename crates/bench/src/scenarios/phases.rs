@@ -86,7 +86,9 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
             page_rows.push(store.with_conn(|c| ledger::entries_for(c, ids.iter().copied()))?);
         }
         let unreadable = BTreeSet::new();
-        let absent = store.with_conn(|c| ledger::tracked_absent(c, &end.present, &unreadable))?;
+        let source = engine::source_identity(&dashboard);
+        let absent =
+            store.with_conn(|c| ledger::tracked_absent(c, &source, &end.present, &unreadable))?;
         lap.mark_change("ledger rows of each page's events + absent rows (after a change)");
 
         let (none_a, none_r) = (BTreeMap::new(), BTreeMap::new());
@@ -95,7 +97,7 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
             .iter()
             .map(Vec::as_slice)
             .zip(&page_rows)
-            .chain([(&[][..], &absent)])
+            .chain([(&[][..], &absent.rows)])
         {
             let input = plan::PlanInput {
                 events,
@@ -106,6 +108,11 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
                 rules: &rules,
                 agreements: &none_a,
                 remote: &none_r,
+                removal_guard: plan::RemovalGuard {
+                    tracked: absent.tracked,
+                    confirmed: false,
+                },
+                source: &source,
             };
             let needs = plan::needs(&input);
             let planned = plan::plan(&input, &now);

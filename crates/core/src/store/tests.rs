@@ -63,19 +63,34 @@ fn outbox_rows_go_from_pending_to_stuck_to_forgotten() {
     let stuck = |s: &Store| s.with_conn(ledger::stuck).unwrap();
     assert!(stuck(&store).is_empty());
     store
-        .with_conn(|c| ledger::finish(c, id, OutboxState::Stuck, Some("403"), "2026-12-01T00:01:00Z"))
+        .with_conn(|c| {
+            ledger::finish(
+                c,
+                id,
+                OutboxState::Stuck,
+                Some("403"),
+                "2026-12-01T00:01:00Z",
+            )
+        })
         .unwrap();
     let listed = stuck(&store);
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].error.as_deref(), Some("403"));
     assert_eq!(listed[0].describe(), "closed ticket #7");
-    assert_eq!(store.with_conn(ledger::pending).unwrap().len(), 1, "stuck is unsettled");
+    assert_eq!(
+        store.with_conn(ledger::pending).unwrap().len(),
+        1,
+        "stuck is unsettled"
+    );
     let forgotten = store
         .with_conn(|c| ledger::forget(c, id, "2026-12-01T00:02:00Z"))
         .unwrap();
     assert_eq!(forgotten.map(|p| p.id), Some(id));
     assert!(store.with_conn(ledger::pending).unwrap().is_empty());
-    assert_eq!(store.with_conn(|c| ledger::forget(c, id, "x")).unwrap(), None);
+    assert_eq!(
+        store.with_conn(|c| ledger::forget(c, id, "x")).unwrap(),
+        None
+    );
     // Forgotten rows are history: pruned like the other settled ones.
     let pruned = store
         .with_conn(|c| ledger::prune(c, "2027-01-01T00:00:00Z"))

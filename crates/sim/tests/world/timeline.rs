@@ -64,8 +64,14 @@ pub const STEADY_EVENTS: u32 = 10;
 pub fn steady_snapshot(lap: usize, phase: usize) -> Vec<Value> {
     let mut events = lap_snapshot(lap, phase);
     events.extend((1..=STEADY_EVENTS).map(|n| {
-        ev(&format!("evt-steady{n}"), CONTOSO, "Error", "Failed", "the target is offline")
-            .details(FILE, &["s-1"])
+        ev(
+            &format!("evt-steady{n}"),
+            CONTOSO,
+            "Error",
+            "Failed",
+            "the target is offline",
+        )
+        .details(FILE, &["s-1"])
     }));
     events
 }
