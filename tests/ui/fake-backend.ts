@@ -92,6 +92,7 @@ function report(dry: boolean): RunReport {
     errors: blue === undefined ? [] : [{ key: 'company:c-1005', message: 'no agreement of Blue Yonder Airlines matches name like "%ICB" and agreementStatus = "Active"' }],
     rejected: [],
     removals_held: false,
+    removals_guarded: null,
   };
 }
 

@@ -61,6 +61,7 @@ describe('planHtml', () => {
     errors: [],
     rejected: [],
     removals_held: false,
+    removals_guarded: null,
   };
   it('says when nothing would happen', () => {
     expect(planHtml(report)).toContain('Nothing to do: all 4 events');
