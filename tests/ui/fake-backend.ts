@@ -18,7 +18,10 @@ import {
   SEEN_TYPES,
   demoRuns,
   demoTickets,
+  guardedMessage,
+  moreTickets,
   settingEntries,
+  stuckIntents,
 } from './fixtures';
 import {
   appInfo,
@@ -78,6 +81,8 @@ async function setStatus(patch: Partial<World['status']>): Promise<void> {
 
 function report(dry: boolean): RunReport {
   const blue = world.companies.find((c) => c.id === 'c-1005');
+  // A confirmed guard is applied by the cycle, so a real run no longer reports it.
+  const guarded = dry && world.removalsConfirmed ? null : world.attention.guarded_removals;
   return {
     run_id: dry ? null : world.runs.length + 1,
     dry_run: dry,
@@ -89,10 +94,23 @@ function report(dry: boolean): RunReport {
       { event_id: 'evt-077', company_id: 'c-1003', ticket_id: 998, text: 'would close (status ">Closed")' },
       { event_id: 'evt-078', company_id: 'c-1001', ticket_id: 999, text: 'would add a detail note: C:\\Users\\reception\\Outlook.pst is locked' },
     ],
-    errors: blue === undefined ? [] : [{ key: 'company:c-1005', message: 'no agreement of Blue Yonder Airlines matches name like "%ICB" and agreementStatus = "Active"' }],
+    errors: [
+      ...(blue === undefined ? [] : [{ key: 'company:c-1005', message: 'no agreement of Blue Yonder Airlines matches name like "%ICB" and agreementStatus = "Active"' }]),
+      ...(guarded === null ? [] : [{ key: 'removals:guarded', message: guardedMessage(guarded) }]),
+    ],
     rejected: [],
     removals_held: false,
+    removals_guarded: guarded,
   };
+}
+
+/** The held removals, applied as the removed-event policy says (rule 15, once confirmed). */
+function applyRemovals(): void {
+  const policy = world.stored.get('ticket.removed_policy') ?? 'close';
+  const done = { close: 'event removed, closed with a note', leave: 'event removed, ticket left', delete: 'event removed, ticket deleted' }[policy] ?? 'event removed';
+  world.tickets = world.tickets.map((t) => ({ ...t, state: policy === 'delete' ? 'Deleted' : 'Removed', last_action: done }));
+  world.attention = { ...world.attention, guarded_removals: null };
+  world.removalsConfirmed = false;
 }
 
 /** One sync cycle: syncing, then tickets and a run appear, then idle. */
@@ -101,6 +119,7 @@ async function cycle(): Promise<void> {
   await sleep(400);
   const now = new Date();
   if (world.tickets.length === 0) world.tickets = demoTickets(world.stored.get('cw.site') ?? 'localhost', now);
+  if (world.removalsConfirmed && world.attention.guarded_removals !== null) applyRemovals();
   world.runs = demoRuns(now, world.status.cycles + 1);
   await setStatus({
     state: { state: 'idle' },
@@ -331,6 +350,24 @@ async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown>
       return report(true);
     case 'open_ticket':
       return null;
+    case 'needs_attention':
+      return structuredClone(world.attention);
+    case 'confirm_removals':
+      // As the shell: the confirmation is kept for the next cycle, asked for at once.
+      world.removalsConfirmed = true;
+      if (missing(world).length > 0) fail('config', `BackupBridge is not set up yet: ${missing(world).join(', ')} still missing`);
+      setTimeout(() => void cycle(), 10);
+      return null;
+    case 'forget_intent': {
+      const id = a['id'];
+      if (typeof id !== 'number' || !Number.isInteger(id)) return fail('invalid', `invalid arguments for forget_intent: id must be a whole number, got ${JSON.stringify(id)}`);
+      const gone = world.attention.stuck.find((s) => s.id === id);
+      if (gone === undefined) {
+        return fail('invalid', `no unsettled ConnectWise call has the id ${id}; \`backup-bridge status\` lists the stuck ones with their ids`);
+      }
+      world.attention = { ...world.attention, stuck: world.attention.stuck.filter((s) => s.id !== id) };
+      return gone;
+    }
     case 'log_tail':
       return LOG_TAIL;
     case 'copy_diagnostics':
@@ -363,6 +400,20 @@ if (scenario.history === true) {
   real.tickets = demoTickets(real.stored.get('cw.site') ?? 'localhost', now);
   real.runs = demoRuns(now, 3);
   real.status = { ...real.status, cycles: 3, last_run_at: new Date(now.getTime() - 2 * 60_000).toISOString(), next_in_secs: 180 };
+}
+
+if (scenario.attention === true) {
+  // Every tracked event vanished from one listing: the guard held the 12 removals back.
+  const now = new Date();
+  const site = real.stored.get('cw.site') ?? 'localhost';
+  real.tickets = [...demoTickets(site, now), ...moreTickets(site, now)];
+  const guarded = { count: real.tickets.length, tracked: real.tickets.length };
+  real.attention = { stuck: stuckIntents(now), guarded_removals: guarded };
+  real.runs = demoRuns(now, 3);
+  const latest = real.runs[0];
+  if (latest !== undefined) latest.error_messages = [guardedMessage(guarded), ...latest.error_messages];
+  real.status = { ...real.status, cycles: 3, last_run_at: new Date(now.getTime() - 2 * 60_000).toISOString(), next_in_secs: 180 };
+  real.status = { ...real.status, last_report: report(false) };
 }
 
 mockIPC(

@@ -4,6 +4,7 @@
 // separate one for demo mode, as the real app keeps a separate demo database.
 import type {
   AppInfo,
+  Attention,
   CompanyView,
   ConnectionView,
   Override,
@@ -24,6 +25,11 @@ export interface Scenario {
   history?: boolean;
   /** The sync backend failed to start with this sentence (e.g. a damaged database). */
   startError?: string;
+  /**
+   * Start with 12 tickets whose events all vanished from the Dashboard (the
+   * removal guard held them back, rule 15) and two stuck calls (rule 16).
+   */
+  attention?: boolean;
 }
 
 export interface World {
@@ -34,6 +40,10 @@ export interface World {
   tickets: TicketRow[];
   runs: RunRecord[];
   status: Status;
+  /** What `needs_attention` reports. */
+  attention: Attention;
+  /** `confirm_removals` was called; the next cycle applies the held removals. */
+  removalsConfirmed: boolean;
 }
 
 export const VERSION = '0.1.0';
@@ -47,6 +57,8 @@ export function emptyWorld(): World {
     tickets: [],
     runs: [],
     status: { state: { state: 'idle' }, cycles: 0, last_run_at: null, last_report: null, next_in_secs: null },
+    attention: { stuck: [], guarded_removals: null },
+    removalsConfirmed: false,
   };
 }
 

@@ -3,6 +3,7 @@
 // crates/sim/src/dashboard/demo.rs), so screenshots look like the real app.
 import type {
   Agreement,
+  GuardedRemovals,
   BoardOptions,
   CompanyView,
   CwCompany,
@@ -10,6 +11,7 @@ import type {
   Priority,
   RunRecord,
   SettingEntry,
+  StuckIntent,
   TicketRow,
 } from '../../ui/src/api';
 
@@ -190,6 +192,63 @@ export function demoTickets(site: string, now: Date): TicketRow[] {
     { ...base, event_id: 'evt-102', company_id: 'c-1002', ticket_id: 1002, state: 'Open', anomaly: false, event_type: 'Warning', job_status: 'CompletedWithWarnings', message: 'VSS snapshot took longer than usual', summary: 'Warning: NW-FS02 - System image (ImageBased)', priority: 'Priority 3 - Normal', last_action: 'created, detail noted', url: url(1002) },
     { ...base, event_id: 'evt-103', company_id: 'c-1003', ticket_id: 1003, state: 'Closed', anomaly: false, event_type: 'Error', job_status: 'Completed', message: 'Backup completed', summary: 'Error: CONTOSO-SQL1 - SQL hourly (MsSql)', priority: 'Priority 2 - High', last_action: 'resolution noted, closed', url: url(1003) },
     { ...base, event_id: 'evt-104', company_id: 'c-1004', ticket_id: 1004, state: 'Open', anomaly: true, event_type: 'BackupAnomaly', job_status: 'Completed', message: '12,000 files changed in an hour', summary: 'BackupAnomaly: FAB-LAPTOP7 - Documents (FileLevel)', priority: 'Priority 2 - High', last_action: 'created', last_error: 'ConnectWise refused the note: the ticket is locked by another member; it is retried next sync', url: url(1004) },
+  ];
+}
+
+/** Eight more tickets, for a world where 12 tracked events went missing at once. */
+export function moreTickets(site: string, now: Date): TicketRow[] {
+  const companies: Array<[string, string]> = [['c-1001', 'ACME'], ['c-1002', 'NW'], ['c-1003', 'CONTOSO']];
+  return Array.from({ length: 8 }, (_, i): TicketRow => {
+    const [company, prefix] = companies[i % companies.length] ?? ['c-1001', 'ACME'];
+    const id = 1005 + i;
+    return {
+      event_id: `evt-${105 + i}`,
+      company_id: company,
+      ticket_id: id,
+      state: i % 4 === 3 ? 'Closed' : 'Open',
+      anomaly: false,
+      event_type: i % 2 === 0 ? 'Error' : 'Warning',
+      job_status: i % 4 === 3 ? 'Completed' : i % 2 === 0 ? 'Failed' : 'CompletedWithWarnings',
+      message: i % 2 === 0 ? 'the backup target could not be reached' : 'some files were skipped',
+      summary: `${i % 2 === 0 ? 'Error' : 'Warning'}: ${prefix}-WS${String(i + 1).padStart(2, '0')} - Documents (FileLevel)`,
+      priority: i % 2 === 0 ? 'Priority 2 - High' : 'Priority 3 - Normal',
+      content_hash: 'x',
+      pushed_details: [],
+      last_action: i % 4 === 3 ? 'resolution noted, closed' : 'created',
+      last_error: null,
+      updated_at: new Date(now.getTime() - (i + 1) * 3_600_000).toISOString(),
+      url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}&companyName=demo`,
+    };
+  });
+}
+
+/** `GuardedRemovals`'s Display in the core (the `removals:guarded` problem). */
+export function guardedMessage(g: GuardedRemovals): string {
+  return (
+    `${g.count} of the ${g.tracked} tracked events are missing from the Dashboard listing, so none of their tickets was closed or deleted. ` +
+    'If they were really removed, confirm with `backup-bridge sync --once --confirm-removals` (or Confirm removals on the Activity screen); ' +
+    'if the Dashboard had a problem, nothing needs doing and the tickets stay as they are when the events come back'
+  );
+}
+
+/** Two calls recovery could not settle (rule 16), oldest first. */
+export function stuckIntents(now: Date): StuckIntent[] {
+  const ago = (mins: number): string => new Date(now.getTime() - mins * 60_000).toISOString();
+  return [
+    {
+      id: 7,
+      event_id: 'evt-102',
+      what: 'add a note to ticket #1002',
+      error: 'ConnectWise refused the request (403): the API member may not read notes of ticket #1002; grant Service Tickets: Inquire',
+      since: ago(95),
+    },
+    {
+      id: 9,
+      event_id: 'evt-104',
+      what: 'add a note to ticket #1004',
+      error: 'ConnectWise answered with a body that is not JSON (400)',
+      since: ago(20),
+    },
   ];
 }
 

@@ -2,7 +2,8 @@
 // connection (the secret never comes back), a failing Test connection naming
 // the missing right, mapping a company with a bad then a good ConnectWise Id,
 // an agreement condition with a syntax error, the demo making tickets appear,
-// copying diagnostics without secrets, and 1,000 companies.
+// copying diagnostics without secrets, 1,000 companies, and what waits for a
+// person on the Activity screen (held removals, stuck calls).
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -33,7 +34,11 @@ afterEach(async () => {
   }
 });
 
-async function open(configured: boolean, hash = '', extra: { extraCompanies?: number; history?: boolean } = {}): Promise<App> {
+async function open(
+  configured: boolean,
+  hash = '',
+  extra: { extraCompanies?: number; history?: boolean; attention?: boolean } = {},
+): Promise<App> {
   app = await App.open(browser, server.url, { configured, ...extra }, undefined, hash);
   return app;
 }
@@ -288,6 +293,107 @@ describe('Demo and Activity', () => {
     await a.id('pause-toggle').click();
     await a.id('pause-toggle').filter({ hasText: 'Resume' }).waitFor();
     expect(await a.id('sync-state').textContent()).toBe('Paused');
+  });
+});
+
+describe('Needs attention (Activity)', () => {
+  const focused = (a: App): Promise<string | null | undefined> =>
+    a.page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+
+  it('held removals: the banner counts them, Confirm removals asks first, and the next sync applies them', async () => {
+    const a = await open(true, '#activity', { attention: true });
+    await a.id('guard-banner').waitFor();
+    expect(await a.id('guard-banner').getAttribute('role')).toBe('alert');
+    expect(await a.id('guard-headline').textContent()).toBe('12 of 12 tracked events are missing from the Dashboard.');
+    expect(await a.id('guard-banner').textContent()).toContain('BackupBridge closed or deleted none of their tickets.');
+    expect(await a.page.locator('[data-testid="ticket-state"]', { hasText: 'Event removed' }).count()).toBe(0);
+
+    // Keyboard: the button opens the "are you sure?" step with Cancel focused; Escape closes it.
+    await a.id('guard-confirm-open').focus();
+    await a.page.keyboard.press('Enter');
+    await a.id('guard-confirm-step').waitFor();
+    expect(await focused(a)).toBe('guard-cancel');
+    expect(await a.id('guard-confirm-step').textContent()).toContain(
+      'This closes the tickets of the 12 missing events, each with a note (your removed-event policy is Close).',
+    );
+    await a.page.keyboard.press('Escape');
+    await a.id('guard-confirm-step').waitFor({ state: 'detached' });
+    expect(await focused(a)).toBe('guard-confirm-open');
+
+    // A sync without the confirmation changes nothing; the open step survives the redraw.
+    await a.id('guard-confirm-open').click();
+    await a.id('guard-confirm-step').waitFor();
+    const asked = (await a.calls('needs_attention')).length;
+    await a.page.evaluate(() => window.__bbFake.cycle());
+    await a.page.waitForFunction((n) => window.__bbFake.calls.filter((c) => c.cmd === 'needs_attention').length > n, asked);
+    await a.page.waitForTimeout(100);
+    expect(await a.id('guard-confirm-step').isVisible()).toBe(true);
+    expect(await focused(a)).toBe('guard-cancel');
+    expect(await a.calls('confirm_removals')).toEqual([]);
+
+    await a.id('guard-confirm').click();
+    // Until that sync has run, the banner says the removals are on their way.
+    await a.id('guard-applying').waitFor();
+    await a.id('toast').filter({ hasText: 'Removals confirmed' }).waitFor();
+    expect(await a.calls('confirm_removals')).toHaveLength(1);
+    // The confirmation's own sync: the banner goes once a later needs_attention no longer reports it.
+    await a.id('guard-banner').waitFor({ state: 'detached', timeout: 10_000 });
+    const statuses = await a.id('ticket-state').allTextContents();
+    expect(statuses).toHaveLength(12);
+    expect(new Set(statuses)).toEqual(new Set(['Event removed']));
+    // The stuck calls are another matter: they stay until forgotten.
+    expect(await a.id('stuck-row').count()).toBe(2);
+  });
+
+  it('a stuck call is forgotten after its own confirmation; the other one stays', async () => {
+    const a = await open(true, '#activity', { attention: true });
+    await a.id('stuck-row').nth(1).waitFor();
+    const ids = async (): Promise<Array<string | null>> =>
+      a.id('stuck-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+    expect(await ids()).toEqual(['7', '9']);
+    const row9 = a.page.locator('[data-testid="stuck-row"][data-id="9"]');
+    expect(await row9.textContent()).toContain('Add a note to ticket #1004');
+    expect(await row9.textContent()).toContain('Fabrikam Builders Inc · BackupAnomaly: FAB-LAPTOP7');
+
+    // Cancel asks nothing of the backend and gives the focus back.
+    await row9.locator('[data-testid="stuck-forget"]').click();
+    await a.id('stuck-confirm').waitFor();
+    expect(await row9.locator('[data-testid="stuck-forget"]').getAttribute('aria-expanded')).toBe('true');
+    await a.id('stuck-forget-cancel').click();
+    await a.id('stuck-confirm').waitFor({ state: 'detached' });
+    expect(await a.page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-id'))).toBe('9');
+
+    await row9.locator('[data-testid="stuck-forget"]').click();
+    expect(await a.id('stuck-confirm').textContent()).toContain('Forget call 9?');
+    expect(await a.id('stuck-confirm').textContent()).toContain('If the call did reach ConnectWise, it may be made twice');
+    expect(await a.calls('forget_intent')).toEqual([]);
+    await a.id('stuck-forget-confirm').click();
+    await row9.waitFor({ state: 'detached' });
+    expect((await a.calls('forget_intent')).map((c) => c.args)).toEqual([{ id: 9 }]);
+    expect(await ids()).toEqual(['7']);
+    await a.id('toast').filter({ hasText: 'Call 9 forgotten' }).waitFor();
+    // Focus lands on the remaining call's Forget.
+    expect(await a.page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-id'))).toBe('7');
+
+    // The last one: the card goes with it.
+    await a.page.keyboard.press('Enter');
+    await a.id('stuck-forget-confirm').click();
+    await a.id('stuck-card').waitFor({ state: 'hidden' });
+    expect((await a.calls('forget_intent')).map((c) => c.args)).toEqual([{ id: 9 }, { id: 7 }]);
+    expect(await a.id('guard-banner').count()).toBe(1);
+  });
+
+  it('a call already forgotten elsewhere (the CLI) says so and leaves the list', async () => {
+    const a = await open(true, '#activity', { attention: true });
+    await a.id('stuck-row').nth(1).waitFor();
+    // `backup-bridge outbox forget 7` ran meanwhile.
+    await a.page.evaluate(() => window.__TAURI_INTERNALS__.invoke('forget_intent', { id: 7 }));
+    await a.page.locator('[data-testid="stuck-row"][data-id="7"] [data-testid="stuck-forget"]').click();
+    await a.id('stuck-forget-confirm').click();
+    await a.id('toast').filter({ hasText: 'Could not forget call 7' }).waitFor();
+    expect(await a.id('toast').last().textContent()).toContain('No unsettled ConnectWise call has the id 7');
+    await a.page.locator('[data-testid="stuck-row"][data-id="7"]').waitFor({ state: 'detached' });
+    expect(await a.id('stuck-row').count()).toBe(1);
   });
 });
 

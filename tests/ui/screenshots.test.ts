@@ -59,6 +59,31 @@ describe.each<[string, Viewport]>([
     }
   });
 
+  it('Activity with held removals and stuck calls, and their confirmation steps', async () => {
+    const app = await App.open(browser, server.url, { configured: true, attention: true }, viewport, '#activity');
+    try {
+      await app.id('guard-banner').waitFor();
+      await app.id('stuck-row').first().waitFor();
+      await app.id('ticket-row').first().waitFor();
+      await app.shot('activity-attention');
+      await app.shotFull('activity-attention');
+      const overflows = await app.overflow();
+      await app.id('guard-confirm-open').click();
+      await app.id('guard-confirm-step').waitFor();
+      await app.page.locator('[data-testid="stuck-row"][data-id="9"] [data-testid="stuck-forget"]').click();
+      await app.id('stuck-confirm').waitFor();
+      // Keyboard focus shows where the user is (the forget step's Cancel).
+      await app.page.keyboard.press('Shift+Tab');
+      await app.page.keyboard.press('Tab');
+      await app.shotFull('activity-attention-confirm');
+      overflows.push(...(await app.overflow()));
+      expect(overflows).toEqual([]);
+      expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('first start (welcome) and demo mode', async () => {
     const app = await App.open(browser, server.url, { configured: false }, viewport);
     try {
@@ -83,6 +108,16 @@ describe('dark theme', () => {
     try {
       await app.id('ticket-row').first().waitFor();
       await app.shot('activity-dark');
+      const attention = await App.open(browser, server.url, { configured: true, attention: true }, WIDE, '#activity', 'dark');
+      try {
+        await attention.id('stuck-row').first().waitFor();
+        await attention.id('guard-confirm-open').click();
+        await attention.id('guard-confirm-step').waitFor();
+        await attention.shot('activity-attention-dark');
+        expect(attention.problems).toEqual([]);
+      } finally {
+        await attention.close();
+      }
       await app.nav('companies');
       await app.shot('companies-dark');
       await app.nav('defaults');

@@ -68,6 +68,14 @@ export interface RejectedItem {
   reason: string;
 }
 
+/** `plan::GuardedRemovals`: removals the removal guard held back (rule 15). */
+export interface GuardedRemovals {
+  /** Tracked events missing from the Dashboard listing. */
+  count: number;
+  /** Open and closed tickets the Dashboard source tracks in all. */
+  tracked: number;
+}
+
 /** `engine::RunReport`. */
 export interface RunReport {
   run_id: number | null;
@@ -77,7 +85,13 @@ export interface RunReport {
   actions: ActionLine[];
   errors: Problem[];
   rejected: RejectedItem[];
+  /** Removals waited for a listing without unreadable items. */
   removals_held: boolean;
+  /**
+   * Rule 15: this many tracked events were missing, too many to close or
+   * delete without a person's confirmation; none was (problem key `removals:guarded`).
+   */
+  removals_guarded: GuardedRemovals | null;
 }
 
 /** `scheduler::Status`, also the payload of the `status` event. */
@@ -310,6 +324,27 @@ export interface RunRecord {
   error_messages: string[];
 }
 
+/** `ops::StuckIntent`: a ConnectWise call that could not be settled (rule 16). */
+export interface StuckIntent {
+  /** The outbox id (`backup-bridge outbox forget ID`). */
+  id: number;
+  event_id: string;
+  /** What the call was, e.g. "add a note to ticket #1002". */
+  what: string;
+  /** Why it could not be settled. */
+  error: string | null;
+  /** When it was intended (RFC 3339). */
+  since: string;
+}
+
+/** `ops::Attention`: what waits for a person. */
+export interface Attention {
+  /** Stuck calls, oldest first (rule 16). */
+  stuck: StuckIntent[];
+  /** Removals the guard holds back (rule 15), if any. */
+  guarded_removals: GuardedRemovals | null;
+}
+
 // ---------------------------------------------------------------- calls
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -360,6 +395,12 @@ export const listTickets = (): Promise<TicketRow[]> => call('list_tickets');
 export const recentRuns = (): Promise<RunRecord[]> => call('recent_runs');
 export const previewSync = (): Promise<RunReport> => call('preview_sync');
 export const openTicket = (url: string): Promise<void> => call('open_ticket', { url });
+/** Stuck calls and held removals: what waits for a person. */
+export const needsAttention = (): Promise<Attention> => call('needs_attention');
+/** Confirms the held removals; the sync it starts at once applies them. */
+export const confirmRemovals = (): Promise<void> => call('confirm_removals');
+/** Drops a stuck call (its event is planned afresh); resolves to the forgotten call. */
+export const forgetIntent = (id: number): Promise<StuckIntent> => call('forget_intent', { id });
 
 export const logTail = (lines: number): Promise<string> => call('log_tail', { lines });
 export const copyDiagnostics = (): Promise<string> => call('copy_diagnostics');

@@ -5,6 +5,7 @@ import { errorSentence, toAppError, type AppError } from './errors';
 describe('toAppError', () => {
   const cases: Array<[string, unknown, AppError]> = [
     ['shell error keeps its kind', { kind: 'auth', message: 'bad keys' }, { kind: 'auth', message: 'bad keys' }],
+    ['busy kind (the writer lock, rule 12)', { kind: 'busy', message: 'BackupBridge is already syncing this data folder (pid 41)' }, { kind: 'busy', message: 'BackupBridge is already syncing this data folder (pid 41)' }],
     ['not_found kind', { kind: 'not_found', message: 'no such company' }, { kind: 'not_found', message: 'no such company' }],
     ['unknown kind becomes unknown', { kind: 'martian', message: 'boom' }, { kind: 'unknown', message: 'boom' }],
     ['missing kind becomes unknown', { message: 'boom' }, { kind: 'unknown', message: 'boom' }],
@@ -36,6 +37,15 @@ describe('errorSentence', () => {
     ],
     // …unless the message already says what to do.
     [{ kind: 'forbidden', message: 'lacks "Add" — grant it under System › Security Roles' }, 'Lacks "Add" — grant it under System › Security Roles.'],
+    [
+      { kind: 'busy', message: 'BackupBridge is already syncing this data folder (pid 41)' },
+      'BackupBridge is already syncing this data folder (pid 41). Wait for the other sync (the app, the tray or the command line) to finish, then try again.',
+    ],
+    // The core's busy text already says what to do.
+    [
+      { kind: 'busy', message: 'BackupBridge is already syncing this data folder (pid 41); let that sync finish, or stop that process, and try again' },
+      'BackupBridge is already syncing this data folder (pid 41); let that sync finish, or stop that process, and try again.',
+    ],
     [{ kind: 'unknown', message: '' }, 'Something went wrong and no reason was given.'],
     [
       { kind: 'database', message: 'the database is damaged: move it aside and restart BackupBridge' },

@@ -13,6 +13,7 @@ export type AppErrorKind =
   | 'dashboard'
   | 'database'
   | 'keychain'
+  | 'busy'
   | 'internal'
   | 'unknown';
 
@@ -33,6 +34,7 @@ const KNOWN_KINDS: ReadonlySet<string> = new Set<AppErrorKind>([
   'dashboard',
   'database',
   'keychain',
+  'busy',
   'internal',
 ]);
 
@@ -63,6 +65,7 @@ const NEXT_STEP: Partial<Record<AppErrorKind, string>> = {
   forbidden: 'Grant the missing right to the API member’s security role in ConnectWise.',
   offline: 'Check the network connection and the Site address; BackupBridge retries by itself.',
   keychain: 'Unlock the system keychain, then try again.',
+  busy: 'Wait for the other sync (the app, the tray or the command line) to finish, then try again.',
   database: 'Restart BackupBridge; if it keeps happening, copy diagnostics from the Logs screen.',
   internal: 'Restart BackupBridge; if it keeps happening, copy diagnostics from the Logs screen.',
 };

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 
-import type { RunReport, TicketRow } from '../api';
-import { planHtml, ticketPasses, ticketRowHtml } from './activity-rows';
+import type { GuardedRemovals, RunReport, StuckIntent, TicketRow } from '../api';
+import {
+  guardActionsHtml,
+  guardBannerHtml,
+  guardConsequence,
+  guardHeadline,
+  planHtml,
+  removedPolicy,
+  stuckConfirmRowHtml,
+  stuckRowHtml,
+  ticketPasses,
+  ticketRowHtml,
+} from './activity-rows';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const ZERO = { created: 0, updated: 0, notes: 0, closed: 0, reopened: 0, deleted: 0, skipped: 0, errors: 0 };
@@ -61,6 +72,7 @@ describe('planHtml', () => {
     errors: [],
     rejected: [],
     removals_held: false,
+    removals_guarded: null,
   };
   it('says when nothing would happen', () => {
     expect(planHtml(report)).toContain('Nothing to do: all 4 events');
@@ -99,5 +111,101 @@ describe('planHtml', () => {
     expect(html).not.toContain('Nothing to do');
     expect(html).not.toContain('Problems it would meet');
     expect(html).toContain('Item 1 (id evt-7): bad');
+  });
+});
+
+describe('held removals banner (rule 15)', () => {
+  const g: GuardedRemovals = { count: 12, tracked: 12 };
+
+  it('says how many tracked events are missing and that no ticket was touched', () => {
+    const html = guardBannerHtml(g, 'close', 'ask');
+    expect(html).toContain('role="alert"');
+    expect(html).toContain('data-count="12" data-tracked="12"');
+    expect(html).toContain('12 of 12 tracked events are missing from the Dashboard.');
+    expect(html).toContain('BackupBridge closed or deleted none of their tickets.');
+    expect(html).toContain('If the Dashboard had an outage, do nothing');
+    expect(html).toContain('data-action="guard-ask"');
+    expect(html).not.toContain('guard-confirm-step');
+  });
+
+  it('counts with thousands separators and singulars', () => {
+    expect(guardHeadline({ count: 1500, tracked: 2000 })).toBe('1,500 of 2,000 tracked events are missing from the Dashboard.');
+    expect(guardHeadline({ count: 1, tracked: 1 })).toBe('1 of 1 tracked event is missing from the Dashboard.');
+  });
+
+  it('asks "are you sure?" in the words of the removed-event policy', () => {
+    const cases: Array<[ReturnType<typeof removedPolicy>, string, string]> = [
+      ['close', 'This closes the tickets of the 12 missing events, each with a note', 'Yes, close the tickets'],
+      ['delete', 'This deletes the tickets of the 12 missing events from ConnectWise, which cannot be undone', 'Yes, delete the tickets'],
+      ['leave', 'This marks the 12 missing events as removed; their tickets stay as they are', 'Yes, confirm the removals'],
+      [null, 'This applies your removed-event policy (Defaults screen)', 'Yes, confirm the removals'],
+    ];
+    for (const [policy, text, label] of cases) {
+      expect(guardConsequence(g, policy).text).toContain(text);
+      const html = guardActionsHtml(g, policy, 'confirm');
+      expect(html).toContain('<strong>Are you sure?</strong>');
+      expect(html).toContain(`data-action="guard-confirm" data-testid="guard-confirm">${label}</button>`);
+      expect(html).toContain('data-action="guard-cancel"');
+      expect(html).toContain('role="group" aria-labelledby="guard-question"');
+      expect(html).not.toContain('data-action="guard-ask"');
+    }
+  });
+
+  it('says the removals are on their way once confirmed, with no button left', () => {
+    const html = guardActionsHtml(g, 'close', 'applying');
+    expect(html).toContain('Removals confirmed.');
+    expect(html).not.toContain('<button');
+  });
+
+  it.each<[string | null | undefined, ReturnType<typeof removedPolicy>]>([
+    ['close', 'close'],
+    [' Delete ', 'delete'],
+    ['leave', 'leave'],
+    ['archive', null],
+    [null, null],
+    [undefined, null],
+  ])('removedPolicy(%j) = %j', (value, expected) => expect(removedPolicy(value)).toBe(expected));
+});
+
+describe('stuck calls (rule 16)', () => {
+  const STUCK: StuckIntent = {
+    id: 7,
+    event_id: 'evt-<102>',
+    what: 'add a note to ticket #1002',
+    error: 'ConnectWise answered 403: "Notes" needs <Add>',
+    since: '2026-11-20T11:40:00Z',
+  };
+
+  it('shows id, call, event, problem and age, every value escaped', () => {
+    const html = stuckRowHtml(STUCK, 'Northwind Law LLP · Warning: NW-FS02 & co', NOW);
+    expect(html).toContain('data-testid="stuck-row" data-id="7"');
+    expect(html).toContain('<td class="col-id mono">7</td>');
+    expect(html).toContain('Add a note to ticket #1002');
+    expect(html).toContain('evt-&lt;102&gt;');
+    expect(html).toContain('Northwind Law LLP · Warning: NW-FS02 &amp; co');
+    expect(html).toContain('ConnectWise answered 403: &quot;Notes&quot; needs &lt;Add&gt;');
+    expect(html).toContain('20 min ago');
+    expect(html).toContain('data-action="forget-ask" data-id="7"');
+    expect(html).toContain('aria-expanded="false"');
+    expect(html).not.toContain('<Add>');
+    expect(html).not.toContain('evt-<102>');
+  });
+
+  it('shows a dash without an error or context, and marks the row being asked about', () => {
+    const html = stuckRowHtml({ ...STUCK, error: null }, null, NOW, true);
+    expect(html).toContain('<td class="col-problem"><span class="muted">—</span></td>');
+    expect(html).not.toContain(' · ');
+    expect(html).toContain('aria-expanded="true" aria-controls="stuck-confirm-7"');
+  });
+
+  it('asks before forgetting, saying a call that landed may be made twice', () => {
+    const html = stuckConfirmRowHtml(STUCK);
+    expect(html).toContain('id="stuck-confirm-7"');
+    expect(html).toContain('colspan="5"');
+    expect(html).toContain('<strong>Forget call 7?</strong>');
+    expect(html).toContain('plans event <span class="mono">evt-&lt;102&gt;</span> afresh');
+    expect(html).toContain('it may be made twice');
+    expect(html).toContain('data-action="forget-confirm" data-id="7"');
+    expect(html).toContain('data-action="forget-cancel" data-id="7"');
   });
 });

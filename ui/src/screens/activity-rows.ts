@@ -1,8 +1,9 @@
-// HTML text for the Activity tables (tickets, sync runs) and the dry-run
-// plan, built as strings with every value escaped.
-import type { RunRecord, RunReport, TicketRow } from '../api';
+// HTML text for the Activity tables (tickets, sync runs), the dry-run plan
+// and what waits for a person (removals the guard held back, stuck calls),
+// built as strings with every value escaped.
+import type { GuardedRemovals, RunRecord, RunReport, StuckIntent, TicketRow } from '../api';
 import { esc } from '../dom';
-import { countsText, dateTime, relativeTime, runDuration, runOutcomeText, ticketStateText } from '../format';
+import { count, countsText, dateTime, relativeTime, runDuration, runOutcomeText, ticketStateText } from '../format';
 
 const STATE_TONE: Record<TicketRow['state'], string> = {
   Open: 'open',
@@ -111,4 +112,130 @@ export function planHtml(report: RunReport): string {
     parts.push('<p class="muted">Removed events wait for a Dashboard listing without unreadable items before their tickets are touched.</p>');
   }
   return parts.join('');
+}
+
+// ---------------------------------------------------------------- needs attention
+
+/** The removed-event policy (`ticket.removed_policy`). */
+export type RemovedPolicy = 'close' | 'leave' | 'delete';
+
+/** The policy from a setting value; null when unknown (settings not loaded). */
+export function removedPolicy(value: string | null | undefined): RemovedPolicy | null {
+  const v = (value ?? '').trim().toLowerCase();
+  return v === 'close' || v === 'leave' || v === 'delete' ? v : null;
+}
+
+/** Where the held-removals banner is: offering, asking "are you sure?", or confirmed. */
+export type GuardStep = 'ask' | 'confirm' | 'applying';
+
+/** "12 of 12 tracked events are missing from the Dashboard." */
+export function guardHeadline(g: GuardedRemovals): string {
+  return `${count(g.count)} of ${count(g.tracked)} tracked ${g.tracked === 1 ? 'event' : 'events'} ${g.count === 1 ? 'is' : 'are'} missing from the Dashboard.`;
+}
+
+/** What confirming does under `policy`, and the confirm button's words. */
+export function guardConsequence(g: GuardedRemovals, policy: RemovedPolicy | null): { text: string; button: string } {
+  const events = g.count === 1 ? 'the missing event' : `the ${count(g.count)} missing events`;
+  switch (policy) {
+    case 'close':
+      return {
+        text: `This closes the tickets of ${events}, each with a note (your removed-event policy is Close).`,
+        button: 'Yes, close the tickets',
+      };
+    case 'delete':
+      return {
+        text: `This deletes the tickets of ${events} from ConnectWise, which cannot be undone (your removed-event policy is Delete).`,
+        button: 'Yes, delete the tickets',
+      };
+    case 'leave':
+      return {
+        text: `This marks ${events} as removed; their tickets stay as they are for a technician (your removed-event policy is Leave).`,
+        button: 'Yes, confirm the removals',
+      };
+    case null:
+      return {
+        text: `This applies your removed-event policy (Defaults screen) to the tickets of ${events}: each is closed, deleted or left as it is.`,
+        button: 'Yes, confirm the removals',
+      };
+  }
+}
+
+/** The buttons (or the confirmation step, or the "confirmed" line) of the held-removals banner. */
+export function guardActionsHtml(g: GuardedRemovals, policy: RemovedPolicy | null, step: GuardStep): string {
+  switch (step) {
+    case 'ask':
+      return '<button type="button" class="btn" data-action="guard-ask" data-testid="guard-confirm-open">Confirm removals</button>';
+    case 'confirm': {
+      const c = guardConsequence(g, policy);
+      return (
+        `<div class="confirm-step" role="group" aria-labelledby="guard-question" data-testid="guard-confirm-step">` +
+        `<p class="confirm-question" id="guard-question"><strong>Are you sure?</strong> ${esc(c.text)} Confirm only if the events were really removed in the Dashboard.</p>` +
+        `<div class="confirm-buttons">` +
+        `<button type="button" class="btn btn-danger" data-action="guard-confirm" data-testid="guard-confirm">${esc(c.button)}</button>` +
+        `<button type="button" class="btn" data-action="guard-cancel" data-testid="guard-cancel">Cancel</button>` +
+        `</div></div>`
+      );
+    }
+    case 'applying':
+      return '<p class="guard-applying" tabindex="-1" data-action="guard-applying" data-testid="guard-applying"><span aria-hidden="true">✓ </span>Removals confirmed. The sync that has just started applies them; this notice goes away once it has.</p>';
+  }
+}
+
+/** The held-removals banner (rule 15), `data-count`/`data-tracked` naming what it shows. */
+export function guardBannerHtml(g: GuardedRemovals, policy: RemovedPolicy | null, step: GuardStep): string {
+  return (
+    `<div class="notice notice-warn guard-banner" role="alert" data-testid="guard-banner" data-count="${esc(String(g.count))}" data-tracked="${esc(String(g.tracked))}">` +
+    `<span class="notice-icon" aria-hidden="true">!</span>` +
+    `<div class="notice-body">` +
+    `<p class="guard-title"><strong data-testid="guard-headline">${esc(guardHeadline(g))}</strong> BackupBridge closed or deleted none of their tickets.</p>` +
+    `<p class="guard-help">If the Dashboard had an outage, do nothing: the tickets are kept as they are and carry on when the events come back. ` +
+    `If the events were really removed, confirm the removals.</p>` +
+    `<div class="guard-actions" data-testid="guard-actions">${guardActionsHtml(g, policy, step)}</div>` +
+    `</div></div>`
+  );
+}
+
+/** "add a note…" as "Add a note…". */
+function capital(text: string): string {
+  return text === '' ? text : (text[0] ?? '').toUpperCase() + text.slice(1);
+}
+
+/**
+ * One stuck call (rule 16). `context` says what its event is (company and
+ * ticket summary) when the ledger knows it; `asking` marks the row whose
+ * "Forget?" step is open below it.
+ */
+export function stuckRowHtml(s: StuckIntent, context: string | null, now: Date, asking = false): string {
+  const error =
+    s.error === null || s.error.trim() === ''
+      ? '<span class="muted">—</span>'
+      : `<span class="row-error" data-testid="stuck-error"><span aria-hidden="true">✕ </span>${esc(s.error)}</span>`;
+  const id = esc(String(s.id));
+  const expanded = asking ? `aria-expanded="true" aria-controls="stuck-confirm-${id}"` : 'aria-expanded="false"';
+  return (
+    `<tr data-testid="stuck-row" data-id="${id}">` +
+    `<td class="col-id mono">${id}</td>` +
+    `<td class="col-call"><span class="summary">${esc(capital(s.what))}</span>` +
+    `<span class="sub">Event <span class="mono">${esc(s.event_id)}</span>${context === null || context === '' ? '' : ` · ${esc(context)}`}</span></td>` +
+    `<td class="col-problem">${error}</td>` +
+    `<td class="col-since" title="${esc(dateTime(s.since))}">${esc(relativeTime(s.since, now))}</td>` +
+    `<td class="col-forget"><button type="button" class="btn btn-small" data-action="forget-ask" data-id="${id}" data-testid="stuck-forget" ${expanded} aria-label="Forget call ${id}">Forget</button></td>` +
+    `</tr>`
+  );
+}
+
+/** The "Forget call N?" step, a row under the call's own (`columns` wide). */
+export function stuckConfirmRowHtml(s: StuckIntent, columns = 5): string {
+  const id = esc(String(s.id));
+  return (
+    `<tr class="confirm-row" id="stuck-confirm-${id}" data-testid="stuck-confirm" data-id="${id}"><td colspan="${esc(String(columns))}">` +
+    `<div class="confirm-step" role="group" aria-labelledby="stuck-question-${id}">` +
+    `<p class="confirm-question" id="stuck-question-${id}"><strong>Forget call ${id}?</strong> ` +
+    `BackupBridge stops trying to settle it and plans event <span class="mono">${esc(s.event_id)}</span> afresh on the next sync. ` +
+    `If the call did reach ConnectWise, it may be made twice (a second note or ticket); look at the ticket in ConnectWise first if you are not sure.</p>` +
+    `<div class="confirm-buttons">` +
+    `<button type="button" class="btn btn-danger" data-action="forget-confirm" data-id="${id}" data-testid="stuck-forget-confirm">Forget call ${id}</button>` +
+    `<button type="button" class="btn" data-action="forget-cancel" data-id="${id}" data-testid="stuck-forget-cancel">Cancel</button>` +
+    `</div></div></td></tr>`
+  );
 }

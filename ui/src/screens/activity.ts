@@ -1,4 +1,6 @@
-// Activity screen: the events BackupBridge tracks and their tickets (numbers
+// Activity screen: what waits for a person first (removals the removal
+// guard held back, with Confirm removals; stuck ConnectWise calls, each with
+// Forget), then the events BackupBridge tracks and their tickets (numbers
 // open the ticket in ConnectWise), the recent sync runs with what they did,
 // and "Preview next sync" (a dry run). Redrawn whenever a sync finishes.
 import * as api from '../api';
@@ -7,7 +9,20 @@ import { errorSentence, toAppError } from '../errors';
 import { plural } from '../format';
 import { cycleFinished } from '../state';
 import { busy, card, errorNotice, select, toast } from '../ui';
-import { planHtml, runRowHtml, ticketPasses, ticketRowHtml, type TicketFilter } from './activity-rows';
+import {
+  guardActionsHtml,
+  guardBannerHtml,
+  planHtml,
+  removedPolicy,
+  runRowHtml,
+  stuckConfirmRowHtml,
+  stuckRowHtml,
+  ticketPasses,
+  ticketRowHtml,
+  type GuardStep,
+  type RemovedPolicy,
+  type TicketFilter,
+} from './activity-rows';
 import type { MountFn } from './screen';
 
 function table(testid: string, headers: string[], cls: string): { table: HTMLTableElement; body: HTMLTableSectionElement } {
@@ -19,10 +34,43 @@ function table(testid: string, headers: string[], cls: string): { table: HTMLTab
   return { table: t, body };
 }
 
+/** What identifies a control across a redraw: its action and the row it acts on. */
+function focusKey(container: HTMLElement): string | null {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || !container.contains(active)) return null;
+  const action = active.dataset['action'];
+  return action === undefined ? null : `[data-action="${action}"]${active.dataset['id'] === undefined ? '' : `[data-id="${active.dataset['id']}"]`}`;
+}
+
+/** Moves focus to `selector` in `container`; true when it found it. */
+function focusIn(container: HTMLElement, selector: string | null): boolean {
+  if (selector === null) return false;
+  const target = container.querySelector<HTMLElement>(selector);
+  target?.focus();
+  return target !== null;
+}
+
+/** Sets `container`'s markup unless it is already `html`, keeping the focused control focused. */
+function redraw(container: HTMLElement, html: string, last: { html: string }): void {
+  if (last.html === html) return;
+  const key = focusKey(container);
+  container.innerHTML = html;
+  last.html = html;
+  focusIn(container, key);
+}
+
 export const mountActivity: MountFn = (root) => {
   let alive = true;
   let tickets: api.TicketRow[] = [];
   let names = new Map<string, string>();
+  let attention: api.Attention = { stuck: [], guarded_removals: null };
+  let policy: RemovedPolicy | null = null;
+  let guardStep: GuardStep = 'ask';
+  /** Removals were confirmed here; the next finished cycle shows whether they were applied. */
+  let confirmedBeforeCycle = false;
+  /** The stuck call whose "Forget?" step is open. */
+  let asking: number | null = null;
+  const content = root.closest<HTMLElement>('#content') ?? root;
 
   const planBox = el('div', { class: 'plan', testid: 'preview-result', 'aria-live': 'polite' });
   planBox.hidden = true;
@@ -56,7 +104,25 @@ export const mountActivity: MountFn = (root) => {
   const runsEmpty = el('p', { class: 'empty', testid: 'runs-empty', text: 'No sync has run yet.' });
   const runsMessage = el('div');
 
+  const guardSlot = el('div', { testid: 'guard-slot' });
+  const lastBanner = { html: '' };
+  const lastActions = { html: '' };
+  const attentionMessage = el('div');
+  const st = table('stuck-table', ['Id', 'Call', 'Problem', 'Waiting since', 'Action'], 'stuck');
+  const lastStuck = { html: '' };
+  const stuckCard = card(
+    'Calls waiting for you',
+    'BackupBridge could not tell whether these ConnectWise calls went through. It tries each again every sync; until one settles, ' +
+      'its event gets nothing new, so nothing lands twice. The other events keep syncing. Forget a call to plan its event afresh.',
+    [el('div', { class: 'table-wrap' }, [st.table])],
+    'stuck-card',
+  );
+  stuckCard.hidden = true;
+
   root.append(
+    guardSlot,
+    attentionMessage,
+    stuckCard,
     el('div', { class: 'toolbar' }, [
       el('div', { class: 'toolbar-main' }, [
         el('label', { class: 'inline-label', for: 'tickets-filter', text: 'Show' }),
@@ -94,16 +160,80 @@ export const mountActivity: MountFn = (root) => {
     ticketCount.textContent = shown === tickets.length ? plural(tickets.length, 'ticket') : `${shown} of ${plural(tickets.length, 'ticket')}`;
   };
 
-  const load = async (): Promise<void> => {
-    const [t, r, c] = await Promise.allSettled([api.listTickets(), api.recentRuns(), api.listCompanies()]);
+  const drawGuard = (): void => {
+    const g = attention.guarded_removals;
+    if (g === null) {
+      const hadFocus = focusKey(guardSlot) !== null;
+      guardStep = 'ask';
+      redraw(guardSlot, '', lastBanner);
+      lastActions.html = '';
+      if (hadFocus) content.focus();
+      return;
+    }
+    const banner = guardSlot.querySelector<HTMLElement>('[data-testid="guard-banner"]');
+    const actions = banner === null ? null : banner.querySelector<HTMLElement>('.guard-actions');
+    const same = banner !== null && banner.dataset['count'] === String(g.count) && banner.dataset['tracked'] === String(g.tracked);
+    if (same && actions !== null) {
+      // Same numbers: only the buttons change, so the alert is not announced again.
+      redraw(actions, guardActionsHtml(g, policy, guardStep), lastActions);
+    } else {
+      redraw(guardSlot, guardBannerHtml(g, policy, guardStep), lastBanner);
+      lastActions.html = guardActionsHtml(g, policy, guardStep);
+    }
+  };
+
+  /** Company and summary of the event a stuck call belongs to, when the ledger has it. */
+  const contextOf = (s: api.StuckIntent): string | null => {
+    const t = tickets.find((x) => x.event_id === s.event_id);
+    return t === undefined ? null : `${names.get(t.company_id) ?? t.company_id} · ${t.summary}`;
+  };
+
+  const drawStuck = (): void => {
+    const list = attention.stuck;
+    if (asking !== null && !list.some((s) => s.id === asking)) asking = null;
+    const now = new Date();
+    const html = list
+      .map((s) => stuckRowHtml(s, contextOf(s), now, s.id === asking) + (s.id === asking ? stuckConfirmRowHtml(s) : ''))
+      .join('');
+    const hadFocus = focusKey(st.body) !== null;
+    redraw(st.body, html, lastStuck);
+    stuckCard.hidden = list.length === 0;
+    if (hadFocus && list.length === 0) content.focus();
+  };
+
+  const load = async (afterCycle = false): Promise<void> => {
+    const [t, r, c, a, s] = await Promise.allSettled([
+      api.listTickets(),
+      api.recentRuns(),
+      api.listCompanies(),
+      api.needsAttention(),
+      api.getSettings(),
+    ]);
     if (!alive) return;
     if (c.status === 'fulfilled') names = new Map(c.value.map((x) => [x.id, x.name]));
+    if (s.status === 'fulfilled') policy = removedPolicy(s.value.find((e) => e.key === 'ticket.removed_policy')?.value);
     if (t.status === 'fulfilled') {
       tickets = t.value;
       ticketsMessage.replaceChildren();
       drawTickets();
     } else {
       ticketsMessage.replaceChildren(errorNotice(t.reason, 'Could not load the tickets.', 'tickets-error'));
+    }
+    if (afterCycle && confirmedBeforeCycle) {
+      // A cycle ran since the confirmation; what the backend reports now is the truth.
+      confirmedBeforeCycle = false;
+      guardStep = 'ask';
+    }
+    if (a.status === 'fulfilled') {
+      attention = a.value;
+      attentionMessage.replaceChildren();
+      drawGuard();
+      drawStuck();
+    } else if (t.status === 'fulfilled') {
+      // When the tickets failed too, their notice already says the backend is unreachable.
+      attentionMessage.replaceChildren(
+        errorNotice(a.reason, 'Could not check for removals and calls waiting for you.', 'attention-error'),
+      );
     }
     if (r.status === 'fulfilled') {
       const now = new Date();
@@ -117,6 +247,94 @@ export const mountActivity: MountFn = (root) => {
   };
 
   filter.addEventListener('change', drawTickets);
+
+  guardSlot.addEventListener('click', (event) => {
+    const target = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
+    const g = attention.guarded_removals;
+    if (target === null || g === null) return;
+    switch (target.dataset['action']) {
+      case 'guard-ask':
+        guardStep = 'confirm';
+        drawGuard();
+        // The safe choice has the focus; the group's label reads the question.
+        focusIn(guardSlot, '[data-action="guard-cancel"]');
+        return;
+      case 'guard-cancel':
+        guardStep = 'ask';
+        drawGuard();
+        focusIn(guardSlot, '[data-action="guard-ask"]');
+        return;
+      case 'guard-confirm':
+        void busy(target, 'Confirming…', async () => {
+          try {
+            await api.confirmRemovals();
+            if (!alive) return;
+            confirmedBeforeCycle = true;
+            guardStep = 'applying';
+            toast('Removals confirmed', `A sync has started and applies the removals of ${plural(g.count, 'event')}.`, false);
+          } catch (error) {
+            if (!alive) return;
+            guardStep = 'ask';
+            toast('Could not confirm the removals', errorSentence(toAppError(error)), true);
+          }
+          drawGuard();
+          focusIn(guardSlot, guardStep === 'applying' ? '[data-action="guard-applying"]' : '[data-action="guard-ask"]');
+        });
+        return;
+    }
+  });
+  guardSlot.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && guardStep === 'confirm') {
+      guardStep = 'ask';
+      drawGuard();
+      focusIn(guardSlot, '[data-action="guard-ask"]');
+    }
+  });
+
+  const cancelForget = (): void => {
+    const id = asking;
+    asking = null;
+    drawStuck();
+    focusIn(st.body, `[data-action="forget-ask"][data-id="${id}"]`);
+  };
+  st.body.addEventListener('click', (event) => {
+    const target = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
+    if (target === null) return;
+    const id = Number(target.dataset['id']);
+    switch (target.dataset['action']) {
+      case 'forget-ask':
+        asking = asking === id ? null : id;
+        drawStuck();
+        focusIn(st.body, asking === null ? `[data-action="forget-ask"][data-id="${id}"]` : '[data-action="forget-cancel"]');
+        return;
+      case 'forget-cancel':
+        cancelForget();
+        return;
+      case 'forget-confirm': {
+        const index = attention.stuck.findIndex((s) => s.id === id);
+        void busy(target, 'Forgetting…', async () => {
+          try {
+            const gone = await api.forgetIntent(id);
+            toast(`Call ${gone.id} forgotten`, `Event ${gone.event_id} is planned afresh on the next sync.`, false);
+          } catch (error) {
+            toast(`Could not forget call ${id}`, errorSentence(toAppError(error)), true);
+          }
+          if (!alive) return;
+          asking = null;
+          await load();
+          // Focus goes to the next call's Forget (or the previous one's), else to the screen.
+          const buttons = st.body.querySelectorAll<HTMLButtonElement>('[data-action="forget-ask"]');
+          const next = buttons[Math.min(Math.max(index, 0), buttons.length - 1)];
+          if (next !== undefined) next.focus();
+          else content.focus();
+        });
+        return;
+      }
+    }
+  });
+  st.body.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && asking !== null) cancelForget();
+  });
   tt.body.addEventListener('click', (event) => {
     const link = (event.target as HTMLElement).closest<HTMLAnchorElement>('a[data-url]');
     if (link === null) return;
@@ -130,7 +348,7 @@ export const mountActivity: MountFn = (root) => {
   void load();
   return {
     onShared(now, before) {
-      if (cycleFinished(now, before)) void load();
+      if (cycleFinished(now, before)) void load(true);
     },
     unmount() {
       alive = false;
