@@ -323,14 +323,10 @@ fn looks_like_html(body: &[u8]) -> bool {
     start.starts_with('<')
 }
 
+/// `Retry-After` in seconds or as an HTTP date, clamped to
+/// [`crate::net::MAX_RETRY_AFTER`].
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds();
-    Some(Duration::from_secs(secs.max(0).unsigned_abs()))
+    crate::net::parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, chrono::Utc::now())
 }
 
 fn clip(text: &str) -> String {

@@ -143,10 +143,10 @@ fn describe_chain(e: &reqwest::Error) -> String {
     text
 }
 
-/// Parse `Retry-After` in seconds (the form the Dashboard documents).
+/// Parse `Retry-After`: seconds (the form the Dashboard documents) or an
+/// HTTP date, clamped to [`crate::net::MAX_RETRY_AFTER`] so no value can panic.
 pub(crate) fn parse_retry_after(value: Option<&reqwest::header::HeaderValue>) -> Option<Duration> {
-    let secs: f64 = value?.to_str().ok()?.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    crate::net::parse_retry_after(value?.to_str().ok()?, chrono::Utc::now())
 }
 
 #[cfg(test)]
