@@ -28,6 +28,10 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error(transparent)]
     Secret(#[from] SecretError),
+    /// A sync cycle stopped on a bug (a panic) instead of an error; the
+    /// message says so and that the cycle will be tried again.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -39,6 +43,8 @@ impl Error {
             Error::Source(e) => e.is_retryable(),
             Error::Store(e) => e.is_retryable(),
             Error::Secret(_) => false,
+            // The next cycle starts afresh; the same input may not hit the bug.
+            Error::Internal(_) => true,
         }
     }
 
@@ -57,6 +63,7 @@ impl Error {
             Error::Source(_) => "dashboard",
             Error::Store(_) => "database",
             Error::Secret(_) => "keychain",
+            Error::Internal(_) => "internal",
         }
     }
 }

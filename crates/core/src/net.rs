@@ -85,7 +85,7 @@ pub(crate) async fn read_body(
 /// `bytes` for a message: "32 MB", "1024 MB", "900 bytes".
 pub(crate) fn size_text(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
-    if bytes >= MB && bytes % MB == 0 {
+    if bytes >= MB && bytes.is_multiple_of(MB) {
         format!("{} MB", bytes / MB)
     } else {
         format!("{bytes} bytes")

@@ -63,10 +63,12 @@ impl<T: Clone> ClientCache<T> {
         key: &str,
         build: impl FnOnce() -> Result<T, Error>,
     ) -> Result<T, Error> {
+        // The slot only ever holds a whole client: after a panic elsewhere
+        // (a failed cycle) it is still sound, and later cycles must not fail.
         let mut slot = self
             .0
             .lock()
-            .map_err(|_| Error::Config("internal: client cache poisoned".to_owned()))?;
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((k, client)) = slot.as_ref() {
             if k == key {
                 return Ok(client.clone());
