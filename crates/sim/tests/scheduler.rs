@@ -161,3 +161,46 @@ async fn a_panicking_cycle_fails_and_the_loop_keeps_its_schedule() {
     scheduler.stop().await;
     demo.shutdown().await;
 }
+
+/// REGRESSION: a Dashboard (or a proxy in front of it) answering with
+/// `Retry-After: 1e20` panicked the client, and with it the loop's task. Now
+/// such an answer is a failed, retryable cycle saying when to come back
+/// (clamped to an hour), and the loop goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absurd_retry_after_fails_the_cycle_and_the_loop_goes_on() {
+    let demo = Demo::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("bb.db")).unwrap();
+    let engine = demo.engine(store).await.unwrap();
+    let scheduler = Scheduler::spawn(
+        Arc::new(engine),
+        SchedulerOptions {
+            interval_override: Some(Duration::from_secs(3600)),
+            run_at_start: false,
+            ..SchedulerOptions::default()
+        },
+    );
+    let mut status = scheduler.subscribe();
+    for (cycle, value) in [(1, "1e20"), (2, "99999999999999999999")] {
+        demo.dashboard.faults().rate_limit_next_with(1, value);
+        scheduler.sync_now().await;
+        let s = wait_cycles(&mut status, cycle).await;
+        match &s.state {
+            SyncState::Error { reason, retryable } => {
+                assert!(*retryable, "{value}: {reason}");
+                assert!(
+                    reason.contains("slow down (HTTP 429); retry after 3600 s"),
+                    "{value}: {reason}"
+                );
+            }
+            other => panic!("{value}: expected a failed cycle, got {other:?}"),
+        }
+    }
+    scheduler.sync_now().await;
+    let s = wait_cycles(&mut status, 3).await;
+    assert_eq!(s.state, SyncState::Idle, "{s:?}");
+    assert!(!demo.tickets().is_empty());
+
+    scheduler.stop().await;
+    demo.shutdown().await;
+}
