@@ -16,12 +16,17 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 /// record): 32 MB.
 pub const MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
 
+/// Reads a `Retry-After` value received now: see [`parse_retry_after_at`].
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    parse_retry_after_at(value, Utc::now())
+}
+
 /// Reads a `Retry-After` value: whole or decimal seconds (`120`, `1.5`) or an
 /// HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`, counted from `now`; a past
 /// date means no wait). Anything longer than [`MAX_RETRY_AFTER`] is clamped
 /// to it. `None` when the value is neither (negative, `NaN`, text).
 /// Never panics, whatever the text.
-pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+pub fn parse_retry_after_at(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<f64>() {
         return clamp_secs(secs);
@@ -130,7 +135,7 @@ mod tests {
             ("Fri, 31 Dec 9999 23:59:59 GMT", hour),
         ];
         for (text, want) in cases {
-            assert_eq!(parse_retry_after(text, now()), *want, "{text:?}");
+            assert_eq!(parse_retry_after_at(text, now()), *want, "{text:?}");
         }
     }
 

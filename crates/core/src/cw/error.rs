@@ -326,7 +326,7 @@ fn looks_like_html(body: &[u8]) -> bool {
 /// `Retry-After` in seconds or as an HTTP date, clamped to
 /// [`crate::net::MAX_RETRY_AFTER`].
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    crate::net::parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, chrono::Utc::now())
+    crate::net::parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?)
 }
 
 fn clip(text: &str) -> String {

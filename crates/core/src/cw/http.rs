@@ -377,7 +377,7 @@ pub(crate) fn next_link(headers: &HeaderMap) -> Option<String> {
 
 /// Parses an RFC 8288 `Link` value into `(target, rels)` pairs, tolerating
 /// commas inside `<…>` and quoted parameters.
-pub(crate) fn parse_link_header(value: &str) -> Vec<(String, Vec<String>)> {
+pub fn parse_link_header(value: &str) -> Vec<(String, Vec<String>)> {
     let mut links = Vec::new();
     let mut rest = value;
     while let Some(start) = rest.find('<') {
@@ -418,7 +418,7 @@ pub(crate) fn parse_link_header(value: &str) -> Vec<(String, Vec<String>)> {
 }
 
 /// `page` and `pageId` of a next link (absolute or relative).
-pub(crate) fn page_params(link: &str) -> (Option<u64>, Option<String>) {
+pub fn page_params(link: &str) -> (Option<u64>, Option<String>) {
     let parsed = url::Url::parse(link)
         .or_else(|_| url::Url::parse("http://relative.invalid/").and_then(|base| base.join(link)));
     let Ok(url) = parsed else {

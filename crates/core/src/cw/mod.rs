@@ -38,6 +38,7 @@ pub use config::{
     CwAuth, CwConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT,
 };
 pub use error::CwError;
+pub use http::{page_params, parse_link_header};
 pub use pace::DEFAULT_REQUESTS_PER_MINUTE;
 pub use text::{clamp_external_xref, truncate_summary, EXTERNAL_XREF_MAX_CHARS, SUMMARY_MAX_CHARS};
 pub use types::{

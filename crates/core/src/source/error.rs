@@ -146,7 +146,7 @@ fn describe_chain(e: &reqwest::Error) -> String {
 /// Parse `Retry-After`: seconds (the form the Dashboard documents) or an
 /// HTTP date, clamped to [`crate::net::MAX_RETRY_AFTER`] so no value can panic.
 pub(crate) fn parse_retry_after(value: Option<&reqwest::header::HeaderValue>) -> Option<Duration> {
-    crate::net::parse_retry_after(value?.to_str().ok()?, chrono::Utc::now())
+    crate::net::parse_retry_after(value?.to_str().ok()?)
 }
 
 #[cfg(test)]
