@@ -3,7 +3,7 @@
 //! A [`FaultControl`] (ConnectWise) or [`DashFaultControl`] (Dashboard) is a
 //! cheap handle on the same kind of shared state; a middleware consults it
 //! before every request. One-shot faults are counters consumed in a fixed
-//! order: hang, then rate-limit, then fail, then garbage. The optional real
+//! order: hang, then rate-limit, then redirect, then fail, then garbage. The optional real
 //! rate limiter only counts requests that got through. Latency can be added
 //! before a request is handled and after (the response waits while the
 //! handler's effect is already committed).
@@ -43,6 +43,9 @@ struct Inner {
     rate_limited: u32,
     /// The `Retry-After` header value of the next rate-limited answers.
     retry_after: String,
+    redirected: u32,
+    /// Where the next redirected answers point (`Location`).
+    redirect_to: String,
     hang: u32,
     garbage: u32,
     drop_after_commit: u32,
@@ -58,6 +61,8 @@ pub(crate) enum Fault {
     RateLimited {
         retry_after: String,
     },
+    /// 302 Found to this `Location`, with no body.
+    Redirect(String),
     Fail(u16),
     Garbage,
 }
@@ -87,6 +92,8 @@ impl FaultState {
             Some(Fault::RateLimited {
                 retry_after: s.retry_after.clone(),
             })
+        } else if take(&mut s.redirected) {
+            Some(Fault::Redirect(s.redirect_to.clone()))
         } else if s.fail > 0 && take(&mut s.fail_after) {
             None
         } else if take(&mut s.fail) {
@@ -186,6 +193,14 @@ macro_rules! common_controls {
             let mut s = lock(&self.0.inner);
             s.rate_limited = n;
             s.retry_after = retry_after.to_owned();
+        }
+
+        /// The next `n` requests get `302 Found` to `location` (a moved
+        /// server, a captive portal, a proxy sending clients elsewhere).
+        pub fn redirect_next(&self, n: u32, location: &str) {
+            let mut s = lock(&self.0.inner);
+            s.redirected = n;
+            s.redirect_to = location.to_owned();
         }
 
         /// The next `n` requests are never answered (until shutdown): the
@@ -290,6 +305,13 @@ pub(crate) fn fault_response(flavor: Flavor, fault: &Fault) -> Response {
             }
             response
         }
+        Fault::Redirect(location) => {
+            let mut response = StatusCode::FOUND.into_response();
+            if let Ok(value) = HeaderValue::from_str(location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
         Fault::Fail(status) => {
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let body = match flavor {
@@ -345,8 +367,9 @@ mod tests {
         control.rate_limit_next(1, 7);
         control.hang_next(1);
         control.garbage_next(1);
+        control.redirect_next(1, "http://elsewhere/");
         let now = Instant::now();
-        let seen: Vec<_> = (0..5).map(|_| faults.next_fault(now).1).collect();
+        let seen: Vec<_> = (0..6).map(|_| faults.next_fault(now).1).collect();
         assert_eq!(
             seen,
             vec![
@@ -354,6 +377,7 @@ mod tests {
                 Some(Fault::RateLimited {
                     retry_after: "7".to_owned()
                 }),
+                Some(Fault::Redirect("http://elsewhere/".to_owned())),
                 Some(Fault::Fail(503)),
                 Some(Fault::Garbage),
                 None

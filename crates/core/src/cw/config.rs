@@ -219,6 +219,11 @@ impl Site {
         self.url_for(&self.api_authority, &format!("/{codebase}apis/3.0/"))
     }
 
+    /// Whether the site is reached over https (always, unless loopback).
+    pub(crate) fn is_https(&self) -> bool {
+        self.scheme == "https"
+    }
+
     /// The UI host, for messages ("check the Site (na.myconnectwise.net)").
     pub(crate) fn display(&self) -> &str {
         &self.ui_authority

@@ -293,6 +293,18 @@ fn root_cause(err: &reqwest::Error) -> String {
     clip(&source.to_string())
 }
 
+/// A success answer larger than `limit` bytes, dropped unread. Like any
+/// answer that cannot be read, it may hide a committed create.
+pub(crate) fn too_large(limit: u64, ctx: &Ctx<'_>) -> CwError {
+    CwError::Decode(format!(
+        "ConnectWise sent more than {} for {} {}, so BackupBridge stopped reading it — check the Site ({}).",
+        crate::net::size_text(limit),
+        ctx.method,
+        display_path(ctx),
+        ctx.site
+    ))
+}
+
 /// Decodes a JSON success body; `what` names the thing for the message ("ticket list").
 pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],

@@ -19,6 +19,7 @@ use super::auth::{Credentials, Identity};
 use super::error::{self, Ctx, CwError, Purpose};
 use super::types::CompanyInfo;
 use super::{CwClient, Tuning};
+use crate::net::{self, BodyError};
 
 /// Longest URL sent; longer filters go through `POST …/search`.
 pub(crate) const MAX_URL_CHARS: usize = 2000;
@@ -278,15 +279,19 @@ impl CwClient {
             .map_err(|e| error::from_transport(&e, ctx))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| error::from_transport(&e, ctx))?;
+        let limit = self.tuning.max_body_bytes;
+        let body = match net::read_body(resp, limit).await {
+            Ok(body) => body,
+            // An error answer is classified by its status alone.
+            Err(BodyError::TooLarge) if !(200..300).contains(&status) => Vec::new(),
+            Err(BodyError::TooLarge) => return Err(error::too_large(limit, ctx)),
+            Err(BodyError::Transport(e)) => return Err(error::from_transport(&e, ctx)),
+        };
         tracing::debug!(%method, path = %ctx.path, status, "ConnectWise request");
         Ok(Response {
             status,
             headers,
-            body: body.to_vec(),
+            body,
         })
     }
 

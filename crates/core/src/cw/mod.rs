@@ -86,6 +86,8 @@ struct Tuning {
     backoff_base: Duration,
     max_wait: Duration,
     page_size: usize,
+    /// The largest answer body read ([`crate::net::MAX_BODY_BYTES`]).
+    max_body_bytes: u64,
 }
 
 impl CwClient {
@@ -112,6 +114,8 @@ impl CwClient {
             .timeout(cfg.request_timeout)
             // A redirect would replay credentials elsewhere or turn a POST into a GET.
             .redirect(reqwest::redirect::Policy::none())
+            // Plain http only ever for a loopback site (the simulator).
+            .https_only(site.is_https())
             .user_agent(concat!("BackupBridge/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {
@@ -142,6 +146,7 @@ impl CwClient {
                 backoff_base: DEFAULT_BACKOFF_BASE,
                 max_wait: DEFAULT_MAX_WAIT,
                 page_size: MAX_PAGE_SIZE,
+                max_body_bytes: crate::net::MAX_BODY_BYTES,
             },
         })
     }
@@ -164,6 +169,13 @@ impl CwClient {
     /// Sets the page size used for list requests (1..=1000; tests use small pages).
     pub fn with_page_size(mut self, page_size: usize) -> Self {
         self.tuning.page_size = page_size.clamp(1, MAX_PAGE_SIZE);
+        self
+    }
+
+    /// Sets the largest answer body read (tests use a few hundred bytes
+    /// instead of 32 MB).
+    pub fn with_max_body_bytes(mut self, bytes: u64) -> Self {
+        self.tuning.max_body_bytes = bytes;
         self
     }
 
@@ -253,3 +265,6 @@ mod client_tests;
 #[cfg(test)]
 #[path = "endpoint_tests.rs"]
 mod endpoint_tests;
+#[cfg(test)]
+#[path = "transport_tests.rs"]
+mod transport_tests;

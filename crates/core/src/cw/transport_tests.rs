@@ -1,0 +1,93 @@
+//! The client as a hostile network would test it (issue 12): no answer is
+//! read past the body cap.
+
+use serde_json::json;
+
+use super::client_tests::{api, api_config, client};
+use super::mock::{companyinfo, Mock, Reply, Seen};
+use super::*;
+
+fn new_ticket() -> NewTicket {
+    NewTicket {
+        summary: "s".into(),
+        board: 1.into(),
+        company: 2.into(),
+        status: None,
+        priority: None,
+        agreement: None,
+        type_: None,
+        sub_type: None,
+        item: None,
+        external_x_ref: "bb:1".into(),
+        initial_description: String::new(),
+    }
+}
+
+/// REGRESSION: answers were read whole with no limit, so one huge answer
+/// could take all the tray's memory. A success over the cap is refused with
+/// a sentence (a create behind it may have landed, so it is looked up); an
+/// error answer over the cap is classified by its status alone.
+#[tokio::test]
+async fn answers_over_the_body_cap_are_not_read() {
+    let big = format!("[{}]", vec!["{\"id\":1}"; 200].join(","));
+    let mock = Mock::start(move |s: &Seen| match s.path.as_str() {
+        "/login/companyinfo/acme" => companyinfo(),
+        p if p == api("service/boards") => Reply::json(200, serde_json::from_str(&big).unwrap()),
+        p if p == api("service/tickets/5") => Reply::json(
+            404,
+            json!({"code": "NotFound", "message": "x".repeat(5_000)}),
+        ),
+        p if p == api("service/tickets") => {
+            Reply::json(201, json!({"id": 7, "summary": "y".repeat(5_000)}))
+        }
+        _ => Reply::json(200, json!({"version": "v1"})),
+    })
+    .await;
+    let cw = client(api_config(&mock.base)).with_max_body_bytes(1_000);
+    cw.system_info().await.unwrap();
+
+    let err = cw.boards().await.unwrap_err();
+    assert!(
+        matches!(&err, CwError::Decode(m) if m.starts_with(
+            "ConnectWise sent more than 1000 bytes for GET /service/boards, so BackupBridge stopped reading it — check the Site"
+        )),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable());
+
+    let err = cw.create_ticket(&new_ticket()).await.unwrap_err();
+    assert!(err.may_have_committed(), "{err:?}");
+
+    let err = cw.get_ticket(5).await.unwrap_err();
+    assert!(matches!(err, CwError::NotFound { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_slow_trickle_past_the_cap_is_cut_off_too() {
+    // No Content-Length: the body arrives in chunks and is refused as soon
+    // as it passes the cap.
+    use axum::body::Body;
+    let chunks: Vec<Result<String, std::convert::Infallible>> =
+        (0..50).map(|_| Ok(format!("{{\"id\":{}}},", 1))).collect();
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let chunks = chunks.clone();
+        async move {
+            if req.uri().path() == "/login/companyinfo/acme" {
+                let body = json!({"Codebase": "v2025_1/"}).to_string();
+                return axum::response::Response::new(Body::from(body));
+            }
+            axum::response::Response::new(Body::from_stream(futures::stream::iter(chunks)))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let cw = client(api_config(&base)).with_max_body_bytes(100);
+    let err = cw.boards().await.unwrap_err();
+    assert!(
+        matches!(&err, CwError::Decode(m) if m.contains("more than 100 bytes")),
+        "{err:?}"
+    );
+}
