@@ -278,7 +278,7 @@ async fn integrator_tokens_are_reminted_on_expiry_and_once_on_401() {
 }
 
 /// A mock answering `path` with `replies` in turn (the last one repeats).
-async fn sequence(replies: Vec<Reply>) -> Mock {
+pub(super) async fn sequence(replies: Vec<Reply>) -> Mock {
     let calls = AtomicUsize::new(0);
     Mock::start(move |s: &Seen| {
         if s.path == "/login/companyinfo/acme" {

@@ -2,10 +2,12 @@
 //! jittered backoff, token re-mint on 401, and pagination over `Link` headers.
 //!
 //! Retries apply only to retryable errors of requests marked idempotent;
-//! ticket and note creation are never repeated here (the engine dedupes by
-//! `externalXRef`). Re-sending after a 401 (new token) or after a 404 whose
-//! re-discovery found a new codebase is not a retry: ConnectWise did not
-//! process the first attempt.
+//! ticket and note creation are never repeated here after a failure that may
+//! have landed (the engine dedupes by `externalXRef`). Re-sending after a 429
+//! (throttled before anything was done, so sent again after its
+//! `Retry-After`, as the vendor documents), after a 401 (new token) or after
+//! a 404 whose re-discovery found a new codebase is safe for any request:
+//! ConnectWise did not process the first attempt.
 
 use std::time::Duration;
 
@@ -181,7 +183,9 @@ impl CwClient {
                 }
                 Err(err) => err,
             };
-            if req.idempotent && err.is_retryable() && attempt < self.inner.max_retries {
+            // A 429 was not processed: even a create or a note goes again.
+            let repeatable = req.idempotent || matches!(err, CwError::RateLimited { .. });
+            if repeatable && err.is_retryable() && attempt < self.inner.max_retries {
                 let wait = self.tuning.wait(&err, attempt);
                 tracing::debug!(method = %req.method, path = %req.path, attempt, ?wait, error = %err, "retrying ConnectWise request");
                 tokio::time::sleep(wait).await;

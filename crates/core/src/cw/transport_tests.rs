@@ -1,9 +1,10 @@
-//! The client as a hostile network would test it (issue 12): no answer is
-//! read past the body cap.
+//! The client as ConnectWise documents it and as a hostile network would
+//! test it (issue 12): a throttled create or note is sent again after its
+//! `Retry-After`, and no answer is read past the body cap.
 
 use serde_json::json;
 
-use super::client_tests::{api, api_config, client};
+use super::client_tests::{api, api_config, client, sequence};
 use super::mock::{companyinfo, Mock, Reply, Seen};
 use super::*;
 
@@ -21,6 +22,38 @@ fn new_ticket() -> NewTicket {
         external_x_ref: "bb:1".into(),
         initial_description: String::new(),
     }
+}
+
+/// REGRESSION: a create or note answered 429 was given up at once (creates
+/// are not idempotent), costing a whole cycle, although ConnectWise says a
+/// throttled request was not processed. It is now sent again after its
+/// `Retry-After`, at most `max_retries` times.
+#[tokio::test]
+async fn a_throttled_create_or_note_is_sent_again_after_retry_after() {
+    let throttled = Reply::text(429, "").header("retry-after", "0");
+    let mock = sequence(vec![
+        throttled.clone(),
+        Reply::json(201, json!({"id": 9, "summary": "s"})),
+        throttled.clone(),
+        throttled.clone(),
+        Reply::json(201, json!({"id": 70, "ticketId": 9, "text": "x"})),
+    ])
+    .await;
+    let cw = client(api_config(&mock.base));
+    assert_eq!(cw.create_ticket(&new_ticket()).await.unwrap().id, 9);
+    assert_eq!(mock.seen_on("service/tickets").len(), 2);
+    let note = cw.add_note(9, &NewNote::discussion("x")).await.unwrap();
+    assert_eq!(note.id, 70);
+    assert_eq!(mock.seen_on("tickets/9/notes").len(), 3);
+
+    // Bounded: after max_retries (2 here) the 429 goes back to the caller.
+    let always = sequence(vec![throttled]).await;
+    let err = client(api_config(&always.base))
+        .create_ticket(&new_ticket())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CwError::RateLimited { .. }), "{err:?}");
+    assert_eq!(always.seen_on("service/tickets").len(), 3);
 }
 
 /// REGRESSION: answers were read whole with no limit, so one huge answer

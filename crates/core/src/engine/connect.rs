@@ -16,7 +16,7 @@ use crate::Error;
 pub const CW_CONNECT_TIMEOUT_SECS: u64 = 10;
 /// Default request timeout for ConnectWise.
 pub const CW_REQUEST_TIMEOUT_SECS: u64 = 30;
-/// Retries of a retryable ConnectWise error (never for creates).
+/// Retries of a retryable ConnectWise error (for creates and notes only after a 429).
 pub const CW_MAX_RETRIES: u32 = 3;
 
 /// Timeouts and retry pacing of the engine's ConnectWise and Dashboard
