@@ -21,6 +21,11 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default number of retries of a retryable, idempotent request.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
 
+/// The API model version BackupBridge is tested with, pinned in `Accept`
+/// (`application/vnd.connectwise.com+json; version=2025.1`) so a newer
+/// server keeps answering with the models the app reads.
+pub const DEFAULT_API_VERSION: &str = "2025.1";
+
 /// ConnectWise cloud UI hosts whose API lives on `api-{host}`.
 const CLOUD_HOSTS: [&str; 6] = [
     "na.myconnectwise.net",
@@ -41,7 +46,8 @@ pub struct CwConfig {
     /// The integration's clientId GUID from developer.connectwise.com.
     pub client_id: String,
     pub auth: CwAuth,
-    /// Pinned API model version (`2025.1`); `None` sends plain `application/json`.
+    /// Pinned API model version ([`DEFAULT_API_VERSION`] unless set);
+    /// `None` sends plain `application/json` (the server's latest models).
     pub api_version: Option<String>,
     /// Cached codebase (`v2025_1/`); `None` = discover lazily on first need.
     pub codebase: Option<String>,
@@ -55,7 +61,8 @@ pub struct CwConfig {
 }
 
 impl CwConfig {
-    /// A configuration with default timeouts and retries, no version pin and no cached codebase.
+    /// A configuration with default timeouts and retries, the tested API
+    /// version pinned and no cached codebase.
     pub fn new(
         site: impl Into<String>,
         company_id: impl Into<String>,
@@ -67,7 +74,7 @@ impl CwConfig {
             company_id: company_id.into(),
             client_id: client_id.into(),
             auth,
-            api_version: None,
+            api_version: Some(DEFAULT_API_VERSION.to_owned()),
             codebase: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,

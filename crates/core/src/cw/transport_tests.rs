@@ -1,6 +1,7 @@
 //! The client as ConnectWise documents it and as a hostile network would
 //! test it (issue 12): a throttled create or note is sent again after its
-//! `Retry-After`, and no answer is read past the body cap.
+//! `Retry-After`, the API version is pinned in `Accept`, and no answer is
+//! read past the body cap.
 
 use serde_json::json;
 
@@ -54,6 +55,29 @@ async fn a_throttled_create_or_note_is_sent_again_after_retry_after() {
         .unwrap_err();
     assert!(matches!(err, CwError::RateLimited { .. }), "{err:?}");
     assert_eq!(always.seen_on("service/tickets").len(), 3);
+}
+
+/// REGRESSION: with no `api_version` set the client sent plain
+/// `application/json`, so a newer server could change the models it reads.
+#[tokio::test]
+async fn the_tested_api_version_is_pinned_by_default() {
+    let mock = sequence(vec![Reply::json(200, json!({"version": "v2025.1.1"}))]).await;
+    let cfg = CwConfig::new(
+        mock.base.as_str(),
+        "acme",
+        "client-guid",
+        api_config(&mock.base).auth,
+    );
+    assert_eq!(cfg.api_version.as_deref(), Some(DEFAULT_API_VERSION));
+    client(cfg).system_info().await.unwrap();
+    for seen in mock.seen() {
+        assert_eq!(
+            seen.header("accept").as_deref(),
+            Some("application/vnd.connectwise.com+json; version=2025.1"),
+            "{}",
+            seen.path
+        );
+    }
 }
 
 /// REGRESSION: answers were read whole with no limit, so one huge answer

@@ -175,7 +175,7 @@ pub fn cw_config(
         company_id: settings.cw_company.clone().unwrap_or_default(),
         client_id: settings.cw_client_id.clone().unwrap_or_default(),
         auth,
-        api_version: None,
+        api_version: Some(crate::cw::DEFAULT_API_VERSION.to_owned()),
         codebase,
         connect_timeout: Duration::from_secs(CW_CONNECT_TIMEOUT_SECS),
         request_timeout: Duration::from_secs(CW_REQUEST_TIMEOUT_SECS),
