@@ -41,7 +41,10 @@ pub use config::{
 pub use error::CwError;
 pub use http::{page_params, parse_link_header};
 pub use pace::DEFAULT_REQUESTS_PER_MINUTE;
-pub use text::{clamp_external_xref, truncate_summary, EXTERNAL_XREF_MAX_CHARS, SUMMARY_MAX_CHARS};
+pub use text::{
+    clamp_external_xref, is_invisible_format, strip_invisible, truncate_summary, utf16_len,
+    utf16_prefix, EXTERNAL_XREF_MAX_CHARS, SUMMARY_MAX_CHARS,
+};
 pub use types::{
     Agreement, Board, BoardStatus, Company, CompanyRef, IdRef, MissingRight, NamedRef, NewNote,
     NewTicket, Note, PatchOp, PermissionReport, Priority, SystemInfo, Ticket,
