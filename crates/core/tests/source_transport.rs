@@ -226,3 +226,30 @@ fn https_is_required_unless_loopback() {
         "{err}"
     );
 }
+
+/// REGRESSION: nothing stopped the Dashboard client from speaking plain
+/// http to a non-loopback host (after a redirect, say). A client built for
+/// an https base now refuses any http request outright; a loopback base
+/// (the simulators) may use http.
+#[tokio::test]
+async fn a_client_for_an_https_base_never_speaks_http() {
+    let mock = Mock::start().await;
+    mock.set_items(EVENTS, &[], 10);
+    let http_url = format!("{}{EVENTS}", mock.base);
+    let timeouts = (Duration::from_secs(2), Duration::from_secs(2));
+    let (_, https_client) = bridge_core::source::http_client(
+        "https://dash.example.com",
+        "dashboard.url",
+        timeouts.0,
+        timeouts.1,
+    )
+    .unwrap();
+    let err = https_client.get(&http_url).send().await.unwrap_err();
+    assert!(err.is_builder(), "{err:?}");
+    assert!(mock.requests().is_empty(), "an http request was sent");
+    let (_, loopback_client) =
+        bridge_core::source::http_client(&mock.base, "dashboard.url", timeouts.0, timeouts.1)
+            .unwrap();
+    loopback_client.get(&http_url).send().await.unwrap();
+    assert_eq!(mock.requests().len(), 1);
+}
