@@ -7,9 +7,10 @@ use std::sync::Arc;
 use bridge_core::engine::Engine;
 use bridge_core::model::Override;
 use bridge_core::ops::{self, MapRequest};
-use bridge_core::scheduler::{Scheduler, SchedulerOptions};
+use bridge_core::scheduler::{Scheduler, SchedulerOptions, Status};
 use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStore};
 use bridge_core::store::{self, settings, Store};
+use tokio::sync::watch;
 
 use crate::cli::{
     Cli, Command, CompaniesAction, ConfigAction, DbAction, OutboxAction, SecretAction, SecretWhich,
@@ -212,18 +213,17 @@ async fn companies(engine: &Engine, action: CompaniesAction, json: bool) -> Resu
 }
 
 async fn sync(engine: Engine, once: bool, dry_run: bool) -> Result<u8, Failure> {
+    let engine = Arc::new(engine);
     if once || dry_run {
-        let report = engine.run_cycle(dry_run).await?;
+        // A panic in the cycle comes back as a failed run (exit 1), not an abort.
+        let report = engine.run_cycle_guarded(dry_run, None).await?;
         output::report(&report);
         return Ok(if report.has_errors() { 1 } else { 0 });
     }
-    let scheduler = Scheduler::spawn(
-        Arc::new(engine),
-        printing_actions(SchedulerOptions::default()),
-    );
-    follow(&scheduler, None).await;
+    let scheduler = Scheduler::spawn(engine, printing_actions(SchedulerOptions::default()));
+    let followed = follow(scheduler.subscribe(), None).await;
     scheduler.stop().await;
-    Ok(0)
+    followed.map(|_| 0)
 }
 
 /// The loop's options with each action printed as it is done (the cycle's
@@ -235,16 +235,20 @@ fn printing_actions(options: SchedulerOptions) -> SchedulerOptions {
     }
 }
 
-/// Prints each cycle's report until Ctrl-C (or `cycles` cycles).
-async fn follow(scheduler: &Scheduler, cycles: Option<u32>) -> bool {
-    let mut status = scheduler.subscribe();
+/// Prints each cycle's report until Ctrl-C (or `cycles` cycles); returns
+/// whether any cycle had errors. The loop ending by itself, without being
+/// asked, is a failure (exit 1) with a sentence.
+async fn follow(mut status: watch::Receiver<Status>, cycles: Option<u32>) -> Result<bool, Failure> {
     let mut seen = 0u64;
     let mut had_errors = false;
     loop {
         tokio::select! {
             changed = status.changed() => {
                 if changed.is_err() {
-                    return had_errors;
+                    return Err(Failure::failed(
+                        "the sync loop stopped unexpectedly; see the log in the data folder's \
+                         logs and start `backup-bridge sync` again",
+                    ));
                 }
                 let now = status.borrow_and_update().clone();
                 if now.cycles > seen {
@@ -265,13 +269,13 @@ async fn follow(scheduler: &Scheduler, cycles: Option<u32>) -> bool {
                         _ => {}
                     }
                     if cycles.is_some_and(|c| seen >= u64::from(c)) {
-                        return had_errors;
+                        return Ok(had_errors);
                     }
                 }
             }
             _ = tokio::signal::ctrl_c() => {
                 eprintln!("stopping…");
-                return had_errors;
+                return Ok(had_errors);
             }
         }
     }
@@ -312,12 +316,12 @@ pub async fn demo(
     );
     // The demo data includes deliberate problems (a company whose agreement
     // condition matches nothing): they are shown, not a failure of the demo.
-    follow(&scheduler, cycles).await;
+    let followed = follow(scheduler.subscribe(), cycles).await;
     scheduler.stop().await;
     println!("\nTickets in the ConnectWise simulator:");
     output::sim_tickets(&demo.tickets());
     demo.shutdown().await;
-    Ok(0)
+    followed.map(|_| 0)
 }
 
 fn tempfile_dir() -> Result<PathBuf, Failure> {
@@ -326,3 +330,7 @@ fn tempfile_dir() -> Result<PathBuf, Failure> {
         .map_err(|e| Failure::failed(format!("cannot create {}: {e}", dir.display())))?;
     Ok(dir)
 }
+
+#[cfg(test)]
+#[path = "commands_tests.rs"]
+mod tests;

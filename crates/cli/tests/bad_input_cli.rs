@@ -103,3 +103,31 @@ async fn each_bad_item_is_one_error_line_and_the_rest_is_ticketed() {
     assert!(all.iter().all(|t| !t.contains("panicked")));
     assert_no_secrets(&[dir], &all);
 }
+
+/// REGRESSION (issue 12): a Dashboard answering `Retry-After: 1e20` (or a
+/// number beyond any integer type) made `sync --once` panic with exit code
+/// 101. Now it is a failed run: exit 1 and one sentence on stderr saying
+/// when to come back, and the next run syncs as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absurd_retry_after_is_a_failed_run_not_a_panic() {
+    let w = mapped_world().await;
+    let dir = w.dir.path();
+    w.demo
+        .dashboard
+        .set_events(vec![ev("evt-1", ACME, "Error", "Failed", "x")]);
+    for value in ["1e20", "99999999999999999999"] {
+        w.demo.dashboard.faults().rate_limit_next_with(1, value);
+        let (code, stdout, stderr) = run(dir, &["sync", "--once"]);
+        assert_eq!(code, 1, "{value}\n{stdout}\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{value}: {stderr}");
+        assert!(
+            stderr.lines().any(|l| l
+                == "backup-bridge: the Dashboard asked BackupBridge to slow down (HTTP 429); \
+                    retry after 3600 s"),
+            "{value}: {stderr}"
+        );
+    }
+    let (code, stdout, stderr) = run(dir, &["sync", "--once"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    w.ticket_id("evt-1");
+}

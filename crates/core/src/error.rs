@@ -32,6 +32,10 @@ pub enum Error {
     /// the folder cannot hold one.
     #[error(transparent)]
     Locked(#[from] crate::store::LockError),
+    /// A sync cycle stopped on a bug (a panic) instead of an error; the
+    /// message says so and that the cycle will be tried again.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -45,6 +49,8 @@ impl Error {
             Error::Secret(_) => false,
             // Another writer's cycle ends by itself; a folder that cannot lock does not.
             Error::Locked(e) => matches!(e, crate::store::LockError::Busy { .. }),
+            // The next cycle starts afresh; the same input may not hit the bug.
+            Error::Internal(_) => true,
         }
     }
 
@@ -64,6 +70,7 @@ impl Error {
             Error::Store(_) => "database",
             Error::Secret(_) => "keychain",
             Error::Locked(_) => "busy",
+            Error::Internal(_) => "internal",
         }
     }
 }

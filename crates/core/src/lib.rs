@@ -12,6 +12,7 @@ pub mod error;
 pub mod logs;
 pub mod mem;
 pub mod model;
+pub mod net;
 pub mod ops;
 pub mod scheduler;
 pub mod secrets;

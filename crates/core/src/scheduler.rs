@@ -5,7 +5,8 @@
 //! exponential delays while the dashboard or ConnectWise is down. Its status
 //! (idle / syncing / paused / error with reason) is published on a watch
 //! channel for the tray, the UI and the CLI. Missed ticks are skipped, never
-//! queued; `stop` ends the loop cleanly after the cycle in flight.
+//! queued; `stop` ends the loop cleanly after the cycle in flight. A cycle
+//! that panics is a failed, retryable cycle: the loop and its schedule go on.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +17,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::alerts::{Alerts, Notification};
-use crate::engine::{ActionLine, Engine, RunReport};
+use crate::engine::{Engine, RunReport, SharedSink};
 use crate::store::settings::Settings;
 
 /// First delay after a retryable failure.
@@ -85,7 +86,7 @@ pub struct SchedulerOptions {
     /// Receives each action as it is done. The status's `last_report` keeps
     /// counts and problems, not the actions: a first sync of many events
     /// would otherwise hold a line per ticket until the next cycle.
-    pub on_action: Option<Arc<dyn Fn(ActionLine) + Send + Sync>>,
+    pub on_action: Option<SharedSink>,
 }
 
 impl std::fmt::Debug for SchedulerOptions {
@@ -246,10 +247,12 @@ async fn run_loop(
             s.state = SyncState::Syncing;
             s.next_in_secs = None;
         });
-        let result = match &options.on_action {
-            Some(sink) => engine.run_cycle_with(false, sink.as_ref()).await,
-            None => engine.run_cycle_with(false, &|_| {}).await,
-        };
+        // A panic in the cycle is a failed cycle, never the end of the loop.
+        let sink = options
+            .on_action
+            .clone()
+            .unwrap_or_else(|| Arc::new(|_| {}));
+        let result = engine.run_cycle_guarded(false, Some(sink)).await;
         for n in alerts.observe(&result) {
             // No subscriber (headless) is fine: the status carries the reason.
             let _ = notifications.send(n);

@@ -158,8 +158,7 @@ fn expr() -> impl Strategy<Value = Expr> {
     comparison().prop_recursive(5, 48, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 2..5).prop_map(Expr::And),
-            prop::collection::vec(inner.clone(), 2..5).prop_map(Expr::Or),
-            inner.prop_map(|e| Expr::Not(Box::new(e))),
+            prop::collection::vec(inner, 2..5).prop_map(Expr::Or),
         ]
     })
 }
@@ -254,9 +253,7 @@ fn valid_text() -> impl Strategy<Value = String> {
         prop_oneof![
             (inner.clone(), wsp(), and_or, wsp(), inner.clone())
                 .prop_map(|(a, s1, k, s2, b)| format!("{a}{s1}{k}{s2}{b}")),
-            (sp(), inner.clone(), sp()).prop_map(|(s1, e, s2)| format!("({s1}{e}{s2})")),
-            (prop::sample::select(vec!["not", "NOT"]), sp(), inner)
-                .prop_map(|(k, s1, e)| format!("{k} ({s1}{e})")),
+            (sp(), inner, sp()).prop_map(|(s1, e, s2)| format!("({s1}{e}{s2})")),
         ]
     })
 }
@@ -317,8 +314,30 @@ proptest! {
     }
 
     #[test]
-    fn conditions_evaluator_is_total_and_not_is_negation(e in expr(), obj in json_value()) {
+    fn conditions_evaluator_is_total(e in expr(), obj in json_value()) {
         let hit = e.matches(&obj);
-        prop_assert_eq!(Expr::Not(Box::new(e)).matches(&obj), !hit);
+        prop_assert_eq!(Expr::And(vec![e.clone(), e.clone()]).matches(&obj), hit);
+        prop_assert_eq!(Expr::Or(vec![e.clone(), e]).matches(&obj), hit);
+    }
+
+    /// Issue 12: ConnectWise documents `not` only before a word operator, so
+    /// a prefix `not` is refused wherever it stands, with what to write.
+    #[test]
+    fn conditions_prefix_not_is_refused(
+        text in valid_text(),
+        keyword in prop::sample::select(vec!["not", "NOT", "Not"]),
+        before in valid_text(),
+    ) {
+        for (refused, column) in [
+            (format!("{keyword} ({text})"), 1),
+            (format!("{before} and {keyword} ({text})"), before.chars().count() + 6),
+        ] {
+            let err = parse(&refused).unwrap_err();
+            prop_assert_eq!(err.column, column, "{:?}", refused);
+            prop_assert!(
+                err.message.starts_with("ConnectWise does not take \"not\" before a condition"),
+                "{:?}: {}", refused, err.message
+            );
+        }
     }
 }

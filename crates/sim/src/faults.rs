@@ -3,7 +3,7 @@
 //! A [`FaultControl`] (ConnectWise) or [`DashFaultControl`] (Dashboard) is a
 //! cheap handle on the same kind of shared state; a middleware consults it
 //! before every request. One-shot faults are counters consumed in a fixed
-//! order: hang, then rate-limit, then fail, then garbage. The optional real
+//! order: hang, then rate-limit, then redirect, then fail, then garbage. The optional real
 //! rate limiter only counts requests that got through. Latency can be added
 //! before a request is handled and after (the response waits while the
 //! handler's effect is already committed).
@@ -41,7 +41,11 @@ struct Inner {
     fail_after: u32,
     fail_status: u16,
     rate_limited: u32,
-    retry_after_secs: u64,
+    /// The `Retry-After` header value of the next rate-limited answers.
+    retry_after: String,
+    redirected: u32,
+    /// Where the next redirected answers point (`Location`).
+    redirect_to: String,
     hang: u32,
     garbage: u32,
     drop_after_commit: u32,
@@ -55,7 +59,12 @@ struct Inner {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Fault {
     Hang,
-    RateLimited { retry_after_secs: u64 },
+    /// 429 with this `Retry-After` header value (seconds, or any text a test sets).
+    RateLimited {
+        retry_after: String,
+    },
+    /// 302 Found to this `Location`, with no body.
+    Redirect(String),
     Fail(u16),
     Garbage,
 }
@@ -83,8 +92,10 @@ impl FaultState {
             Some(Fault::Hang)
         } else if take(&mut s.rate_limited) {
             Some(Fault::RateLimited {
-                retry_after_secs: s.retry_after_secs,
+                retry_after: s.retry_after.clone(),
             })
+        } else if take(&mut s.redirected) {
+            Some(Fault::Redirect(s.redirect_to.clone()))
         } else if s.fail > 0 && take(&mut s.fail_after) {
             None
         } else if take(&mut s.fail) {
@@ -102,8 +113,9 @@ impl FaultState {
             if s.window.len() >= limit as usize {
                 let oldest = s.window.front().copied().unwrap_or(now);
                 let wait = RATE_WINDOW.saturating_sub(now.duration_since(oldest));
+                let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
                 Some(Fault::RateLimited {
-                    retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+                    retry_after: secs.to_string(),
                 })
             } else {
                 s.window.push_back(now);
@@ -180,9 +192,24 @@ macro_rules! common_controls {
 
         /// The next `n` requests get 429 with `Retry-After: retry_after_secs`.
         pub fn rate_limit_next(&self, n: u32, retry_after_secs: u64) {
+            self.rate_limit_next_with(n, &retry_after_secs.to_string());
+        }
+
+        /// The next `n` requests get 429 with exactly this `Retry-After`
+        /// header value, whatever it holds (`1e20`, an HTTP date, junk), as
+        /// a misbehaving server or proxy might send.
+        pub fn rate_limit_next_with(&self, n: u32, retry_after: &str) {
             let mut s = lock(&self.0.inner);
             s.rate_limited = n;
-            s.retry_after_secs = retry_after_secs;
+            s.retry_after = retry_after.to_owned();
+        }
+
+        /// The next `n` requests get `302 Found` to `location` (a moved
+        /// server, a captive portal, a proxy sending clients elsewhere).
+        pub fn redirect_next(&self, n: u32, location: &str) {
+            let mut s = lock(&self.0.inner);
+            s.redirected = n;
+            s.redirect_to = location.to_owned();
         }
 
         /// The next `n` requests are never answered (until shutdown): the
@@ -278,22 +305,29 @@ pub(crate) async fn inject(State(layer): State<FaultLayer>, req: Request, next: 
 /// The response a non-hang fault produces.
 pub(crate) fn fault_response(flavor: Flavor, fault: &Fault) -> Response {
     match fault {
-        Fault::RateLimited { retry_after_secs } => {
+        Fault::RateLimited { retry_after } => {
             let body = match flavor {
                 // ConnectWise's 429 body has a different shape from its other errors.
                 Flavor::ConnectWise => json!({
                     "error": "ConnectWiseAPI",
-                    "message": format!("Too many requests. Please try again in {retry_after_secs} seconds."),
+                    "message": format!("Too many requests. Please try again in {retry_after} seconds."),
                 }),
                 Flavor::Dashboard => json!({
                     "error": "rate_limited",
-                    "message": format!("Too many requests; retry in {retry_after_secs} seconds."),
+                    "message": format!("Too many requests; retry in {retry_after} seconds."),
                 }),
             };
             let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+            if let Ok(value) = HeaderValue::from_str(retry_after) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
             response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
+        Fault::Redirect(location) => {
+            let mut response = StatusCode::FOUND.into_response();
+            if let Ok(value) = HeaderValue::from_str(location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
             response
         }
         Fault::Fail(status) => {
@@ -351,15 +385,17 @@ mod tests {
         control.rate_limit_next(1, 7);
         control.hang_next(1);
         control.garbage_next(1);
+        control.redirect_next(1, "http://elsewhere/");
         let now = Instant::now();
-        let seen: Vec<_> = (0..5).map(|_| faults.next_fault(now).1).collect();
+        let seen: Vec<_> = (0..6).map(|_| faults.next_fault(now).1).collect();
         assert_eq!(
             seen,
             vec![
                 Some(Fault::Hang),
                 Some(Fault::RateLimited {
-                    retry_after_secs: 7
+                    retry_after: "7".to_owned()
                 }),
+                Some(Fault::Redirect("http://elsewhere/".to_owned())),
                 Some(Fault::Fail(503)),
                 Some(Fault::Garbage),
                 None
@@ -377,7 +413,7 @@ mod tests {
         assert_eq!(
             faults.next_fault(t0 + Duration::from_secs(20)).1,
             Some(Fault::RateLimited {
-                retry_after_secs: 40
+                retry_after: "40".to_owned()
             })
         );
         // The first request leaves the window after 60 s.

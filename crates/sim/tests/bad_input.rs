@@ -164,10 +164,10 @@ async fn malformed_huge_and_exotic_items_are_reported_and_the_rest_sync() {
         assert!(len < 100_000, "a note of {len} bytes");
     }
 
-    // Every plane survives into the ticket; the summary fits ConnectWise's 100 characters.
+    // Every plane survives into the ticket; the summary fits ConnectWise's 100 UTF-16 units.
     let exotic = w.cw().ticket(w.ticket_id("evt-3")).unwrap();
     let summary = exotic["summary"].as_str().unwrap();
-    assert!(summary.chars().count() <= 100, "{summary}");
+    assert!(summary.encode_utf16().count() <= 100, "{summary}");
     assert!(
         summary.contains("\u{1F600}") && summary.contains("\u{10FFFD}"),
         "{summary}"
@@ -176,8 +176,14 @@ async fn malformed_huge_and_exotic_items_are_reported_and_the_rest_sync() {
         .as_str()
         .unwrap()
         .to_owned();
+    // Invisible bidi and zero-width characters are dropped on purpose
+    // (issue 12: they can make a ticket read differently from its text).
     for c in PLANES.chars().filter(|c| !c.is_control()) {
-        assert!(text.contains(c), "U+{:04X} lost: {text}", c as u32);
+        if bridge_core::cw::is_invisible_format(c) {
+            assert!(!text.contains(c), "U+{:04X} kept: {text}", c as u32);
+        } else {
+            assert!(text.contains(c), "U+{:04X} lost: {text}", c as u32);
+        }
     }
     w.ticket_id("evt-\u{1F600}\u{20000}");
 

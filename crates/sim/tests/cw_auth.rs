@@ -314,3 +314,34 @@ async fn a_codebase_change_makes_old_urls_404_until_rediscovered() {
         .unwrap()
         .contains("/v2025_2/apis/3.0/"));
 }
+
+/// The simulator is as strict about `Accept` as a real server may be: the
+/// client's pinned `application/vnd.connectwise.com+json; version=2025.1`
+/// and plain JSON are served, anything else is 406.
+#[tokio::test]
+async fn accept_must_admit_json() {
+    let cw = Cw::demo().await;
+    let info = |accept: &'static str| {
+        cw.req(Method::GET, "/system/info")
+            .header("accept", accept)
+            .send()
+    };
+    for ok in [
+        "application/vnd.connectwise.com+json; version=2025.1",
+        "application/json",
+        "*/*",
+    ] {
+        let (status, body) = status_json(info(ok).await.unwrap()).await;
+        assert_eq!(status, 200, "{ok}: {body}");
+    }
+    let (status, body) = status_json(info("text/html").await.unwrap()).await;
+    assert_eq!(status, 406, "{body}");
+    assert_eq!(body["code"], "NotAcceptable");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("accept application/json or application/vnd.connectwise.com+json"),
+        "{body}"
+    );
+}

@@ -257,6 +257,46 @@ async fn long_summaries_and_malformed_items() {
     );
 }
 
+/// REGRESSION (issue 12): the summary and xref limits counted characters,
+/// but ConnectWise (and so the simulator) counts UTF-16 units: a plan or an
+/// event id with emoji passed the client's check and was refused with a 400
+/// every cycle. Invisible bidi and zero-width characters are dropped from
+/// the summary and the description.
+#[tokio::test]
+async fn emoji_and_invisible_characters_fit_what_connectwise_takes() {
+    let w = World::new().await;
+    w.map(ACME, "AcmeDental").await;
+    let emoji_plan = "🔥".repeat(60);
+    let emoji_id = format!("evt-{}", "😀".repeat(48));
+    let events = vec![
+        ev("evt-1", ACME, "Error", "Failed", "x").with("plan", &emoji_plan),
+        ev(&emoji_id, ACME, "Error", "Failed", "x"),
+        ev("evt-3", ACME, "Error", "Failed", "disk\u{202E}lluf")
+            .with("computer", "SRV\u{200B}01\u{2066}"),
+    ];
+    w.sync_ok(events.clone()).await;
+    let tickets = w.cw().tickets();
+    assert_eq!(tickets.len(), 3, "{tickets:?}");
+    for t in &tickets {
+        let summary = t["summary"].as_str().unwrap();
+        let xref = t["externalXRef"].as_str().unwrap();
+        assert!(summary.encode_utf16().count() <= 100, "{summary}");
+        assert!(xref.encode_utf16().count() <= 100, "{xref}");
+        assert!(
+            !summary.chars().any(bridge_core::cw::is_invisible_format),
+            "{summary:?}"
+        );
+    }
+    let t3 = w.ticket_id("evt-3");
+    let summary = w.cw().ticket(t3).unwrap()["summary"].clone();
+    assert_eq!(summary, "Error: SRV01 - Nightly (FileLevel)");
+    let description = w.cw().notes(t3)[0]["text"].as_str().unwrap().to_owned();
+    assert!(description.contains("Message: disklluf\n"), "{description}");
+    // In step afterwards: nothing is sent again.
+    let report = w.sync_ok(events).await;
+    assert_eq!(report.counts.created, 0, "{report:?}");
+}
+
 /// The test helper `CwSim::add_agreement` keeps the seed's consistency rules.
 #[tokio::test]
 async fn add_agreement_rejects_reused_ids_and_unknown_companies() {

@@ -404,7 +404,11 @@ fn installed() -> bool {
 impl Notifier for DesktopNotifier {
     fn notify(&self, title: &str, body: &str) -> Result<()> {
         let mut notification = notify_rust::Notification::new();
-        notification.appname(APP_NAME).summary(title).body(body);
+        // Dashboard and ConnectWise text shows as written, never as markup.
+        notification
+            .appname(APP_NAME)
+            .summary(&crate::markup::notification_text(title))
+            .body(&crate::markup::notification_text(body));
         // The icon installed with the window's executable name (Linux packages).
         #[cfg(all(unix, not(target_os = "macos")))]
         notification.icon(bridge_shell::launch::WINDOW_BINARY);

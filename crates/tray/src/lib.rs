@@ -9,6 +9,7 @@
 //! link of `bridge_shell::ipc`.
 
 mod desktop;
+mod markup;
 mod windows;
 
 use std::pin::Pin;

@@ -19,8 +19,6 @@ pub enum Expr {
     And(Vec<Expr>),
     /// At least one operand holds.
     Or(Vec<Expr>),
-    /// Prefix `not (...)`.
-    Not(Box<Expr>),
 }
 
 /// A field path and the test applied to it, e.g. `type/name like "%ICB"`.

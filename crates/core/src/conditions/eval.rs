@@ -17,7 +17,6 @@
 //!   incomparable: `=` is false, `!=` true, the ordering operators false.
 //! * `contains` and `like` look at string fields (numbers and booleans as their JSON
 //!   text), case-insensitively; see `like.rs` for the pattern rules.
-//! * Prefix `not (...)` is plain boolean negation of its operand.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -34,7 +33,6 @@ impl Expr {
             Expr::Compare(c) => c.matches(obj),
             Expr::And(items) => items.iter().all(|e| e.matches(obj)),
             Expr::Or(items) => items.iter().any(|e| e.matches(obj)),
-            Expr::Not(inner) => !inner.matches(obj),
         }
     }
 }
@@ -268,7 +266,6 @@ mod tests {
             ("missing not in (1)", false),
             ("missing in (1, null)", true),
             ("missing < 5", false),
-            ("not (missing = 'x')", true),
             // paths, case-insensitive fields, _info fallback for audit fields
             ("board/name = 'integration'", true),
             ("BOARD/ID = 3", true),
@@ -316,8 +313,6 @@ mod tests {
             ("id = 1 or closedFlag = false", true),
             ("id = 1 or id = 2 and id = 42", false),
             ("(id = 1 or id = 42) and board/id = 3", true),
-            ("not (id = 42)", false),
-            ("not not (id = 42)", true),
         ];
         for (text, want) in cases {
             let expr = parse(text).unwrap();

@@ -11,7 +11,10 @@
 //!   uses it as its server-side filter; the semantics are documented in `eval.rs`.
 //!
 //! Choices made where the reference is silent (all `[U]` there):
-//! * `and` binds tighter than `or` (as in SQL); `not` binds to the next term.
+//! * `and` binds tighter than `or` (as in SQL).
+//! * `not` is written before a word operator only (`not contains`, `not like`,
+//!   `not in`), as ConnectWise documents it; a prefix `not (…)`, which it does
+//!   not document, is refused with a sentence saying what to write instead.
 //! * Keywords (`and or not contains like in true false null`) are case-insensitive
 //!   and cannot start a field path.
 //! * Strings have no escapes: a string ends at the next quote of its own style, and a
@@ -33,7 +36,7 @@ mod tests;
 pub use ast::{CmpOp, Comparison, Expr, Number, Test, Value};
 pub use printer::quote_string;
 
-/// Deepest nesting of parentheses and `not` that [`parse`] accepts; keeps the
+/// Deepest nesting of parentheses that [`parse`] accepts; keeps the
 /// recursive parser, printer and evaluator far from the stack limit.
 pub const MAX_NESTING: usize = 64;
 

@@ -2,13 +2,15 @@
 //!
 //! ```text
 //! or_expr    := and_expr { OR and_expr }         ; AND binds tighter than OR
-//! and_expr   := unary { AND unary }
-//! unary      := NOT unary | "(" or_expr ")" | comparison
+//! and_expr   := term { AND term }
+//! term       := "(" or_expr ")" | comparison
 //! comparison := path cmp_op value
 //!             | path [NOT] (CONTAINS string | LIKE string | IN "(" value {"," value} ")")
 //! ```
-//! Nesting (parentheses and `not`) is capped at [`MAX_NESTING`] so the recursion
-//! can never exhaust the stack.
+//! `not` only ever stands before a word operator, as ConnectWise documents
+//! it; a prefix `not (…)` is refused with a sentence saying what to write.
+//! Nesting of parentheses is capped at [`MAX_NESTING`] so the recursion can
+//! never exhaust the stack.
 
 use super::ast::{Comparison, Expr, Test, Value};
 use super::lexer::{tokenize, Kind, Token, KEYWORDS};
@@ -17,6 +19,7 @@ use super::{ConditionError, MAX_NESTING};
 /// The operator list in the "expected an operator" message (wording is relied on).
 const EXPECTED_OPERATOR: &str = "an operator (=, !=, <, <=, >, >=, contains, like, in)";
 const EXPECTED_VALUE: &str = "a value (a quoted string, number, true, false, null or [datetime])";
+const EXPECTED_TERM: &str = "a field name or \"(\"";
 
 pub(crate) fn parse(text: &str) -> Result<Expr, ConditionError> {
     let mut parser = Parser {
@@ -95,27 +98,36 @@ impl Parser {
     }
 
     fn and_expr(&mut self, depth: usize) -> Result<Expr, ConditionError> {
-        let mut items = vec![self.unary(depth)?];
+        let mut items = vec![self.term(depth)?];
         while self.eat_keyword("and") {
-            items.push(self.unary(depth)?);
+            items.push(self.term(depth)?);
         }
         Ok(collapse(items, Expr::And))
     }
 
-    fn unary(&mut self, depth: usize) -> Result<Expr, ConditionError> {
+    fn term(&mut self, depth: usize) -> Result<Expr, ConditionError> {
         let token = self.peek().clone();
-        if depth >= MAX_NESTING && (token.is_keyword("not") || token.kind == Kind::LParen) {
+        if token.is_keyword("not") {
+            // ConnectWise documents `not` only before a word operator; a
+            // prefix `not` could pass here and still be refused by the server.
             return Err(ConditionError::new(
                 token.column,
                 format!(
-                    "the condition nests too deeply at column {} (at most {MAX_NESTING} levels of parentheses and not)",
+                    "ConnectWise does not take \"not\" before a condition (column {}): negate the \
+                     comparison itself instead, e.g. summary not contains \"x\", name not like \
+                     \"%ICB\", id not in (1, 2) or status/name != \"Closed\"",
                     token.column
                 ),
             ));
         }
-        if token.is_keyword("not") {
-            self.advance();
-            return Ok(Expr::Not(Box::new(self.unary(depth + 1)?)));
+        if depth >= MAX_NESTING && token.kind == Kind::LParen {
+            return Err(ConditionError::new(
+                token.column,
+                format!(
+                    "the condition nests too deeply at column {} (at most {MAX_NESTING} levels of parentheses)",
+                    token.column
+                ),
+            ));
         }
         match &token.kind {
             Kind::LParen => {
@@ -147,7 +159,7 @@ impl Parser {
                     test,
                 }))
             }
-            _ => Err(self.unexpected("a field name, \"not\" or \"(\"")),
+            _ => Err(self.unexpected(EXPECTED_TERM)),
         }
     }
 

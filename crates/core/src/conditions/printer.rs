@@ -40,7 +40,6 @@ impl Display for Expr {
             Expr::Compare(c) => c.fmt(f),
             Expr::And(items) => join(f, items, " and "),
             Expr::Or(items) => join(f, items, " or "),
-            Expr::Not(inner) => write!(f, "not ({inner})"),
         }
     }
 }
@@ -147,11 +146,6 @@ mod tests {
             (
                 Expr::And(vec![cmp("a"), Expr::And(vec![cmp("b"), cmp("c")])]),
                 "a = 1 and (b = 1 and c = 1)",
-            ),
-            (Expr::Not(Box::new(cmp("a"))), "not (a = 1)"),
-            (
-                Expr::And(vec![Expr::Not(Box::new(cmp("a"))), cmp("b")]),
-                "not (a = 1) and b = 1",
             ),
             (Expr::And(vec![cmp("a")]), "a = 1"),
             (Expr::Or(vec![]), ""),

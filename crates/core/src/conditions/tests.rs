@@ -204,26 +204,6 @@ fn parses_every_operator_and_literal() {
             ]),
         ),
         ("((a = 1))", cmp("a", Eq, num("1"))),
-        ("not (a = 1)", Expr::Not(Box::new(cmp("a", Eq, num("1"))))),
-        ("NOT a = 1", Expr::Not(Box::new(cmp("a", Eq, num("1"))))),
-        (
-            "not a = 1 and b = 2",
-            Expr::And(vec![
-                Expr::Not(Box::new(cmp("a", Eq, num("1")))),
-                cmp("b", Eq, num("2")),
-            ]),
-        ),
-        (
-            "not (a = 1 or b = 2)",
-            Expr::Not(Box::new(Expr::Or(vec![
-                cmp("a", Eq, num("1")),
-                cmp("b", Eq, num("2")),
-            ]))),
-        ),
-        (
-            "not not (a = 1)",
-            Expr::Not(Box::new(Expr::Not(Box::new(cmp("a", Eq, num("1")))))),
-        ),
         // Keywords are words: they may end a path segment after the first.
         ("type/in = 1", cmp("type/in", Eq, num("1"))),
         ("andy = 1", cmp("andy", Eq, num("1"))),
@@ -241,7 +221,6 @@ fn prints_canonical_text_that_parses_back() {
         ("ID>=-0.50", "ID >= -0.50"),
         ("a=TRUE and b=False or c=NULL", "(a = true and b = false) or c = null"),
         ("a=1 or (b=2 or c=3)", "a = 1 or (b = 2 or c = 3)"),
-        ("NOT a=1", "not (a = 1)"),
         ("s NOT Contains 'x'", "s not contains \"x\""),
         ("s like '%x%'", "s like \"%x%\""),
         ("id not in(1,2,'x')", "id not in (1, 2, \"x\")"),
@@ -286,9 +265,9 @@ fn errors_name_the_column_and_what_was_expected() {
         ("a = 1 b", 7, "expected \"and\", \"or\" or the end of the condition at column 7, found \"b\"".into()),
         ("a = 1 2", 7, "expected \"and\", \"or\" or the end of the condition at column 7, found the number 2".into()),
         ("a = 1 'x'", 7, "expected \"and\", \"or\" or the end of the condition at column 7, found the string 'x'".into()),
-        ("a = 1 and", 10, "expected a field name, \"not\" or \"(\" at column 10, found the end of the condition".into()),
-        ("and = 1", 1, "expected a field name, \"not\" or \"(\" at column 1, found \"and\"".into()),
-        ("a = 1 or or b = 1", 10, "expected a field name, \"not\" or \"(\" at column 10, found \"or\"".into()),
+        ("a = 1 and", 10, "expected a field name or \"(\" at column 10, found the end of the condition".into()),
+        ("and = 1", 1, "expected a field name or \"(\" at column 1, found \"and\"".into()),
+        ("a = 1 or or b = 1", 10, "expected a field name or \"(\" at column 10, found \"or\"".into()),
         (
             "d > [2016-13-45]",
             5,
@@ -343,12 +322,53 @@ fn nesting_is_capped() {
         err.message
     );
     let nots = format!("{}(a = 1)", "not ".repeat(100_000));
-    assert!(parse(&nots).is_err());
+    assert_eq!(parse(&nots).unwrap_err().column, 1);
     let parens = "(".repeat(1_000_000);
     assert!(parse(&parens).is_err());
     // Long flat chains are fine: and/or are n-ary, not nested.
     let chain = vec!["a = 1"; 20_000].join(" and ");
     assert!(matches!(parse(&chain), Ok(Expr::And(items)) if items.len() == 20_000));
+}
+
+/// REGRESSION (issue 12): a prefix `not (…)` passed validation and was
+/// printed by the app, but ConnectWise documents `not` only before a word
+/// operator, so a company's agreement condition could be refused by the
+/// server every cycle. It is now refused at once, saying what to write.
+#[test]
+fn prefix_not_is_refused_with_what_to_write_instead() {
+    let want = |column: usize| {
+        format!(
+            "ConnectWise does not take \"not\" before a condition (column {column}): negate the \
+             comparison itself instead, e.g. summary not contains \"x\", name not like \"%ICB\", \
+             id not in (1, 2) or status/name != \"Closed\""
+        )
+    };
+    let cases = [
+        ("not (a = 1)", 1),
+        ("NOT a = 1", 1),
+        ("a = 1 and not (b = 2 or c = 3)", 11),
+        ("(not a = 1)", 2),
+        ("not not (a = 1)", 1),
+        ("name like \"%ICB\" or Not type/name = \"x\"", 21),
+    ];
+    for (text, column) in cases {
+        let err = validate(text).unwrap_err();
+        assert_eq!(
+            (err.column, err.message),
+            (column, want(column)),
+            "{text:?}"
+        );
+    }
+    // The documented forms stay.
+    for text in [
+        "summary not contains \"x\"",
+        "name NOT like \"%ICB\"",
+        "status/id not in (1, 2)",
+        "status/name != \"Closed\"",
+        "notes = 1 and nothing = 2",
+    ] {
+        assert_eq!(validate(text), Ok(()), "{text:?}");
+    }
 }
 
 #[test]

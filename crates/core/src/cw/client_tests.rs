@@ -104,7 +104,10 @@ async fn discovery_is_lazy_and_every_request_carries_the_headers() {
             Some(b64_basic(&format!("acme+pubkey:{SECRET}")))
         );
         assert_eq!(seen.header("clientid").as_deref(), Some("client-guid"));
-        assert_eq!(seen.header("accept").as_deref(), Some("application/json"));
+        assert_eq!(
+            seen.header("accept").as_deref(),
+            Some("application/vnd.connectwise.com+json; version=2025.1")
+        );
         assert_eq!(seen.header("x-cw-usertype"), None);
         let has_body = seen.method == "POST";
         assert_eq!(
@@ -116,13 +119,13 @@ async fn discovery_is_lazy_and_every_request_carries_the_headers() {
     }
 
     let mut pinned = api_config(&mock.base);
-    pinned.api_version = Some("2025.1".into());
+    pinned.api_version = Some("2025.8".into());
     pinned.codebase = Some("/v2025_1".into());
     client(pinned).system_info().await.unwrap();
     let last = mock.seen().pop().unwrap();
     assert_eq!(
         last.header("accept").as_deref(),
-        Some("application/vnd.connectwise.com+json; version=2025.1")
+        Some("application/vnd.connectwise.com+json; version=2025.8")
     );
     assert_eq!(
         mock.seen_on("companyinfo").len(),
@@ -278,7 +281,7 @@ async fn integrator_tokens_are_reminted_on_expiry_and_once_on_401() {
 }
 
 /// A mock answering `path` with `replies` in turn (the last one repeats).
-async fn sequence(replies: Vec<Reply>) -> Mock {
+pub(super) async fn sequence(replies: Vec<Reply>) -> Mock {
     let calls = AtomicUsize::new(0);
     Mock::start(move |s: &Seen| {
         if s.path == "/login/companyinfo/acme" {

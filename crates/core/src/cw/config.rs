@@ -21,15 +21,14 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default number of retries of a retryable, idempotent request.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
 
-/// ConnectWise cloud UI hosts whose API lives on `api-{host}`.
-const CLOUD_HOSTS: [&str; 6] = [
-    "na.myconnectwise.net",
-    "eu.myconnectwise.net",
-    "au.myconnectwise.net",
-    "aus.myconnectwise.net",
-    "za.myconnectwise.net",
-    "staging.connectwisedev.com",
-];
+/// The API model version BackupBridge is tested with, pinned in `Accept`
+/// (`application/vnd.connectwise.com+json; version=2025.1`) so a newer
+/// server keeps answering with the models the app reads.
+pub const DEFAULT_API_VERSION: &str = "2025.1";
+
+/// Domains of ConnectWise-hosted sites: the API of `{x}.{domain}` lives on
+/// `api-{x}.{domain}` (na, eu, au, aus, za, staging, and any region to come).
+const CLOUD_DOMAINS: [&str; 2] = [".myconnectwise.net", ".connectwisedev.com"];
 
 /// Everything needed to talk to one ConnectWise instance.
 #[derive(Clone)]
@@ -41,7 +40,8 @@ pub struct CwConfig {
     /// The integration's clientId GUID from developer.connectwise.com.
     pub client_id: String,
     pub auth: CwAuth,
-    /// Pinned API model version (`2025.1`); `None` sends plain `application/json`.
+    /// Pinned API model version ([`DEFAULT_API_VERSION`] unless set);
+    /// `None` sends plain `application/json` (the server's latest models).
     pub api_version: Option<String>,
     /// Cached codebase (`v2025_1/`); `None` = discover lazily on first need.
     pub codebase: Option<String>,
@@ -55,7 +55,8 @@ pub struct CwConfig {
 }
 
 impl CwConfig {
-    /// A configuration with default timeouts and retries, no version pin and no cached codebase.
+    /// A configuration with default timeouts and retries, the tested API
+    /// version pinned and no cached codebase.
     pub fn new(
         site: impl Into<String>,
         company_id: impl Into<String>,
@@ -67,7 +68,7 @@ impl CwConfig {
             company_id: company_id.into(),
             client_id: client_id.into(),
             auth,
-            api_version: None,
+            api_version: Some(DEFAULT_API_VERSION.to_owned()),
             codebase: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
@@ -192,8 +193,8 @@ impl Site {
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
         let (ui_host, api_host) = match host.strip_prefix("api-") {
-            Some(rest) if CLOUD_HOSTS.contains(&rest) => (rest.to_string(), host.clone()),
-            _ if CLOUD_HOSTS.contains(&host.as_str()) => (host.clone(), format!("api-{host}")),
+            Some(rest) if is_cloud(rest) => (rest.to_string(), host.clone()),
+            _ if is_cloud(&host) => (host.clone(), format!("api-{host}")),
             _ => (host.clone(), host.clone()),
         };
         Ok(Site {
@@ -219,6 +220,11 @@ impl Site {
         self.url_for(&self.api_authority, &format!("/{codebase}apis/3.0/"))
     }
 
+    /// Whether the site is reached over https (always, unless loopback).
+    pub(crate) fn is_https(&self) -> bool {
+        self.scheme == "https"
+    }
+
     /// The UI host, for messages ("check the Site (na.myconnectwise.net)").
     pub(crate) fn display(&self) -> &str {
         &self.ui_authority
@@ -234,6 +240,15 @@ impl Site {
             self.ui_authority
         ))
     }
+}
+
+/// True for a host under a ConnectWise cloud domain (`na.myconnectwise.net`,
+/// `staging.connectwisedev.com`), whose API needs the `api-` prefix.
+fn is_cloud(host: &str) -> bool {
+    CLOUD_DOMAINS.iter().any(|domain| {
+        host.strip_suffix(domain)
+            .is_some_and(|sub| !sub.is_empty() && !sub.ends_with('.'))
+    })
 }
 
 /// `"/v2025_1"` / `"v2025_1//"` -> `"v2025_1/"`; empty stays empty.
@@ -285,6 +300,33 @@ mod tests {
                 "staging.connectwisedev.com/",
                 "https://staging.connectwisedev.com/login/companyinfo/acme",
                 "https://api-staging.connectwisedev.com/v2025_1/apis/3.0/",
+            ),
+            // Any ConnectWise-hosted region, not only the ones known today.
+            (
+                "xy.myconnectwise.net",
+                "https://xy.myconnectwise.net/login/companyinfo/acme",
+                "https://api-xy.myconnectwise.net/v2025_1/apis/3.0/",
+            ),
+            (
+                "api-xy.myconnectwise.net:443",
+                "https://xy.myconnectwise.net/login/companyinfo/acme",
+                "https://api-xy.myconnectwise.net/v2025_1/apis/3.0/",
+            ),
+            (
+                "https://sandbox.connectwisedev.com",
+                "https://sandbox.connectwisedev.com/login/companyinfo/acme",
+                "https://api-sandbox.connectwisedev.com/v2025_1/apis/3.0/",
+            ),
+            // Look-alikes are used as typed.
+            (
+                "myconnectwise.net.example.com",
+                "https://myconnectwise.net.example.com/login/companyinfo/acme",
+                "https://myconnectwise.net.example.com/v2025_1/apis/3.0/",
+            ),
+            (
+                "myconnectwise.net",
+                "https://myconnectwise.net/login/companyinfo/acme",
+                "https://myconnectwise.net/v2025_1/apis/3.0/",
             ),
             (
                 " cw.example.com:8443 ",

@@ -341,3 +341,26 @@ async fn permission_check_lists_missing_rights() {
         .unwrap_err();
     assert!(matches!(err, CwError::Auth { .. }));
 }
+
+/// REGRESSION: one ticket with `"summary": null, "closedFlag": null` in a
+/// batched `id in (…)` lookup failed the whole lookup (rule 8's ticket
+/// states), and through it the cycle.
+#[tokio::test]
+async fn a_batched_lookup_reads_a_ticket_with_null_fields() {
+    let mock = Mock::start(|s: &Seen| match s.path.as_str() {
+        "/login/companyinfo/acme" => companyinfo(),
+        _ => Reply::json(
+            200,
+            json!([
+                {"id": 5, "summary": "s", "closedFlag": true},
+                {"id": 6, "summary": null, "closedFlag": null, "status": {"id": 1, "name": null}},
+            ]),
+        ),
+    })
+    .await;
+    let cw = client(api_config(&mock.base));
+    let found = cw.tickets_by_ids(&[5, 6]).await.unwrap();
+    assert_eq!(found.len(), 2);
+    assert!(found[0].closed_flag);
+    assert!(!found[1].closed_flag && found[1].summary.is_empty());
+}

@@ -301,6 +301,18 @@ fn root_cause(err: &reqwest::Error) -> String {
     clip(&source.to_string())
 }
 
+/// A success answer larger than `limit` bytes, dropped unread. Like any
+/// answer that cannot be read, it may hide a committed create.
+pub(crate) fn too_large(limit: u64, ctx: &Ctx<'_>) -> CwError {
+    CwError::Decode(format!(
+        "ConnectWise sent more than {} for {} {}, so BackupBridge stopped reading it — check the Site ({}).",
+        crate::net::size_text(limit),
+        ctx.method,
+        display_path(ctx),
+        ctx.site
+    ))
+}
+
 /// Decodes a JSON success body; `what` names the thing for the message ("ticket list").
 pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],
@@ -331,14 +343,10 @@ fn looks_like_html(body: &[u8]) -> bool {
     start.starts_with('<')
 }
 
+/// `Retry-After` in seconds or as an HTTP date, clamped to
+/// [`crate::net::MAX_RETRY_AFTER`].
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds();
-    Some(Duration::from_secs(secs.max(0).unsigned_abs()))
+    crate::net::parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?)
 }
 
 fn clip(text: &str) -> String {

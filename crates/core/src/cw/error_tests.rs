@@ -388,3 +388,26 @@ fn retry_after_accepts_seconds_and_dates() {
     );
     assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
 }
+
+/// REGRESSION: a huge `Retry-After` (seconds beyond `u64`, or a date far
+/// ahead) was taken as given, so a 429 could ask the client to wait for
+/// centuries; it is now clamped to an hour.
+#[test]
+fn retry_after_is_clamped_to_an_hour() {
+    for value in [
+        "99999999999999999999",
+        "1e20",
+        "86400",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+    ] {
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", value)])),
+            Some(crate::net::MAX_RETRY_AFTER),
+            "{value}"
+        );
+    }
+    let throttled = CwError::RateLimited {
+        retry_after: retry_after(&headers(&[("retry-after", "1e20")])),
+    };
+    assert!(throttled.to_string().contains("wait 3600 s"), "{throttled}");
+}

@@ -2,10 +2,12 @@
 //! jittered backoff, token re-mint on 401, and pagination over `Link` headers.
 //!
 //! Retries apply only to retryable errors of requests marked idempotent;
-//! ticket and note creation are never repeated here (the engine dedupes by
-//! `externalXRef`). Re-sending after a 401 (new token) or after a 404 whose
-//! re-discovery found a new codebase is not a retry: ConnectWise did not
-//! process the first attempt.
+//! ticket and note creation are never repeated here after a failure that may
+//! have landed (the engine dedupes by `externalXRef`). Re-sending after a 429
+//! (throttled before anything was done, so sent again after its
+//! `Retry-After`, as the vendor documents), after a 401 (new token) or after
+//! a 404 whose re-discovery found a new codebase is safe for any request:
+//! ConnectWise did not process the first attempt.
 
 use std::time::Duration;
 
@@ -19,6 +21,7 @@ use super::auth::{Credentials, Identity};
 use super::error::{self, Ctx, CwError, Purpose};
 use super::types::CompanyInfo;
 use super::{CwClient, Tuning};
+use crate::net::{self, BodyError};
 
 /// Longest URL sent; longer filters go through `POST …/search`.
 pub(crate) const MAX_URL_CHARS: usize = 2000;
@@ -180,7 +183,9 @@ impl CwClient {
                 }
                 Err(err) => err,
             };
-            if req.idempotent && err.is_retryable() && attempt < self.inner.max_retries {
+            // A 429 was not processed: even a create or a note goes again.
+            let repeatable = req.idempotent || matches!(err, CwError::RateLimited { .. });
+            if repeatable && err.is_retryable() && attempt < self.inner.max_retries {
                 let wait = self.tuning.wait(&err, attempt);
                 tracing::debug!(method = %req.method, path = %req.path, attempt, ?wait, error = %err, "retrying ConnectWise request");
                 tokio::time::sleep(wait).await;
@@ -278,15 +283,19 @@ impl CwClient {
             .map_err(|e| error::from_transport(&e, ctx))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| error::from_transport(&e, ctx))?;
+        let limit = self.tuning.max_body_bytes;
+        let body = match net::read_body(resp, limit).await {
+            Ok(body) => body,
+            // An error answer is classified by its status alone.
+            Err(BodyError::TooLarge) if !(200..300).contains(&status) => Vec::new(),
+            Err(BodyError::TooLarge) => return Err(error::too_large(limit, ctx)),
+            Err(BodyError::Transport(e)) => return Err(error::from_transport(&e, ctx)),
+        };
         tracing::debug!(%method, path = %ctx.path, status, "ConnectWise request");
         Ok(Response {
             status,
             headers,
-            body: body.to_vec(),
+            body,
         })
     }
 
@@ -377,7 +386,7 @@ pub(crate) fn next_link(headers: &HeaderMap) -> Option<String> {
 
 /// Parses an RFC 8288 `Link` value into `(target, rels)` pairs, tolerating
 /// commas inside `<…>` and quoted parameters.
-pub(crate) fn parse_link_header(value: &str) -> Vec<(String, Vec<String>)> {
+pub fn parse_link_header(value: &str) -> Vec<(String, Vec<String>)> {
     let mut links = Vec::new();
     let mut rest = value;
     while let Some(start) = rest.find('<') {
@@ -418,7 +427,7 @@ pub(crate) fn parse_link_header(value: &str) -> Vec<(String, Vec<String>)> {
 }
 
 /// `page` and `pageId` of a next link (absolute or relative).
-pub(crate) fn page_params(link: &str) -> (Option<u64>, Option<String>) {
+pub fn page_params(link: &str) -> (Option<u64>, Option<String>) {
     let parsed = url::Url::parse(link)
         .or_else(|_| url::Url::parse("http://relative.invalid/").and_then(|base| base.join(link)));
     let Ok(url) = parsed else {

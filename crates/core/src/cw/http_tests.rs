@@ -115,6 +115,7 @@ fn backoff_is_jittered_capped_and_honours_retry_after() {
         backoff_base: Duration::from_millis(100),
         max_wait: Duration::from_secs(1),
         page_size: 1000,
+        max_body_bytes: crate::net::MAX_BODY_BYTES,
     };
     let server = CwError::Server {
         status: 503,

@@ -35,11 +35,16 @@ use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 
 pub use config::{
-    CwAuth, CwConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT,
+    CwAuth, CwConfig, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUEST_TIMEOUT,
 };
 pub use error::CwError;
+pub use http::{page_params, parse_link_header};
 pub use pace::DEFAULT_REQUESTS_PER_MINUTE;
-pub use text::{clamp_external_xref, truncate_summary, EXTERNAL_XREF_MAX_CHARS, SUMMARY_MAX_CHARS};
+pub use text::{
+    clamp_external_xref, is_invisible_format, strip_invisible, truncate_summary, utf16_len,
+    utf16_prefix, EXTERNAL_XREF_MAX_CHARS, SUMMARY_MAX_CHARS,
+};
 pub use types::{
     Agreement, Board, BoardStatus, Company, CompanyRef, IdRef, MissingRight, NamedRef, NewNote,
     NewTicket, Note, PatchOp, PermissionReport, Priority, SystemInfo, Ticket,
@@ -85,6 +90,8 @@ struct Tuning {
     backoff_base: Duration,
     max_wait: Duration,
     page_size: usize,
+    /// The largest answer body read ([`crate::net::MAX_BODY_BYTES`]).
+    max_body_bytes: u64,
 }
 
 impl CwClient {
@@ -111,6 +118,8 @@ impl CwClient {
             .timeout(cfg.request_timeout)
             // A redirect would replay credentials elsewhere or turn a POST into a GET.
             .redirect(reqwest::redirect::Policy::none())
+            // Plain http only ever for a loopback site (the simulator).
+            .https_only(site.is_https())
             .user_agent(concat!("BackupBridge/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {
@@ -141,6 +150,7 @@ impl CwClient {
                 backoff_base: DEFAULT_BACKOFF_BASE,
                 max_wait: DEFAULT_MAX_WAIT,
                 page_size: MAX_PAGE_SIZE,
+                max_body_bytes: crate::net::MAX_BODY_BYTES,
             },
         })
     }
@@ -163,6 +173,13 @@ impl CwClient {
     /// Sets the page size used for list requests (1..=1000; tests use small pages).
     pub fn with_page_size(mut self, page_size: usize) -> Self {
         self.tuning.page_size = page_size.clamp(1, MAX_PAGE_SIZE);
+        self
+    }
+
+    /// Sets the largest answer body read (tests use a few hundred bytes
+    /// instead of 32 MB).
+    pub fn with_max_body_bytes(mut self, bytes: u64) -> Self {
+        self.tuning.max_body_bytes = bytes;
         self
     }
 
@@ -252,3 +269,6 @@ mod client_tests;
 #[cfg(test)]
 #[path = "endpoint_tests.rs"]
 mod endpoint_tests;
+#[cfg(test)]
+#[path = "transport_tests.rs"]
+mod transport_tests;

@@ -1,8 +1,8 @@
 //! Client-side request pacing: a token bucket every ConnectWise request passes
 //! before it is sent (retries, discovery and token mints included), so a large
 //! sync stays under ConnectWise's throttling (~1,000 requests per minute per
-//! integration, connectwise-api.md §7) instead of collecting 429s — a 429 on
-//! a ticket create is not retried, so it would cost a cycle.
+//! integration, connectwise-api.md §7) instead of collecting 429s — each one
+//! costs its request a `Retry-After` wait (creates and notes included).
 //!
 //! The bucket holds at most `burst` tokens and refills at `per_minute / 60`
 //! tokens a second, so any 60-second window carries at most

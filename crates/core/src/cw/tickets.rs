@@ -1,8 +1,9 @@
 //! Ticket and note endpoints.
 //!
-//! `create_ticket` and `add_note` are sent exactly once (POST is not
-//! idempotent; a `may_have_committed` error means: look the ticket up by
-//! `externalXRef` before creating again). Reads, PATCH and DELETE may be retried.
+//! `create_ticket` and `add_note` are sent once, and again only after a 429
+//! (a throttled request was not processed). POST is not idempotent: a
+//! `may_have_committed` error means: look the ticket up by `externalXRef`
+//! before creating again. Reads, PATCH and DELETE may be retried.
 
 use reqwest::Method;
 use serde_json::Value;

@@ -1,17 +1,29 @@
 //! ConnectWise records as the app reads and writes them.
 //!
 //! Response types are tolerant: unknown fields are ignored and anything that
-//! may be missing is `Option` or defaulted, so a newer server model never
-//! breaks a sync. Request types serialise exactly the wire shape ConnectWise expects.
+//! may be missing is `Option` or defaulted (an explicit `null` included), so
+//! a newer server model or one odd record never breaks a sync. Request types
+//! serialise exactly the wire shape ConnectWise expects.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Reads an explicit `null` as the field's default, like a missing field
+/// (`#[serde(default)]` alone refuses `null`): one odd record must not fail
+/// a whole list.
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
 
 /// A reference to a named record (`{id, name}`), e.g. board, status, type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NamedRef {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
 }
 
@@ -20,9 +32,9 @@ pub struct NamedRef {
 #[serde(rename_all = "camelCase")]
 pub struct CompanyRef {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub identifier: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
 }
 
@@ -31,12 +43,12 @@ pub struct CompanyRef {
 #[serde(rename_all = "camelCase")]
 pub struct Company {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub identifier: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// Deleted companies are filtered out client-side (absent = not deleted).
-    #[serde(default, skip_serializing)]
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing)]
     pub deleted_flag: bool,
 }
 
@@ -45,7 +57,7 @@ pub struct Company {
 #[serde(rename_all = "camelCase")]
 pub struct Agreement {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     #[serde(rename = "type", default)]
     pub type_: Option<NamedRef>,
@@ -53,7 +65,7 @@ pub struct Agreement {
     pub company: Option<CompanyRef>,
     #[serde(default)]
     pub agreement_status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub cancelled_flag: bool,
 }
 
@@ -62,9 +74,9 @@ pub struct Agreement {
 #[serde(rename_all = "camelCase")]
 pub struct Board {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub inactive_flag: bool,
 }
 
@@ -73,15 +85,15 @@ pub struct Board {
 #[serde(rename_all = "camelCase")]
 pub struct BoardStatus {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub closed_status: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub default_flag: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub inactive: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub sort_order: i64,
 }
 
@@ -90,11 +102,11 @@ pub struct BoardStatus {
 #[serde(rename_all = "camelCase")]
 pub struct Priority {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub default_flag: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub sort_order: i64,
 }
 
@@ -103,7 +115,7 @@ pub struct Priority {
 #[serde(rename_all = "camelCase")]
 pub struct Ticket {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub summary: String,
     #[serde(default)]
     pub board: Option<NamedRef>,
@@ -117,7 +129,7 @@ pub struct Ticket {
     pub agreement: Option<NamedRef>,
     #[serde(default)]
     pub external_x_ref: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub closed_flag: bool,
     #[serde(default)]
     pub closed_date: Option<String>,
@@ -288,15 +300,15 @@ impl<'a> NewNoteWire<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct Note {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub ticket_id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub text: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub detail_description_flag: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub internal_analysis_flag: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub resolution_flag: bool,
 }
 
@@ -304,9 +316,9 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SystemInfo {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub version: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub is_cloud: bool,
 }
 
@@ -343,9 +355,9 @@ pub(crate) struct Count {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct BoardChild {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub inactive_flag: bool,
 }
 
@@ -357,69 +369,5 @@ pub(crate) struct CompanyInfo {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn new_ticket_wire_shape() {
-        let t = NewTicket {
-            summary: "Error:\tSRV01\nfailed".into(),
-            board: 1.into(),
-            company: 250.into(),
-            status: Some(16.into()),
-            priority: None,
-            agreement: Some(249.into()),
-            type_: Some(7.into()),
-            sub_type: None,
-            item: None,
-            external_x_ref: "bb:e1".into(),
-            initial_description: "details".into(),
-        };
-        let v = serde_json::to_value(NewTicketWire::from_ticket(&t)).unwrap();
-        assert_eq!(
-            v,
-            json!({"summary":"Error: SRV01 failed","recordType":"ServiceTicket","board":{"id":1},
-                   "company":{"id":250},"status":{"id":16},"agreement":{"id":249},"type":{"id":7},
-                   "externalXRef":"bb:e1","initialDescription":"details","processNotifications":false})
-        );
-    }
-
-    #[test]
-    fn note_wire_shape() {
-        let v = serde_json::to_value(NewNoteWire::from_note(&NewNote::resolution("done"))).unwrap();
-        assert_eq!(
-            v,
-            json!({"text":"done","detailDescriptionFlag":false,"internalAnalysisFlag":false,
-                   "resolutionFlag":true,"customerUpdatedFlag":false,"processNotifications":false})
-        );
-        assert!(NewNote::discussion("x").detail_description_flag);
-    }
-
-    #[test]
-    fn responses_are_read_tolerantly() {
-        let ticket: Ticket = serde_json::from_value(json!({
-            "id": 5, "summary": "s", "board": {"id": 1, "name": "Service Desk", "_info": {}},
-            "company": {"id": 250, "identifier": "AcmeDental"}, "priority": {"id": 4, "name": "P", "sort": 3},
-            "agreement": {"id": 9, "name": "MSP", "type": "Managed"}, "externalXRef": "bb:1",
-            "closedFlag": true, "closedDate": "2025-01-01T00:00:00Z", "somethingNew": [1, 2]
-        }))
-        .unwrap();
-        assert_eq!(ticket.company.unwrap().name, "");
-        assert_eq!(ticket.external_x_ref.as_deref(), Some("bb:1"));
-        assert!(ticket.closed_flag);
-        let minimal: Ticket = serde_json::from_value(json!({"id": 6})).unwrap();
-        assert!(minimal.board.is_none() && !minimal.closed_flag);
-        let agreement: Agreement = serde_json::from_value(json!({
-            "id": 1, "name": "A", "type": {"id": 2, "name": "MSP"}, "cancelledFlag": false,
-            "agreementStatus": "Active"
-        }))
-        .unwrap();
-        assert_eq!(agreement.type_.unwrap().name, "MSP");
-        let info: CompanyInfo = serde_json::from_value(json!({
-            "CompanyName":"X","Codebase":"v2017_3/","IsCloud":"True"
-        }))
-        .unwrap();
-        assert_eq!(info.codebase, "v2017_3/");
-    }
-}
+#[path = "types_tests.rs"]
+mod tests;

@@ -16,7 +16,7 @@ use crate::Error;
 pub const CW_CONNECT_TIMEOUT_SECS: u64 = 10;
 /// Default request timeout for ConnectWise.
 pub const CW_REQUEST_TIMEOUT_SECS: u64 = 30;
-/// Retries of a retryable ConnectWise error (never for creates).
+/// Retries of a retryable ConnectWise error (for creates and notes only after a 429).
 pub const CW_MAX_RETRIES: u32 = 3;
 
 /// Timeouts and retry pacing of the engine's ConnectWise and Dashboard
@@ -63,10 +63,12 @@ impl<T: Clone> ClientCache<T> {
         key: &str,
         build: impl FnOnce() -> Result<T, Error>,
     ) -> Result<T, Error> {
+        // The slot only ever holds a whole client: after a panic elsewhere
+        // (a failed cycle) it is still sound, and later cycles must not fail.
         let mut slot = self
             .0
             .lock()
-            .map_err(|_| Error::Config("internal: client cache poisoned".to_owned()))?;
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((k, client)) = slot.as_ref() {
             if k == key {
                 return Ok(client.clone());
@@ -173,7 +175,7 @@ pub fn cw_config(
         company_id: settings.cw_company.clone().unwrap_or_default(),
         client_id: settings.cw_client_id.clone().unwrap_or_default(),
         auth,
-        api_version: None,
+        api_version: Some(crate::cw::DEFAULT_API_VERSION.to_owned()),
         codebase,
         connect_timeout: Duration::from_secs(CW_CONNECT_TIMEOUT_SECS),
         request_timeout: Duration::from_secs(CW_REQUEST_TIMEOUT_SECS),

@@ -14,6 +14,7 @@
 mod adopt;
 mod connect;
 mod execute;
+mod guarded;
 mod in_step;
 mod inputs;
 mod lookups;
@@ -33,6 +34,7 @@ use serde::Serialize;
 use tokio::sync::OnceCell;
 
 pub use connect::{cw_client, dashboard_client, NetTuning};
+pub use guarded::SharedSink;
 pub use inputs::{rules, scopes};
 pub use pass::ActionSink;
 
@@ -539,14 +541,20 @@ impl Engine {
             .map_or_else(std::env::temp_dir, std::path::Path::to_path_buf)
     }
 
+    // The memo is replaced whole: a lock poisoned by a panicking cycle
+    // still holds a sound value (or none), so later cycles keep using it.
     fn take_in_step(&self) -> Option<in_step::InStep> {
-        self.in_step.lock().ok().and_then(|mut memo| memo.take())
+        self.in_step
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 
     fn keep_in_step(&self, memo: in_step::InStep) {
-        if let Ok(mut slot) = self.in_step.lock() {
-            *slot = Some(memo);
-        }
+        *self
+            .in_step
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(memo);
     }
 }
 

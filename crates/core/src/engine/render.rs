@@ -48,18 +48,16 @@ pub fn summary(template: &str, event: &MonitoringEvent, company_name: &str) -> S
 }
 
 /// The `externalXRef` that ties a ticket to its event (`bb:<event id>`), kept
-/// within ConnectWise's 100-character limit.
+/// within ConnectWise's limit of 100 UTF-16 units (an id that fits keeps
+/// exactly this form, so existing tickets are still found).
 pub fn external_xref(event_id: &str) -> String {
     let full = format!("bb:{event_id}");
-    if full.chars().count() <= crate::cw::EXTERNAL_XREF_MAX_CHARS {
+    if crate::cw::utf16_len(&full) <= crate::cw::EXTERNAL_XREF_MAX_CHARS {
         return full;
     }
     // Long ids keep a readable prefix plus a hash so two ids never collide.
     let digest = hex(&Sha256::digest(event_id.as_bytes()))[..16].to_owned();
-    let prefix: String = full
-        .chars()
-        .take(crate::cw::EXTERNAL_XREF_MAX_CHARS - 17)
-        .collect();
+    let prefix = crate::cw::utf16_prefix(&full, crate::cw::EXTERNAL_XREF_MAX_CHARS - 17);
     format!("{prefix}~{digest}")
 }
 
@@ -169,10 +167,10 @@ pub fn change_note(old: &Tracked<'_>, new: &Tracked<'_>) -> Option<String> {
 
 /// The resolution note written when the event is removed from the dashboard.
 pub fn removed_note(event_id: &str) -> String {
-    format!(
+    clean_text(&format!(
         "The monitoring event {event_id} was removed from the Cloud Backup Dashboard; \
          BackupBridge closed this ticket."
-    )
+    ))
 }
 
 /// The note written when BackupBridge reopens a ticket a technician closed.
@@ -224,10 +222,12 @@ fn cap_chars(text: &str, max: usize) -> String {
 }
 
 /// ConnectWise drops or mangles `\r`, `\b`, `\f` and other control characters;
-/// keep newlines and tabs, turn the rest into spaces.
+/// keep newlines and tabs, turn the rest into spaces. Invisible bidi and
+/// zero-width characters are dropped (`cw::is_invisible_format`).
 fn clean_text(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
+        .filter(|c| !crate::cw::is_invisible_format(*c))
         .map(|c| {
             if c == '\n' || c == '\t' || !c.is_control() {
                 c
@@ -358,6 +358,64 @@ mod tests {
         let b = external_xref(&format!("{}b", "a".repeat(299)));
         assert!(a.chars().count() <= 100);
         assert_ne!(a, b);
+        // ASCII ids keep exactly the form they always had (existing tickets).
+        assert_eq!(
+            external_xref(&"a".repeat(97)),
+            format!("bb:{}", "a".repeat(97))
+        );
+        assert_eq!(
+            a,
+            format!(
+                "bb:{}~{}",
+                "a".repeat(80),
+                &hex(&Sha256::digest("a".repeat(300).as_bytes()))[..16]
+            )
+        );
+    }
+
+    /// REGRESSION: an id with emoji fit 100 characters but not ConnectWise's
+    /// 100 UTF-16 units, so its ticket was refused every cycle.
+    #[test]
+    fn xref_fits_in_utf16_units() {
+        let id = "😀".repeat(49); // 49 characters, 98 units
+        let xref = external_xref(&id);
+        assert!(crate::cw::utf16_len(&xref) <= 100, "{xref}");
+        assert!(xref.starts_with("bb:😀") && xref.contains('~'), "{xref}");
+        assert_ne!(xref, external_xref(&"😀".repeat(50)));
+    }
+
+    /// REGRESSION: bidi overrides and zero-width characters from the
+    /// Dashboard went into descriptions and notes as sent.
+    #[test]
+    fn invisible_format_characters_leave_notes_and_descriptions() {
+        let mut e = event();
+        e.message = "disk\u{202E}lluf\u{202C} \u{200B}error".into();
+        e.details[0].text = "C:\\\u{2066}Data\u{2069}\u{FEFF}".into();
+        let d = description(&e, "Acme\u{200F}");
+        assert!(d.contains("Message: disklluf error"), "{d}");
+        assert!(d.contains("Company: Acme (c-1)"), "{d}");
+        let n = detail_note(&e.details[0]);
+        assert!(n.ends_with("C:\\Data\n"), "{n:?}");
+        let old = Tracked {
+            event_type: "Error",
+            job_status: "Failed",
+            message: "a",
+        };
+        let new = Tracked {
+            message: "b\u{061C}c",
+            ..old.clone()
+        };
+        assert_eq!(
+            change_note(&old, &new).unwrap(),
+            "Message changed: bc\nMessage: a -> bc"
+        );
+        assert!(!removed_note("evt\u{2060}-1").contains('\u{2060}'));
+        for text in [d, n] {
+            assert!(
+                !text.chars().any(crate::cw::is_invisible_format),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -29,6 +29,23 @@ pub enum SourceError {
         path: String,
         message: String,
     },
+    /// A 3xx answer: BackupBridge follows no redirect (it could lead the
+    /// token, or the listing removals rely on, to another origin or to
+    /// plain http).
+    #[error(
+        "the Dashboard answered {path} with a redirect (HTTP {status}) to {location}, which \
+         BackupBridge does not follow; check dashboard.url (set it to the address the Dashboard \
+         API answers on)"
+    )]
+    Redirect {
+        status: u16,
+        path: String,
+        location: String,
+    },
+    /// An answer (or the whole listing) was larger than BackupBridge reads;
+    /// the message says which and what to check.
+    #[error("{0}")]
+    TooLarge(String),
     /// The Dashboard could not be reached (DNS, refused connection, TLS, reset).
     #[error("cannot reach the Dashboard: {0}")]
     Network(String),
@@ -143,10 +160,10 @@ fn describe_chain(e: &reqwest::Error) -> String {
     text
 }
 
-/// Parse `Retry-After` in seconds (the form the Dashboard documents).
+/// Parse `Retry-After`: seconds (the form the Dashboard documents) or an
+/// HTTP date, clamped to [`crate::net::MAX_RETRY_AFTER`] so no value can panic.
 pub(crate) fn parse_retry_after(value: Option<&reqwest::header::HeaderValue>) -> Option<Duration> {
-    let secs: f64 = value?.to_str().ok()?.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    crate::net::parse_retry_after(value?.to_str().ok()?)
 }
 
 #[cfg(test)]

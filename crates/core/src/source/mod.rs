@@ -10,11 +10,13 @@ mod base_url;
 mod decode;
 mod error;
 mod page;
+mod transport;
 
 pub use base_url::{is_loopback, parse_base_url};
 pub use decode::{CompanyList, RejectedItem, Snapshot};
 pub use error::SourceError;
 pub use page::{decode_event_page, EventStream, Listing, PageMark, StreamEnd};
+pub use transport::http_client;
 
 use page::{next_of, parse_page, too_many_pages};
 
@@ -41,6 +43,8 @@ pub const PAGE_SIZE: u32 = 1000;
 pub const EVENTS_PAGE_SIZE: u32 = 250;
 /// A listing longer than this many pages is treated as a server bug (a `nextPage` loop).
 pub const MAX_PAGES: u64 = 10_000;
+/// The most a whole events listing may take, kept on disk until used: 1 GB.
+pub const MAX_LISTING_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// When and how often to retry a retryable failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +107,10 @@ pub struct ClientOptions {
     pub retry: RetryPolicy,
     /// Items per page (1..=1000).
     pub page_size: u32,
+    /// The largest page body read ([`crate::net::MAX_BODY_BYTES`]).
+    pub max_page_bytes: u64,
+    /// The largest whole events listing kept on disk ([`MAX_LISTING_BYTES`]).
+    pub max_listing_bytes: u64,
 }
 
 impl Default for ClientOptions {
@@ -112,6 +120,8 @@ impl Default for ClientOptions {
             request_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             page_size: PAGE_SIZE,
+            max_page_bytes: crate::net::MAX_BODY_BYTES,
+            max_listing_bytes: MAX_LISTING_BYTES,
         }
     }
 }
@@ -126,7 +136,8 @@ pub struct DashboardClient {
 }
 
 impl DashboardClient {
-    /// A client with the default options. `base_url` must be https unless loopback.
+    /// A client with the default options. `base_url` must be https unless
+    /// loopback; no redirect is ever followed.
     pub fn new(base_url: &str, token: SecretString) -> Result<Self, SourceError> {
         Self::with_options(base_url, token, ClientOptions::default())
     }
@@ -137,8 +148,12 @@ impl DashboardClient {
         token: SecretString,
         options: ClientOptions,
     ) -> Result<Self, SourceError> {
-        let base = parse_base_url(base_url)
-            .map_err(|e| SourceError::Config(format!("dashboard.url {e}")))?;
+        let (base, http) = http_client(
+            base_url,
+            "dashboard.url",
+            options.connect_timeout,
+            options.request_timeout,
+        )?;
         if token.expose_secret().trim().is_empty() {
             return Err(SourceError::Config(
                 "the Dashboard token is empty; set it with `backup-bridge secret set dashboard`"
@@ -150,12 +165,6 @@ impl DashboardClient {
                 "the page size must be between 1 and {PAGE_SIZE}"
             )));
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            .user_agent(concat!("BackupBridge/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| SourceError::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(DashboardClient {
             http,
             base,
@@ -283,6 +292,13 @@ impl DashboardClient {
             .await
             .map_err(|e| SourceError::from_reqwest(&e))?;
         let status = response.status();
+        if status.is_redirection() {
+            return Err(transport::redirect_error(
+                status.as_u16(),
+                path,
+                response.headers(),
+            ));
+        }
         let retry_after = error::parse_retry_after(response.headers().get(RETRY_AFTER));
         let content_type = response
             .headers()
@@ -290,10 +306,8 @@ impl DashboardClient {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("no content type")
             .to_owned();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| SourceError::from_reqwest(&e))?;
+        let what = format!("page {page} of {path}");
+        let body = transport::read_body(response, self.options.max_page_bytes, &what).await?;
         if !status.is_success() {
             let text = String::from_utf8_lossy(&body);
             return Err(SourceError::from_status(

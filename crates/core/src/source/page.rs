@@ -89,6 +89,8 @@ impl EventStream<'_> {
     /// broken page fails the read before any page is used).
     async fn fetch_all(&mut self) -> Result<(), SourceError> {
         let mut file = tempfile::tempfile_in(&self.spool_dir).map_err(|e| spool_error(&e))?;
+        let limit = self.client.options.max_listing_bytes;
+        let mut spooled: u64 = 0;
         let mut page = 1;
         loop {
             if self.marks.len() as u64 >= MAX_PAGES {
@@ -98,6 +100,10 @@ impl EventStream<'_> {
                 Some((_, content_type, body)) => (content_type, body),
                 None => self.client.body_with_retries(EVENTS_PATH, page).await?,
             };
+            spooled = spooled.saturating_add(body.len() as u64);
+            if spooled > limit {
+                return Err(too_large_listing(page, limit));
+            }
             let digest: [u8; 32] = Sha256::digest(&body).into();
             let next_page = parse_page(EVENTS_PATH, &content_type, &body)?.next_page;
             self.marks.push(PageMark { digest, next_page });
@@ -149,6 +155,15 @@ fn read_page(spool: &mut BufReader<File>) -> std::io::Result<Option<(String, Vec
     };
     let content_type = String::from_utf8_lossy(&part()?).into_owned();
     Ok(Some((content_type, part()?)))
+}
+
+/// The whole listing passed `limit` bytes at `page`.
+fn too_large_listing(page: u64, limit: u64) -> SourceError {
+    SourceError::TooLarge(format!(
+        "the Dashboard's event listing passed {} in total at page {page}, so BackupBridge \
+         stopped reading it; check that dashboard.url points at the Dashboard API",
+        crate::net::size_text(limit)
+    ))
 }
 
 fn spool_error(e: &std::io::Error) -> SourceError {

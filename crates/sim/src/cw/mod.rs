@@ -9,6 +9,7 @@ mod auth;
 pub mod demo;
 mod error;
 mod fields;
+mod media;
 mod model;
 mod paging;
 mod patch;
@@ -119,6 +120,7 @@ const API_ROOT: &str = "/apis/3.0";
 /// Middleware in front of routing: `/{codebase}apis/3.0/…` is served only for
 /// the current codebase (or the legacy one) and rewritten to `/apis/3.0/…`;
 /// anything else under `apis/3.0` is a 404, as on a server after an upgrade.
+/// An API request whose `Accept` admits no JSON gets 406 (`media.rs`).
 async fn codebase_prefix(State(shared): State<Shared>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if path.starts_with(API_ROOT) {
@@ -136,6 +138,9 @@ async fn codebase_prefix(State(shared): State<Shared>, mut req: Request, next: N
     let current = lock(&shared.model).seed.codebase.clone();
     if prefix != current && prefix != LEGACY_CODEBASE {
         return fallback().await.into_response();
+    }
+    if let Err(refused) = media::check_accept(req.headers()) {
+        return refused.into_response();
     }
     let rewritten = match req.uri().query() {
         Some(q) => format!("{API_ROOT}{rest}?{q}"),

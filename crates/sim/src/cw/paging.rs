@@ -162,7 +162,6 @@ fn check_fields(expr: &Expr, resource: &Resource) -> Result<(), String> {
         Expr::And(items) | Expr::Or(items) => {
             items.iter().try_for_each(|e| check_fields(e, resource))
         }
-        Expr::Not(inner) => check_fields(inner, resource),
     }
 }
 

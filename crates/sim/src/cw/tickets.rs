@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 use super::error::{ApiError, ApiResult, FieldError};
 use super::model::{Model, TicketRec};
 
-/// Longest `summary` / `externalXRef` the server stores.
+/// Longest `summary` / `externalXRef` the server stores, in UTF-16 code units
+/// (.NET and SQL Server count those: an emoji is two).
 pub(crate) const MAX_SUMMARY_CHARS: usize = 100;
 pub(crate) const MAX_XREF_CHARS: usize = 100;
 
@@ -89,7 +90,7 @@ pub(crate) fn check_summary(v: Option<&Value>) -> Result<String, FieldError> {
             let s = clean_line(s);
             if s.trim().is_empty() {
                 Err(FieldError::missing("summary", "Summary is required."))
-            } else if s.chars().count() > MAX_SUMMARY_CHARS {
+            } else if s.encode_utf16().count() > MAX_SUMMARY_CHARS {
                 Err(FieldError::invalid(
                     "summary",
                     format!("Summary must be at most {MAX_SUMMARY_CHARS} characters long."),
@@ -105,10 +106,12 @@ pub(crate) fn check_summary(v: Option<&Value>) -> Result<String, FieldError> {
 pub(crate) fn check_xref(v: Option<&Value>) -> Result<Option<String>, FieldError> {
     match v {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.chars().count() > MAX_XREF_CHARS => Err(FieldError::invalid(
-            "externalXRef",
-            format!("externalXRef must be at most {MAX_XREF_CHARS} characters long."),
-        )),
+        Some(Value::String(s)) if s.encode_utf16().count() > MAX_XREF_CHARS => {
+            Err(FieldError::invalid(
+                "externalXRef",
+                format!("externalXRef must be at most {MAX_XREF_CHARS} characters long."),
+            ))
+        }
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(FieldError::invalid(
             "externalXRef",

@@ -43,6 +43,21 @@ fn create_rejects_invalid_bodies_with_field_errors() {
             "InvalidField",
         ),
         (with(base(), "summary", json!(5)), "summary", "InvalidField"),
+        // Counted in UTF-16 units, as the real server does: 51 emoji are 102.
+        (
+            with(base(), "summary", json!("😀".repeat(51))),
+            "summary",
+            "InvalidField",
+        ),
+        (
+            with(
+                base(),
+                "externalXRef",
+                json!(format!("bb:{}", "😀".repeat(49))),
+            ),
+            "externalXRef",
+            "InvalidField",
+        ),
         (
             with(base(), "company", Value::Null),
             "company",

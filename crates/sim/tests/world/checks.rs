@@ -41,7 +41,9 @@ pub fn assert_invariants(w: &World, events: &[Value], what: &str) {
         let ticket = ticket.unwrap_or_else(|| panic!("{what}: {id} has no ticket\n{}", w.state()));
         let notes = w.cw().notes(ticket[0]);
         for d in e["details"].as_array().unwrap() {
-            let marker = format!("Detail {} ·", d["id"].as_str().unwrap());
+            // Notes drop invisible bidi and zero-width characters (issue 12).
+            let id = bridge_core::cw::strip_invisible(d["id"].as_str().unwrap());
+            let marker = format!("Detail {id} ·");
             let seen = notes
                 .iter()
                 .filter(|n| n["text"].as_str().unwrap().contains(&marker))
@@ -148,8 +150,14 @@ pub fn assert_ledger_matches_server(w: &World, what: &str) {
             TicketState::Removed => assert!(closed, "{what}: {event} removed but open"),
             TicketState::Deleted => {}
         }
+        // Notes name a detail without invisible characters (issue 12).
+        let pushed: BTreeSet<String> = row
+            .pushed_details
+            .iter()
+            .map(|d| bridge_core::cw::strip_invisible(d))
+            .collect();
         assert_eq!(
-            row.pushed_details,
+            pushed,
             detail_ids_on(w, row.ticket_id),
             "{what}: {event}'s pushed details differ from the ticket's notes"
         );
