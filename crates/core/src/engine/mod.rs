@@ -305,6 +305,11 @@ impl Engine {
         if let Some(id) = run_id {
             let counts = report.counts;
             db_store(store, move |s| runs::finish_run(s, id, &counts, &errors)).await?;
+            // Rule 17: old outbox rows and runs go (a failure is only logged).
+            let prune = |s: &Store| crate::store::prune_history(s, chrono::Utc::now());
+            if let Err(error) = db_store(store, prune).await {
+                tracing::warn!(%error, "old sync history could not be pruned");
+            }
         }
         result.map(|()| report)
     }

@@ -11,11 +11,13 @@
 //! date. Pragmas stay outside migrations because they are per connection.
 
 pub mod companies;
+mod history;
 pub mod ledger;
 mod recover;
 pub mod runs;
 pub mod settings;
 
+pub use history::{prune_history, Pruned, HISTORY_DAYS};
 pub use recover::{recover_damaged, RecoveryReport, TableRecovery, LEDGER_INCOMPLETE_KEY};
 
 use std::path::{Path, PathBuf};
