@@ -13,6 +13,7 @@ pub mod logs;
 pub mod mem;
 pub mod model;
 pub mod ops;
+pub mod private;
 pub mod scheduler;
 pub mod secrets;
 pub mod source;
