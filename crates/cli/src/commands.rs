@@ -107,7 +107,7 @@ fn init_logging(data_dir: &Path) {
     match bridge_core::logs::file_appender(data_dir).ok() {
         Some(writer) => {
             let file_layer = fmt::layer()
-                .with_writer(writer)
+                .with_writer(std::sync::Mutex::new(writer))
                 .with_ansi(false)
                 .with_filter(EnvFilter::new("info"));
             let _ = tracing_subscriber::registry()
