@@ -8,7 +8,7 @@ use bridge_core::engine::Engine;
 use bridge_core::model::Override;
 use bridge_core::ops::{self, MapRequest};
 use bridge_core::scheduler::{Scheduler, SchedulerOptions};
-use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStore};
+use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStatus, SecretStore};
 use bridge_core::store::{self, settings, Store};
 
 use crate::cli::{
@@ -43,6 +43,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
                 settings::set(&store, &key, &value)?;
                 let shown = settings::get(&store, &key)?.unwrap_or_else(|| "(unset)".to_owned());
                 println!("{key} = {shown}");
+                secret_note(&engine, &key).await;
                 Ok(0)
             }
             ConfigAction::Show => {
@@ -52,7 +53,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
         },
         Command::Secret {
             action: SecretAction::Set { which },
-        } => secret_set(which),
+        } => secret_set(&engine, which).await,
         Command::Companies { action } => companies(&engine, action, json).await,
         Command::Sync { once, dry_run } => sync(engine, once, dry_run).await,
         Command::Status => {
@@ -121,7 +122,34 @@ fn init_logging(data_dir: &Path) {
     }
 }
 
-fn secret_set(which: SecretWhich) -> Result<u8, Failure> {
+/// After `config set cw.site|dashboard.url`: says when the saved secret is
+/// bound to another host and which `secret set` to run.
+async fn secret_note(engine: &Engine, setting: &str) {
+    let Some(key) = SecretKey::ALL
+        .into_iter()
+        .find(|k| k.host_setting() == setting)
+    else {
+        return;
+    };
+    let Ok(view) = ops::connection(engine).await else {
+        return;
+    };
+    let status = match key {
+        SecretKey::CwSecret => view.cw_secret,
+        SecretKey::DashboardToken => view.dashboard_token,
+    };
+    if let SecretStatus::OtherHost { saved_for } = status {
+        eprintln!(
+            "note: the saved {key} is for {saved_for}; enter it again with \
+             `backup-bridge secret set {}` before the next sync",
+            key.cli_name()
+        );
+    }
+}
+
+/// `secret set`: the secret from stdin into the keychain, bound to the host
+/// the settings name now (`cw.site` or `dashboard.url`).
+async fn secret_set(engine: &Engine, which: SecretWhich) -> Result<u8, Failure> {
     let mut value = String::new();
     std::io::stdin()
         .read_to_string(&mut value)
@@ -136,10 +164,8 @@ fn secret_set(which: SecretWhich) -> Result<u8, Failure> {
         SecretWhich::Cw => SecretKey::CwSecret,
         SecretWhich::Dashboard => SecretKey::DashboardToken,
     };
-    KeyringStore::new()
-        .set(key, value)
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    println!("saved in the OS keychain");
+    let host = ops::save_secret(engine, key, value).await?;
+    println!("saved in the OS keychain for {host}");
     Ok(0)
 }
 

@@ -35,7 +35,8 @@ use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 
 pub use config::{
-    CwAuth, CwConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT,
+    api_host, CwAuth, CwConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUEST_TIMEOUT,
 };
 pub use error::CwError;
 pub use pace::DEFAULT_REQUESTS_PER_MINUTE;

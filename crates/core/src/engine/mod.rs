@@ -26,7 +26,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
-pub use connect::{cw_client, dashboard_client, NetTuning};
+pub use connect::{cw_client, dashboard_client, secret_host, NetTuning};
 pub use inputs::{rules, scopes};
 pub use pass::ActionSink;
 

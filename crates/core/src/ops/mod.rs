@@ -14,8 +14,8 @@ pub use companies::{
     Refreshed,
 };
 pub use connection::{
-    connection, save_connection, test_connection, ConnectionInput, ConnectionView, TestReport,
-    TestStep,
+    connection, save_connection, save_secret, test_connection, ConnectionInput, ConnectionView,
+    TestReport, TestStep,
 };
 pub use seen::{seen_types, SeenTypes, SEEN_TYPES_KEY, SEEN_TYPES_MAX, SEEN_TYPE_MAX_CHARS};
 pub use setup::{
