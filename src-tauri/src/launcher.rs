@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use bridge_shell::instance::{self, Reach, HAND_OVER_WAIT};
-use bridge_shell::launch::{installed, sibling_binary, LaunchOptions, TRAY_BINARY};
+use bridge_shell::launch::{child_command, installed, sibling_binary, LaunchOptions, TRAY_BINARY};
 use bridge_shell::{Error, Result};
 
 /// File in the log folder that receives what the tray process writes to
@@ -44,7 +44,7 @@ pub fn run(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {
 #[cfg(unix)]
 fn become_tray(tray: &Path) -> Result<i32> {
     use std::os::unix::process::CommandExt;
-    let error = Command::new(tray).args(std::env::args_os().skip(1)).exec();
+    let error = child_command(tray).args(std::env::args_os().skip(1)).exec();
     Err(Error::Runtime(format!(
         "cannot start {}: {error}",
         tray.display()
@@ -75,7 +75,7 @@ fn start_detached<S: AsRef<std::ffi::OsStr>>(
         &log_dir.join(TRAY_STDERR_FILE),
         bridge_core::logs::CAPPED_FILE_MAX_BYTES,
     )?;
-    let mut command = Command::new(tray);
+    let mut command = child_command(tray);
     command
         .args(args)
         .stdin(Stdio::null())

@@ -35,7 +35,7 @@ pub fn without_env_secrets(command: &mut Command) -> &mut Command {
 }
 
 /// Secret-carrying variables taken out of the process environment.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct EnvSecrets {
     values: HashMap<&'static str, String>,
 }
