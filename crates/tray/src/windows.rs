@@ -194,7 +194,7 @@ mod tests {
     fn the_window_process_inherits_no_secret() {
         const INNER: &str = "BB_TEST_WINDOW_ENV_INNER";
         if std::env::var_os(INNER).is_none() {
-            let status = std::process::Command::new(std::env::current_exe().unwrap())
+            let inner = std::process::Command::new(std::env::current_exe().unwrap())
                 .args([
                     "--exact",
                     "windows::tests::the_window_process_inherits_no_secret",
@@ -202,9 +202,14 @@ mod tests {
                 ])
                 .env(INNER, "1")
                 .envs(bridge_core::secrets::ENV_SECRET_VARS.map(|name| (name, "leaked-value")))
-                .status()
+                .output()
                 .unwrap();
-            assert!(status.success(), "{status}");
+            assert!(
+                inner.status.success(),
+                "{}\n{}",
+                String::from_utf8_lossy(&inner.stdout),
+                String::from_utf8_lossy(&inner.stderr)
+            );
             return;
         }
         let dir = tempfile::tempdir().unwrap();
