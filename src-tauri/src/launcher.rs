@@ -2,16 +2,16 @@
 //! shows its window, or a tray process is started and this process becomes
 //! the window.
 
-use std::fs::OpenOptions;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use bridge_shell::instance::{self, Reach, HAND_OVER_WAIT};
-use bridge_shell::launch::{installed, sibling_binary, LaunchOptions, TRAY_BINARY};
+use bridge_shell::launch::{child_command, installed, sibling_binary, LaunchOptions, TRAY_BINARY};
 use bridge_shell::{Error, Result};
 
 /// File in the log folder that receives what the tray process writes to
-/// its standard error (toolkit warnings, a crash before logging started).
+/// its standard error (toolkit warnings, a crash before logging started);
+/// readable by the user only, and started again past 1 MB.
 pub const TRAY_STDERR_FILE: &str = "tray-stderr.txt";
 
 /// Runs the launch; returns the exit status.
@@ -44,7 +44,7 @@ pub fn run(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {
 #[cfg(unix)]
 fn become_tray(tray: &Path) -> Result<i32> {
     use std::os::unix::process::CommandExt;
-    let error = Command::new(tray).args(std::env::args_os().skip(1)).exec();
+    let error = child_command(tray).args(std::env::args_os().skip(1)).exec();
     Err(Error::Runtime(format!(
         "cannot start {}: {error}",
         tray.display()
@@ -62,19 +62,20 @@ fn become_tray(tray: &Path) -> Result<i32> {
 /// Starts the tray process so that it outlives this one: its own process
 /// group (a Ctrl+C meant for a terminal's window does not reach it), no
 /// inherited input or output (its standard error goes to a file in the log
-/// folder).
+/// folder, capped).
 fn start_detached<S: AsRef<std::ffi::OsStr>>(
     tray: &Path,
     args: &[S],
     data_dir: &Path,
 ) -> Result<Child> {
     let log_dir = bridge_core::logs::log_dir(data_dir);
-    std::fs::create_dir_all(&log_dir)?;
-    let stderr = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log_dir.join(TRAY_STDERR_FILE))?;
-    let mut command = Command::new(tray);
+    bridge_core::private::create_private_dir(&log_dir)?;
+    // Past 1 MB it starts again (the previous one kept as .1).
+    let stderr = bridge_core::logs::open_capped_append(
+        &log_dir.join(TRAY_STDERR_FILE),
+        bridge_core::logs::CAPPED_FILE_MAX_BYTES,
+    )?;
+    let mut command = child_command(tray);
     command
         .args(args)
         .stdin(Stdio::null())

@@ -4,8 +4,12 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    // Before any thread starts: each thread would otherwise keep an arena of
-    // freed memory.
+    // Before any thread starts: this process needs no secret, and the web
+    // engine, the browser a ticket link opens and the tray process it may
+    // start must not inherit one (a tray process started by hand keeps its
+    // own environment's).
+    drop(bridge_core::secrets::EnvSecrets::take());
+    // Each thread would otherwise keep an arena of freed memory.
     bridge_core::mem::tune_allocator(2);
     bridge_shell::render::prefer_software_rendering();
     std::process::exit(bridge_app::run());

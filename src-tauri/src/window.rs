@@ -72,6 +72,7 @@ async fn connect(
                 return Err(Failed::Stop(error));
             }
             let address = TrayAddress::read(data_dir)
+                .map_err(Failed::Stop)?
                 .ok_or_else(|| Error::Runtime("it has not written its address".into()))?;
             Ok(TrayClient::connect(&address).await?)
         }

@@ -30,7 +30,10 @@ import {
   connectionView,
   emptyWorld,
   missing,
+  otherHost,
   parseFilter,
+  secretHost,
+  usable,
   withEffective,
   type Scenario,
   type World,
@@ -189,8 +192,20 @@ function saveConnection(input: ConnectionInput): unknown {
     if (v.trim() === '') world.stored.delete(k);
     else world.stored.set(k, v.trim());
   }
-  if (input.cw_secret !== null && input.cw_secret.trim() !== '') world.secrets.set('cw', input.cw_secret.trim());
-  if (input.dashboard_token !== null && input.dashboard_token.trim() !== '') world.secrets.set('dashboard', input.dashboard_token.trim());
+  // Each secret is bound to the host just saved (`ops::save_connection`).
+  const secrets: Array<['cw' | 'dashboard', string | null]> = [
+    ['cw', input.cw_secret],
+    ['dashboard', input.dashboard_token],
+  ];
+  for (const [which, value] of secrets) {
+    if (value === null || value.trim() === '') continue;
+    const host = secretHost(world, which);
+    if (host === null) {
+      const [setting, what] = which === 'cw' ? ['cw.site', 'ConnectWise private key or password'] : ['dashboard.url', 'Dashboard token'];
+      return fail('keychain', `set ${setting} before saving the ${what}: a saved secret is bound to the host it was entered for`);
+    }
+    world.secrets.set(which, { value: value.trim(), host });
+  }
   return connectionView(world);
 }
 
@@ -201,7 +216,9 @@ async function testConnection(): Promise<unknown> {
   const cwMissing = missing(world).filter((k) => k.startsWith('cw.'));
   if (cwMissing.length > 0) {
     steps.push({ name: 'ConnectWise settings', ok: false, detail: `ConnectWise is not set up: set ${cwMissing.join(', ')}` });
-  } else if (!world.secrets.has('cw')) {
+  } else if (otherHost(world, 'cw') !== null) {
+    steps.push({ name: 'ConnectWise settings', ok: false, detail: otherHost(world, 'cw') ?? '' });
+  } else if (!usable(world, 'cw')) {
     steps.push({ name: 'Sign-in', ok: false, detail: 'ConnectWise refused the sign-in (401): the private key is not saved' });
   } else {
     steps.push({ name: 'Sign-in', ok: true, detail: 'signed in to ConnectWise v2025.1 (cloud)' });
@@ -215,7 +232,9 @@ async function testConnection(): Promise<unknown> {
       steps.push({ name: 'Permissions', ok: true, detail: 'every right the app needs is granted' });
     }
   }
-  if (!world.stored.has('dashboard.url') || !world.secrets.has('dashboard')) {
+  if (otherHost(world, 'dashboard') !== null) {
+    steps.push({ name: 'Cloud Backup Dashboard', ok: false, detail: otherHost(world, 'dashboard') ?? '' });
+  } else if (!world.stored.has('dashboard.url') || !usable(world, 'dashboard')) {
     steps.push({ name: 'Cloud Backup Dashboard', ok: false, detail: 'the Dashboard URL or token is not set' });
   } else {
     steps.push({ name: 'Cloud Backup Dashboard', ok: true, detail: 'reachable; 6 companies' });
@@ -429,6 +448,6 @@ window.__bbFake = {
   calls,
   events,
   emit,
-  secret: (which) => world.secrets.get(which),
+  secret: (which) => world.secrets.get(which)?.value,
   cycle,
 };

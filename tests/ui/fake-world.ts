@@ -9,6 +9,7 @@ import type {
   ConnectionView,
   Override,
   RunRecord,
+  SecretStatus,
   Status,
   TicketRow,
   TypeFilter,
@@ -30,12 +31,24 @@ export interface Scenario {
    * removal guard held them back, rule 15) and two stuck calls (rule 16).
    */
   attention?: boolean;
+  /** Secrets given by the environment (`BB_CW_SECRET`, `BB_DASHBOARD_TOKEN`). */
+  envSecrets?: Array<'cw' | 'dashboard'>;
+}
+
+type Which = 'cw' | 'dashboard';
+
+/** A keychain entry: the secret and the host it was saved for (design §2). */
+export interface SavedSecret {
+  value: string;
+  host: string;
 }
 
 export interface World {
   stored: Map<string, string>;
   /** The keychain: the UI can never read these back. */
-  secrets: Map<'cw' | 'dashboard', string>;
+  secrets: Map<Which, SavedSecret>;
+  /** Secrets the environment gives: used for any host, the keychain ignored. */
+  env: Set<Which>;
   companies: CompanyView[];
   tickets: TicketRow[];
   runs: RunRecord[];
@@ -53,6 +66,7 @@ export function emptyWorld(): World {
   return {
     stored: new Map(),
     secrets: new Map(),
+    env: new Set(),
     companies: [],
     tickets: [],
     runs: [],
@@ -86,6 +100,42 @@ export function appInfo(w: World, demo: boolean): AppInfo {
   };
 }
 
+const CLOUD = /^(na|eu|au|aus|za|staging)\.myconnectwise\.net$/;
+
+/** The host a secret is sent to (`engine::secret_host`): lower case, no port; CW cloud gets `api-`. */
+export function secretHost(w: World, which: Which): string | null {
+  const raw = w.stored.get(which === 'cw' ? 'cw.site' : 'dashboard.url');
+  if (raw === undefined) return null;
+  const host = new URL(raw.includes('://') ? raw : `https://${raw}`).hostname.toLowerCase();
+  return which === 'cw' && CLOUD.test(host) ? `api-${host}` : host;
+}
+
+/** `bound::status`. */
+export function secretStatus(w: World, which: Which): SecretStatus {
+  if (w.env.has(which)) return { state: 'environment', variable: which === 'cw' ? 'BB_CW_SECRET' : 'BB_DASHBOARD_TOKEN' };
+  const saved = w.secrets.get(which);
+  if (saved === undefined) return { state: 'missing' };
+  const host = secretHost(w, which);
+  return host !== null && host !== saved.host ? { state: 'other_host', saved_for: saved.host } : { state: 'saved' };
+}
+
+/** A secret a sync may use for the configured host. */
+export function usable(w: World, which: Which): boolean {
+  const status = secretStatus(w, which).state;
+  return status === 'saved' || status === 'environment';
+}
+
+/** `SecretError::OtherHost`'s sentence, or null. */
+export function otherHost(w: World, which: Which): string | null {
+  const status = secretStatus(w, which);
+  if (status.state !== 'other_host') return null;
+  const [what, setting] = which === 'cw' ? ['ConnectWise private key or password', 'cw.site'] : ['Dashboard token', 'dashboard.url'];
+  return (
+    `the ${what} was saved for ${status.saved_for}, but ${setting} now points to ${secretHost(w, which) ?? ''}; ` +
+    `enter it again (\`backup-bridge secret set ${which}\`, or Replace on the Connection screen) before anything is sent there`
+  );
+}
+
 export function connectionView(w: World): ConnectionView {
   const s = (k: string): string | null => w.stored.get(k) ?? null;
   return {
@@ -97,8 +147,10 @@ export function connectionView(w: World): ConnectionView {
     impersonate_member: s('cw.impersonate_member'),
     client_id: s('cw.client_id'),
     dashboard_url: s('dashboard.url'),
-    cw_secret_saved: w.secrets.has('cw'),
-    dashboard_token_saved: w.secrets.has('dashboard'),
+    cw_secret_saved: usable(w, 'cw'),
+    dashboard_token_saved: usable(w, 'dashboard'),
+    cw_secret: secretStatus(w, 'cw'),
+    dashboard_token: secretStatus(w, 'dashboard'),
     missing: missing(w),
   };
 }
@@ -145,8 +197,9 @@ export function configuredWorld(scenario: Scenario, now: Date): World {
     ['defaults.agreement_condition', 'name like "%ICB" and agreementStatus = "Active"'],
   ];
   for (const [k, v] of values) w.stored.set(k, v);
-  w.secrets.set('cw', 'stored-private-key-never-shown');
-  w.secrets.set('dashboard', 'stored-dashboard-token-never-shown');
+  w.secrets.set('cw', { value: 'stored-private-key-never-shown', host: 'api-na.myconnectwise.net' });
+  w.secrets.set('dashboard', { value: 'stored-dashboard-token-never-shown', host: 'backup.acmeit.example' });
+  for (const which of scenario.envSecrets ?? []) w.env.add(which);
   const ids = ['AcmeDental', 'NorthwindLaw', 'ContosoHealth', null, 'BlueYonder', null];
   w.companies = DASHBOARD_COMPANIES.map(([id, name], i) => {
     let c = unmapped(id, name);

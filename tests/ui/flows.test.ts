@@ -37,7 +37,7 @@ afterEach(async () => {
 async function open(
   configured: boolean,
   hash = '',
-  extra: { extraCompanies?: number; history?: boolean; attention?: boolean } = {},
+  extra: { extraCompanies?: number; history?: boolean; attention?: boolean; envSecrets?: Array<'cw' | 'dashboard'> } = {},
 ): Promise<App> {
   app = await App.open(browser, server.url, { configured, ...extra }, undefined, hash);
   return app;
@@ -90,6 +90,48 @@ describe('Connection', () => {
     await a.id('conn-cw-secret-replace').click();
     expect(await a.id('conn-cw-secret').isVisible()).toBe(true);
     expect(await a.id('conn-cw-secret').inputValue()).toBe('');
+  });
+
+  it('a secret saved for another host must be entered again before anything is sent there', async () => {
+    const a = await open(true, '#connection');
+    await a.id('conn-cw-secret-state').waitFor();
+    expect(await a.id('conn-cw-secret-state').textContent()).toContain('Saved');
+    await a.id('conn-site').fill('eu.myconnectwise.net');
+    await a.id('conn-save').click();
+    await a.page.waitForFunction(() =>
+      document.querySelector('[data-testid="conn-cw-secret-state"]')?.textContent?.includes('Enter it again'),
+    );
+    const state = await a.id('conn-cw-secret-state').textContent();
+    expect(state).toContain('saved for another host (api-na.myconnectwise.net)');
+    expect(await a.id('conn-cw-secret').isVisible()).toBe(true);
+    expect(await a.id('conn-cw-secret-replace').isHidden()).toBe(true);
+    // The Dashboard token is still for its own host.
+    expect(await a.id('conn-dashboard-token-state').textContent()).toContain('Saved');
+    await a.id('conn-test').click();
+    await a.id('test-result').waitFor();
+    const failed = a.page.locator('[data-testid="test-step"][data-ok="false"]');
+    expect(await failed.first().textContent()).toContain('`backup-bridge secret set cw`');
+
+    await a.id('conn-cw-secret').fill(PRIVATE_KEY);
+    await a.id('conn-save').click();
+    await a.page.waitForFunction(() =>
+      document.querySelector('[data-testid="conn-cw-secret-state"]')?.textContent?.includes('Saved'),
+    );
+    expect(await a.id('conn-cw-secret').isHidden()).toBe(true);
+    expect(await a.page.evaluate(() => window.__bbFake.secret('cw'))).toBe(PRIVATE_KEY);
+  });
+
+  it('a secret from the environment says so, and Replace is off with the reason', async () => {
+    const a = await open(true, '#connection', { envSecrets: ['cw'] });
+    await a.id('conn-cw-secret-state').waitFor();
+    expect(await a.id('conn-cw-secret-state').textContent()).toBe('From the environment (BB_CW_SECRET)');
+    expect(await a.id('conn-cw-secret-replace').isDisabled()).toBe(true);
+    expect(await a.id('conn-cw-secret-env-note').textContent()).toContain(
+      'BackupBridge uses BB_CW_SECRET from the environment while it is set',
+    );
+    expect(await a.id('conn-cw-secret').isHidden()).toBe(true);
+    expect(await a.id('conn-dashboard-token-state').textContent()).toContain('Saved in the system keychain');
+    expect(await a.id('conn-dashboard-token-env-note').isHidden()).toBe(true);
   });
 
   it('a failing Test connection lists the missing rights in plain words', async () => {

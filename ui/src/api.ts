@@ -115,7 +115,18 @@ export interface Notification {
 
 export type AuthMode = 'api_member' | 'integrator';
 
-/** `ops::ConnectionView`: secrets only as "saved" flags. */
+/**
+ * `secrets::SecretStatus`: where a secret stands for the configured host.
+ * A secret saved for another host must be entered again before anything is
+ * sent; one from the environment is used as given and the keychain ignored.
+ */
+export type SecretStatus =
+  | { state: 'missing' }
+  | { state: 'saved' }
+  | { state: 'other_host'; saved_for: string }
+  | { state: 'environment'; variable: string };
+
+/** `ops::ConnectionView`: secrets only as "saved" flags and their status. */
 export interface ConnectionView {
   site: string | null;
   company: string | null;
@@ -127,6 +138,8 @@ export interface ConnectionView {
   dashboard_url: string | null;
   cw_secret_saved: boolean;
   dashboard_token_saved: boolean;
+  cw_secret: SecretStatus;
+  dashboard_token: SecretStatus;
   missing: string[];
 }
 

@@ -8,7 +8,7 @@ use bridge_core::engine::Engine;
 use bridge_core::model::Override;
 use bridge_core::ops::{self, MapRequest};
 use bridge_core::scheduler::{Scheduler, SchedulerOptions, Status};
-use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStore};
+use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStatus, SecretStore};
 use bridge_core::store::{self, settings, Store};
 use tokio::sync::watch;
 
@@ -44,6 +44,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
                 settings::set(&store, &key, &value)?;
                 let shown = settings::get(&store, &key)?.unwrap_or_else(|| "(unset)".to_owned());
                 println!("{key} = {shown}");
+                secret_note(&engine, &key).await;
                 Ok(0)
             }
             ConfigAction::Show => {
@@ -53,7 +54,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
         },
         Command::Secret {
             action: SecretAction::Set { which },
-        } => secret_set(which),
+        } => secret_set(&engine, which).await,
         Command::Companies { action } => companies(&engine, action, json).await,
         Command::Sync {
             once,
@@ -129,7 +130,7 @@ fn init_logging(data_dir: &Path) {
     match bridge_core::logs::file_appender(data_dir).ok() {
         Some(writer) => {
             let file_layer = fmt::layer()
-                .with_writer(writer)
+                .with_writer(std::sync::Mutex::new(writer))
                 .with_ansi(false)
                 .with_filter(EnvFilter::new("info"));
             let _ = tracing_subscriber::registry()
@@ -143,7 +144,34 @@ fn init_logging(data_dir: &Path) {
     }
 }
 
-fn secret_set(which: SecretWhich) -> Result<u8, Failure> {
+/// After `config set cw.site|dashboard.url`: says when the saved secret is
+/// bound to another host and which `secret set` to run.
+async fn secret_note(engine: &Engine, setting: &str) {
+    let Some(key) = SecretKey::ALL
+        .into_iter()
+        .find(|k| k.host_setting() == setting)
+    else {
+        return;
+    };
+    let Ok(view) = ops::connection(engine).await else {
+        return;
+    };
+    let status = match key {
+        SecretKey::CwSecret => view.cw_secret,
+        SecretKey::DashboardToken => view.dashboard_token,
+    };
+    if let SecretStatus::OtherHost { saved_for } = status {
+        eprintln!(
+            "note: the saved {key} is for {saved_for}; enter it again with \
+             `backup-bridge secret set {}` before the next sync",
+            key.cli_name()
+        );
+    }
+}
+
+/// `secret set`: the secret from stdin into the keychain, bound to the host
+/// the settings name now (`cw.site` or `dashboard.url`).
+async fn secret_set(engine: &Engine, which: SecretWhich) -> Result<u8, Failure> {
     let mut value = String::new();
     std::io::stdin()
         .read_to_string(&mut value)
@@ -158,10 +186,8 @@ fn secret_set(which: SecretWhich) -> Result<u8, Failure> {
         SecretWhich::Cw => SecretKey::CwSecret,
         SecretWhich::Dashboard => SecretKey::DashboardToken,
     };
-    KeyringStore::new()
-        .set(key, value)
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    println!("saved in the OS keychain");
+    let host = ops::save_secret(engine, key, value).await?;
+    println!("saved in the OS keychain for {host}");
     Ok(0)
 }
 

@@ -14,6 +14,7 @@ pub mod mem;
 pub mod model;
 pub mod net;
 pub mod ops;
+pub mod private;
 pub mod scheduler;
 pub mod secrets;
 pub mod source;

@@ -3,9 +3,13 @@
 //! per day, [`LOG_FILES_KEPT`] kept. The tracing subscriber itself is set up at
 //! the edges (each binary picks its own filters and console output); this
 //! module owns the folder, the naming, the retention and reading the tail
-//! back for the Logs screen and diagnostics.
+//! back for the Logs screen and diagnostics. The folder and its files are
+//! readable by the user only ([`crate::private`]), and a file that only
+//! grows (a process's standard error) is rotated at start
+//! ([`open_capped_append`]).
 
-use std::io::{self, BufRead, BufReader};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
@@ -26,17 +30,89 @@ pub fn log_dir(data_dir: &Path) -> PathBuf {
     data_dir.join(LOG_DIR_NAME)
 }
 
-/// The daily-rotated log writer for `data_dir`, creating the log folder.
-pub fn file_appender(data_dir: &Path) -> io::Result<RollingFileAppender> {
+/// Size above which [`open_capped_append`] starts a new file.
+pub const CAPPED_FILE_MAX_BYTES: u64 = 1024 * 1024;
+
+/// The daily-rotated log writer for `data_dir`, creating the log folder
+/// (readable by the user only). Wrap it in a `Mutex` to give it to a
+/// `tracing` layer.
+pub fn file_appender(data_dir: &Path) -> io::Result<LogWriter> {
     let dir = log_dir(data_dir);
-    std::fs::create_dir_all(&dir)?;
-    RollingFileAppender::builder()
+    crate::private::create_private_dir(&dir)?;
+    let inner = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(LOG_FILE_PREFIX)
         .filename_suffix(LOG_FILE_SUFFIX)
         .max_log_files(LOG_FILES_KEPT)
         .build(&dir)
-        .map_err(io::Error::other)
+        .map_err(io::Error::other)?;
+    // Files written by an older version, with the umask's mode.
+    for file in log_files(data_dir)? {
+        crate::private::tighten(&file, crate::private::FILE_MODE);
+    }
+    Ok(LogWriter {
+        inner,
+        dir,
+        private: String::new(),
+    })
+}
+
+/// The daily log files' writer: each new day's file is made readable by the
+/// user only once it exists (the rolling appender creates it with the umask's
+/// mode; the folder is private in any case).
+pub struct LogWriter {
+    inner: RollingFileAppender,
+    dir: PathBuf,
+    /// Name of the newest file already made private.
+    private: String,
+}
+
+impl std::fmt::Debug for LogWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogWriter").field("dir", &self.dir).finish()
+    }
+}
+
+impl LogWriter {
+    /// Makes today's file private once (the appender names files by the UTC date).
+    fn keep_private(&mut self) {
+        let name = format!(
+            "{LOG_FILE_PREFIX}.{}.{LOG_FILE_SUFFIX}",
+            chrono::Utc::now().format("%Y-%m-%d")
+        );
+        if name != self.private {
+            let path = self.dir.join(&name);
+            if path.exists() {
+                crate::private::tighten(&path, crate::private::FILE_MODE);
+                self.private = name;
+            }
+        }
+    }
+}
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.keep_private();
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Opens `path` for appending, readable by the user only; when it has grown
+/// past `max_bytes`, it first becomes `<name>.1` (replacing an older one),
+/// so at most about twice `max_bytes` are kept. For files nothing else
+/// rotates, such as the tray process's standard error.
+pub fn open_capped_append(path: &Path, max_bytes: u64) -> io::Result<File> {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > max_bytes) {
+        let mut old = path.as_os_str().to_owned();
+        old.push(".1");
+        std::fs::rename(path, PathBuf::from(old))?;
+    }
+    crate::private::open_private_append(path)
 }
 
 /// The log files in `data_dir`'s log folder, oldest first. The date in the
@@ -93,8 +169,6 @@ pub fn log_tail(data_dir: &Path, lines: usize) -> io::Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-
     use super::*;
 
     fn write_log(dir: &Path, name: &str, lines: &[&str]) {
@@ -119,6 +193,58 @@ mod tests {
         assert!(name.ends_with(".log"), "{name}");
         assert_eq!(name.len(), "backup-bridge.2024-01-01.log".len(), "{name}");
         assert_eq!(log_tail(&data, 10).unwrap(), "hello\n");
+    }
+
+    /// Review L8: the log folder and the log files are readable by the user only.
+    #[cfg(unix)]
+    #[test]
+    fn log_folder_and_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        write_log(dir.path(), "backup-bridge.2026-11-19.log", &["old"]);
+        let old = log_dir(dir.path()).join("backup-bridge.2026-11-19.log");
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::set_permissions(log_dir(dir.path()), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+        let mut appender = file_appender(dir.path()).unwrap();
+        assert_eq!(mode(&log_dir(dir.path())), 0o700);
+        assert_eq!(mode(&old), 0o600, "an older file is tightened");
+        // A day's file as the appender creates it (umask mode): private once written to.
+        let files = log_files(dir.path()).unwrap();
+        assert_eq!(files.len(), 2, "{files:?}");
+        std::fs::set_permissions(&files[1], std::fs::Permissions::from_mode(0o644)).unwrap();
+        appender.write_all(b"hello\n").unwrap();
+        assert_eq!(mode(&files[1]), 0o600);
+    }
+
+    /// REGRESSION (review L11): `tray-stderr.txt` was appended to forever.
+    #[test]
+    fn a_capped_file_starts_again_past_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tray-stderr.txt");
+        let old = dir.path().join("tray-stderr.txt.1");
+        open_capped_append(&path, 10)
+            .unwrap()
+            .write_all(b"12345")
+            .unwrap();
+        open_capped_append(&path, 10)
+            .unwrap()
+            .write_all(b"67890!")
+            .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"1234567890!");
+        assert!(!old.exists());
+        // Past the limit: set aside as .1 (one generation), a new file begins.
+        open_capped_append(&path, 10)
+            .unwrap()
+            .write_all(b"new")
+            .unwrap();
+        assert_eq!(std::fs::read(&old).unwrap(), b"1234567890!");
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        std::fs::write(&path, b"second generation").unwrap();
+        open_capped_append(&path, 10).unwrap();
+        assert_eq!(std::fs::read(&old).unwrap(), b"second generation");
+        assert_eq!(std::fs::read(&path).unwrap(), b"");
     }
 
     #[test]

@@ -7,6 +7,11 @@
 //! A second launch finds the lock taken and hands over to the running tray
 //! process ([`reach`]); a window process finds the tray through the file
 //! ([`TrayAddress::read`]).
+//!
+//! Whoever takes the lock knows that no tray process runs, so a `tray.json`
+//! still there was left by one that stopped without quitting: it is removed
+//! at once, before a window could read it. On Unix the file is trusted only
+//! when it belongs to the user and nobody else may change it.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
@@ -49,16 +54,28 @@ impl TrayAddress {
         data_dir.join(ADDRESS_FILE_NAME)
     }
 
-    /// The address the running tray process wrote, if the file is there and readable.
-    pub fn read(data_dir: &Path) -> Option<Self> {
-        let text = std::fs::read(Self::path(data_dir)).ok()?;
-        serde_json::from_slice(&text).ok()
+    /// The address the running tray process wrote; `None` when the file is
+    /// not there or not readable. A file that another user owns, or that
+    /// others may change, is an error: it may point at someone else's program.
+    pub fn read(data_dir: &Path) -> Result<Option<Self>> {
+        let path = Self::path(data_dir);
+        let mut file = match File::open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(_) => return Ok(None),
+        };
+        trusted(&path, &file)?;
+        let mut text = Vec::new();
+        if std::io::Read::read_to_end(&mut file, &mut text).is_err() {
+            return Ok(None);
+        }
+        Ok(serde_json::from_slice(&text).ok())
     }
 
     /// Writes the file, readable by the user only, replacing it at once (a
     /// reader never sees half of it).
     pub fn write(&self, data_dir: &Path) -> Result<()> {
-        std::fs::create_dir_all(data_dir)?;
+        bridge_core::private::create_private_dir(data_dir)?;
         let path = Self::path(data_dir);
         let temp = data_dir.join(format!("{ADDRESS_FILE_NAME}.{}", std::process::id()));
         let mut options = OpenOptions::new();
@@ -81,7 +98,7 @@ impl TrayAddress {
     /// Removes the file if it is still this address (a newer tray process
     /// may have replaced it).
     pub fn remove(&self, data_dir: &Path) {
-        if Self::read(data_dir).as_ref() == Some(self) {
+        if Self::read(data_dir).ok().flatten().as_ref() == Some(self) {
             if let Err(error) = std::fs::remove_file(Self::path(data_dir)) {
                 tracing::warn!(%error, "could not remove the tray address file");
             }
@@ -95,23 +112,66 @@ pub struct TrayLock {
     _file: File,
 }
 
-/// Takes the tray lock in `data_dir`; `None` when another tray process holds it.
+/// The file is the user's own and nobody else may change it (Unix; the
+/// data folder is in the user's profile elsewhere).
+fn trusted(path: &Path, file: &File) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = file.metadata()?;
+        // SAFETY: getuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::getuid() };
+        let (owner, mode) = (meta.uid(), meta.mode() & 0o777);
+        if owner != uid || mode & 0o022 != 0 {
+            return Err(Error::Runtime(format!(
+                "{} belongs to another user (uid {owner}, you are {uid}) or others may change \
+                 it (mode {mode:o}), so BackupBridge does not trust the address in it; delete the \
+                 file (the tray process writes it again at its start) and check who else can \
+                 write to {}",
+                path.display(),
+                path.parent().unwrap_or(path).display()
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, file);
+    Ok(())
+}
+
+/// Takes the tray lock in `data_dir`; `None` when another tray process holds
+/// it. Taken, it proves that no tray process runs: a `tray.json` left by one
+/// that stopped without quitting is removed.
 pub fn lock(data_dir: &Path) -> Result<Option<TrayLock>> {
-    std::fs::create_dir_all(data_dir)?;
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(data_dir.join(LOCK_FILE_NAME))?;
+    bridge_core::private::create_private_dir(data_dir)?;
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(bridge_core::private::FILE_MODE);
+    }
+    let file = options.open(data_dir.join(LOCK_FILE_NAME))?;
     match file.try_lock() {
-        Ok(()) => Ok(Some(TrayLock { _file: file })),
+        Ok(()) => {
+            remove_stale_address(data_dir);
+            Ok(Some(TrayLock { _file: file }))
+        }
         Err(TryLockError::WouldBlock) => Ok(None),
         Err(TryLockError::Error(error)) => Err(Error::Runtime(format!(
             "BackupBridge keeps one copy running with a lock file in {}, and that folder \
              cannot lock files ({error}). Use a data folder on a local disk",
             data_dir.display()
         ))),
+    }
+}
+
+/// Removes a `tray.json` that no running tray process wrote (the caller
+/// holds the lock).
+fn remove_stale_address(data_dir: &Path) {
+    match std::fs::remove_file(TrayAddress::path(data_dir)) {
+        Ok(()) => tracing::info!("removed the address a stopped tray process left behind"),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => tracing::warn!(%error, "cannot remove a stale tray address"),
     }
 }
 
@@ -141,6 +201,7 @@ pub async fn reach(data_dir: &Path, wait: Duration) -> Result<Reach> {
             return Ok(Reach::Free(lock));
         }
         let address = TrayAddress::read(data_dir)
+            .map_err(Failed::Stop)?
             .ok_or_else(|| Error::Runtime("it has not written its address".into()))?;
         crate::ipc::ask_to_open(&address).await?;
         Ok(Reach::Running(address))
@@ -206,12 +267,12 @@ mod tests {
     #[test]
     fn the_address_round_trips_and_is_removed_only_by_its_writer() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(TrayAddress::read(dir.path()), None);
+        assert_eq!(TrayAddress::read(dir.path()).unwrap(), None);
         let ours = TrayAddress::new(4321);
         assert_eq!(ours.token.len(), 32);
         assert_ne!(ours.token, TrayAddress::new(4321).token);
         ours.write(dir.path()).unwrap();
-        assert_eq!(TrayAddress::read(dir.path()), Some(ours.clone()));
+        assert_eq!(TrayAddress::read(dir.path()).unwrap(), Some(ours.clone()));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -225,9 +286,9 @@ mod tests {
         let newer = TrayAddress::new(5555);
         newer.write(dir.path()).unwrap();
         ours.remove(dir.path());
-        assert_eq!(TrayAddress::read(dir.path()), Some(newer.clone()));
+        assert_eq!(TrayAddress::read(dir.path()).unwrap(), Some(newer.clone()));
         newer.remove(dir.path());
-        assert_eq!(TrayAddress::read(dir.path()), None);
+        assert_eq!(TrayAddress::read(dir.path()).unwrap(), None);
     }
 
     #[tokio::test]
@@ -237,9 +298,9 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         drop(listener);
-        TrayAddress::new(port).write(dir.path()).unwrap();
         // Its lock is held, as by a tray process that hangs.
         let _held = lock(dir.path()).unwrap().unwrap();
+        TrayAddress::new(port).write(dir.path()).unwrap();
         let error = reach(dir.path(), Duration::from_millis(300))
             .await
             .unwrap_err();
@@ -250,6 +311,55 @@ mod tests {
                 .contains("end the backup-bridge-tray process"),
             "{error}"
         );
+    }
+
+    /// REGRESSION (review L4): a `tray.json` left by a crash stayed until
+    /// the next tray process wrote its own, and a window could read it.
+    #[tokio::test]
+    async fn taking_the_lock_removes_a_stale_address() {
+        let dir = tempfile::tempdir().unwrap();
+        TrayAddress::new(4321).write(dir.path()).unwrap();
+        let held = lock(dir.path()).unwrap().unwrap();
+        assert!(!TrayAddress::path(dir.path()).exists());
+        drop(held);
+        // A launch finding no tray process (the launcher's path) does the same.
+        TrayAddress::new(4321).write(dir.path()).unwrap();
+        let reached = reach(dir.path(), Duration::from_secs(5)).await.unwrap();
+        assert!(matches!(reached, Reach::Free(_)), "{reached:?}");
+        assert!(!TrayAddress::path(dir.path()).exists());
+    }
+
+    /// Review L4: the address is trusted only when it is the user's own file
+    /// and nobody else may change it.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn an_address_file_others_may_change_or_own_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = TrayAddress::path(dir.path());
+        TrayAddress::new(4321).write(dir.path()).unwrap();
+        for mode in [0o666, 0o620, 0o602] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let error = TrayAddress::read(dir.path()).unwrap_err().to_string();
+            assert!(
+                error.contains("does not trust the address") && error.contains("delete the file"),
+                "{mode:o}: {error}"
+            );
+        }
+        // A launch says so at once instead of retrying for the whole wait.
+        let _held = lock(dir.path()).unwrap().unwrap();
+        TrayAddress::new(4321).write(dir.path()).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let error = reach(dir.path(), HAND_OVER_WAIT).await.unwrap_err();
+        assert!(error.to_string().contains("does not trust"), "{error}");
+        // Owned by another user (only root can hand a file over).
+        // SAFETY: getuid has no preconditions.
+        if unsafe { libc::getuid() } == 0 {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            std::os::unix::fs::chown(&path, Some(65534), None).unwrap();
+            let error = TrayAddress::read(dir.path()).unwrap_err().to_string();
+            assert!(error.contains("uid 65534"), "{error}");
+        }
     }
 
     #[tokio::test]

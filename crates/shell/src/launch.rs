@@ -10,6 +10,18 @@
 //!   that becomes its window.
 //!
 //! Unknown arguments are ignored (WebDriver and the OS may add their own).
+//!
+//! Children are started with [`child_command`], which keeps the variables
+//! that carry secrets out of their environment.
+
+/// A command to start one of the app's own processes (or any other child):
+/// it never inherits the variables that carry secrets
+/// (`bridge_core::secrets::ENV_SECRET_VARS`), whatever this process holds.
+pub fn child_command(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
+    bridge_core::secrets::without_env_secrets(&mut command);
+    command
+}
 
 /// File name (without the platform's suffix) of the tray process's executable.
 pub const TRAY_BINARY: &str = "backup-bridge-tray";

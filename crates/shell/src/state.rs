@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use bridge_core::engine::Engine;
 use bridge_core::scheduler::Status;
-use bridge_core::secrets::{EnvOverride, KeyringStore, SecretStore};
+use bridge_core::secrets::{EnvOverride, EnvSecrets, KeyringStore, SecretStore};
 use tokio::sync::{OwnedRwLockWriteGuard, RwLock};
 
 use crate::backend::{self, Backend, DEMO_INTERVAL_SECS};
@@ -89,12 +89,13 @@ pub struct BackendInfo {
 
 impl AppState {
     /// State for `paths`: real mode reads secrets from the OS keychain behind
-    /// environment overrides (`BB_CW_SECRET`, `BB_DASHBOARD_TOKEN`).
-    pub fn new(paths: AppPaths, outputs: Arc<Outputs>) -> Self {
+    /// the environment's (`BB_CW_SECRET`, `BB_DASHBOARD_TOKEN`), as `main`
+    /// took them out of the process environment ([`EnvSecrets::take`]).
+    pub fn new(paths: AppPaths, outputs: Arc<Outputs>, env: EnvSecrets) -> Self {
         Self::with_secrets(
             paths,
             outputs,
-            Box::new(|| Arc::new(EnvOverride::new(KeyringStore::new()))),
+            Box::new(move || Arc::new(EnvOverride::from_taken(KeyringStore::new(), env.clone()))),
             Duration::from_secs(DEMO_INTERVAL_SECS),
         )
     }

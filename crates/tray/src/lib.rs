@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bridge_core::alerts::Notification;
+use bridge_core::secrets::EnvSecrets;
 use bridge_shell::events::{EventSink, Outputs, Snapshot, NOTIFICATION_EVENT, STATUS_EVENT};
 use bridge_shell::instance::{self, Reach, HAND_OVER_WAIT};
 use bridge_shell::ipc::{self, TrayService, WindowChange, WindowLink};
@@ -39,8 +40,9 @@ pub const TRAY_HINT_TITLE: &str = "BackupBridge is still running";
 pub const TRAY_HINT_BODY: &str = "It stays in the tray. Choose Quit from the tray menu to stop it.";
 
 /// Runs the tray process until the user quits; returns the exit status.
-pub fn run() -> i32 {
-    match try_run() {
+/// `env_secrets` are the secrets `main` took out of the environment.
+pub fn run(env_secrets: EnvSecrets) -> i32 {
+    match try_run(env_secrets) {
         Ok(code) => code,
         Err(error) => {
             tracing::error!(%error, "BackupBridge stopped");
@@ -50,7 +52,7 @@ pub fn run() -> i32 {
     }
 }
 
-fn try_run() -> Result<i32> {
+fn try_run(env_secrets: EnvSecrets) -> Result<i32> {
     // The same folder the CLI uses, so both see one database and one log folder.
     let paths = AppPaths::new(bridge_core::store::default_data_dir());
     logging::init(&paths.data_dir)?;
@@ -98,7 +100,11 @@ fn try_run() -> Result<i32> {
         }),
         notifier,
     ));
-    let state = Arc::new(AppState::new(paths.clone(), Arc::clone(&outputs)));
+    let state = Arc::new(AppState::new(
+        paths.clone(),
+        Arc::clone(&outputs),
+        env_secrets,
+    ));
 
     // The backend starts in the background (opening the database, or the
     // demo's simulators); commands issued meanwhile wait for it.

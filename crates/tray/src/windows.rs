@@ -3,12 +3,12 @@
 //! when the window is closed, taking the web engine's memory with it.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use bridge_shell::ipc::{ToWindow, WindowLink};
-use bridge_shell::launch::{installed, WINDOW_ARG};
+use bridge_shell::launch::{child_command, installed, WINDOW_ARG};
 use bridge_shell::state::AppState;
 use bridge_shell::{Result, APP_NAME};
 
@@ -84,7 +84,7 @@ impl Windows {
     }
 
     fn spawn(&self) -> Result<Child> {
-        Ok(Command::new(installed(self.binary.clone())?)
+        Ok(child_command(installed(self.binary.clone())?)
             .arg(WINDOW_ARG)
             .stdin(Stdio::null())
             .spawn()?)
@@ -184,6 +184,43 @@ mod tests {
             assert!(Instant::now() < deadline, "timed out waiting for {what}");
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// REGRESSION (review L5): the window process, and with it the web
+    /// engine, inherited `BB_CW_SECRET` and `BB_DASHBOARD_TOKEN`. The test
+    /// runs itself again with every such variable in its own environment,
+    /// as a tray process started with them would hold them.
+    #[test]
+    fn the_window_process_inherits_no_secret() {
+        const INNER: &str = "BB_TEST_WINDOW_ENV_INNER";
+        if std::env::var_os(INNER).is_none() {
+            let inner = std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "windows::tests::the_window_process_inherits_no_secret",
+                    "--test-threads=1",
+                ])
+                .env(INNER, "1")
+                .envs(bridge_core::secrets::ENV_SECRET_VARS.map(|name| (name, "leaked-value")))
+                .output()
+                .unwrap();
+            assert!(
+                inner.status.success(),
+                "{}\n{}",
+                String::from_utf8_lossy(&inner.stdout),
+                String::from_utf8_lossy(&inner.stderr)
+            );
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let seen = dir.path().join("env");
+        let dump = format!("env > '{0}.part' && mv '{0}.part' '{0}'", seen.display());
+        let (windows, _) = windows(script(dir.path(), &dump));
+        windows.open();
+        wait_for("the window's environment", || seen.exists());
+        let env = std::fs::read_to_string(&seen).unwrap();
+        assert!(env.contains(INNER), "the rest is inherited: {env}");
+        assert!(!env.contains("leaked-value"), "{env}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 // Connection screen: ConnectWise sign-in (API member keys or integrator
 // login), the Dashboard, and "Test connection". Secrets are write-only: once
 // saved they show as "Saved" with a Replace button and are never read back.
+// A secret saved for another host than the one now set must be entered
+// again; one given by the environment is shown as such.
 // With nothing configured it opens with a welcome offering the demo.
 import * as api from '../api';
 import { button, el } from '../dom';
@@ -10,13 +12,16 @@ import { busy, card, errorNotice, field, flash, notice, showError, textInput } f
 import { HELP } from './connection-help';
 import type { MountFn, Navigator } from './screen';
 
-/** A write-only secret: "Saved — Replace", or a password box. */
+/**
+ * A write-only secret: "Saved — Replace", "Enter it again" when it was saved
+ * for another host, "From the environment" (Replace off), or a password box.
+ */
 interface SecretField {
   row: HTMLElement;
   /** The new secret typed, or null to keep the saved one. */
   value(): string | null;
-  /** Redraw as saved/not saved, forgetting anything typed. */
-  reset(saved: boolean): void;
+  /** Redraw for `status`, forgetting anything typed. */
+  reset(status: api.SecretStatus): void;
   setLabel(label: string, help: string): void;
 }
 
@@ -25,23 +30,51 @@ function secretField(label: string, help: string, testid: string): SecretField {
   const f = field(label, input, help);
   const labelEl = f.row.querySelector('label');
   const helpEl = f.row.querySelector('.help');
-  const savedBox = el('div', { class: 'secret-saved', testid: `${testid}-saved` });
-  const keep = button('Keep the saved one', () => reset(true), { class: 'btn btn-link', testid: `${testid}-keep` });
-  input.after(savedBox);
-  let saved = false;
+  const stateBox = el('div', { class: 'secret-saved', testid: `${testid}-saved` });
+  const stateText = el('span', { class: 'secret-state', testid: `${testid}-state` });
+  const envNote = el('p', { class: 'help', testid: `${testid}-env-note` });
+  const keep = button('Keep the saved one', () => reset(status), { class: 'btn btn-link', testid: `${testid}-keep` });
+  let status: api.SecretStatus = { state: 'missing' };
   let replacing = false;
 
   const draw = (): void => {
-    const showInput = !saved || replacing;
+    const showInput = status.state === 'missing' || status.state === 'other_host' || replacing;
     input.hidden = !showInput;
-    keep.hidden = !(saved && replacing);
-    savedBox.hidden = showInput;
+    keep.hidden = !(status.state === 'saved' && replacing);
+    stateBox.hidden = status.state === 'missing' || (status.state === 'saved' && replacing);
+    replace.hidden = status.state === 'other_host';
+    replace.disabled = status.state === 'environment';
+    envNote.hidden = status.state !== 'environment';
   };
-  const reset = (isSaved: boolean): void => {
-    saved = isSaved;
+  const reset = (next: api.SecretStatus): void => {
+    status = next;
     replacing = false;
     input.value = '';
-    input.placeholder = '';
+    input.placeholder = next.state === 'other_host' ? 'Paste the value for the new host' : '';
+    stateText.classList.toggle('secret-warn', next.state === 'other_host');
+    stateText.classList.toggle('secret-env', next.state === 'environment');
+    replace.removeAttribute('title');
+    envNote.textContent = '';
+    switch (next.state) {
+      case 'saved':
+        stateText.replaceChildren(el('span', { 'aria-hidden': 'true', text: '✓ ' }), 'Saved in the system keychain');
+        break;
+      case 'other_host':
+        stateText.replaceChildren(
+          `Enter it again: it was saved for another host (${next.saved_for}). Nothing is sent to the new host until then.`,
+        );
+        break;
+      case 'environment': {
+        const why = `BackupBridge uses ${next.variable} from the environment while it is set, so a value saved here would be ignored.`;
+        stateText.replaceChildren(`From the environment (${next.variable})`);
+        replace.title = why;
+        envNote.textContent = `Replace is off: ${why}`;
+        break;
+      }
+      case 'missing':
+        stateText.replaceChildren();
+        break;
+    }
     draw();
   };
   const replace = button('Replace', () => {
@@ -50,14 +83,10 @@ function secretField(label: string, help: string, testid: string): SecretField {
     draw();
     input.focus();
   }, { class: 'btn btn-small', testid: `${testid}-replace` });
-  savedBox.append(
-    el('span', { class: 'secret-state', testid: `${testid}-state` }, [
-      el('span', { 'aria-hidden': 'true', text: '✓ ' }),
-      'Saved in the system keychain',
-    ]),
-    replace,
-  );
+  stateBox.append(stateText, replace);
+  input.before(stateBox);
   input.after(keep);
+  keep.after(envNote);
   draw();
   return {
     row: f.row,
@@ -199,8 +228,8 @@ export const mountConnection: MountFn = (root, nav) => {
     member.value = view.impersonate_member ?? '';
     clientId.value = view.client_id ?? '';
     dashUrl.value = view.dashboard_url ?? '';
-    cwSecret.reset(view.cw_secret_saved);
-    dashToken.reset(view.dashboard_token_saved);
+    cwSecret.reset(view.cw_secret);
+    dashToken.reset(view.dashboard_token);
     const text = missingText(view.missing);
     missing.replaceChildren(...(text === '' ? [] : [notice('warn', [text])]));
     drawMode();

@@ -251,6 +251,13 @@ fn is_cloud(host: &str) -> bool {
     })
 }
 
+/// The host ConnectWise API requests for `site` go to (lower case, no
+/// port): where its secret is sent, and so the host the secret is bound to.
+pub fn api_host(site: &str) -> Result<String, CwError> {
+    let base = Site::parse(site)?.api_base("")?;
+    Ok(base.host_str().unwrap_or_default().to_owned())
+}
+
 /// `"/v2025_1"` / `"v2025_1//"` -> `"v2025_1/"`; empty stays empty.
 pub(crate) fn normalise_codebase(codebase: &str) -> String {
     let inner: Vec<&str> = codebase
@@ -276,6 +283,22 @@ fn is_loopback(host: &Host<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_api_host_is_where_the_secret_goes() {
+        for (site, host) in [
+            ("na.myconnectwise.net", "api-na.myconnectwise.net"),
+            (
+                "https://API-EU.myconnectwise.net/x",
+                "api-eu.myconnectwise.net",
+            ),
+            ("cw.example.com:8443", "cw.example.com"),
+            ("http://127.0.0.1:4123", "127.0.0.1"),
+        ] {
+            assert_eq!(api_host(site).unwrap(), host, "{site}");
+        }
+        assert!(api_host("http://cw.example.com").is_err());
+    }
 
     #[test]
     fn site_parsing_maps_hosts() {

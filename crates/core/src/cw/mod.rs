@@ -35,7 +35,7 @@ use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 
 pub use config::{
-    CwAuth, CwConfig, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    api_host, CwAuth, CwConfig, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
     DEFAULT_REQUEST_TIMEOUT,
 };
 pub use error::CwError;

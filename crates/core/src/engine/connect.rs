@@ -1,5 +1,6 @@
 //! Building the ConnectWise and Dashboard clients from the settings and the
-//! keychain, with one clear sentence for whatever is missing.
+//! keychain, with one clear sentence for whatever is missing. A saved secret
+//! is only read for the host it was saved for ([`secret_host`]).
 
 use std::time::Duration;
 
@@ -7,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
 use crate::cw::{CwAuth, CwConfig};
-use crate::secrets::{SecretKey, SecretStore};
+use crate::secrets::{read_for_host, SecretError, SecretHost, SecretKey, SecretStore};
 use crate::source::{ClientOptions, DashboardClient, RetryPolicy};
 use crate::store::settings::{AuthMode, Settings};
 use crate::Error;
@@ -92,14 +93,48 @@ fn missing(keys: &[(&str, bool)]) -> Vec<String> {
         .collect()
 }
 
+/// The host `key`'s secret is sent to under `settings`, with the setting
+/// that names it; `None` while that setting is unset.
+pub fn secret_host(settings: &Settings, key: SecretKey) -> Result<Option<SecretHost>, Error> {
+    let host = match key {
+        SecretKey::CwSecret => match &settings.cw_site {
+            Some(site) => crate::cw::api_host(site)?,
+            None => return Ok(None),
+        },
+        SecretKey::DashboardToken => match &settings.dashboard_url {
+            Some(url) => crate::source::parse_base_url(url)
+                .map_err(|e| {
+                    Error::Config(format!(
+                        "dashboard.url is unusable: {e}; set it again with \
+                         `backup-bridge config set dashboard.url URL`"
+                    ))
+                })?
+                .host_str()
+                .unwrap_or_default()
+                .to_ascii_lowercase(),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(SecretHost {
+        setting: key.host_setting(),
+        host,
+    }))
+}
+
+/// The secret for the host `settings` name: the environment's, or the one
+/// saved for that host.
 fn secret(
     secrets: &dyn SecretStore,
+    settings: &Settings,
     key: SecretKey,
     what: &str,
     how: &str,
 ) -> Result<SecretString, Error> {
-    secrets
-        .get(key)?
+    let target = secret_host(settings, key)?.ok_or(SecretError::NoHost {
+        key,
+        setting: key.host_setting(),
+    })?;
+    read_for_host(secrets, key, &target)?
         .ok_or_else(|| Error::Config(format!("no {what} is saved: {how}")))
 }
 
@@ -138,6 +173,7 @@ pub fn cw_config(
     }
     let secret = secret(
         secrets,
+        settings,
         SecretKey::CwSecret,
         if integrator {
             "ConnectWise integrator password"
@@ -238,6 +274,7 @@ pub(crate) fn dashboard_config(
     })?;
     let token = secret(
         secrets,
+        settings,
         SecretKey::DashboardToken,
         "Dashboard token",
         "run `backup-bridge secret set dashboard` (or set BB_DASHBOARD_TOKEN)",

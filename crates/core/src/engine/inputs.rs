@@ -17,10 +17,10 @@ use crate::Error;
 pub(crate) async fn remember_types(store: &Store, cycle: &SeenTypes) -> Result<(), Error> {
     const KEY: &str = crate::ops::SEEN_TYPES_KEY;
     let stored = db_store(store, |s| settings::get(s, KEY)).await?;
-    let mut seen: SeenTypes = stored
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
-    if seen.merge(cycle) {
+    let mut seen = SeenTypes::from_stored(stored.as_deref());
+    // A list stored before the cap is written back trimmed.
+    let trimmed = stored.is_some() && serde_json::to_string(&seen).ok() != stored;
+    if seen.merge(cycle) || trimmed {
         let text = serde_json::to_string(&seen).unwrap_or_default();
         db_store(store, move |s| settings::set(s, KEY, &text)).await?;
     }

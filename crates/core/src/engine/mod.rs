@@ -33,7 +33,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
-pub use connect::{cw_client, dashboard_client, NetTuning};
+pub use connect::{cw_client, dashboard_client, secret_host, NetTuning};
 pub use guarded::SharedSink;
 pub use inputs::{rules, scopes};
 pub use pass::ActionSink;
@@ -367,6 +367,11 @@ impl Engine {
         if let Some(id) = run_id {
             let counts = report.counts;
             db_store(store, move |s| runs::finish_run(s, id, &counts, &errors)).await?;
+            // Rule 17: old outbox rows and runs go (a failure is only logged).
+            let prune = |s: &Store| crate::store::prune_history(s, chrono::Utc::now());
+            if let Err(error) = db_store(store, prune).await {
+                tracing::warn!(%error, "old sync history could not be pruned");
+            }
         }
         result.map(|()| report)
     }

@@ -1,17 +1,18 @@
 //! The connection: what is configured (secrets only as "saved"), saving it
-//! (settings to SQLite, secrets to the keychain) and the "Test connection"
-//! self-test: discovery, sign-in, every right the app needs, the Dashboard.
+//! (settings to SQLite, secrets to the keychain, each bound to the host it
+//! is for) and the "Test connection" self-test: discovery, sign-in, every
+//! right the app needs, the Dashboard.
 
 use serde::{Deserialize, Serialize};
 
 use crate::cw::{CwError, MissingRight};
-use crate::engine::{db_store, Engine};
-use crate::secrets::SecretKey;
-use crate::store::settings::{self, AuthMode};
+use crate::engine::{db_store, secret_host, Engine};
+use crate::secrets::{bound, save_for_host, SecretError, SecretKey, SecretStatus};
+use crate::store::settings::{self, AuthMode, Settings};
 use crate::Error;
 
 /// The connection as the Setup screen shows it. Secrets are never read back:
-/// only whether one is saved.
+/// only whether one is saved, and for which host.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConnectionView {
     pub site: Option<String>,
@@ -23,8 +24,16 @@ pub struct ConnectionView {
     pub impersonate_member: Option<String>,
     pub client_id: Option<String>,
     pub dashboard_url: Option<String>,
+    /// A ConnectWise secret can be used for the configured site (saved for
+    /// it, or given by the environment).
     pub cw_secret_saved: bool,
+    /// A Dashboard token can be used for the configured URL.
     pub dashboard_token_saved: bool,
+    /// Where the ConnectWise secret stands: saved, saved for another host,
+    /// from the environment, missing.
+    pub cw_secret: SecretStatus,
+    /// Where the Dashboard token stands.
+    pub dashboard_token: SecretStatus,
     /// Settings still needed before a sync can run.
     pub missing: Vec<String>,
 }
@@ -47,13 +56,16 @@ pub struct ConnectionInput {
 /// The current connection settings.
 pub async fn connection(engine: &Engine) -> Result<ConnectionView, Error> {
     let s = engine.settings().await?;
-    let saved = |key| {
-        engine
-            .secrets()
-            .get(key)
-            .map(|v| v.is_some())
-            .unwrap_or(false)
+    let status = |key| {
+        // A host that does not parse cannot be compared: the status says
+        // "saved", and the sync names the setting to fix.
+        let host = secret_host(&s, key).ok().flatten().map(|h| h.host);
+        bound::status(engine.secrets().as_ref(), key, host.as_deref())
     };
+    let (cw_secret, dashboard_token) = (
+        status(SecretKey::CwSecret),
+        status(SecretKey::DashboardToken),
+    );
     Ok(ConnectionView {
         missing: s
             .missing_for_sync()
@@ -71,9 +83,32 @@ pub async fn connection(engine: &Engine) -> Result<ConnectionView, Error> {
         impersonate_member: s.cw_impersonate_member,
         client_id: s.cw_client_id,
         dashboard_url: s.dashboard_url,
-        cw_secret_saved: saved(SecretKey::CwSecret),
-        dashboard_token_saved: saved(SecretKey::DashboardToken),
+        cw_secret_saved: cw_secret.usable(),
+        dashboard_token_saved: dashboard_token.usable(),
+        cw_secret,
+        dashboard_token,
     })
+}
+
+/// Saves `value` as the secret `key` for the host the settings name now;
+/// returns that host. Refused until the setting naming the host is set.
+pub async fn save_secret(engine: &Engine, key: SecretKey, value: &str) -> Result<String, Error> {
+    let settings = engine.settings().await?;
+    save_bound(engine, &settings, key, value)
+}
+
+fn save_bound(
+    engine: &Engine,
+    settings: &Settings,
+    key: SecretKey,
+    value: &str,
+) -> Result<String, Error> {
+    let target = secret_host(settings, key)?.ok_or(SecretError::NoHost {
+        key,
+        setting: key.host_setting(),
+    })?;
+    save_for_host(engine.secrets().as_ref(), key, &target.host, value)?;
+    Ok(target.host)
 }
 
 /// Saves the connection: every value is validated as `config set` does;
@@ -99,12 +134,14 @@ pub async fn save_connection(
         Ok(())
     })
     .await?;
+    // Bound to the hosts just saved.
+    let settings = engine.settings().await?;
     for (key, value) in [
         (SecretKey::CwSecret, &input.cw_secret),
         (SecretKey::DashboardToken, &input.dashboard_token),
     ] {
         if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
-            engine.secrets().set(key, v.trim())?;
+            save_bound(engine, &settings, key, v.trim())?;
         }
     }
     connection(engine).await
@@ -205,3 +242,7 @@ pub async fn test_connection(engine: &Engine) -> Result<TestReport, Error> {
         missing_rights,
     })
 }
+
+#[cfg(test)]
+#[path = "connection_tests.rs"]
+mod tests;

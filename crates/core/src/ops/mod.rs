@@ -6,6 +6,7 @@ mod activity;
 mod companies;
 mod connection;
 mod outbox;
+mod seen;
 mod setup;
 
 pub use activity::{diagnostics, ticket_url, tickets, TicketRow};
@@ -14,11 +15,11 @@ pub use companies::{
     Refreshed,
 };
 pub use connection::{
-    connection, save_connection, test_connection, ConnectionInput, ConnectionView, TestReport,
-    TestStep,
+    connection, save_connection, save_secret, test_connection, ConnectionInput, ConnectionView,
+    TestReport, TestStep,
 };
 pub use outbox::{attention, forget_intent, recover_database, Attention, StuckIntent};
+pub use seen::{seen_types, SeenTypes, SEEN_TYPES_KEY, SEEN_TYPES_MAX, SEEN_TYPE_MAX_CHARS};
 pub use setup::{
-    board_options, boards, preview_agreements, priorities, seen_types, summary_example,
-    BoardOptions, SeenTypes, SEEN_TYPES_KEY,
+    board_options, boards, preview_agreements, priorities, summary_example, BoardOptions,
 };

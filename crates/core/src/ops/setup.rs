@@ -1,13 +1,12 @@
 //! Pick-lists and previews for the Defaults screen: boards and their
 //! statuses/types/subtypes/items, priorities, which agreements a condition
-//! matches for a company, a live summary example, and the event and backup
-//! types seen in the Dashboard.
+//! matches for a company and a live summary example (the event and backup
+//! types seen in the Dashboard are in `seen`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::cw::{Agreement, BoardStatus, NamedRef, Priority};
 use crate::engine::{db_store, render, template, Engine};
-use crate::model::{KNOWN_BACKUP_TYPES, KNOWN_EVENT_TYPES};
 use crate::store::companies;
 use crate::store::settings;
 use crate::{conditions, Error};
@@ -79,64 +78,4 @@ pub fn summary_example(template: &str) -> Result<String, Error> {
     settings::validate_template(template).map_err(Error::Invalid)?;
     let sample = render::sample_event();
     Ok(render::summary(template, &sample, "Acme Dental Ltd"))
-}
-
-/// Settings key where the engine records the types the Dashboard has sent.
-pub const SEEN_TYPES_KEY: &str = "internal.seen_types";
-
-/// Event and backup types to offer: the documented ones, plus any the
-/// Dashboard has sent (unknown types are kept and filterable).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeenTypes {
-    pub event_types: Vec<String>,
-    pub backup_types: Vec<String>,
-}
-
-impl SeenTypes {
-    /// Adds an event's types when not listed yet (in the order first seen).
-    pub fn note(&mut self, event_type: &str, backup_type: &str) {
-        add_missing(&mut self.event_types, event_type);
-        add_missing(&mut self.backup_types, backup_type);
-    }
-
-    /// Adds the types of `other` not listed yet; whether any was new.
-    pub fn merge(&mut self, other: &SeenTypes) -> bool {
-        let mut added = false;
-        for value in &other.event_types {
-            added |= add_missing(&mut self.event_types, value);
-        }
-        for value in &other.backup_types {
-            added |= add_missing(&mut self.backup_types, value);
-        }
-        added
-    }
-}
-
-fn add_missing(list: &mut Vec<String>, value: &str) -> bool {
-    let missing = !list.iter().any(|v| v == value);
-    if missing {
-        list.push(value.to_owned());
-    }
-    missing
-}
-
-/// The types to offer on the Defaults and Companies screens.
-pub async fn seen_types(engine: &Engine) -> Result<SeenTypes, Error> {
-    let stored = db_store(engine.store(), |s| settings::get(s, SEEN_TYPES_KEY)).await?;
-    let seen: SeenTypes = stored
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
-    let merge = |known: &[&str], seen: Vec<String>| {
-        let mut out: Vec<String> = known.iter().map(|s| (*s).to_owned()).collect();
-        for t in seen {
-            if !out.contains(&t) {
-                out.push(t);
-            }
-        }
-        out
-    };
-    Ok(SeenTypes {
-        event_types: merge(KNOWN_EVENT_TYPES, seen.event_types),
-        backup_types: merge(KNOWN_BACKUP_TYPES, seen.backup_types),
-    })
 }

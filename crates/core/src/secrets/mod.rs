@@ -5,9 +5,15 @@
 //!
 //! Secrets are `SecretString`s: never in `Debug` output, logs, the database
 //! or an error message. The UI never reads one back; it shows "saved".
+//! A saved secret is bound to the host it was saved for ([`bound`]); the
+//! variables that carry secrets never reach a child process ([`env`]).
 
+pub mod bound;
+mod env;
 mod keyring_store;
 
+pub use bound::{read_for_host, save_for_host, SecretHost, SecretStatus};
+pub use env::{without_env_secrets, EnvSecrets, ENV_SECRET_VARS};
 pub use keyring_store::{KeyringStore, KEYCHAIN_NAME, SERVICE};
 
 use std::collections::HashMap;
@@ -43,6 +49,14 @@ impl SecretKey {
         match self {
             SecretKey::CwSecret => "BB_CW_SECRET",
             SecretKey::DashboardToken => "BB_DASHBOARD_TOKEN",
+        }
+    }
+
+    /// The setting naming the host this secret is sent to (and bound to).
+    pub fn host_setting(self) -> &'static str {
+        match self {
+            SecretKey::CwSecret => "cw.site",
+            SecretKey::DashboardToken => "dashboard.url",
         }
     }
 
@@ -137,6 +151,28 @@ pub enum SecretError {
         key: SecretKey,
         detail: String,
     },
+    /// The saved secret is bound to another host than the settings now name.
+    #[error(
+        "the {key} was saved for {saved_for}, but {setting} now points to {now}; enter it \
+         again (`backup-bridge secret set {}`, or Replace on the Connection screen) before \
+         anything is sent there",
+        key.cli_name()
+    )]
+    OtherHost {
+        key: SecretKey,
+        saved_for: String,
+        setting: &'static str,
+        now: String,
+    },
+    /// A secret cannot be saved before the host it is for is configured.
+    #[error(
+        "set {setting} before saving the {key}: a saved secret is bound to the host it was \
+         entered for (`backup-bridge config set {setting} VALUE`, or on the Connection screen)"
+    )]
+    NoHost {
+        key: SecretKey,
+        setting: &'static str,
+    },
 }
 
 impl SecretError {
@@ -156,6 +192,11 @@ pub trait SecretStore: Send + Sync {
     fn set(&self, key: SecretKey, value: &str) -> Result<(), SecretError>;
     /// Forget a secret; deleting one that is not saved is not an error.
     fn delete(&self, key: SecretKey) -> Result<(), SecretError>;
+    /// True when `get` answers from the environment (automation), not from
+    /// what was saved: such a secret is used as given, for any host.
+    fn is_from_environment(&self, _key: SecretKey) -> bool {
+        false
+    }
 }
 
 impl<S: SecretStore + ?Sized> SecretStore for Arc<S> {
@@ -168,6 +209,9 @@ impl<S: SecretStore + ?Sized> SecretStore for Arc<S> {
     fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
         (**self).delete(key)
     }
+    fn is_from_environment(&self, key: SecretKey) -> bool {
+        (**self).is_from_environment(key)
+    }
 }
 
 impl<S: SecretStore + ?Sized> SecretStore for Box<S> {
@@ -179,6 +223,9 @@ impl<S: SecretStore + ?Sized> SecretStore for Box<S> {
     }
     fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
         (**self).delete(key)
+    }
+    fn is_from_environment(&self, key: SecretKey) -> bool {
+        (**self).is_from_environment(key)
     }
 }
 
@@ -247,8 +294,8 @@ impl SecretStore for MemoryStore {
 type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
 
 /// Environment variables (`BB_CW_SECRET`, `BB_DASHBOARD_TOKEN`) over an inner
-/// store: a non-empty variable wins on `get`; `set` and `delete` go to the
-/// inner store.
+/// store: a non-empty variable wins on `get` (and is used for any host);
+/// `set` and `delete` go to the inner store.
 pub struct EnvOverride<S> {
     inner: S,
     lookup: Box<Lookup>,
@@ -264,6 +311,12 @@ impl<S: SecretStore> EnvOverride<S> {
     /// Read the process environment at each `get`.
     pub fn new(inner: S) -> Self {
         Self::with_lookup(inner, |name| std::env::var(name).ok())
+    }
+
+    /// Read the variables taken out of the environment at start
+    /// ([`EnvSecrets::take`]), so no child process inherits them.
+    pub fn from_taken(inner: S, taken: EnvSecrets) -> Self {
+        Self::with_lookup(inner, move |name| taken.get(name))
     }
 
     /// Use `lookup` instead of the process environment (tests).
@@ -308,6 +361,10 @@ impl<S: SecretStore> SecretStore for EnvOverride<S> {
 
     fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
         self.inner.delete(key)
+    }
+
+    fn is_from_environment(&self, key: SecretKey) -> bool {
+        self.is_overridden(key)
     }
 }
 

@@ -502,7 +502,9 @@ pub fn resolve_creates(conn: &Connection, event_id: &str, now: &str) -> rusqlite
     Ok(())
 }
 
-/// Drops settled outbox rows older than `before` (RFC 3339) to keep the file small.
+/// Drops settled outbox rows (`done`, `failed`, `resolved`, `forgotten`)
+/// that finished before `before` (RFC 3339) to keep the file small. Rows
+/// whose outcome is still open (`pending`, `unknown`, `stuck`) always stay.
 pub fn prune(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
     conn.execute(
         "DELETE FROM outbox WHERE state IN ('done', 'failed', 'resolved', 'forgotten') \

@@ -9,14 +9,21 @@
 //! Every connection gets the same pragmas (WAL, foreign keys, busy timeout)
 //! before the numbered migrations in [`MIGRATIONS`] bring the schema up to
 //! date. Pragmas stay outside migrations because they are per connection.
+//! SQLite's quick check runs at open only when the last process did not
+//! close the file cleanly, and the folder and the files are readable by
+//! the user only (`files`).
 
 pub mod companies;
+mod files;
+mod history;
 pub mod ledger;
 pub mod lock;
 mod recover;
 pub mod runs;
 pub mod settings;
 
+pub use files::{stamp_path, CLEAN_STAMP_SUFFIX};
+pub use history::{prune_history, Pruned, HISTORY_DAYS};
 pub use lock::{LockError, WriterLock};
 pub use recover::{recover_damaged, RecoveryReport, TableRecovery, LEDGER_INCOMPLETE_KEY};
 
@@ -147,6 +154,9 @@ struct Inner {
     conn: Mutex<Connection>,
     /// `None` for in-memory stores.
     path: Option<PathBuf>,
+    /// Stamps a clean close; declared after `conn`, so it drops after the
+    /// connection has closed. `None` for in-memory stores.
+    _clean_close: Option<files::CleanClose>,
 }
 
 /// The database handle. Cheap to clone (shared connection); all methods are
@@ -166,30 +176,38 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Open (or create) the database at `path`, creating its parent folders,
-    /// then set the pragmas, check integrity and run pending migrations.
+    /// then set the pragmas, check integrity when the last process did not
+    /// close it cleanly, and run pending migrations.
     ///
-    /// A file that is not a SQLite database, or fails SQLite's quick check,
-    /// gives [`StoreError::Damaged`]: the caller must refuse to start.
+    /// A file that is not a SQLite database (found by the first statement),
+    /// or fails SQLite's quick check, gives [`StoreError::Damaged`]: the
+    /// caller must refuse to start.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+            crate::private::create_private_dir(parent).map_err(|e| StoreError::Open {
                 path: path.to_path_buf(),
                 detail: format!("cannot create the folder {}: {e}", parent.display()),
             })?;
         }
+        files::create_private(path)?;
+        let closed_cleanly = files::take_clean_stamp(path);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn =
             Connection::open_with_flags(path, flags).map_err(|e| classify_open(path, e))?;
         apply_pragmas(&conn).map_err(|e| classify_open(path, e))?;
-        quick_check(&conn).map_err(|detail| match detail {
-            CheckFailure::Damaged(detail) => StoreError::Damaged {
-                path: path.to_path_buf(),
-                detail,
-            },
-            CheckFailure::Sqlite(e) => classify_open(path, e),
-        })?;
+        if closed_cleanly {
+            tracing::debug!(path = %path.display(), "closed cleanly last time: no database check");
+        } else {
+            quick_check(&conn).map_err(|detail| match detail {
+                CheckFailure::Damaged(detail) => StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    detail,
+                },
+                CheckFailure::Sqlite(e) => classify_open(path, e),
+            })?;
+        }
         migrate(&mut conn, Some(path))?;
         Ok(Store::wrap(conn, Some(path.to_path_buf())))
     }
@@ -206,6 +224,7 @@ impl Store {
         Store {
             inner: Arc::new(Inner {
                 conn: Mutex::new(conn),
+                _clean_close: path.as_deref().map(files::CleanClose::new),
                 path,
             }),
         }

@@ -196,6 +196,11 @@ pub fn recover_damaged(path: &Path) -> Result<RecoveryReport, StoreError> {
     let damaged_copy = sibling(path, &format!(".damaged-{stamp}"));
     move_with_journals(path, &damaged_copy)?;
     move_with_journals(&building, path)?;
+    // Clean-close stamps of the half-built and the damaged file mean nothing
+    // now: the next open checks the new database.
+    for stamp in [super::stamp_path(&building), super::stamp_path(path)] {
+        let _ = std::fs::remove_file(stamp);
+    }
     Ok(RecoveryReport {
         database: path.to_path_buf(),
         damaged_copy,

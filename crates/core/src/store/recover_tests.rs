@@ -7,7 +7,7 @@ use super::*;
 use crate::model::{BackupCompany, Override, TypeFilter};
 use crate::store::companies::{self, Mapping};
 use crate::store::ledger::{self, LedgerEntry, TicketState};
-use crate::store::{db_path, runs, DB_FILE_NAME};
+use crate::store::{db_path, runs, CLEAN_STAMP_SUFFIX, DB_FILE_NAME};
 
 const PAGE: usize = 4096;
 
@@ -194,6 +194,11 @@ fn an_unreadable_file_gives_a_fresh_database_that_says_the_ledger_is_incomplete(
     assert!(!dir
         .path()
         .join(format!("{DB_FILE_NAME}.recovering"))
+        .exists());
+    // No clean-close stamp is left for the half-built file.
+    assert!(!dir
+        .path()
+        .join(format!("{DB_FILE_NAME}.recovering{CLEAN_STAMP_SUFFIX}"))
         .exists());
 }
 

@@ -1,15 +1,25 @@
 //! Sync run history (`sync_runs`): one row per cycle with what it did and the
 //! errors it met, for the Activity window, `backup-bridge status` and the
-//! tray's "last sync" line.
+//! tray's "last sync" line. The history is bounded (design rule 17): each
+//! run keeps at most [`RUN_ERRORS_KEPT`] sentences of at most
+//! [`RUN_ERROR_MAX_CHARS`] characters, and [`prune`] drops runs beyond the
+//! newest [`RUNS_KEPT`] or older than the retention window.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Row};
+use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
 
 use super::{now_text, parse_time, Store, StoreError};
 
 /// Id of a row in `sync_runs`.
 pub type RunId = i64;
+
+/// Runs kept at most: older ones are pruned.
+pub const RUNS_KEPT: usize = 1_000;
+/// Error sentences stored per run; the rest are counted in one last line.
+pub const RUN_ERRORS_KEPT: usize = 50;
+/// Longest error sentence stored, in characters.
+pub const RUN_ERROR_MAX_CHARS: usize = 1_000;
 
 /// What one cycle did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +88,7 @@ pub fn finish_run(
     counts: &RunCounts,
     errors: &[String],
 ) -> Result<(), StoreError> {
-    let errors_json = serde_json::to_string(errors)
+    let errors_json = serde_json::to_string(&capped_errors(errors))
         .map_err(|e| StoreError::Corrupt(format!("cannot encode run errors: {e}")))?;
     let changed = store.with_conn(|c| {
         c.execute(
@@ -105,6 +115,43 @@ pub fn finish_run(
         return Err(StoreError::UnknownRun(id));
     }
     Ok(())
+}
+
+/// What a run stores of its error sentences: the first [`RUN_ERRORS_KEPT`],
+/// each clipped to [`RUN_ERROR_MAX_CHARS`], then how many more there were.
+pub fn capped_errors(errors: &[String]) -> Vec<String> {
+    let mut kept: Vec<String> = errors
+        .iter()
+        .take(RUN_ERRORS_KEPT)
+        .map(|e| clip(e, RUN_ERROR_MAX_CHARS))
+        .collect();
+    if errors.len() > RUN_ERRORS_KEPT {
+        let more = errors.len() - RUN_ERRORS_KEPT;
+        kept.push(format!(
+            "… and {more} more {}",
+            if more == 1 { "error" } else { "errors" }
+        ));
+    }
+    kept
+}
+
+/// `text` cut to `max` characters, marked with `…` when cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max.saturating_sub(1)) {
+        Some((end, _)) if text[end..].chars().nth(1).is_some() => format!("{}…", &text[..end]),
+        _ => text.to_owned(),
+    }
+}
+
+/// Deletes finished runs that started before `before` (RFC 3339, as
+/// stored) or are not among the newest `keep`; returns how many went.
+pub fn prune(conn: &Connection, before: &str, keep: usize) -> rusqlite::Result<usize> {
+    let keep = i64::try_from(keep).unwrap_or(i64::MAX);
+    conn.execute(
+        "DELETE FROM sync_runs WHERE finished_at IS NOT NULL AND (started_at < ?1 OR id <= \
+             (SELECT id FROM sync_runs ORDER BY id DESC LIMIT 1 OFFSET ?2))",
+        params![before, keep],
+    )
 }
 
 /// Close runs left unfinished by a previous process (call once at startup,
@@ -238,6 +285,68 @@ mod tests {
         assert_eq!(run.id, id);
         assert_eq!(run.outcome(), RunOutcome::WithErrors);
         assert_eq!(run.error_messages, ["the app stopped during this run"]);
+    }
+
+    /// REGRESSION: every problem sentence of a run was stored, so a run with
+    /// thousands of rejected items made one huge row per cycle.
+    #[test]
+    fn a_run_stores_at_most_its_first_errors_each_clipped() {
+        let store = Store::open_in_memory().unwrap();
+        let id = start_run(&store).unwrap();
+        let mut errors: Vec<String> = (0..RUN_ERRORS_KEPT + 7).map(|i| format!("e{i}")).collect();
+        errors[0] = "é".repeat(RUN_ERROR_MAX_CHARS + 500);
+        errors[1] = "x".repeat(RUN_ERROR_MAX_CHARS);
+        finish_run(&store, id, &RunCounts::default(), &errors).unwrap();
+        let stored = &recent_runs(&store, 1).unwrap()[0].error_messages;
+        assert_eq!(stored.len(), RUN_ERRORS_KEPT + 1);
+        assert_eq!(stored[0].chars().count(), RUN_ERROR_MAX_CHARS);
+        assert!(stored[0].ends_with("é…"), "{}", &stored[0][..10]);
+        assert_eq!(
+            stored[1], errors[1],
+            "a sentence at the limit is kept whole"
+        );
+        assert_eq!(stored[RUN_ERRORS_KEPT - 1], errors[RUN_ERRORS_KEPT - 1]);
+        assert_eq!(stored[RUN_ERRORS_KEPT], "… and 7 more errors");
+        assert_eq!(
+            capped_errors(&errors[..RUN_ERRORS_KEPT + 1])[RUN_ERRORS_KEPT],
+            "… and 1 more error"
+        );
+        assert_eq!(capped_errors(&["short".to_owned()]), ["short"]);
+    }
+
+    #[test]
+    fn prune_keeps_the_newest_runs_and_the_retention_window() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with_conn(|c| {
+                for (started, finished) in [
+                    ("2026-10-01T00:00:00.000Z", Some("2026-10-01T00:01:00.000Z")),
+                    ("2026-11-20T00:00:00.000Z", Some("2026-11-20T00:01:00.000Z")),
+                    ("2026-11-21T00:00:00.000Z", Some("2026-11-21T00:01:00.000Z")),
+                    ("2026-11-22T00:00:00.000Z", Some("2026-11-22T00:01:00.000Z")),
+                    // Unfinished runs are never pruned (closed at the next start).
+                    ("2026-09-01T00:00:00.000Z", None),
+                ] {
+                    c.execute(
+                        "INSERT INTO sync_runs (started_at, finished_at) VALUES (?1, ?2)",
+                        params![started, finished],
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let ids = |s: &Store| {
+            let mut ids: Vec<RunId> = recent_runs(s, 100).unwrap().iter().map(|r| r.id).collect();
+            ids.sort_unstable();
+            ids
+        };
+        let cutoff = "2026-11-01T00:00:00.000Z";
+        assert_eq!(store.with_conn(|c| prune(c, cutoff, 100)).unwrap(), 1);
+        assert_eq!(ids(&store), [2, 3, 4, 5]);
+        // Only the newest two: the older finished ones go, the unfinished stays.
+        assert_eq!(store.with_conn(|c| prune(c, cutoff, 2)).unwrap(), 2);
+        assert_eq!(ids(&store), [4, 5]);
+        assert_eq!(store.with_conn(|c| prune(c, cutoff, 2)).unwrap(), 0);
     }
 
     #[test]

@@ -278,3 +278,109 @@ fn every_ledger_and_outbox_write_moves_the_revision_from_any_connection() {
     .unwrap();
     assert_eq!(revision(&two), last);
 }
+
+/// A database with a filler table at its end, closed cleanly. Its time is
+/// then set back and it is opened and closed once more, so that the stamp
+/// is surely later than the file's last write whatever the clock's grain.
+fn filled(path: &Path) {
+    let store = Store::open(path).unwrap();
+    store
+        .with_conn(|c| {
+            c.execute_batch(
+                "CREATE TABLE filler (x TEXT);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+                 INSERT INTO filler SELECT printf('%0200d', i) FROM n;",
+            )
+        })
+        .unwrap();
+    drop(store);
+    let earlier = std::time::SystemTime::now() - Duration::from_secs(10);
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(earlier).unwrap();
+    drop(file);
+    drop(Store::open(path).unwrap());
+}
+
+/// Scribbles over the filler's pages at the end of the file, then puts the
+/// size and modification time back: to the stamp, nothing changed.
+fn damage_keeping_time(path: &Path) {
+    const PAGE: usize = 4096;
+    let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+    let mut bytes = std::fs::read(path).unwrap();
+    let len = bytes.len();
+    assert!(len > 20 * PAGE, "{len}");
+    bytes[len - 12 * PAGE..len - 2 * PAGE].fill(0xA5);
+    std::fs::write(path, &bytes).unwrap();
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(modified).unwrap();
+}
+
+/// Rule 17: the whole-file check runs at open only after a stop without a
+/// clean close. A file damaged behind the stamp's back (same size and time)
+/// shows that the check was skipped after a clean close, and that it runs
+/// after a crash.
+#[test]
+fn the_database_check_runs_only_after_an_unclean_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    filled(&path);
+    assert!(stamp_path(&path).exists(), "a clean close leaves a stamp");
+    damage_keeping_time(&path);
+    let store = Store::open(&path).expect("no whole-file check after a clean close");
+    assert!(!stamp_path(&path).exists(), "the open takes the stamp");
+    // The process dies holding the store: no clean close.
+    std::mem::forget(store);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+}
+
+/// Any write after the clean close (another process, a copy put back)
+/// voids the stamp, and so does a stamp that does not parse.
+#[test]
+fn a_changed_file_or_a_bad_stamp_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    filled(&path);
+    // Written after the close, in place: same size, new time.
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    damage_keeping_time(&path);
+    assert!(matches!(
+        Store::open(&path).unwrap_err(),
+        StoreError::Damaged { .. }
+    ));
+
+    let other = dir.path().join("other.db");
+    filled(&other);
+    std::fs::write(stamp_path(&other), b"not a stamp").unwrap();
+    damage_keeping_time(&other);
+    assert!(matches!(
+        Store::open(&other).unwrap_err(),
+        StoreError::Damaged { .. }
+    ));
+}
+
+/// Review L8: the data folder and the database (with its `-wal` and
+/// `-shm`) are readable by the user only, and an open folder is tightened.
+#[cfg(unix)]
+#[test]
+fn the_folder_and_the_database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("BackupBridge");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = data.join(DB_FILE_NAME);
+    let store = Store::open(&path).unwrap();
+    settings::set(&store, "ticket.board", "Service Desk").unwrap();
+    assert_eq!(mode(&data), 0o700);
+    for file in [DB_FILE_NAME, "backupbridge.db-wal", "backupbridge.db-shm"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    drop(store);
+    // A database left readable by an older version is tightened at open.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(Store::open(&path).unwrap());
+    assert_eq!(mode(&path), 0o600);
+}

@@ -55,6 +55,14 @@ pub async fn forget_intent(state: &AppState, id: i64) -> Result<StuckIntent> {
 }
 
 /// Opens a ticket link in the default browser.
+///
+/// The browser inherits this process's environment. Both processes that open
+/// links (the window, and the tray process) took the variables that carry
+/// secrets out of their environment first thing in `main`
+/// (`bridge_core::secrets::EnvSecrets::take`), so none is left to inherit.
+/// The OS opener stays: on Windows it is `ShellExecuteW`, which a
+/// [`std::process::Command`] could only replace through a shell that parses
+/// the URL (`cmd /c start`).
 pub fn open_ticket(url: &str) -> Result<()> {
     let url = web_url(url)?;
     open::that_detached(url.as_str()).map_err(|e| Error::Opener(e.to_string()))

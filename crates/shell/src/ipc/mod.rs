@@ -11,8 +11,10 @@
 //! [`tray`] is the tray process's side, [`window`] the window's; this module
 //! holds the messages and how they travel.
 //!
-//! Loopback TCP works alike on Windows, macOS and Linux; the token keeps
-//! other local users' programs out.
+//! Loopback TCP works alike on Windows, macOS and Linux. The token keeps
+//! other local users' programs out, and it never travels: each side proves
+//! it knows it ([`auth`]), so the window also refuses a program that is not
+//! the tray process (one squatting the port of a stale `tray.json`).
 
 use std::time::Duration;
 
@@ -42,15 +44,20 @@ pub const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToTray {
-    /// First message of a window: the token from `tray.json`.
+    /// First message of a window: a fresh nonce and the proof that it knows
+    /// the token from `tray.json` ([`auth`]).
     Hello {
-        /// The token.
-        token: String,
+        /// Random, new for each connection.
+        nonce: String,
+        /// HMAC-SHA256(token, "window" · nonce), hex.
+        proof: String,
     },
-    /// The only message of a second launch: show the window.
+    /// The only message of a second launch: show the window (same proof).
     Open {
-        /// The token.
-        token: String,
+        /// Random, new for each connection.
+        nonce: String,
+        /// HMAC-SHA256(token, "window" · nonce), hex.
+        proof: String,
     },
     /// The user closed the window: it is going, and meant to.
     Closing,
@@ -69,8 +76,13 @@ pub enum ToTray {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWindow {
-    /// The token was right.
-    Welcome,
+    /// The window's proof was right; the tray process proves in turn that
+    /// it knows the token. A Welcome without a valid proof is refused.
+    Welcome {
+        /// HMAC-SHA256(token, "tray" · the window's nonce), hex.
+        #[serde(default)]
+        proof: Option<String>,
+    },
     /// The token was wrong; the connection ends.
     Refused {
         /// Why.
@@ -169,17 +181,61 @@ where
 pub async fn ask_to_open(address: &TrayAddress) -> Result<()> {
     let stream = connect(address).await?;
     let (read, mut write) = stream.into_split();
-    let open = ToTray::Open {
-        token: address.token.clone(),
-    };
-    send(&mut write, &open).await?;
-    welcomed(&mut BufReader::new(read)).await
+    handshake(&mut BufReader::new(read), &mut write, address, false).await
 }
 
-/// Waits for the tray process's answer to the first message.
-async fn welcomed<R: AsyncBufRead + Unpin>(read: &mut R) -> Result<()> {
+/// The first message (a window's Hello, or a second launch's Open) and the
+/// tray process's answer, each side proving it knows the token.
+async fn handshake<R, W>(
+    read: &mut R,
+    write: &mut W,
+    address: &TrayAddress,
+    window: bool,
+) -> Result<()>
+where
+    R: AsyncBufRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let nonce = auth::nonce();
+    let proof = auth::proof(&address.token, auth::WINDOW, &nonce);
+    let first = if window {
+        ToTray::Hello {
+            nonce: nonce.clone(),
+            proof,
+        }
+    } else {
+        ToTray::Open {
+            nonce: nonce.clone(),
+            proof,
+        }
+    };
+    send(write, &first).await?;
+    welcomed(read, address, &nonce).await
+}
+
+/// Waits for the tray process's answer to the first message, and checks
+/// that it proves it knows the token.
+async fn welcomed<R: AsyncBufRead + Unpin>(
+    read: &mut R,
+    address: &TrayAddress,
+    nonce: &str,
+) -> Result<()> {
     match tokio::time::timeout(HELLO_TIMEOUT, receive(read)).await {
-        Ok(Ok(Some(ToWindow::Welcome))) => Ok(()),
+        Ok(Ok(Some(ToWindow::Welcome { proof })))
+            if proof
+                .as_deref()
+                .is_some_and(|p| auth::verify(&address.token, auth::TRAY, nonce, p)) =>
+        {
+            Ok(())
+        }
+        Ok(Ok(Some(ToWindow::Welcome { .. }))) => Err(Error::Runtime(format!(
+            "the program answering on port {} did not prove that it is the BackupBridge tray \
+             process, so nothing was sent to it ({} may be left from a tray process that \
+             stopped). Quit BackupBridge from the tray, or end the backup-bridge-tray process, \
+             and start it again",
+            address.port,
+            crate::instance::ADDRESS_FILE_NAME
+        ))),
         Ok(Ok(Some(ToWindow::Refused { reason }))) => Err(Error::Runtime(reason)),
         Ok(Ok(_)) => Err(Error::Runtime(
             "the tray process ended the connection".into(),
@@ -202,6 +258,7 @@ async fn connect(address: &TrayAddress) -> Result<TcpStream> {
     Ok(stream)
 }
 
+mod auth;
 mod tray;
 mod window;
 

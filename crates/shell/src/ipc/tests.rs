@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use super::tray::same_token;
 use super::*;
 
 #[derive(Default)]
@@ -220,24 +219,22 @@ async fn a_first_message_past_the_limit_is_not_read_to_its_end() {
     TrayClient::connect(&tray.address).await.unwrap();
 }
 
-#[test]
-fn tokens_compare_equal_only_when_equal() {
-    assert!(same_token("abc", "abc"));
-    assert!(!same_token("abc", "abd"));
-    assert!(!same_token("abc", "ab"));
-    assert!(!same_token("", "a"));
-}
-
 #[tokio::test]
 async fn when_the_tray_process_goes_away_calls_fail_with_a_sentence() {
     // A tray process that welcomes the window, then dies.
     let (listener, address) = listen().await.unwrap();
+    let token = address.token.clone();
     let dying = tokio::spawn(async move {
         let (stream, _) = listener.accept().await.unwrap();
         let (read, mut write) = stream.into_split();
         let hello: Option<ToTray> = receive(&mut BufReader::new(read)).await.unwrap();
-        assert!(matches!(hello, Some(ToTray::Hello { .. })));
-        send(&mut write, &ToWindow::Welcome).await.unwrap();
+        let Some(ToTray::Hello { nonce, .. }) = hello else {
+            panic!("{hello:?}");
+        };
+        let proof = Some(auth::proof(&token, auth::TRAY, &nonce));
+        send(&mut write, &ToWindow::Welcome { proof })
+            .await
+            .unwrap();
     });
     let (client, mut events) = TrayClient::connect(&address).await.unwrap();
     dying.await.unwrap();
@@ -251,6 +248,82 @@ async fn when_the_tray_process_goes_away_calls_fail_with_a_sentence() {
             .contains("start BackupBridge again"),
         "{error}"
     );
+}
+
+/// A program on the port `tray.json` names that is not the tray process:
+/// it reads the first message and answers `welcome` its own way.
+async fn impostor(answer: fn(&str) -> ToWindow) -> (TrayAddress, tokio::task::JoinHandle<String>) {
+    let (listener, address) = listen().await.unwrap();
+    let served = tokio::spawn(async move {
+        let mut seen = String::new();
+        for _ in 0..2 {
+            let (stream, _) = listener.accept().await.unwrap();
+            let (read, mut write) = stream.into_split();
+            let mut line = String::new();
+            BufReader::new(read).read_line(&mut line).await.unwrap();
+            let first: ToTray = serde_json::from_str(&line).unwrap();
+            let (ToTray::Hello { nonce, .. } | ToTray::Open { nonce, .. }) = first else {
+                panic!("{line}");
+            };
+            send(&mut write, &answer(&nonce)).await.unwrap();
+            seen.push_str(&line);
+        }
+        seen
+    });
+    (address, served)
+}
+
+/// REGRESSION (review L4): the window accepted any Welcome, so a program
+/// squatting the port of a stale `tray.json` received every call, secrets
+/// included. It is refused, and it never saw the token.
+#[tokio::test]
+async fn a_tray_that_cannot_prove_the_token_is_refused() {
+    let answers: [fn(&str) -> ToWindow; 3] = [
+        |_| ToWindow::Welcome { proof: None },
+        |_| ToWindow::Welcome {
+            proof: Some("0".repeat(64)),
+        },
+        // A proof for another token, or the window's own kind of proof.
+        |nonce| ToWindow::Welcome {
+            proof: Some(auth::proof("another-token", auth::TRAY, nonce)),
+        },
+    ];
+    for answer in answers {
+        let (address, served) = impostor(answer).await;
+        let error = TrayClient::connect(&address).await.err().unwrap();
+        let message = error.to_string();
+        assert!(
+            message.contains("did not prove that it is the BackupBridge tray process")
+                && message.contains("nothing was sent to it"),
+            "{message}"
+        );
+        assert!(ask_to_open(&address).await.is_err());
+        let seen = served.await.unwrap();
+        assert!(
+            !seen.contains(&address.token),
+            "the token travelled: {seen}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_window_that_cannot_prove_the_token_gets_no_proof_back() {
+    let tray = tray().await;
+    let mut stream = TcpStream::connect(("127.0.0.1", tray.address.port))
+        .await
+        .unwrap();
+    let (read, mut write) = stream.split();
+    let forged = ToTray::Hello {
+        nonce: "n".into(),
+        proof: auth::proof("guess", auth::WINDOW, "n"),
+    };
+    send(&mut write, &forged).await.unwrap();
+    let answer: Option<ToWindow> = receive(&mut BufReader::new(read)).await.unwrap();
+    assert!(
+        matches!(answer, Some(ToWindow::Refused { .. })),
+        "{answer:?}"
+    );
+    assert!(!tray.link.is_open());
 }
 
 #[tokio::test]

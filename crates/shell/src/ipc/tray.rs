@@ -1,6 +1,6 @@
 //! The tray process's side of the link: it listens, checks each
-//! connection's token, runs the window's calls and keeps the one window
-//! connected ([`WindowLink`]).
+//! connection's proof of the token (and proves its own in return), runs the
+//! window's calls and keeps the one window connected ([`WindowLink`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -13,8 +13,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 use super::{
-    receive, receive_at_most, send, Outcome, ToTray, ToWindow, HELLO_TIMEOUT, MAX_HELLO_BYTES,
-    MAX_PENDING_HELLOS,
+    auth, receive, receive_at_most, send, Outcome, ToTray, ToWindow, HELLO_TIMEOUT,
+    MAX_HELLO_BYTES, MAX_PENDING_HELLOS,
 };
 use crate::error::{Error, Result};
 use crate::instance::TrayAddress;
@@ -44,15 +44,6 @@ pub enum WindowChange {
     Closed,
     /// Its connection ended without a close (it crashed, or was ended).
     Lost,
-}
-
-/// Compares two tokens in time that does not depend on where they differ.
-pub(super) fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
-            == 0
 }
 
 /// The connected window, if any: where events and requests for it go.
@@ -173,12 +164,14 @@ async fn connection(
     .await
     .map_err(|_| Error::Runtime("a connection said nothing".into()))??;
     drop(hello);
-    let (presented, window) = match first {
-        Some(ToTray::Hello { token }) => (token, true),
-        Some(ToTray::Open { token }) => (token, false),
+    let (nonce, proof, window) = match first {
+        Some(ToTray::Hello { nonce, proof }) => (nonce, proof, true),
+        Some(ToTray::Open { nonce, proof }) => (nonce, proof, false),
         Some(ToTray::Closing | ToTray::Call { .. }) | None => return Ok(()),
     };
-    if !same_token(&presented, token) {
+    // Checked before anything depends on the token: a wrong proof learns
+    // nothing, not even the tray process's own proof.
+    if !auth::verify(token, auth::WINDOW, &nonce, &proof) {
         let reason = "the token does not match the running BackupBridge".to_owned();
         send(&mut write, &ToWindow::Refused { reason }).await?;
         return Err(Error::Runtime(
@@ -190,7 +183,8 @@ async fn connection(
         send(&mut write, &ToWindow::Refused { reason }).await?;
         return Ok(());
     }
-    send(&mut write, &ToWindow::Welcome).await?;
+    let proof = Some(auth::proof(token, auth::TRAY, &nonce));
+    send(&mut write, &ToWindow::Welcome { proof }).await?;
     if !window {
         tracing::info!("second launch: bringing the window forward");
         service.open();

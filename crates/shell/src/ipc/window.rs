@@ -10,7 +10,7 @@ use serde_json::Value;
 use tokio::io::BufReader;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{connect, error_value, receive, send, welcomed, Outcome, ToTray, ToWindow};
+use super::{connect, error_value, handshake, receive, send, Outcome, ToTray, ToWindow};
 use crate::error::{Error, Result};
 use crate::instance::TrayAddress;
 
@@ -51,14 +51,7 @@ impl TrayClient {
         let stream = connect(address).await?;
         let (read, mut write) = stream.into_split();
         let mut read = BufReader::new(read);
-        send(
-            &mut write,
-            &ToTray::Hello {
-                token: address.token.clone(),
-            },
-        )
-        .await?;
-        welcomed(&mut read).await?;
+        handshake(&mut read, &mut write, address, true).await?;
 
         let (tx, mut outgoing) = mpsc::unbounded_channel::<ToTray>();
         tokio::spawn(async move {
@@ -96,7 +89,7 @@ impl TrayClient {
                     ToWindow::Event { name, payload } => FromTray::Event { name, payload },
                     ToWindow::Focus => FromTray::Focus,
                     ToWindow::Close => FromTray::Close,
-                    ToWindow::Welcome | ToWindow::Refused { .. } => continue,
+                    ToWindow::Welcome { .. } | ToWindow::Refused { .. } => continue,
                 };
                 if events.send(forward).is_err() {
                     break;
