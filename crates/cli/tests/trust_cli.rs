@@ -94,16 +94,25 @@ async fn two_processes_at_once_make_one_ticket_per_event_and_no_duplicate_note()
     w.set("sync.concurrency", "1");
     let dir = w.dir.path();
 
-    // Slow creates: the first process holds the folder past the second's wait.
-    w.demo.dashboard.set_events(failing(12, &[]));
+    // Slow creates: the first process holds the folder past the second's
+    // wait: 16 creates of 500 ms each, at least 7.5 s after the first, well
+    // past the 5 s another writer waits.
+    w.demo.dashboard.set_events(failing(16, &[]));
     w.cw()
         .faults()
         .set_response_latency(Duration::from_millis(500));
+    w.cw().clear_requests();
     let first = spawn(dir, &["sync", "--once"]);
     let first_pid = first.id();
-    // The second starts once the first is sending.
+    // The second starts once the first is creating tickets (so it holds the lock).
     let start = Instant::now();
-    while w.cw().requests().is_empty() && start.elapsed() < Duration::from_secs(30) {
+    let creating = |w: &World| {
+        w.cw()
+            .requests()
+            .iter()
+            .any(|r| r.method == "POST" && r.api_path() == "/service/tickets")
+    };
+    while !creating(&w) && start.elapsed() < Duration::from_secs(30) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let second = run(dir, &["sync", "--once"]).await;
@@ -118,14 +127,14 @@ async fn two_processes_at_once_make_one_ticket_per_event_and_no_duplicate_note()
         )),
         "{stderr}"
     );
-    one_of_each(&w, 12, &[]);
+    one_of_each(&w, 16, &[]);
 
     // Both at once again with new details and quick answers: whichever
     // waits finds everything in step.
     w.cw()
         .faults()
         .set_response_latency(Duration::from_millis(20));
-    w.demo.dashboard.set_events(failing(12, &["d-1", "d-2"]));
+    w.demo.dashboard.set_events(failing(16, &["d-1", "d-2"]));
     let (a, b) = (
         spawn(dir, &["sync", "--once"]),
         spawn(dir, &["sync", "--once"]),
@@ -138,8 +147,8 @@ async fn two_processes_at_once_make_one_ticket_per_event_and_no_duplicate_note()
         text(&a.stderr),
         text(&b.stderr)
     );
-    one_of_each(&w, 12, &["d-1", "d-2"]);
-    for i in 1..=12 {
+    one_of_each(&w, 16, &["d-1", "d-2"]);
+    for i in 1..=16 {
         let id = w.ticket_id(&format!("evt-{i}"));
         assert_eq!(detail_note_count(w.cw(), id, "d-1"), 1, "evt-{i}");
         assert_eq!(detail_note_count(w.cw(), id, "d-2"), 1, "evt-{i}");
