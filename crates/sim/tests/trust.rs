@@ -13,8 +13,10 @@ use std::time::Duration;
 use bridge_core::engine::{Engine, NetTuning, GUARDED_REMOVALS_KEY};
 use bridge_core::ops;
 use bridge_core::store::ledger::{self, Intent, NoteLedgerEffect, OutboxState, TicketState};
+use bridge_core::secrets::SecretKey;
 use bridge_core::store::settings;
 use bridge_core::Error;
+use bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN;
 use bridge_sim::demo::Demo;
 use serde_json::Value;
 use world::*;
@@ -289,6 +291,10 @@ async fn rule15_a_listing_from_another_source_removes_nothing() {
     let before = w.state();
     let other = w.demo.dashboard_url().replace("127.0.0.1", "localhost");
     w.set("dashboard.url", &other);
+    // A secret is bound to its host (design §2): saved again for the new one.
+    ops::save_secret(&w.engine, SecretKey::DashboardToken, DEMO_DASHBOARD_TOKEN)
+        .await
+        .unwrap();
     let report = w.sync_ok(vec![]).await;
     assert_eq!(report.counts.closed, 0);
     assert_eq!(w.state(), before);
