@@ -13,9 +13,10 @@
 //!   no child panicked.
 //!
 //! Some kills meet more trouble (design rules 12–15): a create or note that
-//! ConnectWise commits but answers 502, an empty Dashboard listing (held by
-//! the removal guard), or a second `sync --once` started beside the one that
-//! is killed, on the same data folder.
+//! ConnectWise commits but answers 502, a Dashboard redirecting to another
+//! origin (never followed), an empty Dashboard listing (held by the removal
+//! guard), or a second `sync --once` started beside the one that is killed,
+//! on the same data folder.
 //!
 //! The seed is printed; `BB_KILL_SEED=<n>` replays a run and `BB_KILLS=<n>`
 //! changes the number of kills (default 100).
@@ -114,6 +115,8 @@ enum Trouble {
     Nothing,
     /// The next create or note is committed, then answered 502 (rule 13).
     CommitThen502,
+    /// The Dashboard redirects to another origin (never followed).
+    Redirect,
     /// The Dashboard lists nothing (rule 15).
     EmptyListing,
     /// A second `sync --once` on the same data folder (rule 12).
@@ -122,10 +125,11 @@ enum Trouble {
 
 impl Trouble {
     fn pick(rng: &mut StdRng) -> Trouble {
-        match rng.gen_range(0..8) {
+        match rng.gen_range(0..9) {
             0 => Trouble::CommitThen502,
             1 => Trouble::EmptyListing,
             2 => Trouble::SecondProcess,
+            3 => Trouble::Redirect,
             _ => Trouble::Nothing,
         }
     }
@@ -161,6 +165,11 @@ async fn kill_once(
     match trouble {
         Trouble::CommitThen502 => faults.fail_after_commit_next(1, 502),
         Trouble::EmptyListing => w.demo.dashboard.set_events(Vec::new()),
+        Trouble::Redirect => w
+            .demo
+            .dashboard
+            .faults()
+            .redirect_next(1, "http://127.0.0.2:9/api/v1/monitoring/events?page=1"),
         Trouble::SecondProcess | Trouble::Nothing => {}
     }
     w.cw().clear_requests();
@@ -193,6 +202,7 @@ async fn kill_once(
         }
     }
     faults.reset();
+    w.demo.dashboard.faults().reset();
     if trouble == Trouble::EmptyListing {
         w.demo.dashboard.set_events(events.to_vec());
     }
@@ -343,6 +353,7 @@ async fn sigkilled_syncs_never_duplicate_or_lose_anything() {
         }
         for trouble in [
             Trouble::CommitThen502,
+            Trouble::Redirect,
             Trouble::EmptyListing,
             Trouble::SecondProcess,
         ] {

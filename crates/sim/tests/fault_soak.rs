@@ -3,8 +3,9 @@
 //! while both simulators misbehave at random — 429 storms with
 //! `Retry-After`, 5xx bursts, requests hanging past the client timeout,
 //! ticket creates dropped after the server committed them, creates and notes
-//! committed then answered 502, HTML instead of JSON, Dashboard outages, an
-//! empty Dashboard listing (held by the removal guard), and a second engine
+//! committed then answered 502, HTML instead of JSON, Dashboard outages, a
+//! Dashboard redirecting to another origin (never followed), an empty
+//! Dashboard listing (held by the removal guard), and a second engine
 //! syncing the same data folder at the same time (as a second process
 //! would). Each phase of the timeline gets one to three
 //! faulty cycles, then one cycle with the faults gone, and then:
@@ -66,12 +67,13 @@ enum Fault {
     CommitThen502,
     Html,
     DashboardDown,
+    DashboardRedirect,
     EmptyListing,
     SecondWriter,
     Latency,
 }
 
-const FAULTS: [Fault; 10] = [
+const FAULTS: [Fault; 11] = [
     Fault::RateLimitStorm,
     Fault::ServerErrors,
     Fault::Hang,
@@ -79,6 +81,7 @@ const FAULTS: [Fault; 10] = [
     Fault::CommitThen502,
     Fault::Html,
     Fault::DashboardDown,
+    Fault::DashboardRedirect,
     Fault::EmptyListing,
     Fault::SecondWriter,
     Fault::Latency,
@@ -99,6 +102,11 @@ fn inject(w: &World, fault: Fault, rng: &mut StdRng) {
             let status = *[502, 504].choose(rng).unwrap();
             cw.fail_after_commit_next(rng.gen_range(1..=3), status);
         }
+        // Elsewhere, an empty listing waits: the client must not go there.
+        Fault::DashboardRedirect => dash.redirect_next(
+            rng.gen_range(1..=2),
+            "http://127.0.0.2:9/api/v1/monitoring/events?page=1",
+        ),
         Fault::EmptyListing => w.demo.dashboard.set_events(Vec::new()),
         // Started beside the scheduler's cycle by the caller.
         Fault::SecondWriter => {}

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use bridge_core::engine::{Engine, NetTuning, GUARDED_REMOVALS_KEY};
 use bridge_core::ops;
-use bridge_core::store::ledger::{self, Intent, NoteLedgerEffect, OutboxState, TicketState};
 use bridge_core::secrets::SecretKey;
+use bridge_core::store::ledger::{self, Intent, NoteLedgerEffect, OutboxState, TicketState};
 use bridge_core::store::settings;
 use bridge_core::Error;
 use bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN;
