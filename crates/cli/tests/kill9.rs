@@ -30,7 +30,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bridge_core::store::ledger;
+use bridge_core::store::{ledger, outbox};
 use bridge_sim::cw::DEMO_PRIVATE_KEY;
 use bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN;
 use bridge_sim::log::STATUS_NO_RESPONSE;
@@ -89,7 +89,7 @@ fn in_flight(w: &World) -> &'static str {
 fn unconfirmed_write(w: &World) -> bool {
     let (known, pending) = w
         .store
-        .with_conn(|c| Ok((ledger::all(c)?, ledger::pending(c)?)))
+        .with_conn(|c| Ok((ledger::all(c)?, outbox::pending(c)?)))
         .unwrap();
     let orphan = w.cw().tickets().iter().any(|t| {
         let event = t["externalXRef"].as_str().unwrap_or_default();
@@ -97,7 +97,7 @@ fn unconfirmed_write(w: &World) -> bool {
         known.get(event).map(|e| e.ticket_id) != t["id"].as_i64()
     });
     let note = pending.iter().any(|p| match &p.intent {
-        Some(ledger::Intent::Note {
+        Some(outbox::Intent::Note {
             ticket_id, text, ..
         }) => w
             .cw()

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bridge_core::engine::NetTuning;
-use bridge_core::store::ledger;
+use bridge_core::store::{ledger, outbox};
 use bridge_sim::log::STATUS_NO_RESPONSE;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -129,7 +129,7 @@ impl Hits {
 fn inspect(w: &World) -> Hits {
     let (known, pending) = w
         .store
-        .with_conn(|c| Ok((ledger::all(c)?, ledger::pending(c)?)))
+        .with_conn(|c| Ok((ledger::all(c)?, outbox::pending(c)?)))
         .unwrap();
     let mut hits = Hits {
         kills: 1,
@@ -141,7 +141,7 @@ fn inspect(w: &World) -> Hits {
         known.get(event).map(|e| e.ticket_id) != t["id"].as_i64()
     });
     let unconfirmed = pending.iter().any(|p| match &p.intent {
-        Some(ledger::Intent::Note {
+        Some(outbox::Intent::Note {
             ticket_id, text, ..
         }) => w
             .cw()

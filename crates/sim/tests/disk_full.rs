@@ -11,7 +11,8 @@
 
 mod world;
 
-use bridge_core::store::ledger::{self, Intent};
+use bridge_core::store::ledger;
+use bridge_core::store::outbox::{self, Intent};
 use bridge_core::store::{Store, StoreError};
 use bridge_core::Error;
 use serde_json::Value;
@@ -58,7 +59,7 @@ fn nothing_unaccounted(w: &World, what: &str) {
     let (rows, pending) = w
         .fresh_engine()
         .store()
-        .with_conn(|c| Ok((ledger::all(c)?, ledger::pending(c)?)))
+        .with_conn(|c| Ok((ledger::all(c)?, outbox::pending(c)?)))
         .unwrap();
     for t in w.cw().tickets() {
         let event = t["externalXRef"]

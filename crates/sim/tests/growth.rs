@@ -11,7 +11,7 @@ use world::*;
 
 const LONG_AGO: &str = "2020-01-01T00:00:00.000Z";
 
-/// REGRESSION: `ledger::prune` had no caller and runs were never deleted.
+/// REGRESSION: `outbox::prune` had no caller and runs were never deleted.
 #[tokio::test]
 async fn a_cycle_prunes_old_settled_rows_and_runs() {
     let w = World::new().await;

@@ -13,7 +13,8 @@ use std::time::Duration;
 use bridge_core::engine::{Engine, NetTuning, GUARDED_REMOVALS_KEY};
 use bridge_core::ops;
 use bridge_core::secrets::SecretKey;
-use bridge_core::store::ledger::{self, Intent, NoteLedgerEffect, OutboxState, TicketState};
+use bridge_core::store::ledger::{self, NoteLedgerEffect, TicketState};
+use bridge_core::store::outbox::{self, Intent, OutboxState};
 use bridge_core::store::settings;
 use bridge_core::Error;
 use bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN;
@@ -126,7 +127,7 @@ async fn rule13_a_create_committed_then_answered_502_is_found_not_repeated() {
         w.sync_ok(failing(1)).await;
         assert_eq!(tickets_with_xref(&w, "bb:evt-1").len(), 1, "{status}");
         assert!(
-            w.store.with_conn(ledger::pending).unwrap().is_empty(),
+            w.store.with_conn(outbox::pending).unwrap().is_empty(),
             "{status}"
         );
     }
@@ -143,7 +144,7 @@ async fn rule13_a_note_committed_then_answered_502_is_found_not_repeated() {
     w.cw().faults().fail_after_commit_next(1, 502);
     let report = w.sync(with_detail.clone()).await;
     assert!(report.has_errors(), "the 502 is reported");
-    let pending = w.store.with_conn(ledger::pending).unwrap();
+    let pending = w.store.with_conn(outbox::pending).unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].state, OutboxState::Unknown);
     w.sync_ok(with_detail.clone()).await;
@@ -316,7 +317,7 @@ fn pending_note(w: &World, event: &str, ticket: i64, detail: &str) -> i64 {
         effect: NoteLedgerEffect::Detail(detail.to_owned()),
     };
     w.store
-        .with_conn(|c| ledger::intend(c, event, &intent, "2026-12-01T00:00:00Z"))
+        .with_conn(|c| outbox::intend(c, event, &intent, "2026-12-01T00:00:00Z"))
         .unwrap()
 }
 

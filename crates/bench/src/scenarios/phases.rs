@@ -14,7 +14,7 @@ use bridge_core::engine::{self, plan, Engine};
 use bridge_core::source::Listing;
 use bridge_core::store::companies::{self, LastStatus};
 use bridge_core::store::settings::{self, Settings};
-use bridge_core::store::{ledger, runs};
+use bridge_core::store::{ledger, outbox, runs};
 
 use crate::procfs::{cpu_now, percentile};
 
@@ -38,7 +38,7 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
         let _again = Settings::load(&store)?;
         runs::close_unfinished(&store, "phase replay")?;
         let run = runs::start_run(&store)?;
-        let _pending = store.with_conn(ledger::pending)?;
+        let _pending = store.with_conn(outbox::pending)?;
         lap.mark("settings (2 loads) + run start + outbox check");
 
         let dashboard = engine::dashboard_client(&settings, engine.secrets().as_ref())?;

@@ -10,6 +10,7 @@
 use super::db;
 use crate::cw::{clamp_external_xref, Ticket};
 use crate::store::ledger::{self, LedgerEntry};
+use crate::store::outbox;
 use crate::store::Store;
 use crate::Error;
 
@@ -36,7 +37,7 @@ pub(crate) async fn record(store: &Store, entry: LedgerEntry, now: &str) -> Resu
     db(store, move |c| {
         let tx = c.unchecked_transaction()?;
         ledger::put(&tx, &entry)?;
-        ledger::resolve_creates(&tx, &entry.event_id, &now)?;
+        outbox::resolve_creates(&tx, &entry.event_id, &now)?;
         tx.commit()
     })
     .await

@@ -18,10 +18,12 @@ use serde_json::json;
 use tokio::sync::OnceCell;
 
 use super::plan::{Draft, EventPlan, Step};
+use super::steps::{apply_effect, first_line, new_ticket, update_detail};
 use super::template::{self, Template, TemplateSpec};
 use super::{adopt, db, db_store, recover, ActionLine};
-use crate::cw::{CwClient, CwError, IdRef, NewNote, NewTicket, PatchOp};
-use crate::store::ledger::{self, Intent, LedgerEntry, OutboxState, TicketState};
+use crate::cw::{CwClient, CwError, NewNote, PatchOp};
+use crate::store::ledger::{self, LedgerEntry, TicketState};
+use crate::store::outbox::{self, Intent, OutboxState};
 use crate::store::settings;
 use crate::store::Store;
 use crate::Error;
@@ -417,7 +419,7 @@ impl Executor {
     async fn intend(&self, event_id: &str, intent: &Intent) -> Result<i64, Error> {
         let (event_id, intent, now) = (event_id.to_owned(), intent.clone(), self.now.clone());
         db(&self.store, move |c| {
-            ledger::intend(c, &event_id, &intent, &now)
+            outbox::intend(c, &event_id, &intent, &now)
         })
         .await
     }
@@ -425,7 +427,7 @@ impl Executor {
     async fn finish(&self, id: i64, state: OutboxState, error: Option<&str>) -> Result<(), Error> {
         let (error, now) = (error.map(str::to_owned), self.now.clone());
         db(&self.store, move |c| {
-            ledger::finish(c, id, state, error.as_deref(), &now)
+            outbox::finish(c, id, state, error.as_deref(), &now)
         })
         .await
     }
@@ -445,93 +447,12 @@ impl Executor {
             if let Some(e) = &entry {
                 ledger::put(&tx, e)?;
             }
-            ledger::finish(&tx, id, state, None, &now)?;
+            outbox::finish(&tx, id, state, None, &now)?;
             if resolve_creates {
-                ledger::resolve_creates(&tx, &event_id, &now)?;
+                outbox::resolve_creates(&tx, &event_id, &now)?;
             }
             tx.commit()
         })
         .await
     }
-}
-
-/// What an update step changes, for the action line (e.g. `status ">Closed"`).
-fn update_detail(step: &Step, template: Option<&Template>) -> String {
-    match (step, template) {
-        (Step::Close, Some(t)) => format!("status \"{}\"", t.status_closed.name),
-        (Step::Reopen, Some(t)) => format!("status \"{}\"", t.status_new.name),
-        (Step::Patch { summary, priority }, _) => {
-            let mut fields = Vec::new();
-            if let Some(s) = summary {
-                fields.push(format!("summary \"{s}\""));
-            }
-            if let Some(p) = priority {
-                fields.push(format!("priority \"{p}\""));
-            }
-            fields.join(", ")
-        }
-        _ => "ticket".to_owned(),
-    }
-}
-
-fn first_line(text: &str) -> String {
-    let line = text.lines().next().unwrap_or_default();
-    let mut short: String = line.chars().take(80).collect();
-    if line.chars().count() > 80 {
-        short.push('…');
-    }
-    short
-}
-
-/// The ledger change a confirmed step makes.
-fn apply_effect(entry: &mut LedgerEntry, step: &Step, now: &str) {
-    match step {
-        Step::Note { effect, .. } => ledger::apply_note_effect(entry, effect),
-        Step::Patch { summary, priority } => {
-            if let Some(s) = summary {
-                entry.summary = s.clone();
-            }
-            if let Some(p) = priority {
-                entry.priority = Some(p.clone());
-            }
-        }
-        Step::Close => entry.state = TicketState::Closed,
-        Step::Reopen => entry.state = TicketState::Open,
-        Step::Delete => entry.state = TicketState::Deleted,
-        Step::Create(_) => {}
-    }
-    entry.last_action = Some(step.verb().to_owned());
-    entry.last_error = None;
-    entry.updated_at = now.to_owned();
-}
-
-fn new_ticket(template: &Template, draft: &Draft) -> Result<NewTicket, Error> {
-    let priority =
-        match &draft.priority {
-            Some(name) => Some(IdRef {
-                id: template.priorities.get(name).copied().ok_or_else(|| {
-                    Error::Config(format!("the priority \"{name}\" is not resolved"))
-                })?,
-            }),
-            None => None,
-        };
-    Ok(NewTicket {
-        summary: draft.summary.clone(),
-        board: IdRef {
-            id: template.board.id,
-        },
-        company: IdRef {
-            id: draft.cw_company_id,
-        },
-        status: template.status_new_explicit.then_some(IdRef {
-            id: template.status_new.id,
-        }),
-        priority,
-        agreement: draft.agreement.as_ref().map(|(id, _)| IdRef { id: *id }),
-        type_: template.ticket_type.as_ref().map(|r| IdRef { id: r.id }),
-        sub_type: template.subtype.as_ref().map(|r| IdRef { id: r.id }),
-        item: template.item.as_ref().map(|r| IdRef { id: r.id }),
-        external_x_ref: draft.xref.clone(),
-        initial_description: draft.description.clone(),
-    })
 }

@@ -12,17 +12,21 @@
 //! The shell and the CLI call [`Engine::run_cycle`]; they hold no rule.
 
 mod adopt;
+mod blocking;
 mod connect;
 mod execute;
 mod guarded;
 mod in_step;
 mod inputs;
 mod lookups;
+mod outcome;
 mod pass;
 pub mod plan;
 mod recover;
+mod removals;
 pub mod render;
 mod report;
+mod steps;
 pub mod template;
 
 use std::collections::BTreeMap;
@@ -30,118 +34,25 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
 use tokio::sync::OnceCell;
 
+pub(crate) use blocking::{db, db_store};
 pub use connect::{cw_client, dashboard_client, secret_host, NetTuning};
 pub use guarded::SharedSink;
 pub use inputs::{rules, scopes};
+pub use outcome::{ActionLine, Problem, RunReport};
 pub use pass::ActionSink;
+pub use removals::{guarded_removals, source_identity, GUARDED_REMOVALS_KEY};
 
 use crate::cw::CwClient;
 use crate::secrets::SecretStore;
-use crate::source::{DashboardClient, EventStream, Listing, RejectedItem};
+use crate::source::{DashboardClient, EventStream, Listing};
 use crate::store::companies::{self, LastStatus};
 use crate::store::ledger;
-use crate::store::runs::{self, RunCounts};
+use crate::store::runs;
 use crate::store::settings::{self, Settings};
 use crate::store::{lock, Store, WriterLock};
 use crate::Error;
-
-/// Runs a blocking store call off the async runtime.
-pub(crate) async fn db<T, F>(store: &Store, f: F) -> Result<T, Error>
-where
-    T: Send + 'static,
-    F: FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
-{
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || store.with_conn(f))
-        .await
-        .map_err(|e| Error::Config(format!("internal: a database task failed: {e}")))?
-        .map_err(Error::from)
-}
-
-/// Runs a blocking store operation off the async runtime.
-pub(crate) async fn db_store<T, F>(store: &Store, f: F) -> Result<T, Error>
-where
-    T: Send + 'static,
-    F: FnOnce(&Store) -> Result<T, crate::store::StoreError> + Send + 'static,
-{
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || f(&store))
-        .await
-        .map_err(|e| Error::Config(format!("internal: a database task failed: {e}")))?
-        .map_err(Error::from)
-}
-
-/// One thing the engine did (or, in a dry run, would do).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ActionLine {
-    pub event_id: String,
-    pub company_id: String,
-    pub ticket_id: Option<i64>,
-    pub text: String,
-}
-
-impl ActionLine {
-    fn new(item: &plan::EventPlan, ticket_id: Option<i64>, text: String) -> ActionLine {
-        ActionLine {
-            event_id: item.event_id.clone(),
-            company_id: item.company_id.clone(),
-            ticket_id,
-            text,
-        }
-    }
-}
-
-impl std::fmt::Display for ActionLine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.ticket_id {
-            Some(id) => write!(f, "{} ticket #{id}: {}", self.event_id, self.text),
-            None => write!(f, "{}: {}", self.event_id, self.text),
-        }
-    }
-}
-
-/// One problem of a cycle: what it is about (`key`, stable across cycles so a
-/// failure is recognised as the same one) and one sentence for the user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    /// `company:<id>`, `event:<id>` or `item:<position>`.
-    pub key: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-/// What one cycle did.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct RunReport {
-    pub run_id: Option<i64>,
-    pub dry_run: bool,
-    pub events_seen: usize,
-    pub counts: RunCounts,
-    pub actions: Vec<ActionLine>,
-    /// One per problem (event, company or unreadable item).
-    pub errors: Vec<Problem>,
-    pub rejected: Vec<RejectedItem>,
-    /// Removals waited for a snapshot without unreadable items.
-    pub removals_held: bool,
-    /// Rule 15: the listing would have removed this many tracked events, too
-    /// many to apply without a person's confirmation; none was applied.
-    pub removals_guarded: Option<plan::GuardedRemovals>,
-}
-
-impl RunReport {
-    /// The run finished "with errors" (exit code 1 in the CLI).
-    pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-}
 
 /// What one cycle works with.
 struct Cycle<'a> {
@@ -461,7 +372,7 @@ impl Engine {
                 self.confirm_removals.store(false, Ordering::SeqCst);
             }
             let guarded = report.removals_guarded;
-            db_store(store, move |s| remember_guarded(s, guarded)).await?;
+            db_store(store, move |s| removals::remember_guarded(s, guarded)).await?;
         }
         if ledger_incomplete && !report.has_errors() {
             // Every in-scope event now has its ticket in the ledger.
@@ -565,34 +476,6 @@ impl Engine {
 
 /// Settings key caching the discovered ConnectWise codebase.
 pub const CODEBASE_KEY: &str = "internal.cw_codebase";
-
-/// Settings key holding the removals the guard holds back (rule 15), for
-/// `status` and the Activity screen of any process.
-pub const GUARDED_REMOVALS_KEY: &str = "internal.guarded_removals";
-
-/// The removals the guard holds back until a person confirms them (rule 15).
-pub fn guarded_removals(
-    store: &Store,
-) -> Result<Option<plan::GuardedRemovals>, crate::store::StoreError> {
-    Ok(settings::get(store, GUARDED_REMOVALS_KEY)?
-        .and_then(|text| serde_json::from_str(&text).ok()))
-}
-
-fn remember_guarded(
-    store: &Store,
-    guarded: Option<plan::GuardedRemovals>,
-) -> Result<(), crate::store::StoreError> {
-    match guarded.and_then(|g| serde_json::to_string(&g).ok()) {
-        Some(text) => settings::set(store, GUARDED_REMOVALS_KEY, &text),
-        None => settings::reset(store, GUARDED_REMOVALS_KEY),
-    }
-}
-
-/// Which source a listing comes from, as the ledger records it (rule 15):
-/// the source's kind and its address.
-pub fn source_identity(dashboard: &DashboardClient) -> String {
-    format!("dashboard:{}", dashboard.base_url())
-}
 
 /// Current time in the RFC 3339 form stored everywhere.
 pub fn now_text() -> String {

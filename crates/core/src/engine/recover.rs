@@ -21,9 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{adopt, db};
 use crate::cw::{CwClient, CwError, Note};
-use crate::store::ledger::{
-    self, Intent, NoteLedgerEffect, OutboxState, PendingIntent, TicketState,
-};
+use crate::store::ledger::{self, NoteLedgerEffect, TicketState};
+use crate::store::outbox::{self, Intent, OutboxState, PendingIntent};
 use crate::store::Store;
 use crate::Error;
 
@@ -47,7 +46,7 @@ impl Recovered {
 
 /// Settles pending intents; see the module doc.
 pub(crate) async fn recover(cw: &CwClient, store: &Store, now: &str) -> Result<Recovered, Error> {
-    let pending = db(store, ledger::pending).await?;
+    let pending = db(store, outbox::pending).await?;
     let mut out = Recovered::default();
     for p in pending {
         let Some(intent) = &p.intent else {
@@ -112,7 +111,7 @@ fn held_reason(p: &PendingIntent, error: &str) -> String {
 async fn mark_stuck(store: &Store, p: &PendingIntent, error: &str, now: &str) -> Result<(), Error> {
     let (id, error, now) = (p.id, error.to_owned(), now.to_owned());
     db(store, move |c| {
-        ledger::finish(c, id, OutboxState::Stuck, Some(&error), &now)
+        outbox::finish(c, id, OutboxState::Stuck, Some(&error), &now)
     })
     .await
 }
@@ -128,7 +127,7 @@ async fn settle(
     let finish = |state: OutboxState, why: &'static str| {
         let now = now.to_owned();
         db(store, move |c| {
-            ledger::finish(c, id, state, Some(why), &now)
+            outbox::finish(c, id, state, Some(why), &now)
         })
     };
     match intent {
@@ -179,7 +178,7 @@ async fn settle(
                     ledger::apply_note_effect(&mut entry, &effect);
                     ledger::put(&tx, &entry)?;
                 }
-                ledger::finish(&tx, id, OutboxState::Resolved, None, &now)?;
+                outbox::finish(&tx, id, OutboxState::Resolved, None, &now)?;
                 tx.commit()
             })
             .await
@@ -213,7 +212,7 @@ async fn ticket_deleted(
                 ledger::put(&tx, &entry)?;
             }
         }
-        ledger::finish(
+        outbox::finish(
             &tx,
             id,
             OutboxState::Failed,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::engine::{db, db_store, guarded_removals, plan::GuardedRemovals, Engine};
-use crate::store::ledger::{self, PendingIntent};
+use crate::store::outbox::{self, PendingIntent};
 use crate::Error;
 
 /// An unsettled ConnectWise call, as `status` and the Activity screen show it.
@@ -45,7 +45,7 @@ pub struct Attention {
 
 /// What waits for a person now.
 pub async fn attention(engine: &Engine) -> Result<Attention, Error> {
-    let stuck = db(engine.store(), ledger::stuck).await?;
+    let stuck = db(engine.store(), outbox::stuck).await?;
     let guarded = db_store(engine.store(), guarded_removals).await?;
     Ok(Attention {
         stuck: stuck.into_iter().map(StuckIntent::from).collect(),
@@ -58,7 +58,7 @@ pub async fn attention(engine: &Engine) -> Result<Attention, Error> {
 pub async fn forget_intent(engine: &Engine, id: i64) -> Result<StuckIntent, Error> {
     let _lock = engine.writer_lock().await?;
     let now = crate::engine::now_text();
-    let forgotten = db(engine.store(), move |c| ledger::forget(c, id, &now)).await?;
+    let forgotten = db(engine.store(), move |c| outbox::forget(c, id, &now)).await?;
     match forgotten {
         Some(p) => {
             tracing::info!(intent = id, event = %p.event_id, "an unsettled ConnectWise call was forgotten");

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{ledger, runs, Store, StoreError};
+use super::{outbox, runs, Store, StoreError};
 
 /// Days the outbox and the run history are kept.
 pub const HISTORY_DAYS: i64 = 30;
@@ -26,7 +26,7 @@ pub fn prune_history(store: &Store, now: DateTime<Utc>) -> Result<Pruned, StoreE
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     store.with_tx(|tx| {
         Ok(Pruned {
-            outbox: ledger::prune(tx, &before)?,
+            outbox: outbox::prune(tx, &before)?,
             runs: runs::prune(tx, &before, runs::RUNS_KEPT)?,
         })
     })
@@ -48,7 +48,7 @@ mod tests {
             .unwrap()
     }
 
-    /// REGRESSION: `ledger::prune` had no caller, and runs were never
+    /// REGRESSION: `outbox::prune` had no caller, and runs were never
     /// deleted: a poll every 10 s added about 3 million rows a year.
     #[test]
     fn old_settled_rows_and_runs_go_open_ones_stay() {

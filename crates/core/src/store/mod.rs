@@ -18,6 +18,7 @@ mod files;
 mod history;
 pub mod ledger;
 pub mod lock;
+pub mod outbox;
 mod recover;
 pub mod runs;
 pub mod settings;

@@ -51,20 +51,20 @@ fn every_commit_reaches_the_disk_before_it_returns() {
 
 #[test]
 fn outbox_rows_go_from_pending_to_stuck_to_forgotten() {
-    use ledger::{Intent, OutboxState};
+    use outbox::{Intent, OutboxState};
     let store = Store::open_in_memory().unwrap();
     let intent = Intent::Update {
         ticket_id: 7,
         what: "closed".into(),
     };
     let id = store
-        .with_conn(|c| ledger::intend(c, "evt-1", &intent, "2026-12-01T00:00:00Z"))
+        .with_conn(|c| outbox::intend(c, "evt-1", &intent, "2026-12-01T00:00:00Z"))
         .unwrap();
-    let stuck = |s: &Store| s.with_conn(ledger::stuck).unwrap();
+    let stuck = |s: &Store| s.with_conn(outbox::stuck).unwrap();
     assert!(stuck(&store).is_empty());
     store
         .with_conn(|c| {
-            ledger::finish(
+            outbox::finish(
                 c,
                 id,
                 OutboxState::Stuck,
@@ -78,22 +78,22 @@ fn outbox_rows_go_from_pending_to_stuck_to_forgotten() {
     assert_eq!(listed[0].error.as_deref(), Some("403"));
     assert_eq!(listed[0].describe(), "closed ticket #7");
     assert_eq!(
-        store.with_conn(ledger::pending).unwrap().len(),
+        store.with_conn(outbox::pending).unwrap().len(),
         1,
         "stuck is unsettled"
     );
     let forgotten = store
-        .with_conn(|c| ledger::forget(c, id, "2026-12-01T00:02:00Z"))
+        .with_conn(|c| outbox::forget(c, id, "2026-12-01T00:02:00Z"))
         .unwrap();
     assert_eq!(forgotten.map(|p| p.id), Some(id));
-    assert!(store.with_conn(ledger::pending).unwrap().is_empty());
+    assert!(store.with_conn(outbox::pending).unwrap().is_empty());
     assert_eq!(
-        store.with_conn(|c| ledger::forget(c, id, "x")).unwrap(),
+        store.with_conn(|c| outbox::forget(c, id, "x")).unwrap(),
         None
     );
     // Forgotten rows are history: pruned like the other settled ones.
     let pruned = store
-        .with_conn(|c| ledger::prune(c, "2027-01-01T00:00:00Z"))
+        .with_conn(|c| outbox::prune(c, "2027-01-01T00:00:00Z"))
         .unwrap();
     assert_eq!(pruned, 1);
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use bridge_core::store::ledger::{self, TicketState};
+use bridge_core::store::outbox;
 use bridge_sim::cw::{DEMO_COMPANY, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN;
 use serde_json::Value;
@@ -109,7 +110,7 @@ fn detail_ids_on(w: &World, ticket_id: i64) -> BTreeSet<String> {
 pub fn assert_ledger_matches_server(w: &World, what: &str) {
     let (rows, pending) = w
         .store
-        .with_conn(|c| Ok((ledger::all(c)?, ledger::pending(c)?)))
+        .with_conn(|c| Ok((ledger::all(c)?, outbox::pending(c)?)))
         .unwrap();
     assert!(
         pending.is_empty(),

@@ -1,0 +1,77 @@
+//! What a cycle did: its action lines, its problems and the run report the
+//! CLI prints, the scheduler publishes and the UI shows.
+
+use serde::Serialize;
+
+use super::plan;
+use crate::source::RejectedItem;
+use crate::store::runs::RunCounts;
+
+/// One thing the engine did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionLine {
+    pub event_id: String,
+    pub company_id: String,
+    pub ticket_id: Option<i64>,
+    pub text: String,
+}
+
+impl ActionLine {
+    pub(crate) fn new(item: &plan::EventPlan, ticket_id: Option<i64>, text: String) -> ActionLine {
+        ActionLine {
+            event_id: item.event_id.clone(),
+            company_id: item.company_id.clone(),
+            ticket_id,
+            text,
+        }
+    }
+}
+
+impl std::fmt::Display for ActionLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.ticket_id {
+            Some(id) => write!(f, "{} ticket #{id}: {}", self.event_id, self.text),
+            None => write!(f, "{}: {}", self.event_id, self.text),
+        }
+    }
+}
+
+/// One problem of a cycle: what it is about (`key`, stable across cycles so a
+/// failure is recognised as the same one) and one sentence for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `company:<id>`, `event:<id>` or `item:<position>`.
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What one cycle did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunReport {
+    pub run_id: Option<i64>,
+    pub dry_run: bool,
+    pub events_seen: usize,
+    pub counts: RunCounts,
+    pub actions: Vec<ActionLine>,
+    /// One per problem (event, company or unreadable item).
+    pub errors: Vec<Problem>,
+    pub rejected: Vec<RejectedItem>,
+    /// Removals waited for a snapshot without unreadable items.
+    pub removals_held: bool,
+    /// Rule 15: the listing would have removed this many tracked events, too
+    /// many to apply without a person's confirmation; none was applied.
+    pub removals_guarded: Option<plan::GuardedRemovals>,
+}
+
+impl RunReport {
+    /// The run finished "with errors" (exit code 1 in the CLI).
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}

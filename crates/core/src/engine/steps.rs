@@ -1,0 +1,90 @@
+//! What one planned step becomes, without I/O: the ticket a create sends,
+//! the words its action line uses, and the change a confirmed step makes to
+//! the ledger row.
+
+use super::plan::{Draft, Step};
+use super::template::Template;
+use crate::cw::{IdRef, NewTicket};
+use crate::store::ledger::{self, LedgerEntry, TicketState};
+use crate::Error;
+
+/// What an update step changes, for the action line (e.g. `status ">Closed"`).
+pub(crate) fn update_detail(step: &Step, template: Option<&Template>) -> String {
+    match (step, template) {
+        (Step::Close, Some(t)) => format!("status \"{}\"", t.status_closed.name),
+        (Step::Reopen, Some(t)) => format!("status \"{}\"", t.status_new.name),
+        (Step::Patch { summary, priority }, _) => {
+            let mut fields = Vec::new();
+            if let Some(s) = summary {
+                fields.push(format!("summary \"{s}\""));
+            }
+            if let Some(p) = priority {
+                fields.push(format!("priority \"{p}\""));
+            }
+            fields.join(", ")
+        }
+        _ => "ticket".to_owned(),
+    }
+}
+
+pub(crate) fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    let mut short: String = line.chars().take(80).collect();
+    if line.chars().count() > 80 {
+        short.push('…');
+    }
+    short
+}
+
+/// The ledger change a confirmed step makes.
+pub(crate) fn apply_effect(entry: &mut LedgerEntry, step: &Step, now: &str) {
+    match step {
+        Step::Note { effect, .. } => ledger::apply_note_effect(entry, effect),
+        Step::Patch { summary, priority } => {
+            if let Some(s) = summary {
+                entry.summary = s.clone();
+            }
+            if let Some(p) = priority {
+                entry.priority = Some(p.clone());
+            }
+        }
+        Step::Close => entry.state = TicketState::Closed,
+        Step::Reopen => entry.state = TicketState::Open,
+        Step::Delete => entry.state = TicketState::Deleted,
+        Step::Create(_) => {}
+    }
+    entry.last_action = Some(step.verb().to_owned());
+    entry.last_error = None;
+    entry.updated_at = now.to_owned();
+}
+
+pub(crate) fn new_ticket(template: &Template, draft: &Draft) -> Result<NewTicket, Error> {
+    let priority =
+        match &draft.priority {
+            Some(name) => Some(IdRef {
+                id: template.priorities.get(name).copied().ok_or_else(|| {
+                    Error::Config(format!("the priority \"{name}\" is not resolved"))
+                })?,
+            }),
+            None => None,
+        };
+    Ok(NewTicket {
+        summary: draft.summary.clone(),
+        board: IdRef {
+            id: template.board.id,
+        },
+        company: IdRef {
+            id: draft.cw_company_id,
+        },
+        status: template.status_new_explicit.then_some(IdRef {
+            id: template.status_new.id,
+        }),
+        priority,
+        agreement: draft.agreement.as_ref().map(|(id, _)| IdRef { id: *id }),
+        type_: template.ticket_type.as_ref().map(|r| IdRef { id: r.id }),
+        sub_type: template.subtype.as_ref().map(|r| IdRef { id: r.id }),
+        item: template.item.as_ref().map(|r| IdRef { id: r.id }),
+        external_x_ref: draft.xref.clone(),
+        initial_description: draft.description.clone(),
+    })
+}
