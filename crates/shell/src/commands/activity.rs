@@ -31,9 +31,10 @@ pub async fn recent_runs(state: &AppState) -> Result<Vec<RunRecord>> {
     .await
 }
 
-/// What a cycle would do now, without doing it.
+/// What a cycle would do now, without doing it (a panic in it is an
+/// `internal` error, not a dead command).
 pub async fn preview_sync(state: &AppState) -> Result<RunReport> {
-    Ok(state.engine().await?.run_cycle(true).await?)
+    Ok(state.engine().await?.run_cycle_guarded(true, None).await?)
 }
 
 /// Stuck ConnectWise calls (rule 16) and removals the guard holds back
