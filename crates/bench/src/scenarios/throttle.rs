@@ -124,8 +124,8 @@ pub(crate) fn run(bench: &mut Bench) -> anyhow::Result<Results> {
     out.note(
         NAME,
         format!(
-            "unpaced requests by kind: {} — creates are never retried, so every 429 on a \
-             create is a ticket left for the next cycle",
+            "unpaced requests by kind: {} — a create answered 429 was not processed, so it \
+             is sent again after its Retry-After within the cycle, as far as the retries go",
             unpaced.tally
         ),
     );
