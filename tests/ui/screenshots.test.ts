@@ -84,6 +84,25 @@ describe.each<[string, Viewport]>([
     }
   });
 
+  it('Connection with a secret to enter again and one from the environment', async () => {
+    const app = await App.open(browser, server.url, { configured: true, envSecrets: ['dashboard'] }, viewport, '#connection');
+    try {
+      await app.id('conn-cw-secret-state').waitFor();
+      await app.id('conn-site').fill('eu.myconnectwise.net');
+      await app.id('conn-save').click();
+      await app.page.waitForFunction(() =>
+        document.querySelector('[data-testid="conn-cw-secret-state"]')?.textContent?.includes('Enter it again'),
+      );
+      await app.id('conn-cw-secret-state').scrollIntoViewIfNeeded();
+      await app.shot('connection-secret-host');
+      await app.shotFull('connection-secret-host');
+      expect(await app.overflow()).toEqual([]);
+      expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('first start (welcome) and demo mode', async () => {
     const app = await App.open(browser, server.url, { configured: false }, viewport);
     try {
