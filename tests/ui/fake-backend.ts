@@ -1,7 +1,7 @@
 // The fake Tauri backend of the browser tests. Bundled into one classic script
 // and injected with page.addInitScript before the UI loads: it installs
 // `mockIPC` (with event mocking, so `listen` works) and answers every command
-// of /work/ui-contract.md from an in-memory world, rejecting with
+// of the UI contract (crates/shell/src/commands/names.rs) from an in-memory world, rejecting with
 // `{kind, message}` as the shell does. Tests drive it through
 // `window.__bbFake` (calls log, emit, the keychain to check secrets arrived).
 import { mockIPC } from '@tauri-apps/api/mocks';

@@ -1,5 +1,5 @@
 // The only module that talks to the Tauri backend: one typed function per
-// command (see /work/ui-contract.md) and one per event. Types mirror the core
+// command (the list is crates/shell/src/commands/names.rs) and one per event. Types mirror the core
 // structs as serde writes them: core structs are snake_case, ConnectWise types
 // (Agreement, BoardStatus, Priority, Company, NamedRef) are camelCase, Rust
 // enums without a rename keep their variant names ("Default", "Open").

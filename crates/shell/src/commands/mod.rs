@@ -1,7 +1,7 @@
 //! The commands the UI calls. The window process forwards each call, by
 //! name and with its JSON arguments, to the tray process, where [`call`]
 //! runs it: each takes the state, calls core once, and returns a DTO or a
-//! `{kind, message}` error. No rule lives here; see `/work/ui-contract.md`
+//! `{kind, message}` error. No rule lives here; see `names.rs`
 //! for the list the UI relies on.
 //!
 //! Split by screen: [`app`] (identity, status, demo), [`setup`] (connection,
