@@ -67,6 +67,10 @@ pub struct MonitoringEvent {
     pub started_at: Option<String>,
     #[serde(default)]
     pub updated_at: Option<String>,
+    /// Further labelled lines for the ticket's description (a platform's
+    /// report link); not part of the Dashboard contract.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<(String, String)>,
 }
 
 impl MonitoringEvent {

@@ -114,6 +114,19 @@ pub fn secret_host(settings: &Settings, key: SecretKey) -> Result<Option<SecretH
                 .to_ascii_lowercase(),
             None => return Ok(None),
         },
+        SecretKey::SourceSecret => match settings.source_address() {
+            Some(url) => crate::source::parse_base_url(&url)
+                .map_err(|e| {
+                    Error::Config(format!(
+                        "source.url is unusable: {e}; set it again with \
+                         `backup-bridge config set source.url URL`"
+                    ))
+                })?
+                .host_str()
+                .unwrap_or_default()
+                .to_ascii_lowercase(),
+            None => return Ok(None),
+        },
     };
     Ok(Some(SecretHost {
         setting: key.host_setting(),

@@ -29,6 +29,7 @@ pub fn sample_event() -> MonitoringEvent {
         details: Vec::new(),
         started_at: None,
         updated_at: None,
+        extra: Vec::new(),
     }
 }
 
@@ -87,6 +88,9 @@ pub fn description(event: &MonitoringEvent, company_name: &str) -> String {
     }
     if let Some(updated) = &event.updated_at {
         out.push_str(&format!("Updated: {updated}\n"));
+    }
+    for (label, value) in &event.extra {
+        out.push_str(&format!("{label}: {value}\n"));
     }
     for detail in &event.details {
         out.push('\n');

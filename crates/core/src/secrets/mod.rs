@@ -30,17 +30,25 @@ pub enum SecretKey {
     CwSecret,
     /// The Cloud Backup Dashboard bearer token.
     DashboardToken,
+    /// The backup platform's password (MSP360 API password, Comet admin
+    /// password) when `source.kind` is not `dashboard`.
+    SourceSecret,
 }
 
 impl SecretKey {
-    /// Both keys.
-    pub const ALL: [SecretKey; 2] = [SecretKey::CwSecret, SecretKey::DashboardToken];
+    /// Every key.
+    pub const ALL: [SecretKey; 3] = [
+        SecretKey::CwSecret,
+        SecretKey::DashboardToken,
+        SecretKey::SourceSecret,
+    ];
 
     /// Keychain account name (service [`SERVICE`]).
     pub fn account(self) -> &'static str {
         match self {
             SecretKey::CwSecret => "connectwise",
             SecretKey::DashboardToken => "dashboard",
+            SecretKey::SourceSecret => "source",
         }
     }
 
@@ -49,6 +57,7 @@ impl SecretKey {
         match self {
             SecretKey::CwSecret => "BB_CW_SECRET",
             SecretKey::DashboardToken => "BB_DASHBOARD_TOKEN",
+            SecretKey::SourceSecret => "BB_SOURCE_SECRET",
         }
     }
 
@@ -57,14 +66,16 @@ impl SecretKey {
         match self {
             SecretKey::CwSecret => "cw.site",
             SecretKey::DashboardToken => "dashboard.url",
+            SecretKey::SourceSecret => "source.url",
         }
     }
 
-    /// Name in `backup-bridge secret set cw|dashboard`.
+    /// Name in `backup-bridge secret set cw|dashboard|source`.
     pub fn cli_name(self) -> &'static str {
         match self {
             SecretKey::CwSecret => "cw",
             SecretKey::DashboardToken => "dashboard",
+            SecretKey::SourceSecret => "source",
         }
     }
 }
@@ -74,6 +85,7 @@ impl std::fmt::Display for SecretKey {
         f.write_str(match self {
             SecretKey::CwSecret => "ConnectWise private key or password",
             SecretKey::DashboardToken => "Dashboard token",
+            SecretKey::SourceSecret => "backup source password",
         })
     }
 }
@@ -86,8 +98,10 @@ impl std::str::FromStr for SecretKey {
         match s.trim().to_ascii_lowercase().as_str() {
             "cw" | "connectwise" => Ok(SecretKey::CwSecret),
             "dashboard" => Ok(SecretKey::DashboardToken),
+            "source" => Ok(SecretKey::SourceSecret),
             other => Err(format!(
-                "unknown secret \"{other}\"; use cw (ConnectWise private key or password) or dashboard (Dashboard token)"
+                "unknown secret \"{other}\"; use cw (ConnectWise private key or password), \
+                 dashboard (Dashboard token) or source (backup platform password)"
             )),
         }
     }

@@ -208,6 +208,7 @@ fn decode_event(item: &Value) -> Result<MonitoringEvent, String> {
         details: decode_details(f.map.get("details"))?,
         started_at: f.optional("startedAt")?,
         updated_at: f.optional("updatedAt")?,
+        extra: Vec::new(),
     })
 }
 

@@ -64,6 +64,9 @@ pub enum SourceError {
     /// The client cannot be built as configured (bad URL, say).
     #[error("the Dashboard connection is misconfigured: {0}")]
     Config(String),
+    /// A backup platform other than the Dashboard failed (its own sentence).
+    #[error(transparent)]
+    Platform(#[from] super::platform::PlatformError),
 }
 
 fn retry_after_text(retry_after: Option<Duration>) -> String {
@@ -81,7 +84,7 @@ impl SourceError {
                 | SourceError::Server { .. }
                 | SourceError::Network(_)
                 | SourceError::Timeout
-        )
+        ) || matches!(self, SourceError::Platform(e) if e.is_retryable())
     }
 
     /// Classify a transport failure from reqwest.
@@ -146,7 +149,7 @@ pub(crate) fn excerpt(text: &str) -> String {
 }
 
 /// reqwest's top-level message plus its causes ("error sending request: connection refused").
-fn describe_chain(e: &reqwest::Error) -> String {
+pub(crate) fn describe_chain(e: &reqwest::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {

@@ -44,6 +44,8 @@ pub(crate) enum Kind {
     Interval,
     Concurrency,
     RequestRate,
+    /// `dashboard`, `msp360` or `comet`.
+    SourceKind,
 }
 
 /// One known setting.
@@ -209,6 +211,24 @@ pub(crate) const KEYS: &[KeySpec] = &[
         Kind::Url,
         "Cloud Backup Dashboard base URL",
     ),
+    spec(
+        "source.kind",
+        Some("dashboard"),
+        Kind::SourceKind,
+        "backup platform to read: dashboard, msp360 or comet",
+    ),
+    spec(
+        "source.url",
+        None,
+        Kind::Url,
+        "the platform's address (MSP360: https://api.mspbackups.com when empty; Comet: the Comet Server)",
+    ),
+    spec(
+        "source.username",
+        None,
+        Kind::Text,
+        "the platform login (MSP360 API login, Comet admin username)",
+    ),
 ];
 
 /// Find a known key.
@@ -246,6 +266,12 @@ pub(crate) fn normalize(spec: &KeySpec, raw: &str) -> Result<Option<String>, Str
             Ok(Some(value.trim_end_matches('/').to_owned()))
         }
         Kind::AuthMode => one_of(value, &["api_member", "integrator"]),
+        Kind::SourceKind => match crate::source::SourceKind::parse(value) {
+            Some(kind) => Ok(Some(kind.as_str().to_owned())),
+            None => Err(format!(
+                "\"{value}\" is not a backup source; use dashboard, msp360 or comet"
+            )),
+        },
         Kind::RemovedPolicy => one_of(value, &["close", "leave", "delete"]),
         Kind::EventTypes | Kind::BackupTypes => match TypeFilter::parse(value) {
             TypeFilter::Only(list) if list.is_empty() => Err(format!(

@@ -8,6 +8,7 @@
 
 mod keys;
 
+use crate::source::SourceKind;
 pub use keys::{
     render_template, validate_template, CONCURRENCY_RANGE, DEFAULT_SUMMARY_TEMPLATE,
     INTERNAL_PREFIX, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS, REQUEST_RATE_RANGE,
@@ -100,6 +101,12 @@ pub struct Settings {
     pub sync_concurrency: usize,
     /// `dashboard.url`.
     pub dashboard_url: Option<String>,
+    /// `source.kind`: the backup platform read.
+    pub source_kind: crate::source::SourceKind,
+    /// `source.url`: the platform's address (the kind's default when empty).
+    pub source_url: Option<String>,
+    /// `source.username`: the platform login.
+    pub source_username: Option<String>,
 }
 
 impl Default for Settings {
@@ -133,6 +140,9 @@ impl Default for Settings {
             sync_interval_secs: 300,
             sync_concurrency: 4,
             dashboard_url: None,
+            source_kind: crate::source::SourceKind::Dashboard,
+            source_url: None,
+            source_username: None,
         }
     }
 }
@@ -225,6 +235,13 @@ impl Settings {
                     .unwrap_or(defaults.sync_concurrency)
             }
             "dashboard.url" => self.dashboard_url = text(value),
+            "source.kind" => {
+                self.source_kind = value
+                    .and_then(crate::source::SourceKind::parse)
+                    .unwrap_or(defaults.source_kind)
+            }
+            "source.url" => self.source_url = text(value),
+            "source.username" => self.source_username = text(value),
             // `keys::KEYS` and this match list the same keys; a test checks it.
             _ => {}
         }
@@ -260,8 +277,22 @@ impl Settings {
         }
         need("cw.client_id", &self.cw_client_id);
         need("ticket.board", &self.ticket_board);
-        need("dashboard.url", &self.dashboard_url);
+        match self.source_kind {
+            SourceKind::Dashboard => need("dashboard.url", &self.dashboard_url),
+            SourceKind::Msp360 => need("source.username", &self.source_username),
+            SourceKind::Comet => {
+                need("source.url", &self.source_url);
+                need("source.username", &self.source_username);
+            }
+        }
         missing
+    }
+
+    /// The platform's address: `source.url`, or the kind's default.
+    pub fn source_address(&self) -> Option<String> {
+        self.source_url
+            .clone()
+            .or_else(|| self.source_kind.default_url().map(str::to_owned))
     }
 }
 

@@ -24,6 +24,7 @@ fn event(id: &str, event_type: &str, job_status: &str) -> MonitoringEvent {
         details: vec![],
         started_at: None,
         updated_at: None,
+        extra: Vec::new(),
     }
 }
 
