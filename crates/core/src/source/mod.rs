@@ -7,6 +7,7 @@
 //! jittered backoff, honouring `Retry-After`.
 
 mod base_url;
+mod client;
 mod decode;
 pub mod derive;
 mod error;
@@ -17,6 +18,7 @@ mod transport;
 
 pub use base_url::{is_loopback, parse_base_url};
 pub use decode::{CompanyList, RejectedItem, Snapshot};
+pub use client::Source;
 pub use error::SourceError;
 pub use kind::{SourceKind, MSP360_DEFAULT_URL};
 pub use page::{decode_event_page, EventStream, Listing, PageMark, StreamEnd};
