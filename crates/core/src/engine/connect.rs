@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 
 use crate::cw::{CwAuth, CwConfig};
 use crate::secrets::{read_for_host, SecretError, SecretHost, SecretKey, SecretStore};
-use crate::source::{ClientOptions, DashboardClient, RetryPolicy};
+use crate::source::platform::PlatformOptions;
+use crate::source::{ClientOptions, DashboardClient, RetryPolicy, Source, SourceKind};
 use crate::store::settings::{AuthMode, Settings};
 use crate::Error;
 
@@ -242,6 +243,119 @@ pub fn cw_client(
 ) -> Result<crate::cw::CwClient, Error> {
     let (_, config) = cw_config(settings, secrets, None)?;
     Ok(crate::cw::CwClient::new(config)?)
+}
+
+/// The backup source `source.kind` names, for the settings.
+pub fn source_client(settings: &Settings, secrets: &dyn SecretStore) -> Result<Source, Error> {
+    source_config(settings, secrets, &NetTuning::default())?.build()
+}
+
+/// What the configured backup source is built from.
+pub(crate) enum SourceConfig {
+    Dashboard(DashboardConfig),
+    Platform(PlatformConfig),
+}
+
+impl SourceConfig {
+    /// Changes whenever anything the client is built from changes.
+    pub fn key(&self) -> &str {
+        match self {
+            SourceConfig::Dashboard(c) => &c.key,
+            SourceConfig::Platform(c) => &c.key,
+        }
+    }
+
+    pub fn build(self) -> Result<Source, Error> {
+        match self {
+            SourceConfig::Dashboard(c) => Ok(Source::Dashboard(c.build()?)),
+            SourceConfig::Platform(c) => c.build(),
+        }
+    }
+}
+
+/// What a platform adapter (MSP360, Comet) is built from.
+pub(crate) struct PlatformConfig {
+    key: String,
+    kind: SourceKind,
+    url: String,
+    username: String,
+    secret: SecretString,
+    options: PlatformOptions,
+}
+
+impl PlatformConfig {
+    fn build(self) -> Result<Source, Error> {
+        let PlatformConfig {
+            kind,
+            url,
+            username,
+            secret,
+            options,
+            ..
+        } = self;
+        let _ = (&url, &username, &secret, &options);
+        match kind {
+            SourceKind::Dashboard => Err(Error::Internal(
+                "the Dashboard is not built as a platform adapter".to_owned(),
+            )),
+            SourceKind::Msp360 | SourceKind::Comet => Err(Error::Config(format!(
+                "source.kind {kind} is not available in this build"
+            ))),
+        }
+    }
+}
+
+/// The configuration of the source `source.kind` names, with one clear
+/// sentence for whatever is missing.
+pub(crate) fn source_config(
+    settings: &Settings,
+    secrets: &dyn SecretStore,
+    tuning: &NetTuning,
+) -> Result<SourceConfig, Error> {
+    let kind = settings.source_kind;
+    if kind == SourceKind::Dashboard {
+        return Ok(SourceConfig::Dashboard(dashboard_config(
+            settings, secrets, tuning,
+        )?));
+    }
+    let mut need = vec![("source.username", settings.source_username.is_some())];
+    if kind.default_url().is_none() {
+        need.insert(0, ("source.url", settings.source_url.is_some()));
+    }
+    let absent = missing(&need);
+    if !absent.is_empty() {
+        return Err(Error::Config(format!(
+            "{} is not configured: set {} with `backup-bridge config set KEY VALUE` (or on the \
+             Connection screen)",
+            kind.label(),
+            absent.join(", ")
+        )));
+    }
+    let url = settings.source_address().unwrap_or_default();
+    let username = settings.source_username.clone().unwrap_or_default();
+    let secret = secret(
+        secrets,
+        settings,
+        SecretKey::SourceSecret,
+        "backup source password",
+        "run `backup-bridge secret set source` (or set BB_SOURCE_SECRET)",
+    )?;
+    let options = PlatformOptions {
+        request_timeout: tuning.request_timeout,
+        ..PlatformOptions::default()
+    };
+    let key = format!(
+        "{kind}|{url}|{username}|{}|{options:?}",
+        fingerprint(&secret)
+    );
+    Ok(SourceConfig::Platform(PlatformConfig {
+        key,
+        kind,
+        url,
+        username,
+        secret,
+        options,
+    }))
 }
 
 /// The Dashboard client for the settings.

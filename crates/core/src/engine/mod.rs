@@ -37,7 +37,7 @@ use std::time::Duration;
 use tokio::sync::OnceCell;
 
 pub(crate) use blocking::{db, db_store};
-pub use connect::{cw_client, dashboard_client, secret_host, NetTuning};
+pub use connect::{cw_client, dashboard_client, secret_host, source_client, NetTuning};
 pub use guarded::SharedSink;
 pub use inputs::{rules, scopes};
 pub use outcome::{ActionLine, Problem, RunReport};
