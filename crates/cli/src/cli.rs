@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Turns Cloud Backup Dashboard monitoring events into ConnectWise PSA tickets.
+/// Turns backup monitoring events (Cloud Backup Dashboard, MSP360, Comet) into ConnectWise PSA tickets.
 #[derive(Debug, Parser)]
 #[command(name = "backup-bridge", version, about, long_about = None)]
 pub struct Cli {
@@ -30,12 +30,12 @@ pub enum Command {
         #[command(subcommand)]
         action: SecretAction,
     },
-    /// Dashboard companies and their ConnectWise mapping.
+    /// The backup source's companies and their ConnectWise mapping.
     Companies {
         #[command(subcommand)]
         action: CompaniesAction,
     },
-    /// Sync the Dashboard's events into ConnectWise tickets.
+    /// Sync the backup source's events into ConnectWise tickets.
     Sync {
         /// Run one cycle and exit (default: keep syncing every sync.interval_secs).
         #[arg(long)]
@@ -70,7 +70,18 @@ pub enum Command {
         /// Seconds between cycles.
         #[arg(long, default_value_t = 5)]
         interval_secs: u64,
+        /// Which backup platform's simulator to read.
+        #[arg(long, value_enum, default_value_t = DemoSource::Dashboard)]
+        source: DemoSource,
     },
+}
+
+/// The backup platforms the demo can simulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoSource {
+    Dashboard,
+    Msp360,
+    Comet,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,17 +108,19 @@ pub enum SecretWhich {
     Cw,
     /// The Cloud Backup Dashboard token.
     Dashboard,
+    /// The backup platform's password (MSP360 API password, Comet admin password).
+    Source,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum CompaniesAction {
-    /// Fetch the company list from the Dashboard (mappings are kept).
+    /// Fetch the company list from the backup source (mappings are kept).
     Refresh,
     /// List companies with mapping, effective filters and Last Update Status.
     List,
-    /// Map a Dashboard company to a ConnectWise company (by its Company ID).
+    /// Map a backup company to a ConnectWise company (by its Company ID).
     Map {
-        /// Dashboard company id (see `companies list`).
+        /// The backup company's id (see `companies list`).
         backup_company_id: String,
         /// ConnectWise Company ID (identifier), e.g. AcmeDental.
         cw_identifier: String,

@@ -13,8 +13,10 @@ use bridge_core::store::{self, settings, Store};
 use tokio::sync::watch;
 
 use crate::cli::{
-    Cli, Command, CompaniesAction, ConfigAction, DbAction, OutboxAction, SecretAction, SecretWhich,
+    Cli, Command, CompaniesAction, ConfigAction, DbAction, DemoSource, OutboxAction, SecretAction,
+    SecretWhich,
 };
+use bridge_core::source::SourceKind;
 use crate::{output, Failure};
 
 /// Runs the parsed command; returns the exit code.
@@ -22,9 +24,10 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
     if let Command::Demo {
         cycles,
         interval_secs,
+        source,
     } = cli.command
     {
-        return crate::commands::demo(cli.data_dir, cycles, interval_secs).await;
+        return crate::commands::demo(cli.data_dir, cycles, interval_secs, source).await;
     }
     let data_dir = cli.data_dir.clone().unwrap_or_else(store::default_data_dir);
     init_logging(&data_dir);
@@ -144,7 +147,7 @@ fn init_logging(data_dir: &Path) {
     }
 }
 
-/// After `config set cw.site|dashboard.url`: says when the saved secret is
+/// After `config set cw.site|dashboard.url|source.url`: says when the saved secret is
 /// bound to another host and which `secret set` to run.
 async fn secret_note(engine: &Engine, setting: &str) {
     let Some(key) = SecretKey::ALL
@@ -153,13 +156,15 @@ async fn secret_note(engine: &Engine, setting: &str) {
     else {
         return;
     };
-    let Ok(view) = ops::connection(engine).await else {
+    let Ok(settings) = engine.settings().await else {
         return;
     };
-    let status = match key {
-        SecretKey::CwSecret => view.cw_secret,
-        SecretKey::DashboardToken => view.dashboard_token,
-    };
+    let host = bridge_core::engine::secret_host(&settings, key)
+        .ok()
+        .flatten()
+        .map(|h| h.host);
+    let status =
+        bridge_core::secrets::bound::status(engine.secrets().as_ref(), key, host.as_deref());
     if let SecretStatus::OtherHost { saved_for } = status {
         eprintln!(
             "note: the saved {key} is for {saved_for}; enter it again with \
@@ -185,6 +190,7 @@ async fn secret_set(engine: &Engine, which: SecretWhich) -> Result<u8, Failure> 
     let key = match which {
         SecretWhich::Cw => SecretKey::CwSecret,
         SecretWhich::Dashboard => SecretKey::DashboardToken,
+        SecretWhich::Source => SecretKey::SourceSecret,
     };
     let host = ops::save_secret(engine, key, value).await?;
     println!("saved in the OS keychain for {host}");
@@ -312,6 +318,7 @@ pub async fn demo(
     data_dir: Option<PathBuf>,
     cycles: Option<u32>,
     interval_secs: u64,
+    source: DemoSource,
 ) -> Result<u8, Failure> {
     let temp;
     let dir = match data_dir {
@@ -323,11 +330,16 @@ pub async fn demo(
     };
     init_logging(&dir);
     let store = open_store(&dir)?;
-    let demo = bridge_sim::demo::Demo::start()
+    let kind = match source {
+        DemoSource::Dashboard => SourceKind::Dashboard,
+        DemoSource::Msp360 => SourceKind::Msp360,
+        DemoSource::Comet => SourceKind::Comet,
+    };
+    let demo = bridge_sim::demo::Demo::start_source(kind)
         .await
         .map_err(|e| Failure::failed(format!("cannot start the simulators: {e}")))?;
     println!("ConnectWise simulator:  {}", demo.cw_url());
-    println!("Dashboard simulator:    {}", demo.dashboard_url());
+    println!("{:<24}{}", format!("{} simulator:", demo.source_name()), demo.source_url());
     println!("Data folder:            {}", dir.display());
     let engine = demo.engine(store).await?;
     let scheduler = Scheduler::spawn(
@@ -338,7 +350,7 @@ pub async fn demo(
         }),
     );
     println!(
-        "Syncing every {interval_secs} s; the dashboard moves one step per cycle. Ctrl-C stops."
+        "Syncing every {interval_secs} s; the simulated backups move one step per cycle. Ctrl-C stops."
     );
     // The demo data includes deliberate problems (a company whose agreement
     // condition matches nothing): they are shown, not a failure of the demo.

@@ -18,6 +18,7 @@ mod execute;
 mod guarded;
 mod in_step;
 mod inputs;
+mod listing;
 mod lookups;
 mod outcome;
 mod pass;
@@ -46,7 +47,7 @@ pub use removals::{guarded_removals, source_identity, GUARDED_REMOVALS_KEY};
 
 use crate::cw::CwClient;
 use crate::secrets::SecretStore;
-use crate::source::{DashboardClient, EventStream, Listing};
+use crate::source::{Listing, Source};
 use crate::store::companies::{self, LastStatus};
 use crate::store::ledger;
 use crate::store::runs;
@@ -57,7 +58,8 @@ use crate::Error;
 /// What one cycle works with.
 struct Cycle<'a> {
     settings: &'a Settings,
-    dashboard: &'a DashboardClient,
+    /// The backup source `source.kind` names.
+    listing_source: &'a Source,
     cw: &'a CwClient,
     dry_run: bool,
     now: &'a str,
@@ -71,7 +73,7 @@ struct Cycle<'a> {
 /// What [`Engine::recall`] found.
 enum Recall<'d> {
     Unchanged(in_step::InStep),
-    Read(EventStream<'d>),
+    Read(listing::Pages<'d>),
 }
 
 /// The engine: a store, the keychain, and a ConnectWise client reused across
@@ -80,7 +82,7 @@ pub struct Engine {
     store: Store,
     secrets: Arc<dyn SecretStore>,
     cw_cache: connect::ClientCache<CwClient>,
-    dashboard_cache: connect::ClientCache<DashboardClient>,
+    source_cache: connect::ClientCache<Source>,
     /// The last in-step cycle, while its inputs may still hold (rule 10).
     in_step: std::sync::Mutex<Option<in_step::InStep>>,
     /// Cycles answered from `in_step` so far.
@@ -102,7 +104,7 @@ impl Engine {
             store,
             secrets,
             cw_cache: connect::ClientCache::new(),
-            dashboard_cache: connect::ClientCache::new(),
+            source_cache: connect::ClientCache::new(),
             in_step: std::sync::Mutex::new(None),
             in_step_hits: std::sync::atomic::AtomicU64::new(0),
             tuning: NetTuning::default(),
@@ -180,11 +182,12 @@ impl Engine {
         })
     }
 
-    /// The Dashboard client for `settings` (cached while they hold).
-    fn dashboard(&self, settings: &Settings) -> Result<DashboardClient, Error> {
-        let config = connect::dashboard_config(settings, self.secrets.as_ref(), &self.tuning)?;
-        let key = config.key.clone();
-        self.dashboard_cache.get_or_build(&key, || config.build())
+    /// The backup source for `settings` (cached while they hold, so a
+    /// platform's sign-in token is reused across cycles).
+    fn source(&self, settings: &Settings) -> Result<Source, Error> {
+        let config = connect::source_config(settings, self.secrets.as_ref(), &self.tuning)?;
+        let key = config.key().to_owned();
+        self.source_cache.get_or_build(&key, || config.build())
     }
 
     /// Persists the codebase the client discovered so the next cycle (or the
@@ -234,7 +237,7 @@ impl Engine {
             self.writer_lock().await?
         };
         let settings = self.settings().await?;
-        let dashboard = self.dashboard(&settings)?;
+        let listing_source = self.source(&settings)?;
         // Compared with what the database holds, not with the client: the
         // client may have discovered the codebase before this cycle (mapping a
         // company), and a new process must still find it saved (rule 10).
@@ -257,12 +260,12 @@ impl Engine {
         };
         let cycle = Cycle {
             settings: &settings,
-            dashboard: &dashboard,
+            listing_source: &listing_source,
             cw: &cw,
             dry_run,
             now: &now,
             on_action,
-            source: source_identity(&dashboard),
+            source: listing_source.identity(),
             confirmed_removals: self.confirm_removals.load(Ordering::SeqCst),
         };
         let result = self.cycle(cycle, &mut report).await;
@@ -413,16 +416,38 @@ impl Engine {
             None
         } else {
             self.take_in_step()
-        };
-        let Some(memo) = memo.filter(|_| settled) else {
-            return Ok(Recall::Read(cx.dashboard.events(&spool_dir)));
-        };
-        if !memo.holds(ledger_revision, scopes, rules) {
-            return Ok(Recall::Read(cx.dashboard.events(&spool_dir)));
         }
-        Ok(match cx.dashboard.check(&memo.pages, &spool_dir).await? {
+        .filter(|memo| settled && memo.holds(ledger_revision, scopes, rules));
+        let dashboard = match cx.listing_source {
+            Source::Dashboard(dashboard) => dashboard,
+            platform => {
+                // A platform is observed whole every cycle; the derived
+                // incidents are then compared with the last in-step ones.
+                let page_size = usize::try_from(self.tuning.dashboard_page_size).unwrap_or(250);
+                let derived = listing::derive_listing(
+                    platform,
+                    &self.store,
+                    cx.dry_run,
+                    cx.now,
+                    page_size,
+                )
+                .await?;
+                return Ok(match memo {
+                    Some(memo) if derived.mark().is_some_and(|m| memo.pages == [m.clone()]) => {
+                        Recall::Unchanged(memo)
+                    }
+                    _ => Recall::Read(listing::Pages::Derived(derived)),
+                });
+            }
+        };
+        let Some(memo) = memo else {
+            return Ok(Recall::Read(listing::Pages::Stream(
+                dashboard.events(&spool_dir),
+            )));
+        };
+        Ok(match dashboard.check(&memo.pages, &spool_dir).await? {
             Listing::Unchanged => Recall::Unchanged(memo),
-            Listing::Changed(listing) => Recall::Read(*listing),
+            Listing::Changed(listing) => Recall::Read(listing::Pages::Stream(*listing)),
         })
     }
 

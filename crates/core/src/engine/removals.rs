@@ -4,7 +4,7 @@
 //! ledger records on each row.
 
 use super::plan;
-use crate::source::DashboardClient;
+use crate::source::Source;
 use crate::store::settings;
 use crate::store::{Store, StoreError};
 
@@ -30,6 +30,6 @@ pub(crate) fn remember_guarded(
 
 /// Which source a listing comes from, as the ledger records it (rule 15):
 /// the source's kind and its address.
-pub fn source_identity(dashboard: &DashboardClient) -> String {
-    format!("dashboard:{}", dashboard.base_url())
+pub fn source_identity(source: &Source) -> String {
+    source.identity()
 }

@@ -1,4 +1,4 @@
-//! Company operations: refresh from the Dashboard, map to ConnectWise (resolved
+//! Company operations: refresh from the backup source, map to ConnectWise (resolved
 //! at entry), list with effective filters, suggest matches by name.
 
 use serde::Serialize;
@@ -21,8 +21,8 @@ pub struct Refreshed {
 /// Fetches the Dashboard's companies and stores them (mappings kept).
 pub async fn refresh_companies(engine: &Engine) -> Result<Refreshed, Error> {
     let settings = engine.settings().await?;
-    let dashboard = crate::engine::dashboard_client(&settings, engine.secrets().as_ref())?;
-    let list = dashboard.companies().await?;
+    let source = crate::engine::source_client(&settings, engine.secrets().as_ref())?;
+    let list = source.companies().await?;
     let companies = list.companies;
     let summary = db_store(engine.store(), move |s| companies::refresh(s, &companies)).await?;
     Ok(Refreshed {
@@ -59,15 +59,20 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
         }
     }
     let Some(row) = row else {
+        let which = match engine.settings().await?.source_kind {
+            crate::source::SourceKind::Dashboard => "Dashboard",
+            crate::source::SourceKind::Msp360 => "MSP360",
+            crate::source::SourceKind::Comet => "Comet",
+        };
         let known = db_store(engine.store(), companies::list).await?;
         let sample: Vec<String> = known.iter().take(10).map(|r| r.id.clone()).collect();
         return Err(Error::NotFound(if sample.is_empty() {
             format!(
-                "there is no Dashboard company with id \"{id}\"; run `backup-bridge companies refresh` first"
+                "there is no {which} company with id \"{id}\"; run `backup-bridge companies refresh` first"
             )
         } else {
             format!(
-                "there is no Dashboard company with id \"{id}\" (known ids include {}); \
+                "there is no {which} company with id \"{id}\" (known ids include {}); \
                  `backup-bridge companies list` shows them all",
                 sample.join(", ")
             )

@@ -32,6 +32,17 @@ pub struct PageMark {
     pub(super) next_page: Option<u64>,
 }
 
+impl PageMark {
+    /// The mark of a whole listing held as `bytes` (a platform source's
+    /// derived incidents), which has no next page.
+    pub fn of_listing(bytes: &[u8]) -> PageMark {
+        PageMark {
+            digest: Sha256::digest(bytes).into(),
+            next_page: None,
+        }
+    }
+}
+
 /// The events listing, decoded one page at a time ([`EventStream::next_page`]).
 ///
 /// The first call fetches every page back to back and keeps their bytes in

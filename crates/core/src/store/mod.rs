@@ -14,6 +14,7 @@
 //! the user only (`files`).
 
 pub mod companies;
+pub mod incidents;
 mod files;
 mod history;
 pub mod ledger;
@@ -49,6 +50,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/002_ledger.sql")),
     M::up(include_str!("migrations/003_ledger_revision.sql")),
     M::up(include_str!("migrations/004_ledger_source.sql")),
+    M::up(include_str!("migrations/005_incidents.sql")),
 ];
 
 /// The data directory for this OS: `~/.local/share/BackupBridge` on Linux,
