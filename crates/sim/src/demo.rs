@@ -9,6 +9,7 @@ use std::sync::Arc;
 use bridge_core::engine::Engine;
 use bridge_core::ops::{self, MapRequest};
 use bridge_core::secrets::{MemoryStore, SecretKey};
+use bridge_core::source::SourceKind;
 use bridge_core::store::{settings, Store};
 use serde_json::Value;
 
@@ -34,6 +35,24 @@ impl Demo {
         dashboard.set_companies(demo_companies());
         dashboard.set_timeline(demo_timeline());
         Ok(Demo { cw, dashboard })
+    }
+
+    /// Starts the simulators with the demo data, reading `kind`'s simulator.
+    pub async fn start_source(kind: SourceKind) -> anyhow::Result<Demo> {
+        match kind {
+            SourceKind::Dashboard => Demo::start().await,
+            other => anyhow::bail!("the {other} simulator is not part of this build"),
+        }
+    }
+
+    /// The simulated backup source's name, for output.
+    pub fn source_name(&self) -> &'static str {
+        "Dashboard"
+    }
+
+    /// The simulated backup source's address.
+    pub fn source_url(&self) -> String {
+        self.dashboard_url()
     }
 
     pub fn cw_url(&self) -> String {

@@ -218,6 +218,33 @@ fn defaults_match_design() {
     assert_eq!(s.priority_for("Error"), None);
 }
 
+#[test]
+fn source_settings_are_checked_and_decide_what_a_sync_needs() {
+    let store = store();
+    let e = set(&store, "source.kind", "veeam").unwrap_err().to_string();
+    assert!(e.contains("dashboard, msp360 or comet"), "{e}");
+    set(&store, "source.kind", " MSP360 ").unwrap();
+    let s = Settings::load(&store).unwrap();
+    assert_eq!(s.source_kind, crate::source::SourceKind::Msp360);
+    assert!(s.missing_for_sync().contains(&"source.username"));
+    assert!(!s.missing_for_sync().contains(&"dashboard.url"));
+    assert_eq!(
+        s.source_address().as_deref(),
+        Some("https://api.mspbackups.com"),
+        "MSP360's SaaS address when source.url is empty"
+    );
+    set(&store, "source.kind", "comet").unwrap();
+    let s = Settings::load(&store).unwrap();
+    assert!(s.missing_for_sync().contains(&"source.url"));
+    assert_eq!(s.source_address(), None);
+    assert!(set(&store, "source.url", "http://comet.example.com").is_err());
+    set(&store, "source.url", "https://comet.example.com/").unwrap();
+    assert_eq!(
+        Settings::load(&store).unwrap().source_url.as_deref(),
+        Some("https://comet.example.com")
+    );
+}
+
 /// Every catalogue key reaches its typed field (guards `Settings::assign`'s match).
 #[test]
 fn every_key_reaches_its_field() {
@@ -247,6 +274,9 @@ fn every_key_reaches_its_field() {
         ("sync.interval_secs", "60"),
         ("sync.concurrency", "2"),
         ("dashboard.url", "https://dash.example.com"),
+        ("source.kind", "comet"),
+        ("source.url", "https://comet.example.com"),
+        ("source.username", "bridge-reader"),
     ];
     assert_eq!(samples.len(), keys::KEYS.len());
     for (key, value) in samples {
