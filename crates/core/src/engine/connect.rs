@@ -298,9 +298,13 @@ impl PlatformConfig {
             SourceKind::Dashboard => Err(Error::Internal(
                 "the Dashboard is not built as a platform adapter".to_owned(),
             )),
-            SourceKind::Msp360 | SourceKind::Comet => Err(Error::Config(format!(
+            SourceKind::Msp360 => Err(Error::Config(format!(
                 "source.kind {kind} is not available in this build"
             ))),
+            SourceKind::Comet => Ok(Source::Comet(
+                crate::source::comet::CometClient::new(&url, &username, secret, options)
+                    .map_err(crate::source::SourceError::from)?,
+            )),
         }
     }
 }

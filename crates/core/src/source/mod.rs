@@ -8,6 +8,7 @@
 
 mod base_url;
 mod client;
+pub mod comet;
 mod decode;
 pub mod derive;
 mod error;
