@@ -9,12 +9,10 @@ use std::collections::BTreeSet;
 
 use url::Url;
 
+use super::comet::CometClient;
 use super::decode::CompanyList;
 use super::kind::SourceKind;
-use super::platform::{
-    CheckStep, Observation, CHECK_COMPANIES, CHECK_MONITORING, CHECK_REACHABLE,
-};
-use super::comet::CometClient;
+use super::platform::{CheckStep, Observation, CHECK_COMPANIES, CHECK_MONITORING, CHECK_REACHABLE};
 use super::{DashboardClient, SourceError};
 
 /// A configured backup source. Cheap to clone (HTTP pools and sign-in

@@ -13,6 +13,7 @@
 //! so a poll window that overlaps the last one costs no second request.
 
 mod decode;
+mod http;
 mod profile;
 #[cfg(test)]
 mod tests;
@@ -21,9 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use reqwest::header::CONTENT_TYPE;
 use secrecy::{ExposeSecret, SecretString};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
@@ -36,7 +35,6 @@ use super::platform::{
     CheckStep, Gone, Observation, PlatformError, PlatformOptions, CHECK_COMPANIES,
     CHECK_MONITORING, CHECK_REACHABLE, CHECK_SIGNED_IN,
 };
-use crate::net::{self, BodyError};
 
 const KIND: SourceKind = SourceKind::Comet;
 /// How far a poll window reaches back before the end of the last one.
@@ -48,7 +46,8 @@ pub const PROFILE_MAX_AGE: Duration = Duration::from_secs(3600);
 /// The sentence for an admin whose sign-in needs a second factor.
 pub const TOTP_SENTENCE: &str =
     "this admin needs a second factor; use a dedicated admin without TOTP or a session key";
-const AUTH_HINT: &str = "check source.username and the admin password (`backup-bridge secret set source`)";
+const AUTH_HINT: &str =
+    "check source.username and the admin password (`backup-bridge secret set source`)";
 const SESSION_PREFIX: &str = "session:";
 
 /// A Comet Server client. Cheap to clone: the HTTP pool and the caches are
@@ -412,110 +411,6 @@ impl CometClient {
         *lock(&self.inner.joins) = Some((Instant::now(), joins.clone()));
         Ok(joins)
     }
-
-    /// The form fields that sign a request in.
-    fn auth_fields(&self) -> Vec<(&'static str, &str)> {
-        let secret = self.inner.secret.expose_secret();
-        let mut fields = vec![("Username", self.inner.username.as_str())];
-        match secret.strip_prefix(SESSION_PREFIX) {
-            Some(key) => {
-                fields.push(("AuthType", "SessionKey"));
-                fields.push(("SessionKey", key));
-            }
-            None => {
-                fields.push(("AuthType", "Password"));
-                fields.push(("Password", secret));
-            }
-        }
-        fields
-    }
-
-    /// One call: the answer decoded as `T`, or the error it stands for.
-    async fn call<T: DeserializeOwned>(
-        &self,
-        endpoint: &str,
-        fields: &[(&str, &str)],
-    ) -> Result<T, PlatformError> {
-        let path = format!("/api/v1/admin/{endpoint}");
-        let value = self.post(&path, fields).await?;
-        serde_json::from_value(value).map_err(|e| PlatformError::Decode {
-            kind: KIND,
-            path: path.clone(),
-            message: format!("the answer does not have the documented shape ({e})"),
-        })
-    }
-
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Result<Value, PlatformError> {
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in self.auth_fields().into_iter().chain(fields.iter().copied()) {
-            form.append_pair(k, v);
-        }
-        let url = super::base_url::join(&self.inner.base, path);
-        let response = self
-            .inner
-            .http
-            .post(url)
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form.finish())
-            .send()
-            .await
-            .map_err(|e| PlatformError::from_reqwest(KIND, path, &e))?;
-        let status = response.status();
-        if status.is_redirection() {
-            return Err(PlatformError::Refused {
-                kind: KIND,
-                status: status.as_u16(),
-                path: path.to_owned(),
-                message: "a redirect, which BackupBridge does not follow; check source.url"
-                    .to_owned(),
-            });
-        }
-        let body = match net::read_body(response, self.inner.options.max_body_bytes).await {
-            Ok(body) => body,
-            Err(BodyError::TooLarge) if !status.is_success() => Vec::new(),
-            Err(BodyError::TooLarge) => {
-                return Err(PlatformError::Decode {
-                    kind: KIND,
-                    path: path.to_owned(),
-                    message: format!(
-                        "the answer is larger than {}, so BackupBridge stopped reading it",
-                        net::size_text(self.inner.options.max_body_bytes)
-                    ),
-                })
-            }
-            Err(BodyError::Transport(e)) => return Err(PlatformError::from_reqwest(KIND, path, &e)),
-        };
-        let value = serde_json::from_slice::<Value>(&body).ok();
-        let stated = value
-            .as_ref()
-            .and_then(|v| v.get("Status"))
-            .and_then(Value::as_i64)
-            .filter(|s| !(200..=299).contains(s));
-        if let Some(code) = stated {
-            let message = value
-                .as_ref()
-                .and_then(|v| v.get("Message"))
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            return Err(failure(code, path, &self.redact(message)));
-        }
-        if !status.is_success() {
-            let message = match &value {
-                Some(v) => v.get("Message").and_then(Value::as_str).unwrap_or_default(),
-                None => "",
-            };
-            return Err(failure(
-                i64::from(status.as_u16()),
-                path,
-                &self.redact(message),
-            ));
-        }
-        value.ok_or_else(|| PlatformError::Decode {
-            kind: KIND,
-            path: path.to_owned(),
-            message: format!("the answer is not JSON ({} bytes)", body.len()),
-        })
-    }
 }
 
 /// True when `new` is a later report of the same job than `old`: a
@@ -526,59 +421,5 @@ fn supersedes(new: &Job, old: &Job) -> bool {
         (0, 0) | (_, 0) => true,
         (0, _) => false,
         (n, o) => n >= o,
-    }
-}
-
-impl CometClient {
-    /// A server's message with the secret cut out, should it ever echo it.
-    fn redact(&self, message: &str) -> String {
-        let secret = self.inner.secret.expose_secret();
-        let secret = secret.strip_prefix(SESSION_PREFIX).unwrap_or(secret);
-        if secret.len() >= 4 {
-            message.replace(secret, "[hidden]")
-        } else {
-            message.to_owned()
-        }
-    }
-}
-
-/// The error a stated failure (`Status` in the body, or the HTTP code)
-/// stands for.
-fn failure(code: i64, path: &str, message: &str) -> PlatformError {
-    let status = u16::try_from(code).unwrap_or(0);
-    let detail = if message.trim().is_empty() {
-        "no details given".to_owned()
-    } else {
-        excerpt(message)
-    };
-    if message.contains("ERR_TOTP_REQUIRED") {
-        return PlatformError::Auth {
-            kind: KIND,
-            detail: TOTP_SENTENCE.to_owned(),
-            hint: "then save its password with `backup-bridge secret set source`".to_owned(),
-        };
-    }
-    match code {
-        401 | 403 => PlatformError::Auth {
-            kind: KIND,
-            detail,
-            hint: AUTH_HINT.to_owned(),
-        },
-        429 => PlatformError::RateLimited {
-            kind: KIND,
-            path: path.to_owned(),
-        },
-        500..=599 => PlatformError::Server {
-            kind: KIND,
-            status,
-            path: path.to_owned(),
-            message: detail,
-        },
-        _ => PlatformError::Refused {
-            kind: KIND,
-            status,
-            path: path.to_owned(),
-            message: detail,
-        },
     }
 }

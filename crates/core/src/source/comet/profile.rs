@@ -115,8 +115,16 @@ impl Joins {
             status = RunStatus::NotTicketed;
         }
         let company = self.company_of(user);
-        let device = user.devices.get(&job.device_id).cloned().unwrap_or_default();
-        let item = user.sources.get(&job.source_guid).cloned().unwrap_or_default();
+        let device = user
+            .devices
+            .get(&job.device_id)
+            .cloned()
+            .unwrap_or_default();
+        let item = user
+            .sources
+            .get(&job.source_guid)
+            .cloned()
+            .unwrap_or_default();
         let vault = user
             .destinations
             .get(&job.destination_guid)

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::decode::{backup_type, rfc3339, run_status, Job, KeyParts, LogEntry, UserSlim};
+use super::http::failure;
 use super::profile::{JobLog, Joins, MAX_ERROR_LINES};
 use super::*;
 use crate::source::platform::RunStatus;
@@ -208,7 +209,10 @@ fn companies_are_tenants_or_accounts() {
         u.account_name.clear();
     }
     let c = j.company_of(&j.users["acme-files"]);
-    assert_eq!((c.id.as_str(), c.name.as_str()), ("acme-files", "acme-files"));
+    assert_eq!(
+        (c.id.as_str(), c.name.as_str()),
+        ("acme-files", "acme-files")
+    );
 }
 
 #[test]
@@ -271,7 +275,10 @@ fn failures_classify() {
     assert!(e.to_string().contains(TOTP_SENTENCE), "{e}");
     let e = failure(403, "/p", "Invalid password");
     assert!(e.to_string().contains(AUTH_HINT), "{e}");
-    assert!(matches!(failure(429, "/p", ""), PlatformError::RateLimited { .. }));
+    assert!(matches!(
+        failure(429, "/p", ""),
+        PlatformError::RateLimited { .. }
+    ));
     let e = failure(500, "/p", "");
     assert!(e.is_retryable() && e.to_string().contains("no details given"));
     let e = failure(400, "/p", "Missing Start");
@@ -297,7 +304,10 @@ fn construction_is_checked_and_debug_hides_the_secret() {
     let secret = || SecretString::from("s3cr3t-pw");
     let c = CometClient::new("http://127.0.0.1:1", "admin", secret(), options()).unwrap();
     let text = format!("{c:?}");
-    assert!(!text.contains("s3cr3t-pw") && text.contains("admin"), "{text}");
+    assert!(
+        !text.contains("s3cr3t-pw") && text.contains("admin"),
+        "{text}"
+    );
     let e = CometClient::new("http://comet.example.com", "admin", secret(), options()).unwrap_err();
     assert!(e.to_string().contains("source.url"), "{e}");
     let e = CometClient::new("https://comet.example.com", " ", secret(), options()).unwrap_err();
