@@ -188,7 +188,12 @@ pub fn demo_timeline_at(base: i64) -> Vec<Vec<Value>> {
     step1.extend([acme("job-acme-2", 7002, (t(2), t(3))), missed]);
     let mut step2 = step1.clone();
     step2.extend([acme("job-acme-3", 6001, (t(4), 0)), skipped]);
-    let mut step3 = step1.clone();
+    // The running job's report is replaced by its finished one.
+    let mut step3: Vec<Value> = step2
+        .iter()
+        .filter(|j| j["GUID"] != "job-acme-3")
+        .cloned()
+        .collect();
     step3.extend([acme("job-acme-3", 5000, (t(4), t(5))), restore]);
     let mut step4 = step3.clone();
     step4.extend([acme("job-acme-4", 7002, (t(8), t(9))), tailspin]);

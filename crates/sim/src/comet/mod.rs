@@ -19,7 +19,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 pub use demo::{
-    demo_log_entries, demo_tenants, demo_timeline, demo_timeline_at, demo_users,
+    demo_log_entries, demo_tenants, demo_timeline, demo_timeline_at, demo_users, job,
     DEMO_COMET_PASSWORD, DEMO_COMET_USER, SECRET_MARKER,
 };
 
