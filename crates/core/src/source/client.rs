@@ -18,6 +18,8 @@ use super::{DashboardClient, SourceError};
 /// A configured backup source. Cheap to clone (HTTP pools and sign-in
 /// tokens are shared between clones).
 #[derive(Debug, Clone)]
+// One per process, built once per settings change: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Source {
     Dashboard(DashboardClient),
     Comet(CometClient),

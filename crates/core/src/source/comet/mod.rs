@@ -321,7 +321,7 @@ impl CometClient {
                 Ok(job) => {
                     let newer = by_guid
                         .get(&job.guid)
-                        .map_or(true, |(_, old)| supersedes(&job, old));
+                        .is_none_or(|(_, old)| supersedes(&job, old));
                     if newer {
                         by_guid.insert(job.guid.clone(), (position, job));
                     }
