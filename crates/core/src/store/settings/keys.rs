@@ -228,7 +228,7 @@ pub(crate) const KEYS: &[KeySpec] = &[
         "source.username",
         None,
         Kind::Text,
-        "the platform login (MSP360 API login, Comet admin username)",
+        "the platform login (MSP360 API login, Comet admin username; for a Comet admin with TOTP save `session:<session key>` as the source secret)",
     ),
 ];
 
