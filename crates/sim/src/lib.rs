@@ -1,4 +1,5 @@
-//! Faithful local simulators of ConnectWise PSA and the Cloud Backup Dashboard.
+//! Faithful local simulators of ConnectWise PSA, the Cloud Backup Dashboard
+//! and the Comet Server.
 //!
 //! Both run in-process on a random loopback port (or a fixed one for the
 //! `bridge-sim` binary). They are strict wherever the real servers are strict,
@@ -6,6 +7,7 @@
 //! and they inject the faults the bridge must survive (latency, 5xx, 429 with
 //! `Retry-After`, hung requests, dropped connections after a committed create).
 
+pub mod comet;
 pub mod cw;
 pub mod dashboard;
 pub mod demo;
@@ -13,6 +15,7 @@ pub mod faults;
 pub mod log;
 mod net;
 
+pub use comet::CometSim;
 pub use cw::{CwSeed, CwSim};
 pub use dashboard::DashboardSim;
 pub use faults::{DashFaultControl, FaultControl};

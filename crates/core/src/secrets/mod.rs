@@ -31,7 +31,10 @@ pub enum SecretKey {
     /// The Cloud Backup Dashboard bearer token.
     DashboardToken,
     /// The backup platform's password (MSP360 API password, Comet admin
-    /// password) when `source.kind` is not `dashboard`.
+    /// password) when `source.kind` is not `dashboard`. For Comet,
+    /// `session:<key>` saves a session key from `account/session-start`
+    /// instead (sent as `AuthType=SessionKey`), for an admin whose password
+    /// sign-in needs a second factor.
     SourceSecret,
 }
 

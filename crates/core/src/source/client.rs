@@ -9,18 +9,20 @@ use std::collections::BTreeSet;
 
 use url::Url;
 
+use super::comet::CometClient;
 use super::decode::CompanyList;
 use super::kind::SourceKind;
-use super::platform::{
-    CheckStep, Observation, CHECK_COMPANIES, CHECK_MONITORING, CHECK_REACHABLE,
-};
+use super::platform::{CheckStep, Observation, CHECK_COMPANIES, CHECK_MONITORING, CHECK_REACHABLE};
 use super::{DashboardClient, SourceError};
 
 /// A configured backup source. Cheap to clone (HTTP pools and sign-in
 /// tokens are shared between clones).
 #[derive(Debug, Clone)]
+// One per process, built once per settings change: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Source {
     Dashboard(DashboardClient),
+    Comet(CometClient),
 }
 
 impl Source {
@@ -28,6 +30,7 @@ impl Source {
     pub fn kind(&self) -> SourceKind {
         match self {
             Source::Dashboard(_) => SourceKind::Dashboard,
+            Source::Comet(_) => SourceKind::Comet,
         }
     }
 
@@ -35,6 +38,7 @@ impl Source {
     pub fn base_url(&self) -> &Url {
         match self {
             Source::Dashboard(d) => d.base_url(),
+            Source::Comet(c) => c.base_url(),
         }
     }
 
@@ -48,6 +52,7 @@ impl Source {
     pub async fn companies(&self) -> Result<CompanyList, SourceError> {
         match self {
             Source::Dashboard(d) => d.companies().await,
+            Source::Comet(c) => Ok(c.companies().await?),
         }
     }
 
@@ -60,9 +65,12 @@ impl Source {
         cursor: Option<&str>,
         known: &BTreeSet<String>,
     ) -> Result<Option<Observation>, SourceError> {
-        let _ = (cursor, known);
         match self {
             Source::Dashboard(_) => Ok(None),
+            Source::Comet(c) => {
+                let now = chrono::Utc::now().timestamp();
+                Ok(Some(c.observe(cursor, known, now).await?))
+            }
         }
     }
 
@@ -72,6 +80,7 @@ impl Source {
     pub async fn check(&self) -> Vec<CheckStep> {
         match self {
             Source::Dashboard(d) => dashboard_check(d).await,
+            Source::Comet(c) => c.check().await,
         }
     }
 }

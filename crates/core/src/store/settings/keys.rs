@@ -27,6 +27,7 @@ pub const DEFAULT_SUMMARY_TEMPLATE: &str = "{eventType}: {computer} - {plan} ({b
 
 /// How a key's value is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // `SourceKind` names the setting's type
 pub(crate) enum Kind {
     /// Free text; empty clears it.
     Text,
@@ -227,7 +228,7 @@ pub(crate) const KEYS: &[KeySpec] = &[
         "source.username",
         None,
         Kind::Text,
-        "the platform login (MSP360 API login, Comet admin username)",
+        "the platform login (MSP360 API login, Comet admin username; for a Comet admin with TOTP save `session:<session key>` as the source secret)",
     ),
 ];
 
