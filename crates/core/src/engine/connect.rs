@@ -258,7 +258,6 @@ pub(crate) enum SourceConfig {
 
 impl SourceConfig {
     /// Changes whenever anything the client is built from changes.
-    #[allow(dead_code)] // not read yet: the engine's client cache is to key on it
     pub fn key(&self) -> &str {
         match self {
             SourceConfig::Dashboard(c) => &c.key,
@@ -276,7 +275,6 @@ impl SourceConfig {
 
 /// What a platform adapter (MSP360, Comet) is built from.
 pub(crate) struct PlatformConfig {
-    #[allow(dead_code)] // read through `SourceConfig::key`, not read yet
     key: String,
     kind: SourceKind,
     url: String,

@@ -48,17 +48,21 @@ impl CometClient {
     }
 
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Result<Value, PlatformError> {
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in self.auth_fields().into_iter().chain(fields.iter().copied()) {
-            form.append_pair(k, v);
-        }
+        // Built before the first await: the serializer is not `Send`.
+        let body = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in self.auth_fields().into_iter().chain(fields.iter().copied()) {
+                form.append_pair(k, v);
+            }
+            form.finish()
+        };
         let url = crate::source::base_url::join(&self.inner.base, path);
         let response = self
             .inner
             .http
             .post(url)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form.finish())
+            .body(body)
             .send()
             .await
             .map_err(|e| PlatformError::from_reqwest(KIND, path, &e))?;

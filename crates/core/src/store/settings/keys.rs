@@ -27,7 +27,6 @@ pub const DEFAULT_SUMMARY_TEMPLATE: &str = "{eventType}: {computer} - {plan} ({b
 
 /// How a key's value is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::enum_variant_names)] // `SourceKind` names the setting's type
 pub(crate) enum Kind {
     /// Free text; empty clears it.
     Text,
@@ -46,7 +45,7 @@ pub(crate) enum Kind {
     Concurrency,
     RequestRate,
     /// `dashboard`, `msp360` or `comet`.
-    SourceKind,
+    Source,
 }
 
 /// One known setting.
@@ -215,7 +214,7 @@ pub(crate) const KEYS: &[KeySpec] = &[
     spec(
         "source.kind",
         Some("dashboard"),
-        Kind::SourceKind,
+        Kind::Source,
         "backup platform to read: dashboard, msp360 or comet",
     ),
     spec(
@@ -267,7 +266,7 @@ pub(crate) fn normalize(spec: &KeySpec, raw: &str) -> Result<Option<String>, Str
             Ok(Some(value.trim_end_matches('/').to_owned()))
         }
         Kind::AuthMode => one_of(value, &["api_member", "integrator"]),
-        Kind::SourceKind => match crate::source::SourceKind::parse(value) {
+        Kind::Source => match crate::source::SourceKind::parse(value) {
             Some(kind) => Ok(Some(kind.as_str().to_owned())),
             None => Err(format!(
                 "\"{value}\" is not a backup source; use dashboard, msp360 or comet"
