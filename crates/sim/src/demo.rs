@@ -15,16 +15,51 @@ use serde_json::Value;
 
 use crate::cw::demo::{DEMO_CLIENT_ID, DEMO_COMPANY, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use crate::dashboard::demo::{demo_companies, demo_timeline, DEMO_DASHBOARD_TOKEN};
-use crate::{CwSeed, CwSim, DashboardSim};
+use crate::comet::demo::{DEMO_COMET_PASSWORD, DEMO_COMET_USER};
+use crate::{CometSim, CwSeed, CwSim, DashboardSim};
 
 /// The agreement condition the demo uses: one company (Blue Yonder) has only
 /// a cancelled match, so the demo also shows a Last Update Status error.
 pub const DEMO_AGREEMENT_CONDITION: &str = "name like \"%ICB\" and agreementStatus = \"Active\"";
 
-/// Both simulators, running.
+/// The simulators, running: ConnectWise, the Dashboard, and the backup
+/// platform the demo reads when it is not the Dashboard.
 pub struct Demo {
     pub cw: CwSim,
     pub dashboard: DashboardSim,
+    pub platform: Option<PlatformSim>,
+}
+
+/// A backup platform's simulator with the demo data.
+pub enum PlatformSim {
+    Comet(CometSim),
+}
+
+impl PlatformSim {
+    fn kind(&self) -> SourceKind {
+        match self {
+            PlatformSim::Comet(_) => SourceKind::Comet,
+        }
+    }
+
+    fn base_url(&self) -> String {
+        match self {
+            PlatformSim::Comet(sim) => sim.base_url(),
+        }
+    }
+
+    /// The login and the secret the demo configures.
+    fn credentials(&self) -> (&'static str, &'static str) {
+        match self {
+            PlatformSim::Comet(_) => (DEMO_COMET_USER, DEMO_COMET_PASSWORD),
+        }
+    }
+
+    async fn shutdown(self) {
+        match self {
+            PlatformSim::Comet(sim) => sim.shutdown().await,
+        }
+    }
 }
 
 impl Demo {
@@ -34,25 +69,49 @@ impl Demo {
         let dashboard = DashboardSim::start(DEMO_DASHBOARD_TOKEN).await?;
         dashboard.set_companies(demo_companies());
         dashboard.set_timeline(demo_timeline());
-        Ok(Demo { cw, dashboard })
+        Ok(Demo {
+            cw,
+            dashboard,
+            platform: None,
+        })
     }
 
     /// Starts the simulators with the demo data, reading `kind`'s simulator.
     pub async fn start_source(kind: SourceKind) -> anyhow::Result<Demo> {
-        match kind {
-            SourceKind::Dashboard => Demo::start().await,
-            other => anyhow::bail!("the {other} simulator is not part of this build"),
-        }
+        let mut demo = Demo::start().await?;
+        demo.platform = match kind {
+            SourceKind::Dashboard => None,
+            SourceKind::Msp360 => anyhow::bail!("the MSP360 simulator is not part of this build"),
+            SourceKind::Comet => {
+                let sim = CometSim::start(DEMO_COMET_USER, DEMO_COMET_PASSWORD).await?;
+                sim.load_demo();
+                Some(PlatformSim::Comet(sim))
+            }
+        };
+        Ok(demo)
+    }
+
+    /// The backup source the demo reads.
+    pub fn source_kind(&self) -> SourceKind {
+        self.platform
+            .as_ref()
+            .map_or(SourceKind::Dashboard, PlatformSim::kind)
     }
 
     /// The simulated backup source's name, for output.
     pub fn source_name(&self) -> &'static str {
-        "Dashboard"
+        match self.source_kind() {
+            SourceKind::Dashboard => "Dashboard",
+            SourceKind::Msp360 => "MSP360",
+            SourceKind::Comet => "Comet",
+        }
     }
 
     /// The simulated backup source's address.
     pub fn source_url(&self) -> String {
-        self.dashboard_url()
+        self.platform
+            .as_ref()
+            .map_or_else(|| self.dashboard_url(), PlatformSim::base_url)
     }
 
     pub fn cw_url(&self) -> String {
@@ -95,6 +154,18 @@ impl Demo {
         for (key, value) in values {
             settings::set(store, key, value)?;
         }
+        let kind = self.source_kind();
+        settings::set(store, "source.kind", kind.as_str())?;
+        match &self.platform {
+            Some(platform) => {
+                settings::set(store, "source.url", &platform.base_url())?;
+                settings::set(store, "source.username", platform.credentials().0)?;
+            }
+            None => {
+                settings::reset(store, "source.url")?;
+                settings::reset(store, "source.username")?;
+            }
+        }
         // A new simulator has a new port: forget what was learnt about the last one.
         for key in ["internal.cw_codebase", "internal.ticket_template"] {
             settings::reset(store, key)?;
@@ -107,7 +178,11 @@ impl Demo {
     /// unmapped). Returns the engine, ready to sync.
     pub async fn engine(&self, store: Store) -> Result<Engine, bridge_core::Error> {
         self.configure(&store)?;
-        let engine = Engine::new(store, Arc::new(Demo::secrets()));
+        let mut secrets = Demo::secrets();
+        if let Some(platform) = &self.platform {
+            secrets = secrets.with(SecretKey::SourceSecret, platform.credentials().1);
+        }
+        let engine = Engine::new(store, Arc::new(secrets));
         ops::refresh_companies(&engine).await?;
         for view in ops::list_companies(&engine).await? {
             if view.row.cw_company_id.is_some() {
@@ -129,9 +204,12 @@ impl Demo {
         Ok(engine)
     }
 
-    /// Stops both simulators.
+    /// Stops the simulators.
     pub async fn shutdown(self) {
         self.cw.shutdown().await;
         self.dashboard.shutdown().await;
+        if let Some(platform) = self.platform {
+            platform.shutdown().await;
+        }
     }
 }
