@@ -1,0 +1,220 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Issue 13 as a technician meets it through the real `backup-bridge`
+//! binary: with only `source.kind`, `source.url`, `source.username` and
+//! `BB_SOURCE_SECRET` set for the backup platform (no Dashboard URL, no
+//! Dashboard token), `companies refresh`, `companies map` and `sync --once`
+//! against each platform's simulator create one ticket per failing plan,
+//! add new error lines as notes once, close on the next successful run and
+//! open a new ticket on the failure after that. Switching `source.kind`
+//! back leaves those tickets alone (rule 15).
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use bridge_core::source::SourceKind;
+use bridge_core::store::Store;
+use bridge_sim::cw::DEMO_PRIVATE_KEY;
+use bridge_sim::demo::Demo;
+use serde_json::Value;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs the binary with the ConnectWise and source secrets from the
+/// environment, off the async runtime (the simulators run on it).
+async fn cli(dir: &Path, secret: &str, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backup-bridge"));
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("BB_CW_SECRET", DEMO_PRIVATE_KEY)
+        .env("BB_SOURCE_SECRET", secret)
+        .env_remove("BB_DASHBOARD_TOKEN")
+        .env_remove("BB_LOG")
+        .stdin(Stdio::null());
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[track_caller]
+fn ok(out: &Output, what: &str) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{what}\nstdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// The tickets of one ConnectWise company, in id order.
+fn tickets_of(demo: &Demo, company: &str) -> Vec<Value> {
+    demo.tickets()
+        .into_iter()
+        .filter(|t| t["company"]["identifier"] == company)
+        .collect()
+}
+
+fn closed(ticket: &Value) -> bool {
+    ticket["closedFlag"].as_bool().unwrap_or(false)
+}
+
+/// Notes of a ticket that push a detail (one per error line).
+fn detail_notes(demo: &Demo, ticket: &Value) -> Vec<String> {
+    demo.cw
+        .notes(ticket["id"].as_i64().unwrap())
+        .iter()
+        .filter_map(|n| n["text"].as_str())
+        .filter(|t| t.starts_with("Detail "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Sets up a data folder whose ConnectWise side is the demo's and whose
+/// source is `kind`'s simulator, set through the CLI alone.
+async fn setup(demo: &Demo, dir: &Path, secret: &str, login: &str) {
+    {
+        let store = Store::open(&dir.join("backupbridge.db")).unwrap();
+        demo.configure(&store).unwrap();
+    }
+    let kind = demo.source_kind().as_str().to_owned();
+    let url = demo.source_url();
+    for (key, value) in [
+        ("dashboard.url", ""),
+        ("source.kind", kind.as_str()),
+        ("source.url", url.as_str()),
+        ("source.username", login),
+    ] {
+        ok(
+            &cli(dir, secret, &["config", "set", key, value]).await,
+            "config set",
+        );
+    }
+    let shown = ok(&cli(dir, secret, &["config", "show"]).await, "config show");
+    assert!(shown.contains("source.kind") && shown.contains(&kind), "{shown}");
+}
+
+/// The scenario every derived source passes: `company` is the platform's
+/// id of the company whose plan goes failing → failing with a new error
+/// line → running → success → failing again.
+async fn scenario(demo: Demo, company: &str, login: &str, secret: &str, new_line: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    setup(&demo, dir, secret, login).await;
+    let refreshed = ok(
+        &cli(dir, secret, &["companies", "refresh"]).await,
+        "companies refresh",
+    );
+    assert!(!refreshed.is_empty());
+    let listed = ok(&cli(dir, secret, &["companies", "list"]).await, "list");
+    assert!(listed.contains(company), "{listed}");
+    ok(
+        &cli(dir, secret, &["companies", "map", company, "AcmeDental"]).await,
+        "companies map",
+    );
+
+    // 1. Failing: one ticket, tagged with the source's kind.
+    ok(&cli(dir, secret, &["sync", "--once"]).await, "sync 1");
+    let acme = tickets_of(&demo, "AcmeDental");
+    assert_eq!(acme.len(), 1, "one ticket per failing plan: {acme:#?}");
+    let xref = acme[0]["externalXRef"].as_str().unwrap().to_owned();
+    let prefix = format!("bb:{}:", demo.source_kind().as_str());
+    assert!(xref.starts_with(&prefix), "{xref}");
+    assert!(xref.encode_utf16().count() <= 100, "{xref}");
+    assert!(!closed(&acme[0]));
+
+    // 2. Failing with a new error line: one note for it, no new ticket.
+    ok(&cli(dir, secret, &["sync", "--once"]).await, "sync 2");
+    let acme = tickets_of(&demo, "AcmeDental");
+    assert_eq!(acme.len(), 1);
+    let notes = detail_notes(&demo, &acme[0]);
+    let new: Vec<&String> = notes.iter().filter(|n| n.contains(new_line)).collect();
+    assert_eq!(new.len(), 1, "the new line once: {notes:#?}");
+
+    // 3. Running: nothing changes.
+    let before = demo.cw.notes(acme[0]["id"].as_i64().unwrap()).len();
+    ok(&cli(dir, secret, &["sync", "--once"]).await, "sync 3");
+    let acme = tickets_of(&demo, "AcmeDental");
+    assert_eq!(acme.len(), 1);
+    assert_eq!(demo.cw.notes(acme[0]["id"].as_i64().unwrap()).len(), before);
+    assert!(!closed(&acme[0]));
+
+    // 4. Success: the ticket closes.
+    ok(&cli(dir, secret, &["sync", "--once"]).await, "sync 4");
+    let acme = tickets_of(&demo, "AcmeDental");
+    assert_eq!(acme.len(), 1);
+    assert!(closed(&acme[0]), "closed on the successful run: {:#?}", acme[0]);
+
+    // 5. Failing again: a new incident, a new ticket; the old one stays closed.
+    ok(&cli(dir, secret, &["sync", "--once"]).await, "sync 5");
+    let acme = tickets_of(&demo, "AcmeDental");
+    assert_eq!(acme.len(), 2, "{acme:#?}");
+    assert!(closed(&acme[0]) && !closed(&acme[1]));
+    assert_ne!(acme[1]["externalXRef"], acme[0]["externalXRef"]);
+
+    // 6. The same state again: nothing is sent twice.
+    let notes: usize = acme
+        .iter()
+        .map(|t| demo.cw.notes(t["id"].as_i64().unwrap()).len())
+        .sum();
+    ok(&cli(dir, secret, &["sync", "--once"]).await, "sync 6");
+    let again = tickets_of(&demo, "AcmeDental");
+    assert_eq!(again.len(), 2);
+    let after: usize = again
+        .iter()
+        .map(|t| demo.cw.notes(t["id"].as_i64().unwrap()).len())
+        .sum();
+    assert_eq!(after, notes, "an unchanged cycle adds nothing");
+    let status = ok(&cli(dir, secret, &["status"]).await, "status");
+    assert!(!status.is_empty());
+
+    // Rule 15: switching the source back to the Dashboard (whose listing
+    // has none of these incidents) closes and removes none of them.
+    ok(
+        &cli(dir, secret, &["config", "set", "source.kind", "dashboard"]).await,
+        "back to the dashboard",
+    );
+    let url = demo.dashboard_url();
+    ok(
+        &cli(dir, secret, &["config", "set", "dashboard.url", &url]).await,
+        "dashboard.url",
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backup-bridge"));
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .args(["sync", "--once"])
+        .env("BB_CW_SECRET", DEMO_PRIVATE_KEY)
+        .env(
+            "BB_DASHBOARD_TOKEN",
+            bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN,
+        )
+        .stdin(Stdio::null());
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert!(out.status.code().is_some(), "{}", text(&out.stderr));
+    let still = tickets_of(&demo, "AcmeDental");
+    let ours: Vec<&Value> = still
+        .iter()
+        .filter(|t| t["externalXRef"].as_str().unwrap_or("").starts_with(&prefix))
+        .collect();
+    assert_eq!(ours.len(), 2);
+    assert!(!closed(ours[1]), "the open ticket stays open");
+    demo.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comet_from_the_cli() {
+    let demo = Demo::start_source(SourceKind::Comet).await.unwrap();
+    scenario(
+        demo,
+        "8b0f-acme",
+        bridge_sim::comet::demo::DEMO_COMET_USER,
+        bridge_sim::comet::demo::DEMO_COMET_PASSWORD,
+        "payroll.xlsx",
+    )
+    .await;
+}
