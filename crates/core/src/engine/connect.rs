@@ -298,7 +298,11 @@ impl PlatformConfig {
             SourceKind::Dashboard => Err(Error::Internal(
                 "the Dashboard is not built as a platform adapter".to_owned(),
             )),
-            SourceKind::Msp360 | SourceKind::Comet => Err(Error::Config(format!(
+            SourceKind::Msp360 => Ok(Source::Msp360(
+                crate::source::msp360::Msp360Client::new(&url, &username, secret, options)
+                    .map_err(crate::source::SourceError::from)?,
+            )),
+            SourceKind::Comet => Err(Error::Config(format!(
                 "source.kind {kind} is not available in this build"
             ))),
         }

@@ -11,9 +11,8 @@ use url::Url;
 
 use super::decode::CompanyList;
 use super::kind::SourceKind;
-use super::platform::{
-    CheckStep, Observation, CHECK_COMPANIES, CHECK_MONITORING, CHECK_REACHABLE,
-};
+use super::msp360::Msp360Client;
+use super::platform::{CheckStep, Observation, CHECK_COMPANIES, CHECK_MONITORING, CHECK_REACHABLE};
 use super::{DashboardClient, SourceError};
 
 /// A configured backup source. Cheap to clone (HTTP pools and sign-in
@@ -21,6 +20,7 @@ use super::{DashboardClient, SourceError};
 #[derive(Debug, Clone)]
 pub enum Source {
     Dashboard(DashboardClient),
+    Msp360(Msp360Client),
 }
 
 impl Source {
@@ -28,6 +28,7 @@ impl Source {
     pub fn kind(&self) -> SourceKind {
         match self {
             Source::Dashboard(_) => SourceKind::Dashboard,
+            Source::Msp360(_) => SourceKind::Msp360,
         }
     }
 
@@ -35,6 +36,7 @@ impl Source {
     pub fn base_url(&self) -> &Url {
         match self {
             Source::Dashboard(d) => d.base_url(),
+            Source::Msp360(m) => m.base_url(),
         }
     }
 
@@ -48,6 +50,7 @@ impl Source {
     pub async fn companies(&self) -> Result<CompanyList, SourceError> {
         match self {
             Source::Dashboard(d) => d.companies().await,
+            Source::Msp360(m) => Ok(m.companies().await?),
         }
     }
 
@@ -63,6 +66,8 @@ impl Source {
         let _ = (cursor, known);
         match self {
             Source::Dashboard(_) => Ok(None),
+            // MSP360 lists the latest run of every plan: no cursor.
+            Source::Msp360(m) => Ok(Some(m.observe(known).await?)),
         }
     }
 
@@ -72,6 +77,7 @@ impl Source {
     pub async fn check(&self) -> Vec<CheckStep> {
         match self {
             Source::Dashboard(d) => dashboard_check(d).await,
+            Source::Msp360(m) => m.check().await,
         }
     }
 }

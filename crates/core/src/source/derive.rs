@@ -139,17 +139,15 @@ fn apply(
         message: run.message.clone(),
     });
     match run.status {
-        RunStatus::Failed | RunStatus::Warning | RunStatus::Overdue => {
-            match &mut state.incident {
-                Some(incident) if incident.open => update(incident, run),
-                previous => {
-                    if let Some(done) = previous.take() {
-                        retired.push(done.event.id);
-                    }
-                    *previous = Some(open(kind, run, now));
+        RunStatus::Failed | RunStatus::Warning | RunStatus::Overdue => match &mut state.incident {
+            Some(incident) if incident.open => update(incident, run),
+            previous => {
+                if let Some(done) = previous.take() {
+                    retired.push(done.event.id);
                 }
+                *previous = Some(open(kind, run, now));
             }
-        }
+        },
         RunStatus::Completed => {
             if let Some(incident) = state.incident.as_mut().filter(|i| i.open) {
                 incident.open = false;

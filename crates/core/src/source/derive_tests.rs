@@ -52,14 +52,23 @@ const T4: &str = "2026-12-04T01:00:00Z";
 #[test]
 fn first_failure_opens_an_incident_named_by_key_and_start() {
     let mut s = BTreeMap::new();
-    let d = step(&mut s, vec![run("k", RunStatus::Failed, T1, "disk full", &["a"])]);
+    let d = step(
+        &mut s,
+        vec![run("k", RunStatus::Failed, T1, "disk full", &["a"])],
+    );
     assert_eq!(d.changed.len(), 1);
     let e = only(&s);
     assert_eq!(e.id, format!("msp360:k@{T1}"));
-    assert_eq!((e.event_type.as_str(), e.job_status.as_str()), ("Error", "Failed"));
+    assert_eq!(
+        (e.event_type.as_str(), e.job_status.as_str()),
+        ("Error", "Failed")
+    );
     assert_eq!(e.message, "disk full");
     assert_eq!(e.details.len(), 1);
-    assert_eq!(e.extra, vec![("Report".to_owned(), "https://r/1".to_owned())]);
+    assert_eq!(
+        e.extra,
+        vec![("Report".to_owned(), "https://r/1".to_owned())]
+    );
 }
 
 #[test]
@@ -91,16 +100,28 @@ fn status_table() {
 #[test]
 fn later_failures_update_and_add_only_new_lines() {
     let mut s = BTreeMap::new();
-    step(&mut s, vec![run("k", RunStatus::Warning, T1, "slow", &["a"])]);
+    step(
+        &mut s,
+        vec![run("k", RunStatus::Warning, T1, "slow", &["a"])],
+    );
     let id = only(&s).id;
-    let d = step(&mut s, vec![run("k", RunStatus::Failed, T2, "disk full", &["a", "b"])]);
+    let d = step(
+        &mut s,
+        vec![run("k", RunStatus::Failed, T2, "disk full", &["a", "b"])],
+    );
     assert!(d.retired.is_empty());
     let e = only(&s);
     assert_eq!(e.id, id, "the same incident");
-    assert_eq!((e.event_type.as_str(), e.message.as_str()), ("Error", "disk full"));
+    assert_eq!(
+        (e.event_type.as_str(), e.message.as_str()),
+        ("Error", "disk full")
+    );
     assert_eq!(e.details.len(), 2, "line a once, line b new");
     // The same run seen again changes nothing.
-    let d = step(&mut s, vec![run("k", RunStatus::Failed, T2, "disk full", &["a", "b"])]);
+    let d = step(
+        &mut s,
+        vec![run("k", RunStatus::Failed, T2, "disk full", &["a", "b"])],
+    );
     assert!(d.changed.is_empty());
 }
 

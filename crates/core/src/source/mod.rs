@@ -12,13 +12,14 @@ mod decode;
 pub mod derive;
 mod error;
 mod kind;
+pub mod msp360;
 mod page;
 pub mod platform;
 mod transport;
 
 pub use base_url::{is_loopback, parse_base_url};
-pub use decode::{CompanyList, RejectedItem, Snapshot};
 pub use client::Source;
+pub use decode::{CompanyList, RejectedItem, Snapshot};
 pub use error::SourceError;
 pub use kind::{SourceKind, MSP360_DEFAULT_URL};
 pub use page::{decode_event_page, EventStream, Listing, PageMark, StreamEnd};
