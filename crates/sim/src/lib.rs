@@ -1,4 +1,5 @@
-//! Faithful local simulators of ConnectWise PSA and the Cloud Backup Dashboard.
+//! Faithful local simulators of ConnectWise PSA, the Cloud Backup Dashboard
+//! and the MSP360 Managed Backup API.
 //!
 //! Both run in-process on a random loopback port (or a fixed one for the
 //! `bridge-sim` binary). They are strict wherever the real servers are strict,
@@ -11,12 +12,14 @@ pub mod dashboard;
 pub mod demo;
 pub mod faults;
 pub mod log;
+pub mod msp360;
 mod net;
 
 pub use cw::{CwSeed, CwSim};
 pub use dashboard::DashboardSim;
 pub use faults::{DashFaultControl, FaultControl};
 pub use log::RequestRecord;
+pub use msp360::Msp360Sim;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
