@@ -27,6 +27,8 @@ pub const DEFAULT_SUMMARY_TEMPLATE: &str = "{eventType}: {computer} - {plan} ({b
 
 /// How a key's value is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// `SourceKind` is the setting's name (`source.kind`), not a stutter.
+#[allow(clippy::enum_variant_names)]
 pub(crate) enum Kind {
     /// Free text; empty clears it.
     Text,
