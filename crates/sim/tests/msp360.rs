@@ -329,6 +329,15 @@ async fn raw(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// A request the simulator must refuse: the status, method, path, headers, body.
+type Probe<'a> = (
+    u16,
+    reqwest::Method,
+    &'a str,
+    Vec<(&'a str, &'a str)>,
+    Option<String>,
+);
+
 #[tokio::test]
 async fn the_simulator_is_strict() {
     use reqwest::Method;
@@ -345,7 +354,7 @@ async fn the_simulator_is_strict() {
     let bearer = format!("Bearer {token}");
     let auth = ("Authorization", bearer.as_str());
 
-    let refused: Vec<(u16, Method, &str, Vec<(&str, &str)>, Option<String>)> = vec![
+    let refused: Vec<Probe> = vec![
         (405, Method::GET, login, vec![], None),
         (405, Method::POST, "/api/Companies", vec![auth], Some("[]".into())),
         (405, Method::DELETE, "/api/Monitoring", vec![auth], None),
