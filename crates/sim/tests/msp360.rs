@@ -402,3 +402,25 @@ async fn the_simulator_is_strict() {
     assert!(log.contains(&req("GET", "/api/Monitoring", 406)));
     assert!(log.contains(&req("POST", "/api/Provider/Login", 415)));
 }
+
+#[tokio::test]
+async fn the_engine_builds_an_msp360_source_from_the_settings() {
+    use bridge_core::secrets::{MemoryStore, SecretKey};
+    let sim = demo().await;
+    let settings = bridge_core::store::settings::Settings {
+        source_kind: SourceKind::Msp360,
+        source_url: Some(sim.base_url()),
+        source_username: Some(DEMO_MSP360_USER.to_owned()),
+        ..Default::default()
+    };
+    let secrets = MemoryStore::new().with(SecretKey::SourceSecret, DEMO_MSP360_PASSWORD);
+    let source = bridge_core::engine::source_client(&settings, &secrets).unwrap();
+    assert!(matches!(source, Source::Msp360(_)));
+    assert_eq!(source.kind(), SourceKind::Msp360);
+    assert_eq!(source.companies().await.unwrap().companies.len(), 5);
+    let seen = source
+        .observe(Some("ignored"), &BTreeSet::new())
+        .await
+        .unwrap();
+    assert_eq!(seen.unwrap().runs.len(), 6);
+}

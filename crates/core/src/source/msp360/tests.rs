@@ -349,3 +349,41 @@ async fn an_unreachable_server_fails_the_first_check_step() {
         steps[0].detail
     );
 }
+
+/// A server that signs anyone in and answers `/api/Companies` with `body`.
+async fn serving(body: &'static str) -> String {
+    use axum::routing::{get, post};
+    let app = axum::Router::new()
+        .route(
+            LOGIN_PATH,
+            post(|| async { axum::Json(json!({"access_token": "t", "expires_in": 600})) }),
+        )
+        .route(COMPANIES_PATH, get(move || async move { body }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[tokio::test]
+async fn a_wrong_shape_is_a_decode_error_naming_the_path() {
+    for (body, fragment) in [
+        (r#"{"items": []}"#, "expected a JSON array, got an object"),
+        ("<html>oops</html>", "not JSON"),
+    ] {
+        let url = serving(body).await;
+        let client = Msp360Client::new(
+            &url,
+            "api",
+            SecretString::from("pw-123"),
+            PlatformOptions::default(),
+        )
+        .unwrap();
+        let e = client.companies().await.unwrap_err();
+        assert!(
+            matches!(&e, PlatformError::Decode { path, .. } if path == COMPANIES_PATH),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains(fragment), "{e}");
+    }
+}
