@@ -16,8 +16,8 @@ use crate::cli::{
     Cli, Command, CompaniesAction, ConfigAction, DbAction, DemoSource, OutboxAction, SecretAction,
     SecretWhich,
 };
-use bridge_core::source::SourceKind;
 use crate::{output, Failure};
+use bridge_core::source::SourceKind;
 
 /// Runs the parsed command; returns the exit code.
 pub async fn run(cli: Cli) -> Result<u8, Failure> {
@@ -339,7 +339,11 @@ pub async fn demo(
         .await
         .map_err(|e| Failure::failed(format!("cannot start the simulators: {e}")))?;
     println!("ConnectWise simulator:  {}", demo.cw_url());
-    println!("{:<24}{}", format!("{} simulator:", demo.source_name()), demo.source_url());
+    println!(
+        "{:<24}{}",
+        format!("{} simulator:", demo.source_name()),
+        demo.source_url()
+    );
     println!("Data folder:            {}", dir.display());
     let engine = demo.engine(store).await?;
     let scheduler = Scheduler::spawn(

@@ -4,7 +4,7 @@
 //! `BB_SOURCE_SECRET` set for the backup platform (no Dashboard URL, no
 //! Dashboard token), `companies refresh`, `companies map` and `sync --once`
 //! against each platform's simulator create one ticket per failing plan,
-//! add new error lines as notes once, close on the next successful run and
+//! add new error lines (MSP360: a new error message) as notes once, close on the next successful run and
 //! open a new ticket on the failure after that. Switching `source.kind`
 //! back leaves those tickets alone (rule 15).
 
@@ -62,13 +62,12 @@ fn closed(ticket: &Value) -> bool {
     ticket["closedFlag"].as_bool().unwrap_or(false)
 }
 
-/// Notes of a ticket that push a detail (one per error line).
-fn detail_notes(demo: &Demo, ticket: &Value) -> Vec<String> {
+/// The texts of a ticket's notes (its description first).
+fn note_texts(demo: &Demo, ticket: &Value) -> Vec<String> {
     demo.cw
         .notes(ticket["id"].as_i64().unwrap())
         .iter()
         .filter_map(|n| n["text"].as_str())
-        .filter(|t| t.starts_with("Detail "))
         .map(str::to_owned)
         .collect()
 }
@@ -130,9 +129,9 @@ async fn scenario(demo: Demo, company: &str, login: &str, secret: &str, new_line
     ok(&cli(dir, secret, &["sync", "--once"]).await, "sync 2");
     let acme = tickets_of(&demo, "AcmeDental");
     assert_eq!(acme.len(), 1);
-    let notes = detail_notes(&demo, &acme[0]);
+    let notes = note_texts(&demo, &acme[0]);
     let new: Vec<&String> = notes.iter().filter(|n| n.contains(new_line)).collect();
-    assert_eq!(new.len(), 1, "the new line once: {notes:#?}");
+    assert_eq!(new.len(), 1, "the new error once: {notes:#?}");
 
     // 3. Running: nothing changes.
     let before = demo.cw.notes(acme[0]["id"].as_i64().unwrap()).len();
@@ -215,6 +214,20 @@ async fn comet_from_the_cli() {
         bridge_sim::comet::demo::DEMO_COMET_USER,
         bridge_sim::comet::demo::DEMO_COMET_PASSWORD,
         "payroll.xlsx",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn msp360_from_the_cli() {
+    let demo = Demo::start_source(SourceKind::Msp360).await.unwrap();
+    scenario(
+        demo,
+        bridge_sim::msp360::demo::ACME_ID,
+        bridge_sim::msp360::demo::DEMO_MSP360_USER,
+        bridge_sim::msp360::demo::DEMO_MSP360_PASSWORD,
+        // MSP360 has no error lines: a new error message is one change note.
+        "Destination is unreachable",
     )
     .await;
 }

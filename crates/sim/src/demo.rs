@@ -16,7 +16,11 @@ use serde_json::Value;
 use crate::cw::demo::{DEMO_CLIENT_ID, DEMO_COMPANY, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use crate::dashboard::demo::{demo_companies, demo_timeline, DEMO_DASHBOARD_TOKEN};
 use crate::comet::demo::{DEMO_COMET_PASSWORD, DEMO_COMET_USER};
-use crate::{CometSim, CwSeed, CwSim, DashboardSim};
+use crate::msp360::demo::{
+    demo_companies as msp360_companies, demo_timeline as msp360_timeline, DEMO_MSP360_PASSWORD,
+    DEMO_MSP360_USER,
+};
+use crate::{CometSim, CwSeed, CwSim, DashboardSim, Msp360Sim};
 
 /// The agreement condition the demo uses: one company (Blue Yonder) has only
 /// a cancelled match, so the demo also shows a Last Update Status error.
@@ -32,18 +36,21 @@ pub struct Demo {
 
 /// A backup platform's simulator with the demo data.
 pub enum PlatformSim {
+    Msp360(Msp360Sim),
     Comet(CometSim),
 }
 
 impl PlatformSim {
     fn kind(&self) -> SourceKind {
         match self {
+            PlatformSim::Msp360(_) => SourceKind::Msp360,
             PlatformSim::Comet(_) => SourceKind::Comet,
         }
     }
 
     fn base_url(&self) -> String {
         match self {
+            PlatformSim::Msp360(sim) => sim.base_url(),
             PlatformSim::Comet(sim) => sim.base_url(),
         }
     }
@@ -51,12 +58,14 @@ impl PlatformSim {
     /// The login and the secret the demo configures.
     fn credentials(&self) -> (&'static str, &'static str) {
         match self {
+            PlatformSim::Msp360(_) => (DEMO_MSP360_USER, DEMO_MSP360_PASSWORD),
             PlatformSim::Comet(_) => (DEMO_COMET_USER, DEMO_COMET_PASSWORD),
         }
     }
 
     async fn shutdown(self) {
         match self {
+            PlatformSim::Msp360(sim) => sim.shutdown().await,
             PlatformSim::Comet(sim) => sim.shutdown().await,
         }
     }
@@ -81,7 +90,20 @@ impl Demo {
         let mut demo = Demo::start().await?;
         demo.platform = match kind {
             SourceKind::Dashboard => None,
-            SourceKind::Msp360 => anyhow::bail!("the MSP360 simulator is not part of this build"),
+            SourceKind::Msp360 => {
+                let sim = Msp360Sim::start(DEMO_MSP360_USER, DEMO_MSP360_PASSWORD).await?;
+                sim.set_companies(msp360_companies());
+                // Refreshing the companies reads /api/Monitoring too (for
+                // the users without a company), which moves the timeline
+                // on: its first listing is there twice so the first sync
+                // still sees it.
+                let mut timeline = msp360_timeline();
+                if let Some(first) = timeline.first().cloned() {
+                    timeline.insert(0, first);
+                }
+                sim.set_timeline(timeline);
+                Some(PlatformSim::Msp360(sim))
+            }
             SourceKind::Comet => {
                 let sim = CometSim::start(DEMO_COMET_USER, DEMO_COMET_PASSWORD).await?;
                 sim.load_demo();

@@ -1,7 +1,7 @@
-//! Faithful local simulators of ConnectWise PSA, the Cloud Backup Dashboard
-//! and the Comet Server.
+//! Faithful local simulators of ConnectWise PSA, the Cloud Backup Dashboard,
+//! the MSP360 Managed Backup API and the Comet Server.
 //!
-//! Both run in-process on a random loopback port (or a fixed one for the
+//! All run in-process on a random loopback port (or a fixed one for the
 //! `bridge-sim` binary). They are strict wherever the real servers are strict,
 //! so that a client which passes against them works against the real thing,
 //! and they inject the faults the bridge must survive (latency, 5xx, 429 with
@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod faults;
 pub mod log;
+pub mod msp360;
 mod net;
 
 pub use comet::CometSim;
@@ -20,6 +21,7 @@ pub use cw::{CwSeed, CwSim};
 pub use dashboard::DashboardSim;
 pub use faults::{DashFaultControl, FaultControl};
 pub use log::RequestRecord;
+pub use msp360::Msp360Sim;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

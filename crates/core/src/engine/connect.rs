@@ -293,14 +293,14 @@ impl PlatformConfig {
             options,
             ..
         } = self;
-        let _ = (&url, &username, &secret, &options);
         match kind {
             SourceKind::Dashboard => Err(Error::Internal(
                 "the Dashboard is not built as a platform adapter".to_owned(),
             )),
-            SourceKind::Msp360 => Err(Error::Config(format!(
-                "source.kind {kind} is not available in this build"
-            ))),
+            SourceKind::Msp360 => Ok(Source::Msp360(
+                crate::source::msp360::Msp360Client::new(&url, &username, secret, options)
+                    .map_err(crate::source::SourceError::from)?,
+            )),
             SourceKind::Comet => Ok(Source::Comet(
                 crate::source::comet::CometClient::new(&url, &username, secret, options)
                     .map_err(crate::source::SourceError::from)?,

@@ -424,14 +424,9 @@ impl Engine {
                 // A platform is observed whole every cycle; the derived
                 // incidents are then compared with the last in-step ones.
                 let page_size = usize::try_from(self.tuning.dashboard_page_size).unwrap_or(250);
-                let derived = listing::derive_listing(
-                    platform,
-                    &self.store,
-                    cx.dry_run,
-                    cx.now,
-                    page_size,
-                )
-                .await?;
+                let derived =
+                    listing::derive_listing(platform, &self.store, cx.dry_run, cx.now, page_size)
+                        .await?;
                 return Ok(match memo {
                     Some(memo) if derived.mark().is_some_and(|m| memo.pages == [m.clone()]) => {
                         Recall::Unchanged(memo)

@@ -12,17 +12,20 @@ use url::Url;
 use super::comet::CometClient;
 use super::decode::CompanyList;
 use super::kind::SourceKind;
+use super::msp360::Msp360Client;
 use super::platform::{CheckStep, Observation, CHECK_COMPANIES, CHECK_MONITORING, CHECK_REACHABLE};
 use super::{DashboardClient, SourceError};
 
 /// A configured backup source. Cheap to clone (HTTP pools and sign-in
 /// tokens are shared between clones).
-#[derive(Debug, Clone)]
-// One per process, built once per settings change: its size does not matter.
+// Built once per configuration and cloned per cycle: the Dashboard
+// variant's size costs nothing worth a box.
 #[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
 pub enum Source {
     Dashboard(DashboardClient),
     Comet(CometClient),
+    Msp360(Msp360Client),
 }
 
 impl Source {
@@ -31,6 +34,7 @@ impl Source {
         match self {
             Source::Dashboard(_) => SourceKind::Dashboard,
             Source::Comet(_) => SourceKind::Comet,
+            Source::Msp360(_) => SourceKind::Msp360,
         }
     }
 
@@ -39,6 +43,7 @@ impl Source {
         match self {
             Source::Dashboard(d) => d.base_url(),
             Source::Comet(c) => c.base_url(),
+            Source::Msp360(m) => m.base_url(),
         }
     }
 
@@ -53,6 +58,7 @@ impl Source {
         match self {
             Source::Dashboard(d) => d.companies().await,
             Source::Comet(c) => Ok(c.companies().await?),
+            Source::Msp360(m) => Ok(m.companies().await?),
         }
     }
 
@@ -71,6 +77,8 @@ impl Source {
                 let now = chrono::Utc::now().timestamp();
                 Ok(Some(c.observe(cursor, known, now).await?))
             }
+            // MSP360 lists the latest run of every plan: no cursor.
+            Source::Msp360(m) => Ok(Some(m.observe(known).await?)),
         }
     }
 
@@ -81,6 +89,7 @@ impl Source {
         match self {
             Source::Dashboard(d) => dashboard_check(d).await,
             Source::Comet(c) => c.check().await,
+            Source::Msp360(m) => m.check().await,
         }
     }
 }

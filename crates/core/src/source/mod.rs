@@ -13,6 +13,7 @@ mod decode;
 pub mod derive;
 mod error;
 mod kind;
+pub mod msp360;
 mod page;
 pub mod platform;
 mod transport;

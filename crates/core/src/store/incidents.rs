@@ -39,8 +39,7 @@ pub fn load(conn: &Connection, source: &str) -> rusqlite::Result<Derived> {
             Err(error) => tracing::warn!(%error, "an incident state could not be read; dropped"),
         }
     }
-    let mut stmt =
-        conn.prepare_cached("SELECT event_id FROM source_retired WHERE source = ?1")?;
+    let mut stmt = conn.prepare_cached("SELECT event_id FROM source_retired WHERE source = ?1")?;
     let retired = stmt
         .query_map([source], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<BTreeSet<String>>>()?;
@@ -86,7 +85,8 @@ pub fn save(
                 .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
             put.execute(params![source, key, text])?;
         }
-        let mut drop = tx.prepare_cached("DELETE FROM source_plans WHERE source = ?1 AND key = ?2")?;
+        let mut drop =
+            tx.prepare_cached("DELETE FROM source_plans WHERE source = ?1 AND key = ?2")?;
         for key in changes.dropped {
             drop.execute(params![source, key])?;
         }

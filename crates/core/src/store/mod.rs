@@ -14,9 +14,9 @@
 //! the user only (`files`).
 
 pub mod companies;
-pub mod incidents;
 mod files;
 mod history;
+pub mod incidents;
 pub mod ledger;
 pub mod lock;
 pub mod outbox;
