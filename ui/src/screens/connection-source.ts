@@ -82,7 +82,6 @@ export function sourceCard(onChange: () => void): SourceCard {
     'https://backup.example.com:8060',
   );
   const platforms = { msp360, comet } as const;
-  const intro = el('p', { class: 'intro', testid: 'conn-source-intro' });
 
   const kind = (): api.SourceKind => parseSourceKind(kindSelect.value);
   const draw = (): void => {
@@ -90,16 +89,13 @@ export function sourceCard(onChange: () => void): SourceCard {
     dashboard.hidden = k !== 'dashboard';
     msp360.group.hidden = k !== 'msp360';
     comet.group.hidden = k !== 'comet';
-    intro.textContent = `Where the backup alerts come from: ${sourceName(k)}.`;
   };
   kindSelect.addEventListener('change', () => {
     draw();
     onChange();
   });
 
-  const sourceCardEl = card('Backup source', '', [
-    intro,
-    field('Backup platform', kindSelect, HELP.sourceKind).row,
+  const sourceCardEl = card('Backup source', 'Where the backup alerts come from.', [    field('Backup platform', kindSelect, HELP.sourceKind).row,
     dashboard,
     msp360.group,
     comet.group,
