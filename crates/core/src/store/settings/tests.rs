@@ -247,6 +247,9 @@ fn every_key_reaches_its_field() {
         ("sync.interval_secs", "60"),
         ("sync.concurrency", "2"),
         ("dashboard.url", "https://dash.example.com"),
+        ("source.kind", "comet"),
+        ("source.url", "https://comet.example.com"),
+        ("source.username", "admin"),
     ];
     assert_eq!(samples.len(), keys::KEYS.len());
     for (key, value) in samples {
