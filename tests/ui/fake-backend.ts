@@ -4,10 +4,12 @@
 // of the UI contract (crates/shell/src/commands/names.rs) from an in-memory world, rejecting with
 // `{kind, message}` as the shell does. Tests drive it through
 // `window.__bbFake` (calls log, emit, the keychain to check secrets arrived).
+// The Connection commands live in fake-connection.ts.
 import { mockIPC } from '@tauri-apps/api/mocks';
 
 import type { ConnectionInput, MapRequest, Override, RunReport, TypeFilter } from '../../ui/src/api';
 import { matches, parse, validate } from './fake-conditions';
+import { saveConnection, testConnection } from './fake-connection';
 import {
   AGREEMENTS,
   BOARDS,
@@ -30,12 +32,10 @@ import {
   connectionView,
   emptyWorld,
   missing,
-  otherHost,
   parseFilter,
-  secretHost,
-  usable,
   withEffective,
   type Scenario,
+  type Which,
   type World,
 } from './fake-world';
 
@@ -54,7 +54,7 @@ export interface FakeHandle {
   events: Array<{ event: string; payload: unknown }>;
   emit(event: string, payload: unknown): Promise<void>;
   /** The current world's keychain (never exposed to the UI). */
-  secret(which: 'cw' | 'dashboard'): string | undefined;
+  secret(which: Which): string | undefined;
   /** Runs a sync cycle now, as the scheduler would on its timer. */
   cycle(): Promise<void>;
 }
@@ -173,75 +173,6 @@ async function mapCompany(req: MapRequest): Promise<unknown> {
   return next;
 }
 
-function saveConnection(input: ConnectionInput): unknown {
-  const pairs: Array<[string, string]> = [
-    ['cw.site', input.site],
-    ['cw.company', input.company],
-    ['cw.auth_mode', input.auth_mode],
-    ['cw.public_key', input.public_key],
-    ['cw.integrator_username', input.integrator_username],
-    ['cw.impersonate_member', input.impersonate_member],
-    ['cw.client_id', input.client_id],
-    ['dashboard.url', input.dashboard_url],
-  ];
-  for (const [k, v] of pairs) {
-    const problem = checkSetting(k, v);
-    if (problem !== null) fail('invalid', problem);
-  }
-  for (const [k, v] of pairs) {
-    if (v.trim() === '') world.stored.delete(k);
-    else world.stored.set(k, v.trim());
-  }
-  // Each secret is bound to the host just saved (`ops::save_connection`).
-  const secrets: Array<['cw' | 'dashboard', string | null]> = [
-    ['cw', input.cw_secret],
-    ['dashboard', input.dashboard_token],
-  ];
-  for (const [which, value] of secrets) {
-    if (value === null || value.trim() === '') continue;
-    const host = secretHost(world, which);
-    if (host === null) {
-      const [setting, what] = which === 'cw' ? ['cw.site', 'ConnectWise private key or password'] : ['dashboard.url', 'Dashboard token'];
-      return fail('keychain', `set ${setting} before saving the ${what}: a saved secret is bound to the host it was entered for`);
-    }
-    world.secrets.set(which, { value: value.trim(), host });
-  }
-  return connectionView(world);
-}
-
-async function testConnection(): Promise<unknown> {
-  await sleep(250);
-  const steps: Array<{ name: string; ok: boolean; detail: string }> = [];
-  let missingRights: Array<{ right: string; hint: string }> = [];
-  const cwMissing = missing(world).filter((k) => k.startsWith('cw.'));
-  if (cwMissing.length > 0) {
-    steps.push({ name: 'ConnectWise settings', ok: false, detail: `ConnectWise is not set up: set ${cwMissing.join(', ')}` });
-  } else if (otherHost(world, 'cw') !== null) {
-    steps.push({ name: 'ConnectWise settings', ok: false, detail: otherHost(world, 'cw') ?? '' });
-  } else if (!usable(world, 'cw')) {
-    steps.push({ name: 'Sign-in', ok: false, detail: 'ConnectWise refused the sign-in (401): the private key is not saved' });
-  } else {
-    steps.push({ name: 'Sign-in', ok: true, detail: 'signed in to ConnectWise v2025.1 (cloud)' });
-    if (world.stored.get('cw.public_key') === 'LimitedAPI') {
-      missingRights = [
-        { right: 'read agreements', hint: "System › Security Roles › the API member's security role › Finance › Agreements: Inquire" },
-        { right: 'create tickets', hint: "System › Security Roles › the API member's security role › Service Desk › Service Tickets: Add" },
-      ];
-      steps.push({ name: 'Permissions', ok: false, detail: 'missing: read agreements, create tickets' });
-    } else {
-      steps.push({ name: 'Permissions', ok: true, detail: 'every right the app needs is granted' });
-    }
-  }
-  if (otherHost(world, 'dashboard') !== null) {
-    steps.push({ name: 'Cloud Backup Dashboard', ok: false, detail: otherHost(world, 'dashboard') ?? '' });
-  } else if (!world.stored.has('dashboard.url') || !usable(world, 'dashboard')) {
-    steps.push({ name: 'Cloud Backup Dashboard', ok: false, detail: 'the Dashboard URL or token is not set' });
-  } else {
-    steps.push({ name: 'Cloud Backup Dashboard', ok: true, detail: 'reachable; 6 companies' });
-  }
-  return { ok: steps.every((s) => s.ok), steps, missing_rights: missingRights };
-}
-
 function needCw(): void {
   const m = missing(world).filter((k) => k.startsWith('cw.'));
   if (m.length > 0) fail('config', `ConnectWise is not set up yet: set ${m.join(', ')} on the Connection screen`);
@@ -288,9 +219,9 @@ async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown>
     case 'get_connection':
       return connectionView(world);
     case 'save_connection':
-      return saveConnection(a['input'] as ConnectionInput);
+      return saveConnection(world, a['input'] as ConnectionInput);
     case 'test_connection':
-      return testConnection();
+      return testConnection(world);
     case 'get_settings':
       return settingEntries(world.stored);
     case 'set_setting': {

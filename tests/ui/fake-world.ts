@@ -31,11 +31,31 @@ export interface Scenario {
    * removal guard held them back, rule 15) and two stuck calls (rule 16).
    */
   attention?: boolean;
-  /** Secrets given by the environment (`BB_CW_SECRET`, `BB_DASHBOARD_TOKEN`). */
-  envSecrets?: Array<'cw' | 'dashboard'>;
+  /** Secrets given by the environment (`BB_CW_SECRET`, `BB_DASHBOARD_TOKEN`, `BB_SOURCE_SECRET`). */
+  envSecrets?: Which[];
+  /** Start with this backup source configured instead of the Dashboard. */
+  source?: 'msp360' | 'comet';
 }
 
-type Which = 'cw' | 'dashboard';
+/** A keychain entry's name: ConnectWise, the Dashboard token, the platform password. */
+export type Which = 'cw' | 'dashboard' | 'source';
+
+const SECRETS: Record<Which, { setting: string; what: string; variable: string }> = {
+  cw: { setting: 'cw.site', what: 'ConnectWise private key or password', variable: 'BB_CW_SECRET' },
+  dashboard: { setting: 'dashboard.url', what: 'Dashboard token', variable: 'BB_DASHBOARD_TOKEN' },
+  source: { setting: 'source.url', what: 'backup source password', variable: 'BB_SOURCE_SECRET' },
+};
+
+/** `secrets::SecretKey`'s setting, sentence and variable. */
+export function secretInfo(which: Which): { setting: string; what: string; variable: string } {
+  return SECRETS[which];
+}
+
+/** `source.kind`, the Dashboard by default. */
+export function sourceKind(w: World): 'dashboard' | 'msp360' | 'comet' {
+  const k = w.stored.get('source.kind');
+  return k === 'msp360' || k === 'comet' ? k : 'dashboard';
+}
 
 /** A keychain entry: the secret and the host it was saved for (design §2). */
 export interface SavedSecret {
@@ -84,7 +104,11 @@ export function missing(w: World): string[] {
   } else {
     need.push('cw.public_key');
   }
-  need.push('cw.client_id', 'ticket.board', 'dashboard.url');
+  need.push('cw.client_id', 'ticket.board');
+  const kind = sourceKind(w);
+  if (kind === 'dashboard') need.push('dashboard.url');
+  if (kind === 'comet') need.push('source.url');
+  if (kind !== 'dashboard') need.push('source.username');
   return need.filter((k) => !w.stored.has(k));
 }
 
@@ -104,7 +128,8 @@ const CLOUD = /^(na|eu|au|aus|za|staging)\.myconnectwise\.net$/;
 
 /** The host a secret is sent to (`engine::secret_host`): lower case, no port; CW cloud gets `api-`. */
 export function secretHost(w: World, which: Which): string | null {
-  const raw = w.stored.get(which === 'cw' ? 'cw.site' : 'dashboard.url');
+  let raw = w.stored.get(SECRETS[which].setting);
+  if (raw === undefined && which === 'source' && sourceKind(w) === 'msp360') raw = 'https://api.mspbackups.com';
   if (raw === undefined) return null;
   const host = new URL(raw.includes('://') ? raw : `https://${raw}`).hostname.toLowerCase();
   return which === 'cw' && CLOUD.test(host) ? `api-${host}` : host;
@@ -112,7 +137,7 @@ export function secretHost(w: World, which: Which): string | null {
 
 /** `bound::status`. */
 export function secretStatus(w: World, which: Which): SecretStatus {
-  if (w.env.has(which)) return { state: 'environment', variable: which === 'cw' ? 'BB_CW_SECRET' : 'BB_DASHBOARD_TOKEN' };
+  if (w.env.has(which)) return { state: 'environment', variable: SECRETS[which].variable };
   const saved = w.secrets.get(which);
   if (saved === undefined) return { state: 'missing' };
   const host = secretHost(w, which);
@@ -129,7 +154,7 @@ export function usable(w: World, which: Which): boolean {
 export function otherHost(w: World, which: Which): string | null {
   const status = secretStatus(w, which);
   if (status.state !== 'other_host') return null;
-  const [what, setting] = which === 'cw' ? ['ConnectWise private key or password', 'cw.site'] : ['Dashboard token', 'dashboard.url'];
+  const { what, setting } = SECRETS[which];
   return (
     `the ${what} was saved for ${status.saved_for}, but ${setting} now points to ${secretHost(w, which) ?? ''}; ` +
     `enter it again (\`backup-bridge secret set ${which}\`, or Replace on the Connection screen) before anything is sent there`
@@ -147,10 +172,15 @@ export function connectionView(w: World): ConnectionView {
     impersonate_member: s('cw.impersonate_member'),
     client_id: s('cw.client_id'),
     dashboard_url: s('dashboard.url'),
+    source_kind: sourceKind(w),
+    source_url: s('source.url'),
+    source_username: s('source.username'),
     cw_secret_saved: usable(w, 'cw'),
     dashboard_token_saved: usable(w, 'dashboard'),
+    source_secret_saved: usable(w, 'source'),
     cw_secret: secretStatus(w, 'cw'),
     dashboard_token: secretStatus(w, 'dashboard'),
+    source_secret: secretStatus(w, 'source'),
     missing: missing(w),
   };
 }
@@ -199,6 +229,16 @@ export function configuredWorld(scenario: Scenario, now: Date): World {
   for (const [k, v] of values) w.stored.set(k, v);
   w.secrets.set('cw', { value: 'stored-private-key-never-shown', host: 'api-na.myconnectwise.net' });
   w.secrets.set('dashboard', { value: 'stored-dashboard-token-never-shown', host: 'backup.acmeit.example' });
+  if (scenario.source === 'msp360') {
+    w.stored.set('source.kind', 'msp360');
+    w.stored.set('source.username', 'acmeit-api');
+    w.secrets.set('source', { value: 'stored-msp360-password-never-shown', host: 'api.mspbackups.com' });
+  } else if (scenario.source === 'comet') {
+    w.stored.set('source.kind', 'comet');
+    w.stored.set('source.url', 'https://backup.acmeit.example:8060');
+    w.stored.set('source.username', 'backupbridge');
+    w.secrets.set('source', { value: 'stored-comet-password-never-shown', host: 'backup.acmeit.example' });
+  }
   for (const which of scenario.envSecrets ?? []) w.env.add(which);
   const ids = ['AcmeDental', 'NorthwindLaw', 'ContosoHealth', null, 'BlueYonder', null];
   w.companies = DASHBOARD_COMPANIES.map(([id, name], i) => {
@@ -248,8 +288,11 @@ export function checkSetting(key: string, value: string): string | null {
       return v === '' ? `invalid value for ${key}: list at least one type (comma separated), or use all` : null;
     case 'ticket.removed_policy':
       return ['close', 'leave', 'delete'].includes(v) ? null : `invalid value for ${key}: use close, leave or delete`;
+    case 'source.kind':
+      return v === '' || ['dashboard', 'msp360', 'comet'].includes(v.toLowerCase()) ? null : `invalid value for source.kind: "${v}" is not a backup source; use dashboard, msp360 or comet`;
     case 'cw.site':
     case 'dashboard.url':
+    case 'source.url':
       if (v === '') return null;
       if (/\s/.test(v)) return `invalid value for ${key}: "${v}" is not a host name or URL`;
       if (/^http:\/\//i.test(v) && !/^http:\/\/(localhost|127\.0\.0\.1)/i.test(v)) {

@@ -1,5 +1,6 @@
 // Screenshots of every screen at 1280×800 and 900×600 into target/screenshots/
-// (ui-<screen>-<w>x<h>.png, and -full.png with the whole scrolled screen), for
+// (ui-<screen>-<w>x<h>.png, and -full.png with the whole scrolled screen; the
+// Connection screen once per backup source, ui-connection-<source>-…), for
 // people to look at; each one is also checked for horizontal overflow of the
 // page, the header and the main area, and for form controls without a label.
 import type { Browser } from 'playwright-core';
@@ -78,6 +79,33 @@ describe.each<[string, Viewport]>([
       await app.shotFull('activity-attention-confirm');
       overflows.push(...(await app.overflow()));
       expect(overflows).toEqual([]);
+      expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it.each(['dashboard', 'msp360', 'comet'] as const)('Connection with %s as the backup source, and its test steps', async (source) => {
+    const app = await App.open(
+      browser,
+      server.url,
+      { configured: true, ...(source === 'dashboard' ? {} : { source }) },
+      viewport,
+      '#connection',
+    );
+    try {
+      await app.id('conn-source-kind').waitFor();
+      await app.shot(`connection-${source}`);
+      await app.shotFull(`connection-${source}`);
+      const overflows = await app.overflow();
+      const unlabelled = await app.unlabelled();
+      await app.id('conn-test').click();
+      await app.id('test-result').waitFor();
+      await app.id('test-result').scrollIntoViewIfNeeded();
+      await app.shot(`connection-${source}-test`);
+      overflows.push(...(await app.overflow()));
+      expect(overflows).toEqual([]);
+      expect(unlabelled).toEqual([]);
       expect(app.problems).toEqual([]);
     } finally {
       await app.close();

@@ -115,6 +115,9 @@ export interface Notification {
 
 export type AuthMode = 'api_member' | 'integrator';
 
+/** `source::SourceKind`: the backup platform the alerts come from (`source.kind`). */
+export type SourceKind = 'dashboard' | 'msp360' | 'comet';
+
 /**
  * `secrets::SecretStatus`: where a secret stands for the configured host.
  * A secret saved for another host must be entered again before anything is
@@ -136,10 +139,17 @@ export interface ConnectionView {
   impersonate_member: string | null;
   client_id: string | null;
   dashboard_url: string | null;
+  source_kind: SourceKind;
+  /** `source.url`; null = the kind's default (MSP360's SaaS API). */
+  source_url: string | null;
+  source_username: string | null;
   cw_secret_saved: boolean;
   dashboard_token_saved: boolean;
+  source_secret_saved: boolean;
   cw_secret: SecretStatus;
   dashboard_token: SecretStatus;
+  /** The MSP360 API password or Comet admin password, bound to the platform's host. */
+  source_secret: SecretStatus;
   missing: string[];
 }
 
@@ -153,8 +163,12 @@ export interface ConnectionInput {
   impersonate_member: string;
   client_id: string;
   dashboard_url: string;
+  source_kind: SourceKind;
+  source_url: string;
+  source_username: string;
   cw_secret: string | null;
   dashboard_token: string | null;
+  source_secret: string | null;
 }
 
 /** `ops::TestStep`. */

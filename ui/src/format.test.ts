@@ -93,6 +93,9 @@ describe('missingText', () => {
   it('lists friendly names', () => {
     expect(missingText([])).toBe('');
     expect(missingText(['cw.site'])).toBe('Still needed before BackupBridge can sync: Site.');
+    expect(missingText(['source.url', 'source.username'])).toBe(
+      'Still needed before BackupBridge can sync: Backup platform address and Backup platform login.',
+    );
     expect(missingText(['cw.site', 'cw.client_id', 'ticket.board'])).toBe(
       'Still needed before BackupBridge can sync: Site, Client ID and Ticket board (Defaults screen).',
     );

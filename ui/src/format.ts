@@ -133,6 +133,8 @@ const SETTING_LABELS: Record<string, string> = {
   'cw.impersonate_member': 'Impersonating member id',
   'cw.client_id': 'Client ID',
   'dashboard.url': 'Dashboard URL',
+  'source.url': 'Backup platform address',
+  'source.username': 'Backup platform login',
   'ticket.board': 'Ticket board (Defaults screen)',
 };
 

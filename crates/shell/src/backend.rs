@@ -39,7 +39,8 @@ pub fn demo_db_path(data_dir: &Path) -> PathBuf {
 }
 
 /// Whether nothing has been set up in the real database yet: no ConnectWise
-/// site and no Dashboard URL (or no database at all). Does not create the
+/// site, no Dashboard URL and no backup platform address or login (or no
+/// database at all). Does not create the
 /// database when it does not exist.
 pub fn nothing_configured(data_dir: &Path) -> Result<bool> {
     let path = store::db_path(data_dir);
@@ -47,7 +48,10 @@ pub fn nothing_configured(data_dir: &Path) -> Result<bool> {
         return Ok(true);
     }
     let settings = Settings::load(&Store::open(&path)?)?;
-    Ok(settings.cw_site.is_none() && settings.dashboard_url.is_none())
+    Ok(settings.cw_site.is_none()
+        && settings.dashboard_url.is_none()
+        && settings.source_url.is_none()
+        && settings.source_username.is_none())
 }
 
 /// The engine, its scheduler (once configured) and the demo simulators.

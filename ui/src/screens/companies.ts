@@ -1,4 +1,6 @@
-// Companies screen: every Dashboard company with its ConnectWise mapping,
+// Companies screen: every company of the backup source (Dashboard companies,
+// MSP360 companies and users without one, Comet tenants or accounts; the
+// heading and empty state say which) with its ConnectWise mapping,
 // type and agreement overrides and Last Update Status. Rows are one
 // innerHTML build; one click listener on the table serves every row; the
 // search box only toggles `hidden`, so 1,000 companies stay fast.
@@ -6,6 +8,7 @@ import * as api from '../api';
 import { button, debounce, el } from '../dom';
 import { FLAG_WORDS, matches, parseQuery, searchText } from '../filter';
 import { count, plural } from '../format';
+import { companiesNoun, sourceName } from '../source';
 import { cycleFinished } from '../state';
 import { busy, errorNotice, flash } from '../ui';
 import { editorFor, type EditorContext } from './companies-editors';
@@ -28,6 +31,7 @@ export const mountCompanies: MountFn = (root) => {
   let open: { id: string; col: EditColumn; editorRow: HTMLTableRowElement } | null = null;
   let stale = false;
   let alive = true;
+  let kind: api.SourceKind = 'dashboard';
   const ctx: EditorContext = {
     seen: FALLBACK_TYPES,
     defaults: { event_types: 'Error,Warning,BackupAnomaly', backup_types: 'all', agreement_condition: '' },
@@ -43,6 +47,7 @@ export const mountCompanies: MountFn = (root) => {
   const shown = el('span', { class: 'muted count', testid: 'companies-count', 'aria-live': 'polite' });
   const refreshStatus = el('span', { class: 'field-status', 'aria-live': 'polite' });
   const message = el('div', {});
+  const heading = el('p', { class: 'intro screen-intro', testid: 'companies-heading' });
   const refresh = button('Refresh from Dashboard', () => {
     void busy(refresh, 'Refreshing…', async () => {
       try {
@@ -62,7 +67,15 @@ export const mountCompanies: MountFn = (root) => {
   ]);
   const empty = el('p', { class: 'empty', testid: 'companies-empty' });
 
+  const refreshLabel = (): string => `Refresh from ${kind === 'dashboard' ? 'Dashboard' : sourceName(kind)}`;
+  const nameSource = (): void => {
+    heading.textContent = `Your ${companiesNoun(kind)}, each with the ConnectWise company its tickets go to.`;
+    if (!refresh.disabled) refresh.textContent = refreshLabel();
+  };
+  nameSource();
+
   root.append(
+    heading,
     el('div', { class: 'toolbar' }, [
       el('div', { class: 'toolbar-main' }, [filterInput, shown]),
       el('div', { class: 'toolbar-side' }, [refreshStatus, refresh]),
@@ -94,7 +107,7 @@ export const mountCompanies: MountFn = (root) => {
         : 'No company matches the search.';
     if (rows.length === 0) {
       empty.hidden = false;
-      empty.textContent = 'No companies yet. Choose Refresh from Dashboard once the connection is set up.';
+      empty.textContent = `No ${companiesNoun(kind)} yet. Choose ${refreshLabel()} once the connection is set up.`;
     }
   };
 
@@ -178,10 +191,13 @@ export const mountCompanies: MountFn = (root) => {
 
   shown.textContent = 'Loading…';
   void (async () => {
-    const [settings, seen] = await Promise.all([
+    const [settings, seen, connection] = await Promise.all([
       api.getSettings().catch(() => [] as api.SettingEntry[]),
       api.seenTypes().catch(() => FALLBACK_TYPES),
+      api.getConnection().catch(() => null),
     ]);
+    kind = connection?.source_kind ?? 'dashboard';
+    nameSource();
     const value = (key: string, fallback: string): string => settings.find((s) => s.key === key)?.value ?? fallback;
     ctx.seen = seen;
     ctx.defaults = {

@@ -1,5 +1,6 @@
 // Inline help for the Connection screen, in our words: where each value is
-// found in ConnectWise and the Dashboard, and what the sign-in needs.
+// found in ConnectWise and in the backup platform (the Dashboard, MSP360,
+// Comet Backup), and what the sign-in needs.
 
 export const HELP = {
   site:
@@ -37,4 +38,26 @@ export const HELP = {
   dashboardToken:
     'An API token from the Dashboard, created by an administrator. It is stored in the system ' +
     'keychain, never on disk.',
+  sourceKind:
+    'The backup platform whose alerts become tickets. Only the chosen platform is read; ' +
+    'the values saved for another one are kept.',
+  msp360Url:
+    'Leave empty for MSP360’s cloud (https://api.mspbackups.com). Fill it in only if MSP360 ' +
+    'gave you another API address.',
+  msp360Username:
+    'In the MSP360 management console, open Settings › General and find the API section: ' +
+    'enable the API and copy the API login shown there. It is not your console sign-in.',
+  msp360Password:
+    'The API password set in the same place (Settings › General › API). It is stored in the ' +
+    'system keychain, never on disk.',
+  cometUrl:
+    'The Comet Server’s address exactly as your browser shows it when you open the Comet ' +
+    'admin web console, e.g. https://backup.example.com or https://backup.example.com:8060.',
+  cometUsername:
+    'A Comet Server admin account. Create a dedicated admin for BackupBridge in the admin web ' +
+    'console, without two-factor authentication (the app signs in on its own), and type its ' +
+    'username here.',
+  cometPassword:
+    'That admin’s password, or a session key written as session:<key>. It is stored in the ' +
+    'system keychain, never on disk.',
 } as const;

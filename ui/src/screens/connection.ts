@@ -1,5 +1,7 @@
-// Connection screen: ConnectWise sign-in (API member keys or integrator
-// login), the Dashboard, and "Test connection". Secrets are write-only: once
+// Connection screen: the backup source (Cloud Backup Dashboard, MSP360 or
+// Comet Backup, each with only its own fields), ConnectWise sign-in (API
+// member keys or integrator login), and "Test connection", whose steps show
+// in order with ok/failed marks. Secrets are write-only: once
 // saved they show as "Saved" with a Replace button and are never read back.
 // A secret saved for another host than the one now set must be entered
 // again; one given by the environment is shown as such.
@@ -9,95 +11,11 @@ import { button, el } from '../dom';
 import { missingText } from '../format';
 import { refreshInfo, shared, update } from '../state';
 import { busy, card, errorNotice, field, flash, notice, showError, textInput } from '../ui';
+import { sourceName } from '../source';
 import { HELP } from './connection-help';
+import { secretField } from './connection-secret';
+import { sourceCard } from './connection-source';
 import type { MountFn, Navigator } from './screen';
-
-/**
- * A write-only secret: "Saved — Replace", "Enter it again" when it was saved
- * for another host, "From the environment" (Replace off), or a password box.
- */
-interface SecretField {
-  row: HTMLElement;
-  /** The new secret typed, or null to keep the saved one. */
-  value(): string | null;
-  /** Redraw for `status`, forgetting anything typed. */
-  reset(status: api.SecretStatus): void;
-  setLabel(label: string, help: string): void;
-}
-
-function secretField(label: string, help: string, testid: string): SecretField {
-  const input = el('input', { type: 'password', class: 'input', autocomplete: 'new-password', testid });
-  const f = field(label, input, help);
-  const labelEl = f.row.querySelector('label');
-  const helpEl = f.row.querySelector('.help');
-  const stateBox = el('div', { class: 'secret-saved', testid: `${testid}-saved` });
-  const stateText = el('span', { class: 'secret-state', testid: `${testid}-state` });
-  const envNote = el('p', { class: 'help', testid: `${testid}-env-note` });
-  const keep = button('Keep the saved one', () => reset(status), { class: 'btn btn-link', testid: `${testid}-keep` });
-  let status: api.SecretStatus = { state: 'missing' };
-  let replacing = false;
-
-  const draw = (): void => {
-    const showInput = status.state === 'missing' || status.state === 'other_host' || replacing;
-    input.hidden = !showInput;
-    keep.hidden = !(status.state === 'saved' && replacing);
-    stateBox.hidden = status.state === 'missing' || (status.state === 'saved' && replacing);
-    replace.hidden = status.state === 'other_host';
-    replace.disabled = status.state === 'environment';
-    envNote.hidden = status.state !== 'environment';
-  };
-  const reset = (next: api.SecretStatus): void => {
-    status = next;
-    replacing = false;
-    input.value = '';
-    input.placeholder = next.state === 'other_host' ? 'Paste the value for the new host' : '';
-    stateText.classList.toggle('secret-warn', next.state === 'other_host');
-    stateText.classList.toggle('secret-env', next.state === 'environment');
-    replace.removeAttribute('title');
-    envNote.textContent = '';
-    switch (next.state) {
-      case 'saved':
-        stateText.replaceChildren(el('span', { 'aria-hidden': 'true', text: '✓ ' }), 'Saved in the system keychain');
-        break;
-      case 'other_host':
-        stateText.replaceChildren(
-          `Enter it again: it was saved for another host (${next.saved_for}). Nothing is sent to the new host until then.`,
-        );
-        break;
-      case 'environment': {
-        const why = `BackupBridge uses ${next.variable} from the environment while it is set, so a value saved here would be ignored.`;
-        stateText.replaceChildren(`From the environment (${next.variable})`);
-        replace.title = why;
-        envNote.textContent = `Replace is off: ${why}`;
-        break;
-      }
-      case 'missing':
-        stateText.replaceChildren();
-        break;
-    }
-    draw();
-  };
-  const replace = button('Replace', () => {
-    replacing = true;
-    input.placeholder = 'Paste the new value';
-    draw();
-    input.focus();
-  }, { class: 'btn btn-small', testid: `${testid}-replace` });
-  stateBox.append(stateText, replace);
-  input.before(stateBox);
-  input.after(keep);
-  keep.after(envNote);
-  draw();
-  return {
-    row: f.row,
-    value: () => (input.hidden || input.value.trim() === '' ? null : input.value.trim()),
-    reset,
-    setLabel(text: string, helpText: string): void {
-      if (labelEl !== null) labelEl.textContent = text;
-      if (helpEl !== null) helpEl.textContent = helpText;
-    },
-  };
-}
 
 function welcome(nav: Navigator): HTMLElement {
   const start = button('Try with demo data', () => {
@@ -115,7 +33,8 @@ function welcome(nav: Navigator): HTMLElement {
   return card('Welcome to BackupBridge', '', [
     el('p', {
       text:
-        'BackupBridge turns Cloud Backup Dashboard alerts into ConnectWise tickets and closes them ' +
+        'BackupBridge turns backup alerts (Cloud Backup Dashboard, MSP360 or Comet Backup) into ' +
+        'ConnectWise tickets and closes them ' +
         'when the backup succeeds. Fill in the connection below, or look around first with made-up ' +
         'companies and events — nothing is sent to your ConnectWise.',
     }),
@@ -124,7 +43,7 @@ function welcome(nav: Navigator): HTMLElement {
   ], 'welcome-card');
 }
 
-function testResult(report: api.TestReport): HTMLElement {
+function testResult(report: api.TestReport, source: string): HTMLElement {
   const steps = el('ul', { class: 'checklist' });
   for (const s of report.steps) {
     steps.append(
@@ -156,7 +75,7 @@ function testResult(report: api.TestReport): HTMLElement {
   return el('section', { class: 'card test-result', testid: 'test-result', 'aria-label': 'Connection test' }, [
     el('h2', { text: 'Connection test' }),
     report.ok
-      ? notice('ok', ['Everything works: BackupBridge can sign in, has every right it needs and reaches the Dashboard.'])
+      ? notice('ok', [`Everything works: BackupBridge can sign in, has every right it needs and reads the alerts of ${source}.`])
       : notice('error', ['The test found a problem. Fix what is marked ✕ below, save, and test again.']),
     ...parts,
   ]);
@@ -176,9 +95,10 @@ export const mountConnection: MountFn = (root, nav) => {
   const intUser = textInput('', { testid: 'conn-integrator-username' });
   const member = textInput('', { testid: 'conn-impersonate-member', placeholder: 'e.g. jsmith' });
   const clientId = textInput('', { testid: 'conn-client-id', placeholder: '00000000-0000-0000-0000-000000000000' });
-  const dashUrl = textInput('', { testid: 'conn-dashboard-url', placeholder: 'https://backup.example.com' });
   const cwSecret = secretField('Private key', HELP.privateKey, 'conn-cw-secret');
-  const dashToken = secretField('Dashboard token', HELP.dashboardToken, 'conn-dashboard-token');
+  const source = sourceCard(() => {
+    dirty = true;
+  });
 
   const authGroup = el('fieldset', { class: 'field radio-group' }, [
     el('legend', { text: 'Sign in with' }),
@@ -227,16 +147,15 @@ export const mountConnection: MountFn = (root, nav) => {
     intUser.value = view.integrator_username ?? '';
     member.value = view.impersonate_member ?? '';
     clientId.value = view.client_id ?? '';
-    dashUrl.value = view.dashboard_url ?? '';
     cwSecret.reset(view.cw_secret);
-    dashToken.reset(view.dashboard_token);
+    source.fill(view);
     const text = missingText(view.missing);
     missing.replaceChildren(...(text === '' ? [] : [notice('warn', [text])]));
     drawMode();
     dirty = false;
   };
 
-  const input = (): api.ConnectionInput => ({
+  const input = (saved: api.ConnectionView): api.ConnectionInput => ({
     site: site.value.trim(),
     company: company.value.trim(),
     auth_mode: mode(),
@@ -244,15 +163,15 @@ export const mountConnection: MountFn = (root, nav) => {
     integrator_username: intUser.value.trim(),
     impersonate_member: member.value.trim(),
     client_id: clientId.value.trim(),
-    dashboard_url: dashUrl.value.trim(),
     cw_secret: cwSecret.value(),
-    dashboard_token: dashToken.value(),
+    ...source.input(saved),
   });
 
   const save = async (): Promise<boolean> => {
     showError(formError, null);
     try {
-      fill(await api.saveConnection(input()));
+      if (lastView === null) return false;
+      fill(await api.saveConnection(input(lastView)));
       flash(saveStatus, 'Saved');
       await refreshInfo(api.getAppInfo);
       return true;
@@ -263,6 +182,7 @@ export const mountConnection: MountFn = (root, nav) => {
   };
 
   const form = el('form', { class: 'form', testid: 'connection-form', novalidate: true }, [
+    source.card,
     card('ConnectWise', 'How BackupBridge signs in to your ConnectWise PSA.', [
       field('Site', site, HELP.site).row,
       field('Company', company, HELP.company).row,
@@ -273,10 +193,6 @@ export const mountConnection: MountFn = (root, nav) => {
       modeWarning,
       field('Client ID', clientId, HELP.clientId).row,
     ], 'conn-cw-card'),
-    card('Cloud Backup Dashboard', 'Where the backup alerts come from.', [
-      field('Dashboard URL', dashUrl, HELP.dashboardUrl).row,
-      dashToken.row,
-    ], 'conn-dashboard-card'),
     missing,
     el('div', { class: 'actions sticky-actions' }, [saveButton, testButton, saveStatus]),
     formError,
@@ -292,13 +208,14 @@ export const mountConnection: MountFn = (root, nav) => {
   });
   testButton.addEventListener('click', () => {
     void busy(testButton, 'Testing…', async () => {
-      result.replaceChildren(el('p', { class: 'muted', text: 'Testing: discovery, sign-in, rights, Dashboard…' }));
+      const name = sourceName(source.kind());
+      result.replaceChildren(el('p', { class: 'muted', text: `Testing: discovery, sign-in, rights, ${name}…` }));
       if (dirty && !(await save())) {
         result.replaceChildren();
         return;
       }
       try {
-        result.replaceChildren(testResult(await api.testConnection()));
+        result.replaceChildren(testResult(await api.testConnection(), name));
       } catch (error) {
         result.replaceChildren(errorNotice(error, 'The test could not run.', 'test-error'));
       }

@@ -86,7 +86,7 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
             page_rows.push(store.with_conn(|c| ledger::entries_for(c, ids.iter().copied()))?);
         }
         let unreadable = BTreeSet::new();
-        let source = engine::source_identity(&dashboard);
+        let source = bridge_core::source::Source::Dashboard(dashboard.clone()).identity();
         let absent =
             store.with_conn(|c| ledger::tracked_absent(c, &source, &end.present, &unreadable))?;
         lap.mark_change("ledger rows of each page's events + absent rows (after a change)");

@@ -1,13 +1,15 @@
 //! The connection: what is configured (secrets only as "saved"), saving it
 //! (settings to SQLite, secrets to the keychain, each bound to the host it
 //! is for) and the "Test connection" self-test: discovery, sign-in, every
-//! right the app needs, the Dashboard.
+//! right the app needs, then the backup source (`source.kind`: the
+//! Dashboard, MSP360 or Comet) step by step.
 
 use serde::{Deserialize, Serialize};
 
 use crate::cw::{CwError, MissingRight};
 use crate::engine::{db_store, secret_host, Engine};
 use crate::secrets::{bound, save_for_host, SecretError, SecretKey, SecretStatus};
+use crate::source::SourceKind;
 use crate::store::settings::{self, AuthMode, Settings};
 use crate::Error;
 
@@ -24,16 +26,28 @@ pub struct ConnectionView {
     pub impersonate_member: Option<String>,
     pub client_id: Option<String>,
     pub dashboard_url: Option<String>,
+    /// `source.kind`: `dashboard`, `msp360` or `comet`.
+    pub source_kind: SourceKind,
+    /// `source.url` as saved (`None` = the kind's default, if it has one).
+    pub source_url: Option<String>,
+    /// `source.username`: the platform login.
+    pub source_username: Option<String>,
     /// A ConnectWise secret can be used for the configured site (saved for
     /// it, or given by the environment).
     pub cw_secret_saved: bool,
     /// A Dashboard token can be used for the configured URL.
     pub dashboard_token_saved: bool,
+    /// A source secret (MSP360 API password, Comet admin password) can be
+    /// used for the platform's address.
+    pub source_secret_saved: bool,
     /// Where the ConnectWise secret stands: saved, saved for another host,
     /// from the environment, missing.
     pub cw_secret: SecretStatus,
     /// Where the Dashboard token stands.
     pub dashboard_token: SecretStatus,
+    /// Where the source secret stands, for the address `source.url` (or the
+    /// kind's default) names.
+    pub source_secret: SecretStatus,
     /// Settings still needed before a sync can run.
     pub missing: Vec<String>,
 }
@@ -49,8 +63,17 @@ pub struct ConnectionInput {
     pub impersonate_member: String,
     pub client_id: String,
     pub dashboard_url: String,
+    /// `dashboard`, `msp360` or `comet`; empty = `dashboard`.
+    #[serde(default)]
+    pub source_kind: String,
+    #[serde(default)]
+    pub source_url: String,
+    #[serde(default)]
+    pub source_username: String,
     pub cw_secret: Option<String>,
     pub dashboard_token: Option<String>,
+    #[serde(default)]
+    pub source_secret: Option<String>,
 }
 
 /// The current connection settings.
@@ -62,9 +85,10 @@ pub async fn connection(engine: &Engine) -> Result<ConnectionView, Error> {
         let host = secret_host(&s, key).ok().flatten().map(|h| h.host);
         bound::status(engine.secrets().as_ref(), key, host.as_deref())
     };
-    let (cw_secret, dashboard_token) = (
+    let (cw_secret, dashboard_token, source_secret) = (
         status(SecretKey::CwSecret),
         status(SecretKey::DashboardToken),
+        status(SecretKey::SourceSecret),
     );
     Ok(ConnectionView {
         missing: s
@@ -83,10 +107,15 @@ pub async fn connection(engine: &Engine) -> Result<ConnectionView, Error> {
         impersonate_member: s.cw_impersonate_member,
         client_id: s.cw_client_id,
         dashboard_url: s.dashboard_url,
+        source_kind: s.source_kind,
+        source_url: s.source_url,
+        source_username: s.source_username,
         cw_secret_saved: cw_secret.usable(),
         dashboard_token_saved: dashboard_token.usable(),
+        source_secret_saved: source_secret.usable(),
         cw_secret,
         dashboard_token,
+        source_secret,
     })
 }
 
@@ -112,7 +141,9 @@ fn save_bound(
 }
 
 /// Saves the connection: every value is validated as `config set` does;
-/// secrets go to the keychain only.
+/// secrets go to the keychain only, each bound to the host the settings
+/// just saved name (the source secret to `source.url`, or MSP360's default
+/// address when it is empty).
 pub async fn save_connection(
     engine: &Engine,
     input: ConnectionInput,
@@ -126,6 +157,9 @@ pub async fn save_connection(
         ("cw.impersonate_member", input.impersonate_member.clone()),
         ("cw.client_id", input.client_id.clone()),
         ("dashboard.url", input.dashboard_url.clone()),
+        ("source.kind", source_kind_or_default(&input.source_kind)),
+        ("source.url", input.source_url.clone()),
+        ("source.username", input.source_username.clone()),
     ];
     db_store(engine.store(), move |s| {
         for (key, value) in &pairs {
@@ -139,12 +173,32 @@ pub async fn save_connection(
     for (key, value) in [
         (SecretKey::CwSecret, &input.cw_secret),
         (SecretKey::DashboardToken, &input.dashboard_token),
+        (SecretKey::SourceSecret, &input.source_secret),
     ] {
         if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
             save_bound(engine, &settings, key, v.trim())?;
         }
     }
     connection(engine).await
+}
+
+/// An empty `source_kind` (a caller from before the source choice) keeps
+/// the default source, the Dashboard.
+fn source_kind_or_default(kind: &str) -> String {
+    if kind.trim().is_empty() {
+        SourceKind::Dashboard.as_str().to_owned()
+    } else {
+        kind.to_owned()
+    }
+}
+
+/// The product's name as *Test connection* prefixes its steps with.
+pub fn source_name(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Dashboard => "Cloud Backup Dashboard",
+        SourceKind::Msp360 => "MSP360",
+        SourceKind::Comet => "Comet Backup",
+    }
 }
 
 /// One line of the self-test.
@@ -172,7 +226,9 @@ fn step(name: &str, ok: bool, detail: impl Into<String>) -> TestStep {
     }
 }
 
-/// Runs discovery, sign-in, the permission self-test and a Dashboard call.
+/// Runs discovery, sign-in, the permission self-test, then the configured
+/// source's own check (reachable, signed in, can list companies, can read
+/// monitoring), each step named after the source ("MSP360 · Signed in").
 pub async fn test_connection(engine: &Engine) -> Result<TestReport, Error> {
     let mut steps = Vec::new();
     let mut missing_rights = Vec::new();
@@ -225,22 +281,31 @@ pub async fn test_connection(engine: &Engine) -> Result<TestReport, Error> {
         },
     }
     let settings = engine.settings().await?;
-    match crate::engine::dashboard_client(&settings, engine.secrets().as_ref()) {
-        Err(e) => steps.push(step("Cloud Backup Dashboard", false, e.to_string())),
-        Ok(d) => match d.companies().await {
-            Ok(list) => steps.push(step(
-                "Cloud Backup Dashboard",
-                true,
-                format!("reachable; {} companies", list.companies.len()),
-            )),
-            Err(e) => steps.push(step("Cloud Backup Dashboard", false, e.to_string())),
-        },
-    }
+    steps.extend(source_steps(&settings, engine).await);
     Ok(TestReport {
         ok: steps.iter().all(|s| s.ok),
         steps,
         missing_rights,
     })
+}
+
+/// The source's check as test steps; a source that cannot be built (a
+/// missing setting or secret) is one failed step with the sentence why.
+async fn source_steps(settings: &Settings, engine: &Engine) -> Vec<TestStep> {
+    let name = source_name(settings.source_kind);
+    match crate::engine::source_client(settings, engine.secrets().as_ref()) {
+        Err(e) => vec![step(&format!("{name} · Settings"), false, e.to_string())],
+        Ok(source) => source
+            .check()
+            .await
+            .into_iter()
+            .map(|s| TestStep {
+                name: format!("{name} · {}", s.name),
+                ok: s.ok,
+                detail: s.detail,
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

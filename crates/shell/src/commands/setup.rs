@@ -26,7 +26,8 @@ pub async fn save_connection(state: &AppState, input: ConnectionInput) -> Result
     Ok(view)
 }
 
-/// Discovery, sign-in, permissions and the Dashboard, step by step.
+/// Discovery, sign-in, permissions and the backup source (`source.kind`),
+/// step by step.
 pub async fn test_connection(state: &AppState) -> Result<TestReport> {
     Ok(ops::test_connection(&*state.engine().await?).await?)
 }

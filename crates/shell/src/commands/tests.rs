@@ -129,3 +129,25 @@ async fn each_name_reaches_its_own_command() {
         .unwrap_err();
     assert_eq!(error.kind(), "invalid", "{error}");
 }
+
+#[tokio::test]
+async fn the_connection_carries_the_backup_source_and_never_its_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = started(dir.path()).await;
+    let input = json!({"input": {
+        "site": "", "company": "", "auth_mode": "api_member", "public_key": "",
+        "integrator_username": "", "impersonate_member": "", "client_id": "",
+        "dashboard_url": "", "cw_secret": null, "dashboard_token": null,
+        "source_kind": "comet", "source_url": "https://comet.example.net",
+        "source_username": "bridge-admin", "source_secret": "comet-password-7",
+    }});
+    let view = call(&state, "save_connection", input).await.unwrap();
+    assert_eq!(view["source_kind"], "comet", "{view}");
+    assert_eq!(view["source_url"], "https://comet.example.net", "{view}");
+    assert_eq!(view["source_username"], "bridge-admin", "{view}");
+    assert_eq!(view["source_secret"]["state"], "saved", "{view}");
+    assert_eq!(view["source_secret_saved"], true, "{view}");
+    let again = call(&state, "get_connection", json!({})).await.unwrap();
+    assert!(!again.to_string().contains("comet-password-7"), "{again}");
+    assert!(!view.to_string().contains("comet-password-7"), "{view}");
+}
