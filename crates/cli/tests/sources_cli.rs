@@ -93,7 +93,10 @@ async fn setup(demo: &Demo, dir: &Path, secret: &str, login: &str) {
         );
     }
     let shown = ok(&cli(dir, secret, &["config", "show"]).await, "config show");
-    assert!(shown.contains("source.kind") && shown.contains(&kind), "{shown}");
+    assert!(
+        shown.contains("source.kind") && shown.contains(&kind),
+        "{shown}"
+    );
 }
 
 /// The scenario every derived source passes: `company` is the platform's
@@ -145,7 +148,11 @@ async fn scenario(demo: Demo, company: &str, login: &str, secret: &str, new_line
     ok(&cli(dir, secret, &["sync", "--once"]).await, "sync 4");
     let acme = tickets_of(&demo, "AcmeDental");
     assert_eq!(acme.len(), 1);
-    assert!(closed(&acme[0]), "closed on the successful run: {:#?}", acme[0]);
+    assert!(
+        closed(&acme[0]),
+        "closed on the successful run: {:#?}",
+        acme[0]
+    );
 
     // 5. Failing again: a new incident, a new ticket; the old one stays closed.
     ok(&cli(dir, secret, &["sync", "--once"]).await, "sync 5");
@@ -198,7 +205,12 @@ async fn scenario(demo: Demo, company: &str, login: &str, secret: &str, new_line
     let still = tickets_of(&demo, "AcmeDental");
     let ours: Vec<&Value> = still
         .iter()
-        .filter(|t| t["externalXRef"].as_str().unwrap_or("").starts_with(&prefix))
+        .filter(|t| {
+            t["externalXRef"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with(&prefix)
+        })
         .collect();
     assert_eq!(ours.len(), 2);
     assert!(!closed(ours[1]), "the open ticket stays open");

@@ -13,9 +13,9 @@ use bridge_core::source::SourceKind;
 use bridge_core::store::{settings, Store};
 use serde_json::Value;
 
+use crate::comet::demo::{DEMO_COMET_PASSWORD, DEMO_COMET_USER};
 use crate::cw::demo::{DEMO_CLIENT_ID, DEMO_COMPANY, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use crate::dashboard::demo::{demo_companies, demo_timeline, DEMO_DASHBOARD_TOKEN};
-use crate::comet::demo::{DEMO_COMET_PASSWORD, DEMO_COMET_USER};
 use crate::msp360::demo::{
     demo_companies as msp360_companies, demo_timeline as msp360_timeline, DEMO_MSP360_PASSWORD,
     DEMO_MSP360_USER,
