@@ -166,7 +166,12 @@ async fn scenario(demo: Demo, company: &str, login: &str, secret: &str, new_line
         .iter()
         .map(|t| demo.cw.notes(t["id"].as_i64().unwrap()).len())
         .sum();
+    demo.cw.clear_requests();
     ok(&cli(dir, secret, &["sync", "--once"]).await, "sync 6");
+    // Rule 10: an unchanged cycle costs ConnectWise nothing, even in a new
+    // process.
+    let sent = demo.cw.requests();
+    assert!(sent.is_empty(), "an unchanged cycle sent {sent:#?}");
     let again = tickets_of(&demo, "AcmeDental");
     assert_eq!(again.len(), 2);
     let after: usize = again
@@ -240,6 +245,91 @@ async fn msp360_from_the_cli() {
         bridge_sim::msp360::demo::DEMO_MSP360_PASSWORD,
         // MSP360 has no error lines: a new error message is one change note.
         "Destination is unreachable",
+    )
+    .await;
+}
+
+/// Bad input from the platform is a named problem of the run (exit 1), and
+/// the other items still sync.
+async fn bad_item(demo: Demo, companies: &[&str], login: &str, secret: &str, named: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    setup(&demo, dir, secret, login).await;
+    ok(
+        &cli(dir, secret, &["companies", "refresh"]).await,
+        "refresh",
+    );
+    for (company, cw) in companies.iter().zip(["AcmeDental", "NorthwindLaw"]) {
+        ok(
+            &cli(dir, secret, &["companies", "map", company, cw]).await,
+            "map",
+        );
+    }
+    let out = cli(dir, secret, &["sync", "--once"]).await;
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "a run with errors: {all}");
+    assert!(all.contains(named), "the problem is named: {all}");
+    assert_eq!(
+        tickets_of(&demo, "AcmeDental").len(),
+        1,
+        "the good item still synced: {all}"
+    );
+    demo.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn msp360_unknown_status_is_named_and_the_rest_syncs() {
+    use bridge_sim::demo::PlatformSim;
+    use bridge_sim::msp360::demo::{demo_timeline, NORTHWIND_ID};
+    let demo = Demo::start_source(SourceKind::Msp360).await.unwrap();
+    let mut rows = demo_timeline().remove(0);
+    for row in &mut rows {
+        if row["CompanyName"] == "Northwind Law LLP" {
+            row["Status"] = serde_json::json!(42);
+        }
+    }
+    let Some(PlatformSim::Msp360(sim)) = &demo.platform else {
+        panic!("an MSP360 demo");
+    };
+    sim.set_monitoring(rows);
+    bad_item(
+        demo,
+        &[bridge_sim::msp360::demo::ACME_ID, NORTHWIND_ID],
+        bridge_sim::msp360::demo::DEMO_MSP360_USER,
+        bridge_sim::msp360::demo::DEMO_MSP360_PASSWORD,
+        "42",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comet_job_of_an_unknown_device_is_named_and_the_rest_syncs() {
+    use bridge_sim::comet::demo::{demo_timeline, job};
+    use bridge_sim::demo::PlatformSim;
+    let demo = Demo::start_source(SourceKind::Comet).await.unwrap();
+    let mut jobs = demo_timeline().remove(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    jobs.push(job(
+        "job-ghost",
+        "northwind",
+        "src-nw-image",
+        "dev-gone",
+        7002,
+        (now - 120, now - 60),
+    ));
+    let Some(PlatformSim::Comet(sim)) = &demo.platform else {
+        panic!("a Comet demo");
+    };
+    sim.set_jobs(jobs);
+    bad_item(
+        demo,
+        &["8b0f-acme", "8b0f-northwind"],
+        bridge_sim::comet::demo::DEMO_COMET_USER,
+        bridge_sim::comet::demo::DEMO_COMET_PASSWORD,
+        "job-ghost",
     )
     .await;
 }
