@@ -65,8 +65,18 @@ pub fn external_xref(event_id: &str) -> String {
 /// The ticket's initial description: every field of the event and the details
 /// that exist at creation.
 pub fn description(event: &MonitoringEvent, company_name: &str) -> String {
+    // A platform's incident names its platform (its id is `<kind>:…`).
+    let origin = event
+        .id
+        .split_once(':')
+        .and_then(|(kind, _)| crate::source::SourceKind::parse(kind))
+        .map_or("Cloud Backup monitoring event", |kind| match kind {
+            crate::source::SourceKind::Msp360 => "MSP360 backup incident",
+            crate::source::SourceKind::Comet => "Comet Backup incident",
+            crate::source::SourceKind::Dashboard => "Cloud Backup monitoring event",
+        });
     let mut out = format!(
-        "Cloud Backup monitoring event {id}\n\
+        "{origin} {id}\n\
          Company: {company_name} ({company_id})\n\
          Computer: {computer}\n\
          Plan: {plan}\n\
@@ -260,6 +270,22 @@ mod tests {
             }],
             ..sample_event()
         }
+    }
+
+    #[test]
+    fn a_platform_incident_names_its_platform_and_its_report_link() {
+        let e = MonitoringEvent {
+            id: "msp360:c-1/PC1/plan@2026-12-01T01:00:00Z".into(),
+            extra: vec![("Report".into(), "https://mspbackups.example/r/1".into())],
+            ..event()
+        };
+        let text = description(&e, "Acme");
+        assert!(text.starts_with("MSP360 backup incident msp360:"), "{text}");
+        assert!(
+            text.contains("Report: https://mspbackups.example/r/1\n"),
+            "{text}"
+        );
+        assert!(description(&event(), "Acme").starts_with("Cloud Backup monitoring event evt-1"));
     }
 
     #[test]
