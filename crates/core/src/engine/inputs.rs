@@ -1,13 +1,14 @@
 //! The planner's inputs drawn from the store: mapped companies with their
 //! effective filters, the ticket rules from the settings, and the event and
-//! backup types the Dashboard has sent (offered as filters in the UI).
+//! backup types the Dashboard has sent (offered as filters in the UI); and
+//! what a cycle leaves for them: each company's Last Update Status.
 
 use std::collections::BTreeMap;
 
 use super::db_store;
 use super::plan::{CompanyScope, TicketRules};
 use crate::ops::SeenTypes;
-use crate::store::companies::CompanyRow;
+use crate::store::companies::{self, CompanyRow, LastStatus};
 use crate::store::settings::{self, Settings};
 use crate::store::Store;
 use crate::Error;
@@ -73,4 +74,23 @@ pub fn rules(settings: &Settings) -> TicketRules {
         removed_policy: settings.removed_policy,
         priority_by_event_type,
     }
+}
+
+/// Last Update Status for every mapped company: its error, or OK.
+pub(super) async fn record_statuses(
+    store: &Store,
+    scopes: &BTreeMap<String, CompanyScope>,
+    company_errors: &BTreeMap<String, String>,
+) -> Result<(), Error> {
+    let statuses: Vec<(String, LastStatus)> = scopes
+        .keys()
+        .map(|id| {
+            let status = match company_errors.get(id) {
+                None => LastStatus::ok_now("OK"),
+                Some(e) => LastStatus::error_now(e.clone()),
+            };
+            (id.clone(), status)
+        })
+        .collect();
+    db_store(store, move |s| companies::set_last_statuses(s, &statuses)).await
 }

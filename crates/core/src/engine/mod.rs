@@ -1,5 +1,6 @@
 //! The sync engine: one cycle settles unconfirmed calls, then reads the
-//! Dashboard one page at a time, planning (pure, [`plan`]) and applying
+//! backup source's events ([`listing`]: the Dashboard's pages, or a
+//! platform's incidents from the deriver) one page at a time, planning (pure, [`plan`]) and applying
 //! ([`execute`]) each page before the next ([`pass`]); removals and rule 8's
 //! ticket-state lookups wait for the last page. It then records each
 //! company's Last Update Status and the run. A cycle whose inputs are all as
@@ -48,7 +49,7 @@ pub use removals::{guarded_removals, source_identity, GUARDED_REMOVALS_KEY};
 use crate::cw::CwClient;
 use crate::secrets::SecretStore;
 use crate::source::{Listing, Source};
-use crate::store::companies::{self, LastStatus};
+use crate::store::companies;
 use crate::store::ledger;
 use crate::store::runs;
 use crate::store::settings::{self, Settings};
@@ -452,20 +453,7 @@ impl Engine {
         scopes: &BTreeMap<String, plan::CompanyScope>,
         company_errors: &BTreeMap<String, String>,
     ) -> Result<(), Error> {
-        let statuses: Vec<(String, LastStatus)> = scopes
-            .keys()
-            .map(|id| {
-                let status = match company_errors.get(id) {
-                    None => LastStatus::ok_now("OK"),
-                    Some(e) => LastStatus::error_now(e.clone()),
-                };
-                (id.clone(), status)
-            })
-            .collect();
-        db_store(&self.store, move |s| {
-            companies::set_last_statuses(s, &statuses)
-        })
-        .await
+        inputs::record_statuses(&self.store, scopes, company_errors).await
     }
 
     /// Where a cycle keeps the fetched Dashboard pages until it has used
