@@ -224,9 +224,7 @@ pub fn comet_jobs(shape: SourceShape, now: i64) -> (Vec<Value>, Vec<(String, Vec
                 7002,
                 (start, end),
             ));
-            let line = |t: i64, severity: &str, message: String| {
-                json!({"Time": t, "Severity": severity, "Message": message})
-            };
+            let line = |t: i64, severity: &str, message: String| json!({"Time": t, "Severity": severity, "Message": message});
             let mut entries = vec![
                 line(start, "I", "Starting backup".to_owned()),
                 line(
@@ -433,8 +431,12 @@ mod tests {
         assert_eq!(logs.len(), shape.plans());
         for j in &jobs {
             let user = &users[j["Username"].as_str().unwrap()];
-            assert!(user["Devices"].get(j["DeviceID"].as_str().unwrap()).is_some());
-            assert!(user["Sources"].get(j["SourceGUID"].as_str().unwrap()).is_some());
+            assert!(user["Devices"]
+                .get(j["DeviceID"].as_str().unwrap())
+                .is_some());
+            assert!(user["Sources"]
+                .get(j["SourceGUID"].as_str().unwrap())
+                .is_some());
             let vault = j["DestinationGUID"].as_str().unwrap();
             assert!(user["Destinations"].get(vault).is_some(), "{vault}");
             let end = j["EndTime"].as_i64().unwrap();

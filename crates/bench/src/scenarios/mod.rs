@@ -1,7 +1,8 @@
-//! The scenarios of issue 6 (and issue 13's backup sources) and what they share: two runtimes (simulators on
-//! threads named `bb-sim`, engine and baseline on the rest, so CPU time can
-//! be split), the engine's world and the baseline's world, kept between
-//! scenarios so steady state and churn start from the initial sync.
+//! The scenarios of issue 6 (and issue 13's backup sources) and what they
+//! share: two runtimes (simulators on threads named `bb-sim`, engine and
+//! baseline on the rest, so CPU time can be split), the engine's world and
+//! the baseline's world, kept between scenarios so steady state and churn
+//! start from the initial sync. The sources scenario builds its own worlds.
 
 mod footprint;
 mod initial;
