@@ -12,4 +12,5 @@ pub mod procfs;
 pub mod report;
 pub mod requests;
 pub mod scenarios;
+pub mod sources;
 pub mod world;

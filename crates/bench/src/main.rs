@@ -23,7 +23,7 @@ struct Args {
     /// A tenth of the size (1,000 events, 50 companies) and shorter samples.
     #[arg(long)]
     quick: bool,
-    /// Run only these scenarios (repeatable): initial, steady, churn, throttle, headless, app.
+    /// Run only these scenarios (repeatable): initial, steady, churn, throttle, sources, headless, app.
     #[arg(long = "scenario", value_name = "NAME")]
     scenarios: Vec<String>,
     /// Write the results as Markdown (e.g. BENCHMARKS.md).
@@ -52,7 +52,7 @@ fn main() -> ExitCode {
             Some(s) => selected.push(s),
             None => {
                 eprintln!(
-                    "bridge-bench: unknown scenario \"{name}\" (known: initial, steady, churn, throttle, headless, app)"
+                    "bridge-bench: unknown scenario \"{name}\" (known: initial, steady, churn, throttle, sources, headless, app)"
                 );
                 return ExitCode::from(2);
             }
@@ -149,7 +149,7 @@ fn document(
          and the desktop app, runs every scenario and rewrites this file (about 40 minutes). \
          With arguments it passes them to `bridge-bench` instead: `--quick` runs a tenth of the \
          size, `--scenario NAME` (repeatable) runs only initial, steady, churn, throttle, \
-         headless or app.\n\n\
+         sources, headless or app.\n\n\
          - machine: {machine}\n\
          - date: {date}\n\
          - commit: {commit}{dirty}\n\

@@ -61,7 +61,8 @@ pub fn dashboard_company_id(i: usize) -> String {
     format!("bc-{i:04}")
 }
 
-fn company_name(i: usize) -> String {
+/// Name of company `i` (the same in every source and in ConnectWise).
+pub fn company_name(i: usize) -> String {
     format!("Bench Company {i:04}")
 }
 
@@ -70,7 +71,8 @@ pub fn cw_company_id(i: usize) -> i64 {
     FIRST_CW_COMPANY + i as i64
 }
 
-fn cw_identifier(i: usize) -> String {
+/// ConnectWise identifier of company `i`.
+pub fn cw_identifier(i: usize) -> String {
     format!("Bench{i:04}")
 }
 
@@ -203,49 +205,16 @@ impl World {
     /// Writes the connection, ticket and sync settings and maps every company
     /// (straight into the store: no ConnectWise request).
     pub fn configure(&self, store: &Store, tuning: Tuning) -> anyhow::Result<()> {
-        let cw_url = self.cw.base_url();
+        configure_cw(store, &self.cw.base_url(), tuning)?;
         let dashboard_url = self.dashboard.base_url();
-        let rate = tuning.requests_per_minute.unwrap_or(0).to_string();
-        let concurrency = tuning.concurrency.to_string();
-        let interval = tuning.interval_secs.to_string();
-        let values = [
-            ("cw.site", cw_url.as_str()),
-            ("cw.company", DEMO_COMPANY),
-            ("cw.auth_mode", "api_member"),
-            ("cw.public_key", DEMO_PUBLIC_KEY),
-            ("cw.client_id", DEMO_CLIENT_ID),
-            ("cw.requests_per_minute", rate.as_str()),
-            ("dashboard.url", dashboard_url.as_str()),
-            ("ticket.board", "Service Desk"),
-            ("ticket.priority.Error", "Priority 2 - High"),
-            ("ticket.priority.Warning", "Priority 3 - Normal"),
-            ("ticket.priority.BackupAnomaly", "Priority 2 - High"),
-            ("defaults.agreement_condition", AGREEMENT_CONDITION),
-            ("sync.concurrency", concurrency.as_str()),
-            ("sync.interval_secs", interval.as_str()),
-        ];
-        for (key, value) in values {
-            settings::set(store, key, value).with_context(|| format!("setting {key}"))?;
-        }
+        settings::set(store, "dashboard.url", &dashboard_url).context("setting dashboard.url")?;
         let listed: Vec<BackupCompany> = (0..self.shape.companies)
             .map(|i| BackupCompany {
                 id: dashboard_company_id(i),
                 name: company_name(i),
             })
             .collect();
-        companies::refresh(store, &listed)?;
-        for i in 0..self.shape.companies {
-            let mapping = Mapping {
-                cw_identifier: cw_identifier(i),
-                cw_company_id: cw_company_id(i),
-                cw_company_name: company_name(i),
-                event_types: Override::Default,
-                backup_types: Override::Default,
-                agreement_condition: Override::Default,
-            };
-            companies::set_mapping(store, &dashboard_company_id(i), &mapping)?;
-        }
-        Ok(())
+        map_companies(store, &listed)
     }
 
     /// What the naive baseline needs to talk to this world (same settings,
@@ -273,6 +242,51 @@ impl World {
         self.configure(&store, tuning)?;
         Ok(Engine::new(store, Arc::new(Demo::secrets())))
     }
+}
+
+/// Writes the ConnectWise connection, ticket and sync settings (straight
+/// into the store: no ConnectWise request).
+pub fn configure_cw(store: &Store, cw_url: &str, tuning: Tuning) -> anyhow::Result<()> {
+    let rate = tuning.requests_per_minute.unwrap_or(0).to_string();
+    let concurrency = tuning.concurrency.to_string();
+    let interval = tuning.interval_secs.to_string();
+    let values = [
+        ("cw.site", cw_url),
+        ("cw.company", DEMO_COMPANY),
+        ("cw.auth_mode", "api_member"),
+        ("cw.public_key", DEMO_PUBLIC_KEY),
+        ("cw.client_id", DEMO_CLIENT_ID),
+        ("cw.requests_per_minute", rate.as_str()),
+        ("ticket.board", "Service Desk"),
+        ("ticket.priority.Error", "Priority 2 - High"),
+        ("ticket.priority.Warning", "Priority 3 - Normal"),
+        ("ticket.priority.BackupAnomaly", "Priority 2 - High"),
+        ("defaults.agreement_condition", AGREEMENT_CONDITION),
+        ("sync.concurrency", concurrency.as_str()),
+        ("sync.interval_secs", interval.as_str()),
+    ];
+    for (key, value) in values {
+        settings::set(store, key, value).with_context(|| format!("setting {key}"))?;
+    }
+    Ok(())
+}
+
+/// Lists `companies` (company `i` of the world at index `i`) and maps each
+/// to its synthetic ConnectWise company.
+pub fn map_companies(store: &Store, listed: &[BackupCompany]) -> anyhow::Result<()> {
+    companies::refresh(store, listed)?;
+    for (i, company) in listed.iter().enumerate() {
+        let mapping = Mapping {
+            cw_identifier: cw_identifier(i),
+            cw_company_id: cw_company_id(i),
+            cw_company_name: company_name(i),
+            event_types: Override::Default,
+            backup_types: Override::Default,
+            agreement_condition: Override::Default,
+        };
+        companies::set_mapping(store, &company.id, &mapping)?;
+    }
+    Ok(())
 }
 
 /// The sync knobs a scenario sets.

@@ -1,11 +1,13 @@
-//! The scenarios of issue 6 and what they share: two runtimes (simulators on
-//! threads named `bb-sim`, engine and baseline on the rest, so CPU time can
-//! be split), the engine's world and the baseline's world, kept between
-//! scenarios so steady state and churn start from the initial sync.
+//! The scenarios of issue 6 (and issue 13's backup sources) and what they
+//! share: two runtimes (simulators on threads named `bb-sim`, engine and
+//! baseline on the rest, so CPU time can be split), the engine's world and
+//! the baseline's world, kept between scenarios so steady state and churn
+//! start from the initial sync. The sources scenario builds its own worlds.
 
 mod footprint;
 mod initial;
 mod phases;
+mod sources;
 mod steady;
 mod throttle;
 
@@ -37,16 +39,19 @@ pub enum Scenario {
     Steady,
     Churn,
     Throttle,
+    /// Issue 13: MSP360 and Comet, initial sync and unchanged cycles.
+    Sources,
     Headless,
     App,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 6] = [
+    pub const ALL: [Scenario; 7] = [
         Scenario::Initial,
         Scenario::Steady,
         Scenario::Churn,
         Scenario::Throttle,
+        Scenario::Sources,
         Scenario::Headless,
         Scenario::App,
     ];
@@ -57,6 +62,7 @@ impl Scenario {
             Scenario::Steady => "steady",
             Scenario::Churn => "churn",
             Scenario::Throttle => "throttle",
+            Scenario::Sources => "sources",
             Scenario::Headless => "headless",
             Scenario::App => "app",
         }
@@ -218,6 +224,7 @@ impl Bench {
                 Scenario::Steady => steady::run_steady(self)?,
                 Scenario::Churn => steady::run_churn(self)?,
                 Scenario::Throttle => throttle::run(self)?,
+                Scenario::Sources => sources::run(self)?,
                 Scenario::Headless => footprint::headless(self)?,
                 Scenario::App => continue,
             };

@@ -21,7 +21,7 @@ const CHURN: &str = "3 churn";
 /// Engine CPU budget per in-step cycle (issue 6).
 const CPU_GOAL: Duration = Duration::from_millis(20);
 
-fn p50_p95(values: &[Duration]) -> String {
+pub(super) fn p50_p95(values: &[Duration]) -> String {
     match (percentile(values, 50.0), percentile(values, 95.0)) {
         (Some(a), Some(b)) => format!("{} / {}", dur(a), dur(b)),
         _ => "–".to_owned(),
