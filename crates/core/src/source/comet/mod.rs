@@ -18,6 +18,7 @@ mod profile;
 #[cfg(test)]
 mod tests;
 
+use futures::StreamExt;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -37,6 +38,8 @@ use super::platform::{
 };
 
 const KIND: SourceKind = SourceKind::Comet;
+/// Job logs fetched at once on a first sync.
+pub const LOG_FETCHES: usize = 8;
 /// How far a poll window reaches back before the end of the last one.
 pub const OVERLAP_SECS: i64 = 15 * 60;
 /// How far the first poll reaches back.
@@ -188,19 +191,37 @@ impl CometClient {
             joins = self.refresh_joins().await?;
             fresh = true;
         }
+        // The failing jobs' logs, LOG_FETCHES at a time: a first sync of
+        // thousands of failing jobs must not wait for them one by one.
+        let failing: Vec<String> = jobs
+            .iter()
+            .map(|(_, job)| job)
+            .filter(|job| {
+                decode::run_status(job.status).is_some_and(|s| s.event_fields().is_some())
+                    && job.classification == decode::CLASSIFICATION_BACKUP
+                    && joins.missing(job).is_none()
+            })
+            .map(|job| job.guid.clone())
+            .collect();
+        let mut logs: BTreeMap<String, JobLog> = BTreeMap::new();
+        // Owned values only: the cycle's future must stay `Send`.
+        let client = self.clone();
+        let mut fetches = futures::stream::iter(failing)
+            .map(move |guid| {
+                let client = client.clone();
+                async move { client.job_log(&guid).await.map(|log| (guid, log)) }
+            })
+            .buffer_unordered(LOG_FETCHES);
+        while let Some(fetched) = fetches.next().await {
+            let (guid, log) = fetched?;
+            logs.insert(guid, log);
+        }
+        drop(fetches);
         let mut runs = Vec::new();
         let mut seen = BTreeSet::new();
         for (position, job) in &jobs {
             seen.insert(job.guid.clone());
-            let failing = decode::run_status(job.status)
-                .is_some_and(|s| s.event_fields().is_some())
-                && job.classification == decode::CLASSIFICATION_BACKUP
-                && joins.missing(job).is_none();
-            let log = if failing {
-                self.job_log(&job.guid).await?
-            } else {
-                JobLog::default()
-            };
+            let log = logs.remove(job.guid.as_str()).unwrap_or_default();
             match joins.run(job, &log) {
                 Ok(run) => runs.push(run),
                 Err(reason) => rejected.push(RejectedItem {
