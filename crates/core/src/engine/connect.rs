@@ -103,29 +103,11 @@ pub fn secret_host(settings: &Settings, key: SecretKey) -> Result<Option<SecretH
             None => return Ok(None),
         },
         SecretKey::DashboardToken => match &settings.dashboard_url {
-            Some(url) => crate::source::parse_base_url(url)
-                .map_err(|e| {
-                    Error::Config(format!(
-                        "dashboard.url is unusable: {e}; set it again with \
-                         `backup-bridge config set dashboard.url URL`"
-                    ))
-                })?
-                .host_str()
-                .unwrap_or_default()
-                .to_ascii_lowercase(),
+            Some(url) => url_host("dashboard.url", url)?,
             None => return Ok(None),
         },
         SecretKey::SourceSecret => match settings.source_address() {
-            Some(url) => crate::source::parse_base_url(&url)
-                .map_err(|e| {
-                    Error::Config(format!(
-                        "source.url is unusable: {e}; set it again with \
-                         `backup-bridge config set source.url URL`"
-                    ))
-                })?
-                .host_str()
-                .unwrap_or_default()
-                .to_ascii_lowercase(),
+            Some(url) => url_host("source.url", &url)?,
             None => return Ok(None),
         },
     };
@@ -133,6 +115,17 @@ pub fn secret_host(settings: &Settings, key: SecretKey) -> Result<Option<SecretH
         setting: key.host_setting(),
         host,
     }))
+}
+
+/// The lower-case host of the base URL `url` that `setting` holds.
+fn url_host(setting: &str, url: &str) -> Result<String, Error> {
+    let url = crate::source::parse_base_url(url).map_err(|e| {
+        Error::Config(format!(
+            "{setting} is unusable: {e}; set it again with \
+             `backup-bridge config set {setting} URL`"
+        ))
+    })?;
+    Ok(url.host_str().unwrap_or_default().to_ascii_lowercase())
 }
 
 /// The secret for the host `settings` name: the environment's, or the one

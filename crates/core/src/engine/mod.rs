@@ -44,7 +44,7 @@ pub use guarded::SharedSink;
 pub use inputs::{rules, scopes};
 pub use outcome::{ActionLine, Problem, RunReport};
 pub use pass::ActionSink;
-pub use removals::{guarded_removals, source_identity, GUARDED_REMOVALS_KEY};
+pub use removals::{guarded_removals, GUARDED_REMOVALS_KEY};
 
 use crate::cw::CwClient;
 use crate::secrets::SecretStore;

@@ -1,10 +1,9 @@
 //! The removal guard's state outside a cycle (rule 15): which removals wait
 //! for a person's confirmation, kept in the settings so `status` and the
-//! Activity screen of any process see them; and the source identity the
-//! ledger records on each row.
+//! Activity screen of any process see them. The source identity the ledger
+//! records on each row is `Source::identity`.
 
 use super::plan;
-use crate::source::Source;
 use crate::store::settings;
 use crate::store::{Store, StoreError};
 
@@ -26,10 +25,4 @@ pub(crate) fn remember_guarded(
         Some(text) => settings::set(store, GUARDED_REMOVALS_KEY, &text),
         None => settings::reset(store, GUARDED_REMOVALS_KEY),
     }
-}
-
-/// Which source a listing comes from, as the ledger records it (rule 15):
-/// the source's kind and its address.
-pub fn source_identity(source: &Source) -> String {
-    source.identity()
 }

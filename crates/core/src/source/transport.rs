@@ -41,6 +41,28 @@ pub fn http_client(
     Ok((base, http))
 }
 
+/// [`http_client`] for a platform adapter: `source.url` checked, its error
+/// as the platform's own.
+pub(crate) fn platform_http_client(
+    kind: super::SourceKind,
+    base_url: &str,
+    options: &super::platform::PlatformOptions,
+) -> Result<(Url, reqwest::Client), super::platform::PlatformError> {
+    http_client(
+        base_url,
+        "source.url",
+        options.connect_timeout,
+        options.request_timeout,
+    )
+    .map_err(|e| super::platform::PlatformError::Config {
+        kind,
+        message: match e {
+            SourceError::Config(message) => message,
+            other => other.to_string(),
+        },
+    })
+}
+
 /// The error for a 3xx answer to `path`: where it pointed, and what to check.
 pub(crate) fn redirect_error(status: u16, path: &str, headers: &HeaderMap) -> SourceError {
     let location = headers

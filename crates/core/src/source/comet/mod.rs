@@ -102,16 +102,7 @@ impl CometClient {
         password: SecretString,
         options: PlatformOptions,
     ) -> Result<Self, PlatformError> {
-        let (base, http) = super::http_client(
-            base_url,
-            "source.url",
-            options.connect_timeout,
-            options.request_timeout,
-        )
-        .map_err(|e| match e {
-            super::SourceError::Config(m) => config(m),
-            other => config(other.to_string()),
-        })?;
+        let (base, http) = super::transport::platform_http_client(KIND, base_url, &options)?;
         if username.trim().is_empty() {
             return Err(config(
                 "source.username (the Comet admin) is empty; set it with \

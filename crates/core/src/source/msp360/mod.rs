@@ -27,7 +27,6 @@ use super::platform::{
     CheckStep, Observation, PlatformError, PlatformOptions, CHECK_COMPANIES, CHECK_MONITORING,
     CHECK_REACHABLE, CHECK_SIGNED_IN,
 };
-use super::SourceError;
 use crate::net::{self, BodyError};
 
 /// Where the API signs in.
@@ -181,16 +180,7 @@ impl Msp360Client {
         password: SecretString,
         options: PlatformOptions,
     ) -> Result<Self, PlatformError> {
-        let (base, http) = super::http_client(
-            base_url,
-            "source.url",
-            options.connect_timeout,
-            options.request_timeout,
-        )
-        .map_err(|e| match e {
-            SourceError::Config(message) => config(message),
-            other => config(other.to_string()),
-        })?;
+        let (base, http) = super::transport::platform_http_client(KIND, base_url, &options)?;
         let username = username.trim();
         if username.is_empty() {
             return Err(config(
