@@ -283,6 +283,7 @@ impl SourceWorld {
                 Platform::Comet(sim)
             }
             SourceKind::Dashboard => anyhow::bail!("the Dashboard has its own world"),
+            SourceKind::Vspc => anyhow::bail!("the sources bench does not cover VSPC yet"),
         };
         Ok(SourceWorld {
             kind,

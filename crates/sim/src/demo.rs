@@ -109,6 +109,7 @@ impl Demo {
                 sim.load_demo();
                 Some(PlatformSim::Comet(sim))
             }
+            SourceKind::Vspc => anyhow::bail!("the VSPC simulator is being built (issue 14)"),
         };
         Ok(demo)
     }
@@ -126,6 +127,7 @@ impl Demo {
             SourceKind::Dashboard => "Dashboard",
             SourceKind::Msp360 => "MSP360",
             SourceKind::Comet => "Comet",
+            SourceKind::Vspc => "VSPC",
         }
     }
 

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::cw::{CwAuth, CwConfig};
 use crate::secrets::{read_for_host, SecretError, SecretHost, SecretKey, SecretStore};
 use crate::source::platform::PlatformOptions;
+use crate::source::tls::Fingerprint;
 use crate::source::{ClientOptions, DashboardClient, RetryPolicy, Source, SourceKind};
 use crate::store::settings::{AuthMode, Settings};
 use crate::Error;
@@ -298,6 +299,9 @@ impl PlatformConfig {
                 crate::source::comet::CometClient::new(&url, &username, secret, options)
                     .map_err(crate::source::SourceError::from)?,
             )),
+            SourceKind::Vspc => Err(Error::Config(
+                "the VSPC adapter is being built (issue 14)".to_owned(),
+            )),
         }
     }
 }
@@ -315,7 +319,12 @@ pub(crate) fn source_config(
             settings, secrets, tuning,
         )?));
     }
-    let mut need = vec![("source.username", settings.source_username.is_some())];
+    // VSPC takes an API key without a username, or a username and password.
+    let mut need = if kind == SourceKind::Vspc {
+        Vec::new()
+    } else {
+        vec![("source.username", settings.source_username.is_some())]
+    };
     if kind.default_url().is_none() {
         need.insert(0, ("source.url", settings.source_url.is_some()));
     }
@@ -334,11 +343,25 @@ pub(crate) fn source_config(
         secrets,
         settings,
         SecretKey::SourceSecret,
-        "backup source password",
+        if kind == SourceKind::Vspc {
+            "VSPC API key or password"
+        } else {
+            "backup source password"
+        },
         "run `backup-bridge secret set source` (or set BB_SOURCE_SECRET)",
     )?;
+    let tls_fingerprint = match &settings.source_tls_fingerprint {
+        Some(text) => Some(Fingerprint::parse(text).map_err(|e| {
+            Error::Config(format!(
+                "source.tls_fingerprint: {e}; fix it with `backup-bridge config set \
+                 source.tls_fingerprint VALUE`"
+            ))
+        })?),
+        None => None,
+    };
     let options = PlatformOptions {
         request_timeout: tuning.request_timeout,
+        tls_fingerprint,
         ..PlatformOptions::default()
     };
     let key = format!(

@@ -73,6 +73,7 @@ pub fn description(event: &MonitoringEvent, company_name: &str) -> String {
         .map_or("Cloud Backup monitoring event", |kind| match kind {
             crate::source::SourceKind::Msp360 => "MSP360 backup incident",
             crate::source::SourceKind::Comet => "Comet Backup incident",
+            crate::source::SourceKind::Vspc => "Veeam Service Provider Console alarm",
             crate::source::SourceKind::Dashboard => "Cloud Backup monitoring event",
         });
     let mut out = format!(

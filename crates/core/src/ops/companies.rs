@@ -63,6 +63,7 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
             crate::source::SourceKind::Dashboard => "Dashboard",
             crate::source::SourceKind::Msp360 => "MSP360",
             crate::source::SourceKind::Comet => "Comet",
+            crate::source::SourceKind::Vspc => "VSPC",
         };
         let known = db_store(engine.store(), companies::list).await?;
         let sample: Vec<String> = known.iter().take(10).map(|r| r.id.clone()).collect();

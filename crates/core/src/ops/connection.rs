@@ -198,6 +198,7 @@ pub fn source_name(kind: SourceKind) -> &'static str {
         SourceKind::Dashboard => "Cloud Backup Dashboard",
         SourceKind::Msp360 => "MSP360",
         SourceKind::Comet => "Comet Backup",
+        SourceKind::Vspc => "Veeam Service Provider Console",
     }
 }
 

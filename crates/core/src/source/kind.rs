@@ -12,6 +12,8 @@ pub enum SourceKind {
     Msp360,
     /// Comet Backup (Comet Server admin API).
     Comet,
+    /// Veeam Service Provider Console (REST v3), whose alarms are incidents.
+    Vspc,
 }
 
 /// The SaaS address of the MSP360 API, used when `source.url` is empty.
@@ -19,7 +21,12 @@ pub const MSP360_DEFAULT_URL: &str = "https://api.mspbackups.com";
 
 impl SourceKind {
     /// Every kind, in the order the Connection screen offers them.
-    pub const ALL: [SourceKind; 3] = [SourceKind::Dashboard, SourceKind::Msp360, SourceKind::Comet];
+    pub const ALL: [SourceKind; 4] = [
+        SourceKind::Dashboard,
+        SourceKind::Msp360,
+        SourceKind::Comet,
+        SourceKind::Vspc,
+    ];
 
     /// The settings word (`source.kind`).
     pub fn as_str(self) -> &'static str {
@@ -27,6 +34,7 @@ impl SourceKind {
             SourceKind::Dashboard => "dashboard",
             SourceKind::Msp360 => "msp360",
             SourceKind::Comet => "comet",
+            SourceKind::Vspc => "vspc",
         }
     }
 
@@ -36,6 +44,7 @@ impl SourceKind {
             SourceKind::Dashboard => "the Cloud Backup Dashboard",
             SourceKind::Msp360 => "MSP360",
             SourceKind::Comet => "the Comet Server",
+            SourceKind::Vspc => "the Veeam Service Provider Console",
         }
     }
 
@@ -51,14 +60,15 @@ impl SourceKind {
     pub fn default_url(self) -> Option<&'static str> {
         match self {
             SourceKind::Msp360 => Some(MSP360_DEFAULT_URL),
-            SourceKind::Dashboard | SourceKind::Comet => None,
+            SourceKind::Dashboard | SourceKind::Comet | SourceKind::Vspc => None,
         }
     }
 
     /// True for the platforms that report the latest state of each plan, whose
-    /// incidents BackupBridge derives (design §8).
+    /// incidents BackupBridge derives (design §8). The Dashboard and VSPC
+    /// (alarms) report incidents themselves.
     pub fn derives_incidents(self) -> bool {
-        !matches!(self, SourceKind::Dashboard)
+        matches!(self, SourceKind::Msp360 | SourceKind::Comet)
     }
 }
 
@@ -82,5 +92,7 @@ mod tests {
         assert_eq!(SourceKind::Msp360.default_url(), Some(MSP360_DEFAULT_URL));
         assert!(!SourceKind::Dashboard.derives_incidents());
         assert!(SourceKind::Comet.derives_incidents());
+        assert!(!SourceKind::Vspc.derives_incidents());
+        assert_eq!(SourceKind::parse("VSPC"), Some(SourceKind::Vspc));
     }
 }

@@ -16,6 +16,7 @@ mod kind;
 pub mod msp360;
 mod page;
 pub mod platform;
+pub mod tls;
 mod transport;
 
 pub use base_url::{is_loopback, parse_base_url};

@@ -189,6 +189,9 @@ pub struct PlatformOptions {
     pub request_timeout: std::time::Duration,
     /// The largest answer read ([`crate::net::MAX_BODY_BYTES`]).
     pub max_body_bytes: u64,
+    /// The one certificate trusted (`source.tls_fingerprint`); `None`:
+    /// the usual certificate checks.
+    pub tls_fingerprint: Option<super::tls::Fingerprint>,
 }
 
 impl Default for PlatformOptions {
@@ -197,6 +200,7 @@ impl Default for PlatformOptions {
             connect_timeout: std::time::Duration::from_secs(10),
             request_timeout: std::time::Duration::from_secs(30),
             max_body_bytes: crate::net::MAX_BODY_BYTES,
+            tls_fingerprint: None,
         }
     }
 }

@@ -13,6 +13,7 @@ use url::Url;
 
 use super::base_url::{is_loopback, parse_base_url};
 use super::error::excerpt;
+use super::tls::TlsWatch;
 use super::SourceError;
 use crate::net::{self, BodyError};
 
@@ -25,10 +26,24 @@ pub fn http_client(
     connect_timeout: Duration,
     request_timeout: Duration,
 ) -> Result<(Url, reqwest::Client), SourceError> {
+    build_http_client(base_url, setting, connect_timeout, request_timeout, None)
+}
+
+fn build_http_client(
+    base_url: &str,
+    setting: &str,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    tls: Option<rustls::ClientConfig>,
+) -> Result<(Url, reqwest::Client), SourceError> {
     let base =
         parse_base_url(base_url).map_err(|e| SourceError::Config(format!("{setting} {e}")))?;
     let loopback = base.host().is_some_and(|h| is_loopback(&h));
-    let http = reqwest::Client::builder()
+    let builder = match tls {
+        Some(config) => reqwest::Client::builder().use_preconfigured_tls(config),
+        None => reqwest::Client::builder(),
+    };
+    let http = builder
         .connect_timeout(connect_timeout)
         .timeout(request_timeout)
         // A redirect could lead the token (or the listing the removals
@@ -41,26 +56,31 @@ pub fn http_client(
     Ok((base, http))
 }
 
-/// [`http_client`] for a platform adapter: `source.url` checked, its error
-/// as the platform's own.
+/// [`http_client`] for a platform adapter: `source.url` checked, the
+/// certificate pinned when `options` pins one (`source.tls_fingerprint`),
+/// its error as the platform's own. The [`TlsWatch`] turns a refused
+/// certificate into a sentence naming its fingerprint.
 pub(crate) fn platform_http_client(
     kind: super::SourceKind,
     base_url: &str,
     options: &super::platform::PlatformOptions,
-) -> Result<(Url, reqwest::Client), super::platform::PlatformError> {
-    http_client(
+) -> Result<(Url, reqwest::Client, TlsWatch), super::platform::PlatformError> {
+    let config_error = |message: String| super::platform::PlatformError::Config { kind, message };
+    let (tls, watch) = super::tls::client_config(options.tls_fingerprint).map_err(config_error)?;
+    let (base, http) = build_http_client(
         base_url,
         "source.url",
         options.connect_timeout,
         options.request_timeout,
+        Some(tls),
     )
-    .map_err(|e| super::platform::PlatformError::Config {
-        kind,
-        message: match e {
+    .map_err(|e| {
+        config_error(match e {
             SourceError::Config(message) => message,
             other => other.to_string(),
-        },
-    })
+        })
+    })?;
+    Ok((base, http, watch))
 }
 
 /// The error for a 3xx answer to `path`: where it pointed, and what to check.

@@ -62,6 +62,8 @@ pub struct CometClient {
 
 struct Inner {
     http: reqwest::Client,
+    /// Names a refused certificate (`source.tls_fingerprint`).
+    tls: super::tls::TlsWatch,
     base: Url,
     username: String,
     secret: SecretString,
@@ -102,7 +104,7 @@ impl CometClient {
         password: SecretString,
         options: PlatformOptions,
     ) -> Result<Self, PlatformError> {
-        let (base, http) = super::transport::platform_http_client(KIND, base_url, &options)?;
+        let (base, http, tls) = super::transport::platform_http_client(KIND, base_url, &options)?;
         if username.trim().is_empty() {
             return Err(config(
                 "source.username (the Comet admin) is empty; set it with \
@@ -118,6 +120,7 @@ impl CometClient {
         Ok(CometClient {
             inner: Arc::new(Inner {
                 http,
+                tls,
                 base,
                 username: username.trim().to_owned(),
                 secret: password,

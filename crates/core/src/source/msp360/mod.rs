@@ -54,6 +54,8 @@ pub struct Msp360Client {
 
 struct Inner {
     http: reqwest::Client,
+    /// Names a refused certificate (`source.tls_fingerprint`).
+    tls: super::tls::TlsWatch,
     base: Url,
     username: String,
     password: SecretString,
@@ -180,7 +182,7 @@ impl Msp360Client {
         password: SecretString,
         options: PlatformOptions,
     ) -> Result<Self, PlatformError> {
-        let (base, http) = super::transport::platform_http_client(KIND, base_url, &options)?;
+        let (base, http, tls) = super::transport::platform_http_client(KIND, base_url, &options)?;
         let username = username.trim();
         if username.is_empty() {
             return Err(config(
@@ -196,6 +198,7 @@ impl Msp360Client {
         Ok(Msp360Client {
             inner: Arc::new(Inner {
                 http,
+                tls,
                 base,
                 username: username.to_owned(),
                 password,
@@ -359,7 +362,7 @@ impl Msp360Client {
             .header(ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| PlatformError::from_reqwest(KIND, path, &e))
+            .map_err(|e| self.inner.tls.error(KIND, path, &e))
     }
 
     /// A body of at most the configured size.
@@ -381,7 +384,7 @@ impl Msp360Client {
                     net::size_text(limit)
                 ),
             )),
-            Err(BodyError::Transport(e)) => Err(PlatformError::from_reqwest(KIND, path, &e)),
+            Err(BodyError::Transport(e)) => Err(self.inner.tls.error(KIND, path, &e)),
         }
     }
 
@@ -424,7 +427,7 @@ impl Msp360Client {
             .json(&body)
             .send()
             .await
-            .map_err(|e| PlatformError::from_reqwest(KIND, LOGIN_PATH, &e))?;
+            .map_err(|e| self.inner.tls.error(KIND, LOGIN_PATH, &e))?;
         drop(body);
         let status = response.status();
         if status.is_redirection() {

@@ -44,8 +44,11 @@ pub(crate) enum Kind {
     Interval,
     Concurrency,
     RequestRate,
-    /// `dashboard`, `msp360` or `comet`.
+    /// `dashboard`, `msp360`, `comet` or `vspc`.
     Source,
+    /// A certificate's SHA-256 fingerprint (64 hex digits, colons allowed);
+    /// empty clears it.
+    Fingerprint,
 }
 
 /// One known setting.
@@ -215,19 +218,25 @@ pub(crate) const KEYS: &[KeySpec] = &[
         "source.kind",
         Some("dashboard"),
         Kind::Source,
-        "backup platform to read: dashboard, msp360 or comet",
+        "backup platform to read: dashboard, msp360, comet or vspc",
     ),
     spec(
         "source.url",
         None,
         Kind::Url,
-        "the platform's address (MSP360: https://api.mspbackups.com when empty; Comet: the Comet Server)",
+        "the platform's address (MSP360: https://api.mspbackups.com when empty; Comet: the Comet Server; VSPC: the console, e.g. https://vspc.example.com:1280)",
     ),
     spec(
         "source.username",
         None,
         Kind::Text,
-        "the platform login (MSP360 API login, Comet admin username; for a Comet admin with TOTP save `session:<session key>` as the source secret)",
+        "the platform login (MSP360 API login, Comet admin username; for a Comet admin with TOTP save `session:<session key>` as the source secret; VSPC: empty when the source secret is an API key)",
+    ),
+    spec(
+        "source.tls_fingerprint",
+        None,
+        Kind::Fingerprint,
+        "SHA-256 fingerprint of a self-hosted platform's own certificate (self-signed VSPC or Comet Server), trusted instead of a certificate authority; empty uses the usual checks",
     ),
 ];
 
@@ -269,9 +278,15 @@ pub(crate) fn normalize(spec: &KeySpec, raw: &str) -> Result<Option<String>, Str
         Kind::Source => match crate::source::SourceKind::parse(value) {
             Some(kind) => Ok(Some(kind.as_str().to_owned())),
             None => Err(format!(
-                "\"{value}\" is not a backup source; use dashboard, msp360 or comet"
+                "\"{value}\" is not a backup source; use dashboard, msp360, comet or vspc"
             )),
         },
+        Kind::Fingerprint => {
+            if value.is_empty() {
+                return Ok(None);
+            }
+            crate::source::tls::Fingerprint::parse(value).map(|f| Some(f.to_string()))
+        }
         Kind::RemovedPolicy => one_of(value, &["close", "leave", "delete"]),
         Kind::EventTypes | Kind::BackupTypes => match TypeFilter::parse(value) {
             TypeFilter::Only(list) if list.is_empty() => Err(format!(

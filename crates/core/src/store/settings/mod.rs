@@ -107,6 +107,9 @@ pub struct Settings {
     pub source_url: Option<String>,
     /// `source.username`: the platform login.
     pub source_username: Option<String>,
+    /// `source.tls_fingerprint`: the pinned certificate of a self-hosted
+    /// platform (normalised `AB:CD:…`).
+    pub source_tls_fingerprint: Option<String>,
 }
 
 impl Default for Settings {
@@ -143,6 +146,7 @@ impl Default for Settings {
             source_kind: crate::source::SourceKind::Dashboard,
             source_url: None,
             source_username: None,
+            source_tls_fingerprint: None,
         }
     }
 }
@@ -242,6 +246,7 @@ impl Settings {
             }
             "source.url" => self.source_url = text(value),
             "source.username" => self.source_username = text(value),
+            "source.tls_fingerprint" => self.source_tls_fingerprint = text(value),
             // `keys::KEYS` and this match list the same keys; a test checks it.
             _ => {}
         }
@@ -284,6 +289,8 @@ impl Settings {
                 need("source.url", &self.source_url);
                 need("source.username", &self.source_username);
             }
+            // An API key needs no username; a username means sign-in.
+            SourceKind::Vspc => need("source.url", &self.source_url),
         }
         missing
     }

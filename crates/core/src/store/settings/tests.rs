@@ -222,7 +222,22 @@ fn defaults_match_design() {
 fn source_settings_are_checked_and_decide_what_a_sync_needs() {
     let store = store();
     let e = set(&store, "source.kind", "veeam").unwrap_err().to_string();
-    assert!(e.contains("dashboard, msp360 or comet"), "{e}");
+    assert!(e.contains("dashboard, msp360, comet or vspc"), "{e}");
+    // VSPC needs its address; an API key needs no username.
+    set(&store, "source.kind", "vspc").unwrap();
+    let s = Settings::load(&store).unwrap();
+    assert!(s.missing_for_sync().contains(&"source.url"));
+    assert!(!s.missing_for_sync().contains(&"source.username"));
+    let e = set(&store, "source.tls_fingerprint", "not-a-fingerprint")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("64 hex digits"), "{e}");
+    set(&store, "source.tls_fingerprint", &"ab".repeat(32)).unwrap();
+    let s = Settings::load(&store).unwrap();
+    assert_eq!(
+        s.source_tls_fingerprint.as_deref(),
+        Some(vec!["AB"; 32].join(":").as_str())
+    );
     set(&store, "source.kind", " MSP360 ").unwrap();
     let s = Settings::load(&store).unwrap();
     assert_eq!(s.source_kind, crate::source::SourceKind::Msp360);
@@ -277,6 +292,10 @@ fn every_key_reaches_its_field() {
         ("source.kind", "comet"),
         ("source.url", "https://comet.example.com"),
         ("source.username", "bridge-reader"),
+        (
+            "source.tls_fingerprint",
+            "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+        ),
     ];
     assert_eq!(samples.len(), keys::KEYS.len());
     for (key, value) in samples {
