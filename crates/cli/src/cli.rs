@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Turns backup monitoring events (Cloud Backup Dashboard, MSP360, Comet) into ConnectWise PSA tickets.
+/// Turns backup monitoring events (Cloud Backup Dashboard, MSP360, Comet, Veeam Service Provider Console) into ConnectWise PSA tickets.
 #[derive(Debug, Parser)]
 #[command(name = "backup-bridge", version, about, long_about = None)]
 pub struct Cli {
@@ -70,7 +70,7 @@ pub enum Command {
         /// Seconds between cycles.
         #[arg(long, default_value_t = 5)]
         interval_secs: u64,
-        /// Which backup platform's simulator to read.
+        /// Which backup platform's simulator to read (vspc: Veeam Service Provider Console).
         #[arg(long, value_enum, default_value_t = DemoSource::Dashboard)]
         source: DemoSource,
     },
@@ -82,6 +82,7 @@ pub enum DemoSource {
     Dashboard,
     Msp360,
     Comet,
+    Vspc,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,7 +109,7 @@ pub enum SecretWhich {
     Cw,
     /// The Cloud Backup Dashboard token.
     Dashboard,
-    /// The backup platform's password (MSP360 API password, Comet admin password).
+    /// The backup platform's password (MSP360 API password, Comet admin password, VSPC password or API key).
     Source,
 }
 

@@ -334,6 +334,7 @@ pub async fn demo(
         DemoSource::Dashboard => SourceKind::Dashboard,
         DemoSource::Msp360 => SourceKind::Msp360,
         DemoSource::Comet => SourceKind::Comet,
+        DemoSource::Vspc => SourceKind::Vspc,
     };
     let demo = bridge_sim::demo::Demo::start_source(kind)
         .await

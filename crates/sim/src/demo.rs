@@ -20,7 +20,8 @@ use crate::msp360::demo::{
     demo_companies as msp360_companies, demo_timeline as msp360_timeline, DEMO_MSP360_PASSWORD,
     DEMO_MSP360_USER,
 };
-use crate::{CometSim, CwSeed, CwSim, DashboardSim, Msp360Sim};
+use crate::vspc::{DEMO_VSPC_API_KEY, DEMO_VSPC_PASSWORD, DEMO_VSPC_USER};
+use crate::{CometSim, CwSeed, CwSim, DashboardSim, Msp360Sim, VspcSim};
 
 /// The agreement condition the demo uses: one company (Blue Yonder) has only
 /// a cancelled match, so the demo also shows a Last Update Status error.
@@ -38,6 +39,7 @@ pub struct Demo {
 pub enum PlatformSim {
     Msp360(Msp360Sim),
     Comet(CometSim),
+    Vspc(VspcSim),
 }
 
 impl PlatformSim {
@@ -45,6 +47,7 @@ impl PlatformSim {
         match self {
             PlatformSim::Msp360(_) => SourceKind::Msp360,
             PlatformSim::Comet(_) => SourceKind::Comet,
+            PlatformSim::Vspc(_) => SourceKind::Vspc,
         }
     }
 
@@ -52,6 +55,7 @@ impl PlatformSim {
         match self {
             PlatformSim::Msp360(sim) => sim.base_url(),
             PlatformSim::Comet(sim) => sim.base_url(),
+            PlatformSim::Vspc(sim) => sim.base_url(),
         }
     }
 
@@ -60,6 +64,9 @@ impl PlatformSim {
         match self {
             PlatformSim::Msp360(_) => (DEMO_MSP360_USER, DEMO_MSP360_PASSWORD),
             PlatformSim::Comet(_) => (DEMO_COMET_USER, DEMO_COMET_PASSWORD),
+            // A username and password, so the demo exercises tokens and
+            // refreshes; the simulator takes DEMO_VSPC_API_KEY too.
+            PlatformSim::Vspc(_) => (DEMO_VSPC_USER, DEMO_VSPC_PASSWORD),
         }
     }
 
@@ -67,6 +74,7 @@ impl PlatformSim {
         match self {
             PlatformSim::Msp360(sim) => sim.shutdown().await,
             PlatformSim::Comet(sim) => sim.shutdown().await,
+            PlatformSim::Vspc(sim) => sim.shutdown().await,
         }
     }
 }
@@ -109,7 +117,15 @@ impl Demo {
                 sim.load_demo();
                 Some(PlatformSim::Comet(sim))
             }
-            SourceKind::Vspc => anyhow::bail!("the VSPC simulator is being built (issue 14)"),
+            SourceKind::Vspc => {
+                let sim =
+                    VspcSim::start(DEMO_VSPC_USER, DEMO_VSPC_PASSWORD, Some(DEMO_VSPC_API_KEY))
+                        .await?;
+                // Companies come from their own endpoint: only reads of the
+                // active alarms move the timeline on.
+                sim.load_demo()?;
+                Some(PlatformSim::Vspc(sim))
+            }
         };
         Ok(demo)
     }

@@ -1,5 +1,6 @@
 //! Faithful local simulators of ConnectWise PSA, the Cloud Backup Dashboard,
-//! the MSP360 Managed Backup API and the Comet Server.
+//! the MSP360 Managed Backup API, the Comet Server and the Veeam Service
+//! Provider Console.
 //!
 //! All run in-process on a random loopback port (or a fixed one for the
 //! `bridge-sim` binary). They are strict wherever the real servers are strict,
@@ -15,6 +16,7 @@ pub mod faults;
 pub mod log;
 pub mod msp360;
 mod net;
+pub mod vspc;
 
 pub use comet::CometSim;
 pub use cw::{CwSeed, CwSim};
@@ -22,6 +24,7 @@ pub use dashboard::DashboardSim;
 pub use faults::{DashFaultControl, FaultControl};
 pub use log::RequestRecord;
 pub use msp360::Msp360Sim;
+pub use vspc::VspcSim;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -39,6 +42,8 @@ pub enum SimError {
     Seed(String),
     #[error("ticket {0} does not exist")]
     NoSuchTicket(i64),
+    #[error("alarm {0} does not exist")]
+    NoSuchAlarm(String),
     #[error("board {board} has no status named {status:?}")]
     NoSuchStatus { board: String, status: String },
     #[error("the simulator rejected the request: {0}")]
