@@ -1,5 +1,6 @@
 // The fake backend's Connection commands: `save_connection` (validated like
-// `config set`, each secret bound to the host just saved, the source secret
+// `config set`, one invalid value saving nothing, the certificate fingerprint
+// normalised, each secret bound to the host just saved, the source secret
 // to `source.url` or MSP360's default address) and `test_connection`
 // (ConnectWise steps, then the backup source's own steps, each named after
 // the source, as `ops::test_connection` reports them).
@@ -8,6 +9,7 @@ import {
   checkSetting,
   connectionView,
   missing,
+  normalizeFingerprint,
   otherHost,
   secretHost,
   secretInfo,
@@ -34,6 +36,7 @@ export function saveConnection(world: World, input: ConnectionInput): unknown {
     ['source.kind', input.source_kind],
     ['source.url', input.source_url],
     ['source.username', input.source_username],
+    ['source.tls_fingerprint', input.source_tls_fingerprint],
   ];
   for (const [k, v] of pairs) {
     const problem = checkSetting(k, v);
@@ -41,7 +44,7 @@ export function saveConnection(world: World, input: ConnectionInput): unknown {
   }
   for (const [k, v] of pairs) {
     if (v.trim() === '') world.stored.delete(k);
-    else world.stored.set(k, v.trim());
+    else world.stored.set(k, k === 'source.tls_fingerprint' ? normalizeFingerprint(v) ?? v : v.trim());
   }
   const secrets: Array<[Which, string | null]> = [
     ['cw', input.cw_secret],
@@ -60,7 +63,12 @@ export function saveConnection(world: World, input: ConnectionInput): unknown {
   return connectionView(world);
 }
 
-const NAMES = { dashboard: 'Cloud Backup Dashboard', msp360: 'MSP360', comet: 'Comet Backup' } as const;
+const NAMES = {
+  dashboard: 'Cloud Backup Dashboard',
+  msp360: 'MSP360',
+  comet: 'Comet Backup',
+  vspc: 'Veeam Service Provider Console',
+} as const;
 
 /** The source's steps: one failed "Settings" step when it cannot be built. */
 function sourceSteps(world: World): TestStep[] {
@@ -80,12 +88,14 @@ function sourceSteps(world: World): TestStep[] {
     ];
   }
   const address = kind === 'dashboard' ? world.stored.get('dashboard.url') : secretHost(world, 'source');
-  const companies = { dashboard: '6 companies', msp360: '6 companies', comet: '4 tenants' }[kind];
+  const companies = { dashboard: '6 companies', msp360: '6 companies', comet: '4 tenants', vspc: '5 companies' }[kind];
+  const accepted =
+    kind === 'dashboard' ? 'token' : kind === 'vspc' && !world.stored.has('source.username') ? 'API key' : 'password';
   return [
     { name: `${name} · Reachable`, ok: true, detail: `${address ?? ''} answered` },
-    { name: `${name} · Signed in`, ok: true, detail: kind === 'dashboard' ? 'the token was accepted' : 'the password was accepted' },
+    { name: `${name} · Signed in`, ok: true, detail: `the ${accepted} was accepted` },
     { name: `${name} · Can list companies`, ok: true, detail: companies },
-    { name: `${name} · Can read monitoring`, ok: true, detail: 'the latest runs read' },
+    { name: `${name} · Can read monitoring`, ok: true, detail: kind === 'vspc' ? 'the active alarms read' : 'the latest runs read' },
   ];
 }
 

@@ -34,7 +34,7 @@ export interface Scenario {
   /** Secrets given by the environment (`BB_CW_SECRET`, `BB_DASHBOARD_TOKEN`, `BB_SOURCE_SECRET`). */
   envSecrets?: Which[];
   /** Start with this backup source configured instead of the Dashboard. */
-  source?: 'msp360' | 'comet';
+  source?: 'msp360' | 'comet' | 'vspc';
 }
 
 /** A keychain entry's name: ConnectWise, the Dashboard token, the platform password. */
@@ -52,9 +52,9 @@ export function secretInfo(which: Which): { setting: string; what: string; varia
 }
 
 /** `source.kind`, the Dashboard by default. */
-export function sourceKind(w: World): 'dashboard' | 'msp360' | 'comet' {
+export function sourceKind(w: World): 'dashboard' | 'msp360' | 'comet' | 'vspc' {
   const k = w.stored.get('source.kind');
-  return k === 'msp360' || k === 'comet' ? k : 'dashboard';
+  return k === 'msp360' || k === 'comet' || k === 'vspc' ? k : 'dashboard';
 }
 
 /** A keychain entry: the secret and the host it was saved for (design §2). */
@@ -107,8 +107,9 @@ export function missing(w: World): string[] {
   need.push('cw.client_id', 'ticket.board');
   const kind = sourceKind(w);
   if (kind === 'dashboard') need.push('dashboard.url');
-  if (kind === 'comet') need.push('source.url');
-  if (kind !== 'dashboard') need.push('source.username');
+  if (kind === 'comet' || kind === 'vspc') need.push('source.url');
+  // VSPC signs in with an API key alone, or a username and password.
+  if (kind === 'msp360' || kind === 'comet') need.push('source.username');
   return need.filter((k) => !w.stored.has(k));
 }
 
@@ -175,6 +176,7 @@ export function connectionView(w: World): ConnectionView {
     source_kind: sourceKind(w),
     source_url: s('source.url'),
     source_username: s('source.username'),
+    source_tls_fingerprint: s('source.tls_fingerprint'),
     cw_secret_saved: usable(w, 'cw'),
     dashboard_token_saved: usable(w, 'dashboard'),
     source_secret_saved: usable(w, 'source'),
@@ -238,6 +240,12 @@ export function configuredWorld(scenario: Scenario, now: Date): World {
     w.stored.set('source.url', 'https://backup.acmeit.example:8060');
     w.stored.set('source.username', 'backupbridge');
     w.secrets.set('source', { value: 'stored-comet-password-never-shown', host: 'backup.acmeit.example' });
+  } else if (scenario.source === 'vspc') {
+    // An API key (no username) and the console's self-signed certificate pinned.
+    w.stored.set('source.kind', 'vspc');
+    w.stored.set('source.url', 'https://vspc.acmeit.example:1280');
+    w.stored.set('source.tls_fingerprint', VSPC_PIN);
+    w.secrets.set('source', { value: 'stored-vspc-api-key-never-shown', host: 'vspc.acmeit.example' });
   }
   for (const which of scenario.envSecrets ?? []) w.env.add(which);
   const ids = ['AcmeDental', 'NorthwindLaw', 'ContosoHealth', null, 'BlueYonder', null];
@@ -289,7 +297,11 @@ export function checkSetting(key: string, value: string): string | null {
     case 'ticket.removed_policy':
       return ['close', 'leave', 'delete'].includes(v) ? null : `invalid value for ${key}: use close, leave or delete`;
     case 'source.kind':
-      return v === '' || ['dashboard', 'msp360', 'comet'].includes(v.toLowerCase()) ? null : `invalid value for source.kind: "${v}" is not a backup source; use dashboard, msp360 or comet`;
+      return v === '' || ['dashboard', 'msp360', 'comet', 'vspc'].includes(v.toLowerCase()) ? null : `invalid value for source.kind: "${v}" is not a backup source; use dashboard, msp360, comet or vspc`;
+    case 'source.tls_fingerprint':
+      return v === '' || normalizeFingerprint(v) !== null
+        ? null
+        : `invalid value for source.tls_fingerprint: "${v}" is not a SHA-256 fingerprint; paste the 64 hex digits (colons allowed), e.g. from \`openssl x509 -noout -fingerprint -sha256\``;
     case 'cw.site':
     case 'dashboard.url':
     case 'source.url':
@@ -302,4 +314,20 @@ export function checkSetting(key: string, value: string): string | null {
     default:
       return null;
   }
+}
+
+/** The VSPC scenario's pinned certificate. */
+export const VSPC_PIN = '3A:7F:21:C4:9B:0E:55:D2:18:6A:E3:47:BC:90:0F:2D:71:8E:A4:36:C5:19:F0:62:DB:8B:04:7C:E9:53:A1:C2';
+
+/**
+ * `tls::Fingerprint::parse` then its `Display`: hex digits with or without
+ * colons, spaces or dashes, any case, optionally after openssl's
+ * `SHA256 Fingerprint=`; `AB:CD:…`, or null when it is not one.
+ */
+export function normalizeFingerprint(text: string): string | null {
+  const lower = text.trim().toLowerCase();
+  const prefix = ['sha256 fingerprint=', 'sha-256:', 'sha256:', 'sha256='].find((p) => lower.startsWith(p));
+  const hex = (prefix === undefined ? lower : lower.slice(prefix.length)).replace(/[: -]/g, '');
+  if (!/^[0-9a-f]{64}$/.test(hex)) return null;
+  return (hex.match(/../g) ?? []).join(':').toUpperCase();
 }

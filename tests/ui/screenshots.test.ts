@@ -85,7 +85,7 @@ describe.each<[string, Viewport]>([
     }
   });
 
-  it.each(['dashboard', 'msp360', 'comet'] as const)('Connection with %s as the backup source, and its test steps', async (source) => {
+  it.each(['dashboard', 'msp360', 'comet', 'vspc'] as const)('Connection with %s as the backup source, and its test steps', async (source) => {
     const app = await App.open(
       browser,
       server.url,
@@ -99,6 +99,14 @@ describe.each<[string, Viewport]>([
       await app.shotFull(`connection-${source}`);
       const overflows = await app.overflow();
       const unlabelled = await app.unlabelled();
+      if (source === 'vspc') {
+        // The pinned fingerprint is read whole, not scrolled inside its box.
+        const pin = app.id('conn-vspc-fingerprint');
+        // Centred: "if needed" leaves it under the sticky Save bar.
+        await pin.evaluate((i) => i.scrollIntoView({ block: 'center' }));
+        await app.shot('connection-vspc-fingerprint');
+        if (!(await pin.evaluate((i) => i.scrollWidth <= i.clientWidth))) overflows.push('the VSPC fingerprint is clipped');
+      }
       await app.id('conn-test').click();
       await app.id('test-result').waitFor();
       await app.id('test-result').scrollIntoViewIfNeeded();

@@ -116,7 +116,7 @@ export interface Notification {
 export type AuthMode = 'api_member' | 'integrator';
 
 /** `source::SourceKind`: the backup platform the alerts come from (`source.kind`). */
-export type SourceKind = 'dashboard' | 'msp360' | 'comet';
+export type SourceKind = 'dashboard' | 'msp360' | 'comet' | 'vspc';
 
 /**
  * `secrets::SecretStatus`: where a secret stands for the configured host.
@@ -142,13 +142,16 @@ export interface ConnectionView {
   source_kind: SourceKind;
   /** `source.url`; null = the kind's default (MSP360's SaaS API). */
   source_url: string | null;
+  /** `source.username`; null for VSPC with an API key. */
   source_username: string | null;
+  /** `source.tls_fingerprint`: a self-hosted platform's pinned certificate (`AB:CD:…`); null = the usual checks. */
+  source_tls_fingerprint: string | null;
   cw_secret_saved: boolean;
   dashboard_token_saved: boolean;
   source_secret_saved: boolean;
   cw_secret: SecretStatus;
   dashboard_token: SecretStatus;
-  /** The MSP360 API password or Comet admin password, bound to the platform's host. */
+  /** The MSP360 API password, Comet admin password or VSPC API key or password, bound to the platform's host. */
   source_secret: SecretStatus;
   missing: string[];
 }
@@ -166,6 +169,8 @@ export interface ConnectionInput {
   source_kind: SourceKind;
   source_url: string;
   source_username: string;
+  /** A SHA-256 certificate fingerprint as pasted; empty clears the pin. */
+  source_tls_fingerprint: string;
   cw_secret: string | null;
   dashboard_token: string | null;
   source_secret: string | null;

@@ -67,6 +67,13 @@ impl Error {
             }
             Error::Cw(_) => "connectwise",
             Error::Source(_) => "dashboard",
+            // A setting the user typed (the CLI's usage errors), not the
+            // database failing: the UI must not say "restart".
+            Error::Store(
+                StoreError::UnknownSetting { .. }
+                | StoreError::InvalidSetting { .. }
+                | StoreError::SecretInSettings { .. },
+            ) => "invalid",
             Error::Store(_) => "database",
             Error::Secret(_) => "keychain",
             Error::Locked(_) => "busy",
@@ -83,3 +90,25 @@ impl From<rusqlite::Error> for Error {
 
 /// Result alias for core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// REGRESSION: an invalid value saved from the Connection screen (e.g. a
+    /// certificate fingerprint) reached the UI as a `database` error, which
+    /// told the user to restart BackupBridge.
+    #[test]
+    fn an_invalid_setting_is_the_users_input_not_the_database() {
+        let invalid = Error::Store(StoreError::InvalidSetting {
+            key: "source.tls_fingerprint".into(),
+            reason: "not a SHA-256 fingerprint".into(),
+        });
+        assert_eq!(invalid.kind(), "invalid");
+        assert!(!invalid.is_retryable());
+        let unknown = Error::Store(StoreError::UnknownSetting { key: "x.y".into() });
+        assert_eq!(unknown.kind(), "invalid");
+        let broken = Error::from(rusqlite::Error::InvalidQuery);
+        assert_eq!(broken.kind(), "database");
+    }
+}

@@ -1,14 +1,14 @@
 // Companies screen: every company of the backup source (Dashboard companies,
-// MSP360 companies and users without one, Comet tenants or accounts; the
-// heading and empty state say which) with its ConnectWise mapping,
-// type and agreement overrides and Last Update Status. Rows are one
+// MSP360 companies and users without one, Comet tenants or accounts, VSPC
+// companies; the heading and empty state say which) with its ConnectWise
+// mapping, type and agreement overrides and Last Update Status. Rows are one
 // innerHTML build; one click listener on the table serves every row; the
 // search box only toggles `hidden`, so 1,000 companies stay fast.
 import * as api from '../api';
 import { button, debounce, el } from '../dom';
 import { FLAG_WORDS, matches, parseQuery, searchText } from '../filter';
 import { count, plural } from '../format';
-import { companiesNoun, sourceName } from '../source';
+import { companiesNoun, sourceShortName } from '../source';
 import { cycleFinished } from '../state';
 import { busy, errorNotice, flash } from '../ui';
 import { editorFor, type EditorContext } from './companies-editors';
@@ -67,7 +67,7 @@ export const mountCompanies: MountFn = (root) => {
   ]);
   const empty = el('p', { class: 'empty', testid: 'companies-empty' });
 
-  const refreshLabel = (): string => `Refresh from ${kind === 'dashboard' ? 'Dashboard' : sourceName(kind)}`;
+  const refreshLabel = (): string => `Refresh from ${sourceShortName(kind)}`;
   const nameSource = (): void => {
     heading.textContent = `Your ${companiesNoun(kind)}, each with the ConnectWise company its tickets go to.`;
     if (!refresh.disabled) refresh.textContent = refreshLabel();

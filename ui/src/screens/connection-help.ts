@@ -1,6 +1,6 @@
 // Inline help for the Connection screen, in our words: where each value is
 // found in ConnectWise and in the backup platform (the Dashboard, MSP360,
-// Comet Backup), and what the sign-in needs.
+// Comet Backup, Veeam Service Provider Console), and what the sign-in needs.
 
 export const HELP = {
   site:
@@ -60,4 +60,24 @@ export const HELP = {
   cometPassword:
     'That admin’s password, or a session key written as session:<key>. It is stored in the ' +
     'system keychain, never on disk.',
+  cometFingerprint:
+    'Only for a Comet Server with a self-signed certificate: its SHA-256 fingerprint. BackupBridge ' +
+    'then trusts exactly that certificate. Leave empty when the certificate comes from a public ' +
+    'authority; certificate errors are never ignored. To read it, run this where the server is ' +
+    'reachable and paste the line it prints:',
+  vspcUrl:
+    'The console’s address with https://: usually on port 1280 (e.g. https://vspc.example.com:1280), ' +
+    'or without a port when the console is published behind a reverse proxy on 443.',
+  vspcUsername:
+    'Leave empty when the secret is an API key. To sign in with a password instead, type the user ' +
+    'name of an account kept for BackupBridge alone: sessions of one user can log each other out, ' +
+    'so do not use an account people sign in with.',
+  vspcSecret:
+    'An API key (VSPC 7 and later; preferred), made for an account kept for BackupBridge alone, or ' +
+    'that account’s password when a username is set. It is stored in the system keychain, never on disk.',
+  vspcFingerprint:
+    'Only for a console with a self-signed certificate: its SHA-256 fingerprint. BackupBridge then ' +
+    'trusts exactly that certificate. Leave empty when the certificate comes from a public ' +
+    'authority; certificate errors are never ignored. To read it, run this where the console is ' +
+    'reachable and paste the line it prints:',
 } as const;

@@ -1,5 +1,6 @@
-// Connection screen: the backup source (Cloud Backup Dashboard, MSP360 or
-// Comet Backup, each with only its own fields), ConnectWise sign-in (API
+// Connection screen: the backup source (Cloud Backup Dashboard, MSP360,
+// Comet Backup or Veeam Service Provider Console, each with only its own
+// fields), ConnectWise sign-in (API
 // member keys or integrator login), and "Test connection", whose steps show
 // in order with ok/failed marks. Secrets are write-only: once
 // saved they show as "Saved" with a Replace button and are never read back.
@@ -33,7 +34,8 @@ function welcome(nav: Navigator): HTMLElement {
   return card('Welcome to BackupBridge', '', [
     el('p', {
       text:
-        'BackupBridge turns backup alerts (Cloud Backup Dashboard, MSP360 or Comet Backup) into ' +
+        'BackupBridge turns backup alerts (Cloud Backup Dashboard, MSP360, Comet Backup or ' +
+        'Veeam Service Provider Console) into ' +
         'ConnectWise tickets and closes them ' +
         'when the backup succeeds. Fill in the connection below, or look around first with made-up ' +
         'companies and events — nothing is sent to your ConnectWise.',

@@ -2,7 +2,7 @@
 //! (settings to SQLite, secrets to the keychain, each bound to the host it
 //! is for) and the "Test connection" self-test: discovery, sign-in, every
 //! right the app needs, then the backup source (`source.kind`: the
-//! Dashboard, MSP360 or Comet) step by step.
+//! Dashboard, MSP360, Comet or VSPC) step by step.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,19 +26,23 @@ pub struct ConnectionView {
     pub impersonate_member: Option<String>,
     pub client_id: Option<String>,
     pub dashboard_url: Option<String>,
-    /// `source.kind`: `dashboard`, `msp360` or `comet`.
+    /// `source.kind`: `dashboard`, `msp360`, `comet` or `vspc`.
     pub source_kind: SourceKind,
     /// `source.url` as saved (`None` = the kind's default, if it has one).
     pub source_url: Option<String>,
-    /// `source.username`: the platform login.
+    /// `source.username`: the platform login (VSPC: `None` with an API key).
     pub source_username: Option<String>,
+    /// `source.tls_fingerprint`: the pinned certificate of a self-hosted
+    /// platform (VSPC, Comet Server), normalised `AB:CD:…`; `None` = the
+    /// usual certificate checks.
+    pub source_tls_fingerprint: Option<String>,
     /// A ConnectWise secret can be used for the configured site (saved for
     /// it, or given by the environment).
     pub cw_secret_saved: bool,
     /// A Dashboard token can be used for the configured URL.
     pub dashboard_token_saved: bool,
-    /// A source secret (MSP360 API password, Comet admin password) can be
-    /// used for the platform's address.
+    /// A source secret (MSP360 API password, Comet admin password, VSPC API
+    /// key or password) can be used for the platform's address.
     pub source_secret_saved: bool,
     /// Where the ConnectWise secret stands: saved, saved for another host,
     /// from the environment, missing.
@@ -63,13 +67,17 @@ pub struct ConnectionInput {
     pub impersonate_member: String,
     pub client_id: String,
     pub dashboard_url: String,
-    /// `dashboard`, `msp360` or `comet`; empty = `dashboard`.
+    /// `dashboard`, `msp360`, `comet` or `vspc`; empty = `dashboard`.
     #[serde(default)]
     pub source_kind: String,
     #[serde(default)]
     pub source_url: String,
     #[serde(default)]
     pub source_username: String,
+    /// A SHA-256 certificate fingerprint as pasted (colons, spaces, any
+    /// case); empty clears the pin.
+    #[serde(default)]
+    pub source_tls_fingerprint: String,
     pub cw_secret: Option<String>,
     pub dashboard_token: Option<String>,
     #[serde(default)]
@@ -110,6 +118,7 @@ pub async fn connection(engine: &Engine) -> Result<ConnectionView, Error> {
         source_kind: s.source_kind,
         source_url: s.source_url,
         source_username: s.source_username,
+        source_tls_fingerprint: s.source_tls_fingerprint,
         cw_secret_saved: cw_secret.usable(),
         dashboard_token_saved: dashboard_token.usable(),
         source_secret_saved: source_secret.usable(),
@@ -140,10 +149,11 @@ fn save_bound(
     Ok(target.host)
 }
 
-/// Saves the connection: every value is validated as `config set` does;
-/// secrets go to the keychain only, each bound to the host the settings
-/// just saved name (the source secret to `source.url`, or MSP360's default
-/// address when it is empty).
+/// Saves the connection: every value is validated as `config set` does
+/// (the certificate fingerprint normalised to `AB:CD:…`), and one invalid
+/// value saves nothing; secrets go to the keychain only, each bound to the
+/// host the settings just saved name (the source secret to `source.url`, or
+/// MSP360's default address when it is empty).
 pub async fn save_connection(
     engine: &Engine,
     input: ConnectionInput,
@@ -160,8 +170,15 @@ pub async fn save_connection(
         ("source.kind", source_kind_or_default(&input.source_kind)),
         ("source.url", input.source_url.clone()),
         ("source.username", input.source_username.clone()),
+        (
+            "source.tls_fingerprint",
+            input.source_tls_fingerprint.clone(),
+        ),
     ];
     db_store(engine.store(), move |s| {
+        for (key, value) in &pairs {
+            settings::check(key, value)?;
+        }
         for (key, value) in &pairs {
             settings::set(s, key, value)?;
         }

@@ -236,6 +236,94 @@ async fn the_source_secret_is_bound_to_the_platform_address() {
         .is_none());
 }
 
+/// A self-signed console's certificate as `openssl x509 -fingerprint` prints it.
+const PASTED_PIN: &str =
+    "sha256 Fingerprint=ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89";
+const PIN: &str =
+    "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+
+#[tokio::test]
+async fn vspc_takes_an_api_key_without_a_username_and_a_pinned_certificate() {
+    let engine = engine(Arc::new(MemoryStore::new()));
+    let mut vspc = platform(
+        "vspc",
+        "https://vspc.example.com:1280",
+        "",
+        Some("vspc-api-key-42"),
+    );
+    vspc.source_tls_fingerprint = PASTED_PIN.to_owned();
+    let view = save_connection(&engine, vspc).await.unwrap();
+    assert_eq!(view.source_kind, SourceKind::Vspc);
+    assert_eq!(view.source_username, None, "an API key needs no username");
+    assert_eq!(view.source_tls_fingerprint.as_deref(), Some(PIN));
+    assert_eq!(view.source_secret, SecretStatus::Saved);
+    assert!(!view.missing.iter().any(|m| m.starts_with("source.")));
+    let settings = engine.settings().await.unwrap();
+    let host = secret_host(&settings, SecretKey::SourceSecret)
+        .unwrap()
+        .unwrap();
+    assert_eq!(host.host, "vspc.example.com");
+    let json = serde_json::to_value(&view).unwrap();
+    assert_eq!(json["source_kind"], "vspc");
+    assert_eq!(json["source_tls_fingerprint"], PIN);
+    assert!(!json.to_string().contains("vspc-api-key-42"), "{json}");
+
+    // A username and password instead; an empty fingerprint clears the pin.
+    let view = save_connection(
+        &engine,
+        platform("vspc", "https://vspc.example.com", "svc-bridge", None),
+    )
+    .await
+    .unwrap();
+    assert_eq!(view.source_username.as_deref(), Some("svc-bridge"));
+    assert_eq!(view.source_tls_fingerprint, None);
+    assert_eq!(view.source_secret, SecretStatus::Saved, "same host");
+
+    // VSPC needs its address.
+    let view = save_connection(&engine, platform("vspc", "", "", None))
+        .await
+        .unwrap();
+    assert!(view.missing.contains(&"source.url".to_owned()), "{view:?}");
+}
+
+#[tokio::test]
+async fn an_invalid_fingerprint_is_refused_with_the_settings_sentence_and_saves_nothing() {
+    let engine = engine(Arc::new(MemoryStore::new()));
+    let mut comet = platform("comet", "https://comet.example.net:8060", "admin", None);
+    comet.source_tls_fingerprint = PIN.to_owned();
+    save_connection(&engine, comet).await.unwrap();
+
+    let mut wrong = platform(
+        "vspc",
+        "https://vspc.example.com:1280",
+        "",
+        Some("vspc-api-key"),
+    );
+    wrong.source_tls_fingerprint = "AB:CD:12".to_owned();
+    let error = save_connection(&engine, wrong)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with(
+            "invalid value for source.tls_fingerprint: \"AB:CD:12\" is not a SHA-256 fingerprint"
+        ),
+        "{error}"
+    );
+    let view = connection(&engine).await.unwrap();
+    assert_eq!(view.source_kind, SourceKind::Comet, "nothing was saved");
+    assert_eq!(
+        view.source_url.as_deref(),
+        Some("https://comet.example.net:8060")
+    );
+    assert_eq!(view.source_tls_fingerprint.as_deref(), Some(PIN));
+    assert!(engine
+        .secrets()
+        .get(SecretKey::SourceSecret)
+        .unwrap()
+        .is_none());
+}
+
 #[tokio::test]
 async fn a_bad_source_kind_is_refused_and_an_empty_one_is_the_dashboard() {
     let engine = engine(Arc::new(MemoryStore::new()));

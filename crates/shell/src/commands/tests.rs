@@ -151,3 +151,39 @@ async fn the_connection_carries_the_backup_source_and_never_its_secret() {
     assert!(!again.to_string().contains("comet-password-7"), "{again}");
     assert!(!view.to_string().contains("comet-password-7"), "{view}");
 }
+
+#[tokio::test]
+async fn a_vspc_connection_saves_its_certificate_pin_and_needs_no_username() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = started(dir.path()).await;
+    let input = |fingerprint: &str| {
+        json!({"input": {
+            "site": "", "company": "", "auth_mode": "api_member", "public_key": "",
+            "integrator_username": "", "impersonate_member": "", "client_id": "",
+            "dashboard_url": "", "cw_secret": null, "dashboard_token": null,
+            "source_kind": "vspc", "source_url": "https://vspc.example.com:1280",
+            "source_username": "", "source_secret": "vspc-api-key-7",
+            "source_tls_fingerprint": fingerprint,
+        }})
+    };
+    let pin = "ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67 89";
+    let view = call(&state, "save_connection", input(pin)).await.unwrap();
+    assert_eq!(view["source_kind"], "vspc", "{view}");
+    assert_eq!(view["source_username"], serde_json::Value::Null, "{view}");
+    assert_eq!(
+        view["source_tls_fingerprint"],
+        "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+        "{view}"
+    );
+    assert_eq!(view["source_secret"]["state"], "saved", "{view}");
+    assert!(!view.to_string().contains("vspc-api-key-7"), "{view}");
+
+    let error = call(&state, "save_connection", input("not-a-pin"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "invalid", "{error}");
+    assert!(
+        error.to_string().contains("source.tls_fingerprint"),
+        "{error}"
+    );
+}

@@ -354,15 +354,7 @@ pub fn get(store: &Store, key: &str) -> Result<Option<String>, StoreError> {
 /// the agreement condition) clears it back to its default. Keys under
 /// `internal.` are stored as given.
 pub fn set(store: &Store, key: &str, value: &str) -> Result<(), StoreError> {
-    let normalized = match check_key(key)? {
-        None => Some(value.to_owned()),
-        Some(spec) => {
-            keys::normalize(spec, value).map_err(|reason| StoreError::InvalidSetting {
-                key: key.to_owned(),
-                reason,
-            })?
-        }
-    };
+    let normalized = normalized(key, value)?;
     store.with_conn(|c| match normalized {
         Some(v) => c
             .execute(
@@ -375,6 +367,23 @@ pub fn set(store: &Store, key: &str, value: &str) -> Result<(), StoreError> {
             .execute("DELETE FROM settings WHERE key = ?1", [key])
             .map(drop),
     })
+}
+
+/// Validates one setting as [`set`] would, storing nothing: lets a caller
+/// saving several settings refuse them all before writing any.
+pub fn check(key: &str, value: &str) -> Result<(), StoreError> {
+    normalized(key, value).map(drop)
+}
+
+/// The value [`set`] stores for `key` (`None`: cleared), or why it is refused.
+fn normalized(key: &str, value: &str) -> Result<Option<String>, StoreError> {
+    match check_key(key)? {
+        None => Ok(Some(value.to_owned())),
+        Some(spec) => keys::normalize(spec, value).map_err(|reason| StoreError::InvalidSetting {
+            key: key.to_owned(),
+            reason,
+        }),
+    }
 }
 
 /// Forget the stored value of a key, so its default applies again.
