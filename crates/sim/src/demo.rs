@@ -137,6 +137,14 @@ impl Demo {
             .map_or(SourceKind::Dashboard, PlatformSim::kind)
     }
 
+    /// The VSPC simulator, when the demo reads it.
+    pub fn vspc(&self) -> Option<&VspcSim> {
+        match &self.platform {
+            Some(PlatformSim::Vspc(sim)) => Some(sim),
+            _ => None,
+        }
+    }
+
     /// The simulated backup source's name, for output.
     pub fn source_name(&self) -> &'static str {
         match self.source_kind() {

@@ -299,8 +299,9 @@ impl PlatformConfig {
                 crate::source::comet::CometClient::new(&url, &username, secret, options)
                     .map_err(crate::source::SourceError::from)?,
             )),
-            SourceKind::Vspc => Err(Error::Config(
-                "the VSPC adapter is being built (issue 14)".to_owned(),
+            SourceKind::Vspc => Ok(Source::Vspc(
+                crate::source::vspc::VspcClient::new(&url, Some(&username), secret, options)
+                    .map_err(crate::source::SourceError::from)?,
             )),
         }
     }

@@ -1,16 +1,18 @@
 //! Where a cycle's events come from: the Dashboard's listing, read page by
 //! page ([`EventStream`]), or a platform's plans turned into incidents by
-//! the deriver (design §8), held whole and handed out in pages of the same
-//! size so the pass works the same for both.
+//! the deriver (design §8) — or VSPC's alarms, incidents already — held
+//! whole and handed out in pages of the same size so the pass works the
+//! same for all.
 //!
 //! The deriver's state is read from and written to SQLite here, under the
 //! cycle's writer lock (rule 12); a dry run derives without writing.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::model::MonitoringEvent;
 use crate::source::derive::{self, KeyState};
-use crate::source::{EventStream, PageMark, Source, StreamEnd};
+use crate::source::vspc::alarms;
+use crate::source::{EventStream, PageMark, Source, SourceError, StreamEnd};
 use crate::store::incidents::{self, Changes};
 use crate::store::Store;
 use crate::Error;
@@ -55,6 +57,15 @@ impl DerivedListing {
     }
 }
 
+/// What one look at a platform gave, whichever way it was read.
+struct Read {
+    derivation: derive::Derivation,
+    /// Event ids listed besides the incidents (VSPC alarms not ticketed).
+    present: Vec<String>,
+    rejected: Vec<crate::source::RejectedItem>,
+    cursor: Option<String>,
+}
+
 /// Observes the platform, derives its incidents from the stored state and,
 /// unless `dry_run`, stores what changed. `page_size` events per page.
 pub(super) async fn derive_listing(
@@ -69,13 +80,9 @@ pub(super) async fn derive_listing(
         let identity = identity.clone();
         db(store, move |c| incidents::load(c, &identity)).await?
     };
-    let known = stored.states.keys().cloned().collect();
-    let observation = source
-        .observe(stored.cursor.as_deref(), &known)
-        .await?
-        .ok_or_else(|| Error::Internal(format!("{} has no incidents to derive", identity)))?;
     let mut states = stored.states;
-    let derivation = derive::derive(source.kind(), &mut states, &observation, now);
+    let read = read_platform(source, &mut states, stored.cursor.as_deref(), now).await?;
+    let derivation = read.derivation;
     let mut retired = stored.retired;
     retired.extend(derivation.retired.iter().cloned());
     if !dry_run {
@@ -86,7 +93,7 @@ pub(super) async fn derive_listing(
             .collect();
         let dropped: Vec<String> = derivation.dropped.iter().cloned().collect();
         let newly_retired = derivation.retired.clone();
-        let cursor = observation.cursor.clone();
+        let cursor = read.cursor.clone();
         db(store, move |c| {
             let changes = Changes {
                 changed: changed.iter().map(|(k, s)| (k.as_str(), s)).collect(),
@@ -99,16 +106,18 @@ pub(super) async fn derive_listing(
         .await?;
     }
     let events = derive::events(&states);
-    let digest_input = serde_json::to_vec(&(&events, &observation.rejected))
+    let digest_input = serde_json::to_vec(&(&events, &read.rejected))
         .map_err(|e| Error::Internal(format!("the derived listing could not be hashed: {e}")))?;
     let mut present: HashSet<String> = events.iter().map(|e| e.id.clone()).collect();
     // A retired incident left the listing because a new one replaced it,
     // not because its plan is gone: it is never "removed" (rule 7).
     present.extend(retired);
+    // An alarm VSPC lists but that needs no ticket (yet) is not gone.
+    present.extend(read.present);
     let end = StreamEnd {
         marks: vec![PageMark::of_listing(&digest_input)],
         present,
-        rejected: observation.rejected,
+        rejected: read.rejected,
     };
     let mut pages = Vec::new();
     let mut events = events.into_iter().peekable();
@@ -118,5 +127,40 @@ pub(super) async fn derive_listing(
     Ok(DerivedListing {
         pages: pages.into_iter(),
         end,
+    })
+}
+
+/// Reads the platform and applies what it said to `states`.
+async fn read_platform(
+    source: &Source,
+    states: &mut BTreeMap<String, KeyState>,
+    cursor: Option<&str>,
+    now: &str,
+) -> Result<Read, Error> {
+    Ok(match source {
+        // VSPC's alarms are incidents already: no deriver.
+        Source::Vspc(vspc) => {
+            let listing = vspc.alarms().await.map_err(SourceError::from)?;
+            let derivation = alarms::apply(states, &listing);
+            let listed = listing.uids.iter().map(|uid| alarms::event_id(uid));
+            Read {
+                derivation,
+                present: listed.collect(),
+                rejected: listing.rejected,
+                cursor: None,
+            }
+        }
+        platform => {
+            let known = states.keys().cloned().collect();
+            let observation = platform.observe(cursor, &known).await?.ok_or_else(|| {
+                Error::Internal(format!("{} has no incidents to derive", source.identity()))
+            })?;
+            Read {
+                derivation: derive::derive(source.kind(), states, &observation, now),
+                present: Vec::new(),
+                rejected: observation.rejected,
+                cursor: observation.cursor,
+            }
+        }
     })
 }

@@ -14,6 +14,7 @@ use super::decode::CompanyList;
 use super::kind::SourceKind;
 use super::msp360::Msp360Client;
 use super::platform::{CheckStep, Observation, CHECK_COMPANIES, CHECK_MONITORING, CHECK_REACHABLE};
+use super::vspc::VspcClient;
 use super::{DashboardClient, SourceError};
 
 /// A configured backup source. Cheap to clone (HTTP pools and sign-in
@@ -26,6 +27,7 @@ pub enum Source {
     Dashboard(DashboardClient),
     Comet(CometClient),
     Msp360(Msp360Client),
+    Vspc(VspcClient),
 }
 
 impl Source {
@@ -35,6 +37,7 @@ impl Source {
             Source::Dashboard(_) => SourceKind::Dashboard,
             Source::Comet(_) => SourceKind::Comet,
             Source::Msp360(_) => SourceKind::Msp360,
+            Source::Vspc(_) => SourceKind::Vspc,
         }
     }
 
@@ -44,6 +47,7 @@ impl Source {
             Source::Dashboard(d) => d.base_url(),
             Source::Comet(c) => c.base_url(),
             Source::Msp360(m) => m.base_url(),
+            Source::Vspc(v) => v.base_url(),
         }
     }
 
@@ -59,11 +63,13 @@ impl Source {
             Source::Dashboard(d) => d.companies().await,
             Source::Comet(c) => Ok(c.companies().await?),
             Source::Msp360(m) => Ok(m.companies().await?),
+            Source::Vspc(v) => Ok(v.companies().await?),
         }
     }
 
     /// The current state of every plan, for the incident deriver; `None`
-    /// for the Dashboard, whose listing is read page by page instead.
+    /// for the Dashboard, whose listing is read page by page instead, and
+    /// for VSPC, whose alarms are incidents already ([`VspcClient::alarms`]).
     /// `cursor` is where the last look ended; `known` the keys the deriver
     /// holds, so the adapter can say which of them are gone.
     pub async fn observe(
@@ -72,7 +78,7 @@ impl Source {
         known: &BTreeSet<String>,
     ) -> Result<Option<Observation>, SourceError> {
         match self {
-            Source::Dashboard(_) => Ok(None),
+            Source::Dashboard(_) | Source::Vspc(_) => Ok(None),
             Source::Comet(c) => {
                 let now = chrono::Utc::now().timestamp();
                 Ok(Some(c.observe(cursor, known, now).await?))
@@ -90,6 +96,7 @@ impl Source {
             Source::Dashboard(d) => dashboard_check(d).await,
             Source::Comet(c) => c.check().await,
             Source::Msp360(m) => m.check().await,
+            Source::Vspc(v) => v.check().await,
         }
     }
 }

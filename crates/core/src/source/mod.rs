@@ -6,6 +6,7 @@
 //! retryable ones (all requests are GETs, so retrying is safe) with capped,
 //! jittered backoff, honouring `Retry-After`.
 
+mod answer;
 mod base_url;
 mod client;
 pub mod comet;
@@ -18,6 +19,7 @@ mod page;
 pub mod platform;
 pub mod tls;
 mod transport;
+pub mod vspc;
 
 pub use base_url::{is_loopback, parse_base_url};
 pub use client::Source;

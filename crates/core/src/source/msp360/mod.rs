@@ -14,12 +14,11 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, LOCATION};
+use reqwest::header::ACCEPT;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use url::Url;
 
-use super::base_url;
 use super::decode::CompanyList;
 use super::error::excerpt;
 use super::kind::SourceKind;
@@ -27,7 +26,7 @@ use super::platform::{
     CheckStep, Observation, PlatformError, PlatformOptions, CHECK_COMPANIES, CHECK_MONITORING,
     CHECK_REACHABLE, CHECK_SIGNED_IN,
 };
-use crate::net::{self, BodyError};
+use super::{answer, base_url};
 
 /// Where the API signs in.
 pub const LOGIN_PATH: &str = "/api/Provider/Login";
@@ -95,11 +94,7 @@ fn config(message: impl Into<String>) -> PlatformError {
 }
 
 fn decode_error(path: &str, message: impl Into<String>) -> PlatformError {
-    PlatformError::Decode {
-        kind: KIND,
-        path: path.to_owned(),
-        message: message.into(),
-    }
+    answer::decode_error(KIND, path, message)
 }
 
 fn auth(detail: impl Into<String>) -> PlatformError {
@@ -110,67 +105,12 @@ fn auth(detail: impl Into<String>) -> PlatformError {
     }
 }
 
-/// The stated reason of an error body (`error_description`, `Message`,
-/// `message`, `error`), else a short excerpt of it.
 fn reason(body: &str) -> String {
-    if let Ok(value) = serde_json::from_str::<Value>(body) {
-        for field in ["error_description", "Message", "message", "error"] {
-            if let Some(text) = value.get(field).and_then(Value::as_str) {
-                return excerpt(text);
-            }
-        }
-    }
-    if body.trim().is_empty() {
-        "no details given".to_owned()
-    } else {
-        excerpt(body)
-    }
+    answer::reason(body)
 }
 
-/// The error for a non-2xx answer other than a sign-in refusal.
 fn status_error(status: u16, path: &str, body: &str) -> PlatformError {
-    let path = path.to_owned();
-    match status {
-        429 => PlatformError::RateLimited { kind: KIND, path },
-        500..=599 => PlatformError::Server {
-            kind: KIND,
-            status,
-            path,
-            message: reason(body),
-        },
-        _ => PlatformError::Refused {
-            kind: KIND,
-            status,
-            path,
-            message: reason(body),
-        },
-    }
-}
-
-/// The error for a 3xx answer: BackupBridge follows no redirect.
-fn redirect_error(response: &reqwest::Response, path: &str) -> PlatformError {
-    let location = response
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|l| Url::parse(l).ok())
-        .map_or_else(
-            || "an address it did not give".to_owned(),
-            |mut url| {
-                let _ = url.set_username("");
-                let _ = url.set_password(None);
-                url.set_query(None);
-                excerpt(url.as_str())
-            },
-        );
-    PlatformError::Refused {
-        kind: KIND,
-        status: response.status().as_u16(),
-        path: path.to_owned(),
-        message: format!(
-            "a redirect to {location}, which BackupBridge does not follow; check source.url"
-        ),
-    }
+    answer::status_error(KIND, status, path, body)
 }
 
 impl Msp360Client {
@@ -329,7 +269,7 @@ impl Msp360Client {
         }
         let status = response.status();
         if status.is_redirection() {
-            return Err(redirect_error(&response, path));
+            return Err(answer::redirect_error(KIND, &response, path));
         }
         let body = self.read(response, path).await?;
         if !status.is_success() {
@@ -371,21 +311,8 @@ impl Msp360Client {
         response: reqwest::Response,
         path: &str,
     ) -> Result<bytes::Bytes, PlatformError> {
-        let success = response.status().is_success();
         let limit = self.inner.options.max_body_bytes;
-        match net::read_body(response, limit).await {
-            Ok(body) => Ok(body.into()),
-            Err(BodyError::TooLarge) if !success => Ok(bytes::Bytes::new()),
-            Err(BodyError::TooLarge) => Err(decode_error(
-                path,
-                format!(
-                    "the answer is larger than {}, so BackupBridge stopped reading it; check \
-                     that source.url points at the MSP360 API",
-                    net::size_text(limit)
-                ),
-            )),
-            Err(BodyError::Transport(e)) => Err(self.inner.tls.error(KIND, path, &e)),
-        }
+        answer::read(KIND, &self.inner.tls, response, path, limit).await
     }
 
     /// The token to use and its serial: the kept one while it lasts, unless
@@ -431,7 +358,7 @@ impl Msp360Client {
         drop(body);
         let status = response.status();
         if status.is_redirection() {
-            return Err(redirect_error(&response, LOGIN_PATH));
+            return Err(answer::redirect_error(KIND, &response, LOGIN_PATH));
         }
         let bytes = self.read(response, LOGIN_PATH).await?;
         let text = self.scrub(&String::from_utf8_lossy(&bytes));
