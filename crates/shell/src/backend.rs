@@ -19,6 +19,7 @@ use std::time::Duration;
 use bridge_core::engine::Engine;
 use bridge_core::scheduler::{Scheduler, SchedulerOptions, Status, SyncState};
 use bridge_core::secrets::SecretStore;
+use bridge_core::source::SourceKind;
 use bridge_core::store::{self, settings::Settings, Store};
 use bridge_sim::demo::Demo;
 use tokio::sync::broadcast::error::RecvError;
@@ -91,17 +92,19 @@ impl Backend {
         Ok(backend)
     }
 
-    /// Demo mode: starts both simulators, resets `demo.db` in `data_dir`,
+    /// Demo mode: starts the simulators (ConnectWise and `source`'s
+    /// platform), resets `demo.db` in `data_dir`,
     /// configures and maps the demo companies, and starts syncing every
     /// `interval` (the first cycle at once).
     pub async fn start_demo(
         data_dir: &Path,
         interval: Duration,
+        source: SourceKind,
         outputs: Arc<Outputs>,
     ) -> Result<Backend> {
         let path = demo_db_path(data_dir);
         let store = tokio::task::spawn_blocking(move || fresh_store(&path)).await??;
-        let demo = Demo::start()
+        let demo = Demo::start_source(source)
             .await
             .map_err(|e| Error::Demo(format!("{e:#}")))?;
         let engine = match demo.engine(store).await {
@@ -113,7 +116,7 @@ impl Backend {
         };
         tracing::info!(
             connectwise = %demo.cw_url(),
-            dashboard = %demo.dashboard_url(),
+            source = %demo.source_url(),
             "demo simulators started"
         );
         let mut backend = Backend {

@@ -39,7 +39,7 @@ async fn wait_cycles(rx: &mut watch::Receiver<Status>, cycles: u64) -> Status {
 async fn demo_notifies_each_failure_once_and_the_recovery_once() {
     let dir = tempfile::tempdir().unwrap();
     let (outputs, sink, notifier) = recording();
-    let backend = Backend::start_demo(dir.path(), NO_TICKS, outputs)
+    let backend = Backend::start_demo(dir.path(), NO_TICKS, SourceKind::Dashboard, outputs)
         .await
         .unwrap();
     assert!(backend.is_demo());
@@ -119,13 +119,37 @@ async fn demo_notifies_each_failure_once_and_the_recovery_once() {
     assert_eq!(states.last(), Some(&SyncState::Idle), "{states:?}");
 }
 
+/// `--demo-source=vspc`: the demo reads the VSPC simulator, and its
+/// malware alarm is an anomaly ticket on the Activity screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_can_read_vspc_and_shows_an_anomaly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (outputs, _sink, _notifier) = recording();
+    let backend = Backend::start_demo(dir.path(), NO_TICKS, SourceKind::Vspc, outputs)
+        .await
+        .unwrap();
+    let scheduler = backend.scheduler().expect("the demo syncs at once");
+    let mut status = scheduler.subscribe();
+    let s = wait_cycles(&mut status, 1).await;
+    assert_eq!(s.state, SyncState::Idle, "{s:?}");
+    let tickets = ops::tickets(&backend.engine()).await.unwrap();
+    assert_eq!(tickets.len(), 3, "{tickets:?}");
+    assert!(tickets
+        .iter()
+        .all(|t| t.entry.event_id.starts_with("vspc:")));
+    let anomalies: Vec<_> = tickets.iter().filter(|t| t.entry.anomaly).collect();
+    assert_eq!(anomalies.len(), 1, "{tickets:?}");
+    assert_eq!(anomalies[0].entry.event_type, "BackupAnomaly");
+    backend.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_starts_from_a_fresh_database_of_its_own() {
     let dir = tempfile::tempdir().unwrap();
     // Left over from an earlier demo (or damaged): replaced, not reused.
     std::fs::write(demo_db_path(dir.path()), b"not a database").unwrap();
     let (outputs, _sink, _notifier) = recording();
-    let backend = Backend::start_demo(dir.path(), NO_TICKS, outputs)
+    let backend = Backend::start_demo(dir.path(), NO_TICKS, SourceKind::Dashboard, outputs)
         .await
         .unwrap();
     assert!(backend.missing().await.unwrap().is_empty());

@@ -5,6 +5,8 @@
 //! - `--demo-if-unconfigured`: start in demo mode only when no connection has
 //!   been set up yet; `scripts/run.sh` passes it so a fresh machine lands in
 //!   the demo while a configured one opens normally.
+//! - `--demo-source=KIND`: the backup platform the demo simulates
+//!   (`dashboard`, the default, `msp360`, `comet` or `vspc`).
 //! - `--window` (internal): the window process the tray process starts.
 //! - `--window-follows` (internal): the tray process started by a launch
 //!   that becomes its window.
@@ -13,6 +15,8 @@
 //!
 //! Children are started with [`child_command`], which keeps the variables
 //! that carry secrets out of their environment.
+
+use bridge_core::source::SourceKind;
 
 /// A command to start one of the app's own processes (or any other child):
 /// it never inherits the variables that carry secrets
@@ -50,6 +54,8 @@ pub fn installed(path: std::path::PathBuf) -> crate::Result<std::path::PathBuf> 
 pub const MINIMIZED_ARG: &str = "--minimized";
 /// Start in demo mode.
 pub const DEMO_ARG: &str = "--demo";
+/// The backup platform the demo simulates: `--demo-source=vspc`.
+pub const DEMO_SOURCE_PREFIX: &str = "--demo-source=";
 /// Start in demo mode when nothing is configured.
 pub const DEMO_IF_UNCONFIGURED_ARG: &str = "--demo-if-unconfigured";
 /// The window process: the tray process starts `backup-bridge-app` with this
@@ -81,6 +87,8 @@ pub struct LaunchOptions {
     pub window: bool,
     /// A window is on its way ([`WINDOW_FOLLOWS_ARG`]).
     pub window_follows: bool,
+    /// The backup platform the demo simulates ([`DEMO_SOURCE_PREFIX`]).
+    pub demo_source: SourceKind,
 }
 
 impl LaunchOptions {
@@ -97,6 +105,7 @@ impl LaunchOptions {
             mode: StartMode::Real,
             window: false,
             window_follows: false,
+            demo_source: SourceKind::Dashboard,
         };
         for arg in args.into_iter().skip(1) {
             match arg.as_ref() {
@@ -107,7 +116,17 @@ impl LaunchOptions {
                 DEMO_IF_UNCONFIGURED_ARG if options.mode == StartMode::Real => {
                     options.mode = StartMode::DemoIfUnconfigured;
                 }
-                _ => {}
+                other => {
+                    let kind = other.strip_prefix(DEMO_SOURCE_PREFIX);
+                    match kind.map(SourceKind::parse) {
+                        Some(Some(kind)) => options.demo_source = kind,
+                        Some(None) => tracing::warn!(
+                            argument = other,
+                            "unknown demo source; use dashboard, msp360, comet or vspc"
+                        ),
+                        None => {}
+                    }
+                }
             }
         }
         options
@@ -121,9 +140,16 @@ impl LaunchOptions {
             StartMode::Demo => Some(DEMO_ARG),
             StartMode::DemoIfUnconfigured => Some(DEMO_IF_UNCONFIGURED_ARG),
         };
+        let source = match self.demo_source {
+            SourceKind::Dashboard => None,
+            SourceKind::Msp360 => Some("--demo-source=msp360"),
+            SourceKind::Comet => Some("--demo-source=comet"),
+            SourceKind::Vspc => Some("--demo-source=vspc"),
+        };
         [MINIMIZED_ARG, WINDOW_FOLLOWS_ARG]
             .into_iter()
             .chain(mode)
+            .chain(source)
             .collect()
     }
 }
@@ -168,6 +194,25 @@ mod tests {
                 LaunchOptions::from_args(std::iter::once("tray").chain(options.tray_args()));
             assert_eq!((again.minimized, again.mode), (true, mode), "{args:?}");
             assert!(again.window_follows && !again.window, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn the_demo_source_is_read_and_passed_on() {
+        for (arg, kind) in [
+            (None, SourceKind::Dashboard),
+            (Some("--demo-source=vspc"), SourceKind::Vspc),
+            (Some("--demo-source=MSP360"), SourceKind::Msp360),
+            (Some("--demo-source=comet"), SourceKind::Comet),
+            (Some("--demo-source=veeam"), SourceKind::Dashboard),
+            (Some("--demo-source"), SourceKind::Dashboard),
+        ] {
+            let args = ["app", "--demo"].into_iter().chain(arg);
+            let options = LaunchOptions::from_args(args);
+            assert_eq!(options.demo_source, kind, "{arg:?}");
+            let again =
+                LaunchOptions::from_args(std::iter::once("tray").chain(options.tray_args()));
+            assert_eq!(again.demo_source, kind, "{arg:?}");
         }
     }
 

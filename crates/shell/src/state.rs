@@ -15,6 +15,7 @@ use std::time::Duration;
 use bridge_core::engine::Engine;
 use bridge_core::scheduler::Status;
 use bridge_core::secrets::{EnvOverride, EnvSecrets, KeyringStore, SecretStore};
+use bridge_core::source::SourceKind;
 use tokio::sync::{OwnedRwLockWriteGuard, RwLock};
 
 use crate::backend::{self, Backend, DEMO_INTERVAL_SECS};
@@ -69,6 +70,8 @@ pub struct AppState {
     slot: Arc<RwLock<Slot>>,
     real_secrets: SecretsFactory,
     demo_interval: Duration,
+    /// The backup platform the demo simulates (`--demo-source=`).
+    demo_source: SourceKind,
     /// Set once the user has been told that closing the window keeps the app
     /// running in the tray, so the hint is shown once per run, not per close.
     tray_hint_shown: AtomicBool,
@@ -113,9 +116,16 @@ impl AppState {
             slot: Arc::new(RwLock::new(Slot::Empty)),
             real_secrets,
             demo_interval,
+            demo_source: SourceKind::Dashboard,
             tray_hint_shown: AtomicBool::new(false),
             quitting: AtomicBool::new(false),
         }
+    }
+
+    /// The same state, its demo simulating `kind`'s platform.
+    pub fn with_demo_source(mut self, kind: SourceKind) -> Self {
+        self.demo_source = kind;
+        self
     }
 
     /// The shell's outputs (tray, UI events, notifications).
@@ -189,7 +199,8 @@ impl AppState {
         let outputs = Arc::clone(&self.outputs);
         let started = if demo {
             tracing::info!("starting in demo mode");
-            Backend::start_demo(&self.paths.data_dir, self.demo_interval, outputs).await
+            let (dir, every) = (&self.paths.data_dir, self.demo_interval);
+            Backend::start_demo(dir, every, self.demo_source, outputs).await
         } else {
             Backend::start_real(&self.paths.data_dir, (self.real_secrets)(), outputs).await
         };

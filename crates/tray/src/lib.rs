@@ -100,11 +100,10 @@ fn try_run(env_secrets: EnvSecrets) -> Result<i32> {
         }),
         notifier,
     ));
-    let state = Arc::new(AppState::new(
-        paths.clone(),
-        Arc::clone(&outputs),
-        env_secrets,
-    ));
+    let state = Arc::new(
+        AppState::new(paths.clone(), Arc::clone(&outputs), env_secrets)
+            .with_demo_source(launch.demo_source),
+    );
 
     // The backend starts in the background (opening the database, or the
     // demo's simulators); commands issued meanwhile wait for it.

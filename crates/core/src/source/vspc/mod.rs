@@ -218,25 +218,11 @@ impl VspcClient {
                 steps.push(CheckStep::new(CHECK_REACHABLE, false, e.to_string()));
                 return steps;
             }
-            Err(e @ PlatformError::Auth { .. }) => {
-                reachable(&mut steps);
-                steps.push(CheckStep::new(CHECK_SIGNED_IN, false, e.to_string()));
-                return steps;
-            }
+            // Refused, or the sign-in could not complete (a server error):
+            // either way nothing further can be read.
             Err(e) => {
                 reachable(&mut steps);
-                let step = match self.inner.credentials {
-                    Credentials::ApiKey(_) => CHECK_COMPANIES,
-                    Credentials::Password { .. } => CHECK_SIGNED_IN,
-                };
-                if step == CHECK_COMPANIES {
-                    steps.push(CheckStep::new(
-                        CHECK_SIGNED_IN,
-                        true,
-                        "the API key was sent",
-                    ));
-                }
-                steps.push(CheckStep::new(step, false, e.to_string()));
+                steps.push(CheckStep::new(CHECK_SIGNED_IN, false, e.to_string()));
                 return steps;
             }
             Ok(detail) => {
