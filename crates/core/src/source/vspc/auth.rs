@@ -75,12 +75,13 @@ impl VspcClient {
                 return Ok((session.access.clone(), session.serial));
             }
         }
-        let refresh = match slot.current.take() {
-            Some(Session {
-                refresh: Some(token),
-                ..
-            }) if !fresh => Some(token),
-            _ => None,
+        // The refresh token stays until a new one replaces it or it is
+        // refused: a renewal that fails on the way (a timeout) is tried
+        // again, rather than sending the password.
+        let refresh = if fresh {
+            None
+        } else {
+            slot.current.as_ref().and_then(|s| s.refresh.clone())
         };
         let answer = match refresh {
             Some(token) => {
@@ -91,6 +92,7 @@ impl VspcClient {
                     // session): one password sign-in, then give up.
                     Err(PlatformError::Auth { .. }) => {
                         tracing::debug!("VSPC refused the refresh token; signing in again");
+                        slot.current = None;
                         slot.logins += 1;
                         self.grant(Grant::Password).await?
                     }
@@ -98,6 +100,7 @@ impl VspcClient {
                 }
             }
             None => {
+                slot.current = None;
                 slot.logins += 1;
                 self.grant(Grant::Password).await?
             }
