@@ -1,7 +1,11 @@
-//! Reading a platform's HTTP answers the same way for every adapter: the
-//! stated reason of an error body, the error for a status, for a redirect
-//! (never followed) and for a body over the size cap.
+//! A platform's HTTP exchange, the same for every adapter: the [`Endpoint`]
+//! (checked address, client, certificate watch, body cap) that sends the
+//! requests, and the reading of its answers: the stated reason of an error
+//! body, the error for a status, for a redirect (never followed) and for a
+//! body over the size cap.
 
+use reqwest::header::ACCEPT;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use url::Url;
 
@@ -10,6 +14,78 @@ use super::kind::SourceKind;
 use super::platform::PlatformError;
 use super::tls::TlsWatch;
 use crate::net::{self, BodyError};
+
+/// Where a platform adapter sends its requests, and how.
+pub(crate) struct Endpoint {
+    pub kind: SourceKind,
+    pub http: reqwest::Client,
+    /// Names a refused certificate (`source.tls_fingerprint`).
+    pub tls: TlsWatch,
+    pub base: Url,
+    /// The largest answer read.
+    pub max_body_bytes: u64,
+}
+
+impl Endpoint {
+    /// `kind`'s endpoint at `base_url` (`source.url`), as `options` say.
+    pub fn new(
+        kind: SourceKind,
+        base_url: &str,
+        options: &super::platform::PlatformOptions,
+    ) -> Result<Endpoint, PlatformError> {
+        let (base, http, tls) = super::transport::platform_http_client(kind, base_url, options)?;
+        Ok(Endpoint {
+            kind,
+            http,
+            tls,
+            base,
+            max_body_bytes: options.max_body_bytes,
+        })
+    }
+
+    /// `path` on the base URL (its path prefix kept).
+    pub fn url(&self, path: &str) -> Url {
+        super::base_url::join(&self.base, path)
+    }
+
+    /// Sends `request` (to `path`) asking for JSON; a transport failure is
+    /// the platform's error (a refused certificate named).
+    pub async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        path: &str,
+    ) -> Result<reqwest::Response, PlatformError> {
+        request
+            .header(ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|e| self.tls.error(self.kind, path, &e))
+    }
+
+    /// `GET path?query` with `bearer`.
+    pub async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, u64)],
+        bearer: &SecretString,
+    ) -> Result<reqwest::Response, PlatformError> {
+        let request = self
+            .http
+            .get(self.url(path))
+            .query(query)
+            .bearer_auth(bearer.expose_secret());
+        self.send(request, path).await
+    }
+
+    /// An answer's body, at most [`Endpoint::max_body_bytes`].
+    pub async fn read(
+        &self,
+        response: reqwest::Response,
+        path: &str,
+    ) -> Result<bytes::Bytes, PlatformError> {
+        read(self.kind, &self.tls, response, path, self.max_body_bytes).await
+    }
+}
 
 /// The stated reason of an error body (`error_description`, `Message`,
 /// `message`, `error`, or VSPC's `meta.errors[0].message`), else a short
@@ -100,7 +176,7 @@ pub(crate) fn decode_error(
 
 /// A body of at most `limit` bytes: over it, an error for a success (an
 /// error status only counts by its status, so its body is dropped).
-pub(crate) async fn read(
+async fn read(
     kind: SourceKind,
     tls: &TlsWatch,
     response: reqwest::Response,

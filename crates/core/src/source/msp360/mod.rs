@@ -14,11 +14,11 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::ACCEPT;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use url::Url;
 
+use super::answer::{self, Endpoint};
 use super::decode::CompanyList;
 use super::error::excerpt;
 use super::kind::SourceKind;
@@ -26,7 +26,6 @@ use super::platform::{
     CheckStep, Observation, PlatformError, PlatformOptions, CHECK_COMPANIES, CHECK_MONITORING,
     CHECK_REACHABLE, CHECK_SIGNED_IN,
 };
-use super::{answer, base_url};
 
 /// Where the API signs in.
 pub const LOGIN_PATH: &str = "/api/Provider/Login";
@@ -52,13 +51,9 @@ pub struct Msp360Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
-    /// Names a refused certificate (`source.tls_fingerprint`).
-    tls: super::tls::TlsWatch,
-    base: Url,
+    endpoint: Endpoint,
     username: String,
     password: SecretString,
-    options: PlatformOptions,
     token: tokio::sync::Mutex<TokenSlot>,
 }
 
@@ -79,7 +74,7 @@ struct Token {
 impl std::fmt::Debug for Msp360Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Msp360Client")
-            .field("base_url", &self.inner.base.as_str())
+            .field("base_url", &self.inner.endpoint.base.as_str())
             .field("username", &self.inner.username)
             .field("password", &"[REDACTED]")
             .finish_non_exhaustive()
@@ -122,7 +117,7 @@ impl Msp360Client {
         password: SecretString,
         options: PlatformOptions,
     ) -> Result<Self, PlatformError> {
-        let (base, http, tls) = super::transport::platform_http_client(KIND, base_url, &options)?;
+        let endpoint = Endpoint::new(KIND, base_url, &options)?;
         let username = username.trim();
         if username.is_empty() {
             return Err(config(
@@ -137,12 +132,9 @@ impl Msp360Client {
         }
         Ok(Msp360Client {
             inner: Arc::new(Inner {
-                http,
-                tls,
-                base,
+                endpoint,
                 username: username.to_owned(),
                 password,
-                options,
                 token: tokio::sync::Mutex::new(TokenSlot::default()),
             }),
         })
@@ -150,7 +142,7 @@ impl Msp360Client {
 
     /// The base URL in use.
     pub fn base_url(&self) -> &Url {
-        &self.inner.base
+        &self.inner.endpoint.base
     }
 
     /// Every company, plus one `user:<UserID>` pseudo-company for each user
@@ -192,7 +184,7 @@ impl Msp360Client {
                 steps.push(CheckStep::new(
                     CHECK_REACHABLE,
                     true,
-                    format!("{} answered", self.inner.base),
+                    format!("{} answered", self.inner.endpoint.base),
                 ));
                 steps.push(CheckStep::new(CHECK_SIGNED_IN, false, e.to_string()));
                 return steps;
@@ -201,7 +193,7 @@ impl Msp360Client {
                 steps.push(CheckStep::new(
                     CHECK_REACHABLE,
                     true,
-                    format!("{} answered", self.inner.base),
+                    format!("{} answered", self.inner.endpoint.base),
                 ));
                 steps.push(CheckStep::new(
                     CHECK_SIGNED_IN,
@@ -295,24 +287,15 @@ impl Msp360Client {
         path: &str,
         token: &SecretString,
     ) -> Result<reqwest::Response, PlatformError> {
-        self.inner
-            .http
-            .get(base_url::join(&self.inner.base, path))
-            .bearer_auth(token.expose_secret())
-            .header(ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|e| self.inner.tls.error(KIND, path, &e))
+        self.inner.endpoint.get(path, &[], token).await
     }
 
-    /// A body of at most the configured size.
     async fn read(
         &self,
         response: reqwest::Response,
         path: &str,
     ) -> Result<bytes::Bytes, PlatformError> {
-        let limit = self.inner.options.max_body_bytes;
-        answer::read(KIND, &self.inner.tls, response, path, limit).await
+        self.inner.endpoint.read(response, path).await
     }
 
     /// The token to use and its serial: the kept one while it lasts, unless
@@ -346,15 +329,9 @@ impl Msp360Client {
             "UserName": self.inner.username,
             "Password": self.inner.password.expose_secret(),
         });
-        let response = self
-            .inner
-            .http
-            .post(base_url::join(&self.inner.base, LOGIN_PATH))
-            .header(ACCEPT, "application/json")
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| self.inner.tls.error(KIND, LOGIN_PATH, &e))?;
+        let endpoint = &self.inner.endpoint;
+        let request = endpoint.http.post(endpoint.url(LOGIN_PATH)).json(&body);
+        let response = endpoint.send(request, LOGIN_PATH).await?;
         drop(body);
         let status = response.status();
         if status.is_redirection() {

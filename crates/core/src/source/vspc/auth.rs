@@ -8,12 +8,11 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::ACCEPT;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
+use super::super::answer;
 use super::super::platform::PlatformError;
-use super::super::{answer, base_url};
 use super::{auth_error, VspcClient, KIND, TOKEN_PATH};
 
 /// Token lifetime assumed when the answer gives none (VSPC's default).
@@ -137,15 +136,9 @@ impl VspcClient {
                 ("refresh_token", token.expose_secret()),
             ],
         };
-        let response = self
-            .inner
-            .http
-            .post(base_url::join(&self.inner.base, TOKEN_PATH))
-            .header(ACCEPT, "application/json")
-            .form(&fields)
-            .send()
-            .await
-            .map_err(|e| self.inner.tls.error(KIND, TOKEN_PATH, &e))?;
+        let endpoint = &self.inner.endpoint;
+        let request = endpoint.http.post(endpoint.url(TOKEN_PATH)).form(&fields);
+        let response = endpoint.send(request, TOKEN_PATH).await?;
         drop(fields);
         let status = response.status();
         if status.is_redirection() {

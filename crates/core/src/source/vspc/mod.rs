@@ -16,20 +16,19 @@ mod tests;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use reqwest::header::ACCEPT;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use url::Url;
 
 use self::auth::{Credentials, TokenSlot};
 use self::decode::AlarmListing;
+use super::answer::{self, Endpoint};
 use super::decode::CompanyList;
 use super::kind::SourceKind;
 use super::platform::{
     CheckStep, PlatformError, PlatformOptions, CHECK_COMPANIES, CHECK_MONITORING, CHECK_REACHABLE,
     CHECK_SIGNED_IN,
 };
-use super::{answer, base_url};
 
 /// Where tokens come from.
 pub const TOKEN_PATH: &str = "/api/v3/token";
@@ -63,12 +62,8 @@ pub struct VspcClient {
 }
 
 struct Inner {
-    http: reqwest::Client,
-    /// Names a refused certificate (`source.tls_fingerprint`).
-    tls: super::tls::TlsWatch,
-    base: Url,
+    endpoint: Endpoint,
     credentials: Credentials,
-    options: PlatformOptions,
     token: tokio::sync::Mutex<TokenSlot>,
 }
 
@@ -79,7 +74,7 @@ impl std::fmt::Debug for VspcClient {
             Credentials::Password { username, .. } => username.as_str(),
         };
         f.debug_struct("VspcClient")
-            .field("base_url", &self.inner.base.as_str())
+            .field("base_url", &self.inner.endpoint.base.as_str())
             .field("username", &user)
             .field("secret", &"[REDACTED]")
             .finish_non_exhaustive()
@@ -125,8 +120,8 @@ impl VspcClient {
         secret: SecretString,
         options: PlatformOptions,
     ) -> Result<Self, PlatformError> {
-        let (mut base, http, tls) =
-            super::transport::platform_http_client(KIND, base_url, &options)?;
+        let mut endpoint = Endpoint::new(KIND, base_url, &options)?;
+        let base = &mut endpoint.base;
         let path = base.path().trim_end_matches('/');
         if path.to_ascii_lowercase().ends_with("/api/v3") {
             let kept = path[..path.len() - "/api/v3".len()].to_owned();
@@ -146,11 +141,8 @@ impl VspcClient {
         };
         Ok(VspcClient {
             inner: Arc::new(Inner {
-                http,
-                tls,
-                base,
+                endpoint,
                 credentials,
-                options,
                 token: tokio::sync::Mutex::new(TokenSlot::default()),
             }),
             page_size: MAX_PAGE_SIZE,
@@ -166,7 +158,7 @@ impl VspcClient {
 
     /// The base URL in use (without `/api/v3`).
     pub fn base_url(&self) -> &Url {
-        &self.inner.base
+        &self.inner.endpoint.base
     }
 
     /// Password sign-ins and token refreshes so far.
@@ -199,7 +191,7 @@ impl VspcClient {
             steps.push(CheckStep::new(
                 CHECK_REACHABLE,
                 true,
-                format!("{} answered", self.inner.base),
+                format!("{} answered", self.inner.endpoint.base),
             ));
         };
         let signed_in = match &self.inner.credentials {
@@ -410,25 +402,15 @@ impl VspcClient {
         query: &[(&str, u64)],
         token: &SecretString,
     ) -> Result<reqwest::Response, PlatformError> {
-        self.inner
-            .http
-            .get(base_url::join(&self.inner.base, path))
-            .query(query)
-            .bearer_auth(token.expose_secret())
-            .header(ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|e| self.inner.tls.error(KIND, path, &e))
+        self.inner.endpoint.get(path, query, token).await
     }
 
-    /// A body of at most the configured size.
     async fn read(
         &self,
         response: reqwest::Response,
         path: &str,
     ) -> Result<bytes::Bytes, PlatformError> {
-        let limit = self.inner.options.max_body_bytes;
-        answer::read(KIND, &self.inner.tls, response, path, limit).await
+        self.inner.endpoint.read(response, path).await
     }
 }
 
