@@ -214,3 +214,26 @@ impl Drop for Server {
         }
     }
 }
+
+/// The token of an `Authorization: Bearer <token>` header (the scheme in
+/// any case), as the platform simulators read it.
+pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_owned())
+}
+
+/// The `.issued` and `.expires` fields of an OAuth-style token answer
+/// (MSP360, VSPC): now and `lifetime` seconds on, as HTTP dates.
+pub(crate) fn token_times(lifetime: u64) -> (String, String) {
+    let issued = chrono::Utc::now();
+    let expires = issued + chrono::Duration::seconds(i64::try_from(lifetime).unwrap_or(0));
+    let http_date = "%a, %d %b %Y %H:%M:%S GMT";
+    (
+        issued.format(http_date).to_string(),
+        expires.format(http_date).to_string(),
+    )
+}

@@ -8,7 +8,7 @@ pub mod demo;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -46,13 +46,7 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 
 /// Middleware: `Authorization: Bearer <token>` on every request.
 async fn bearer(State(data): State<Shared>, req: Request, next: Next) -> Response {
-    let presented = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim().to_owned());
+    let presented = crate::net::bearer_token(req.headers());
     let ok = presented.is_some_and(|t| !t.is_empty() && t == lock(&data).token);
     if ok {
         next.run(req).await

@@ -107,13 +107,7 @@ async fn accept(req: Request, next: Next) -> Response {
 
 /// Middleware: `Authorization: Bearer <token>` naming a live token.
 async fn bearer(State(data): State<Shared>, req: Request, next: Next) -> Response {
-    let presented = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim().to_owned());
+    let presented = crate::net::bearer_token(req.headers());
     let live = presented.is_some_and(|t| {
         lock(&data)
             .tokens
@@ -218,16 +212,14 @@ async fn login(State(data): State<Shared>, headers: HeaderMap, body: Bytes) -> R
         Instant::now() + Duration::from_secs(lifetime),
     );
     d.logins += 1;
-    let issued = chrono::Utc::now();
-    let expires = issued + chrono::Duration::seconds(i64::try_from(lifetime).unwrap_or(0));
-    let http_date = "%a, %d %b %Y %H:%M:%S GMT";
+    let (issued, expires) = crate::net::token_times(lifetime);
     Json(json!({
         "access_token": token,
         "token_type": "bearer",
         "expires_in": lifetime,
         "userName": user,
-        ".issued": issued.format(http_date).to_string(),
-        ".expires": expires.format(http_date).to_string(),
+        ".issued": issued,
+        ".expires": expires,
     }))
     .into_response()
 }

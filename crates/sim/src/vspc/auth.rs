@@ -106,16 +106,14 @@ impl Auth {
                 used: false,
             },
         );
-        let issued = chrono::Utc::now();
-        let expires = issued + chrono::Duration::seconds(i64::try_from(lifetime).unwrap_or(0));
-        let http_date = "%a, %d %b %Y %H:%M:%S GMT";
+        let (issued, expires) = crate::net::token_times(lifetime);
         Json(json!({
             "access_token": access,
             "token_type": "bearer",
             "expires_in": lifetime,
             "refresh_token": refresh,
-            ".issued": issued.format(http_date).to_string(),
-            ".expires": expires.format(http_date).to_string(),
+            ".issued": issued,
+            ".expires": expires,
         }))
         .into_response()
     }
@@ -218,13 +216,7 @@ pub(crate) async fn token(State(data): State<Shared>, headers: HeaderMap, body: 
 
 /// Middleware: `Authorization: Bearer` naming a live access token or the API key.
 pub(crate) async fn bearer(State(data): State<Shared>, req: Request, next: Next) -> Response {
-    let presented = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim().to_owned());
+    let presented = crate::net::bearer_token(req.headers());
     let Some(presented) = presented else {
         return refused(
             "The request is not authorized: send Authorization: Bearer with an access token \
