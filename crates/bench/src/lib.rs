@@ -13,4 +13,5 @@ pub mod report;
 pub mod requests;
 pub mod scenarios;
 pub mod sources;
+pub mod sources_vspc;
 pub mod world;

@@ -1,8 +1,9 @@
 //! The synthetic worlds of the backup platforms that report the latest run
-//! of each plan (issue 13): `companies` MSP360 companies or Comet tenants,
-//! `plans_per_company` plans each, every plan failing, each company mapped
-//! to its own synthetic ConnectWise company (the same seed as [`crate::world`],
-//! so each has one agreement matching the condition). Both simulators run
+//! of each plan (issue 13) or raise an alarm for it: `companies` MSP360
+//! companies, Comet tenants or VSPC companies, `plans_per_company` plans
+//! each, every plan failing, each company mapped to its own synthetic
+//! ConnectWise company (the same seed as [`crate::world`], so each has one
+//! agreement matching the condition). Both simulators run
 //! on loopback without injected latency, and the store is configured and
 //! mapped without a ConnectWise or platform request, so the sync itself
 //! makes every request counted.
@@ -15,6 +16,9 @@
 //!   failed backup job (`Status` 7002) per plan, all within the last few
 //!   minutes (inside every poll window of the run), with one or two `E` log
 //!   lines each.
+//! - VSPC ([`crate::sources_vspc`]): the companies, one alarm template
+//!   ("Job state", `BackupVmJob`) and one active alarm in Error per plan,
+//!   read 500 a page (20 pages at the full size).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -29,9 +33,11 @@ use bridge_core::store::Store;
 use bridge_sim::comet::{job, DEMO_COMET_PASSWORD, DEMO_COMET_USER};
 use bridge_sim::demo::Demo;
 use bridge_sim::msp360::{DEMO_MSP360_PASSWORD, DEMO_MSP360_USER};
-use bridge_sim::{CometSim, CwSim, Msp360Sim};
+use bridge_sim::vspc::{DEMO_VSPC_PASSWORD, DEMO_VSPC_USER};
+use bridge_sim::{CometSim, CwSim, Msp360Sim, VspcSim};
 use serde_json::{json, Map, Value};
 
+use crate::sources_vspc as vspc;
 use crate::world::{self, company_name, Shape, Tuning};
 
 /// Devices per Comet user.
@@ -246,6 +252,7 @@ pub fn comet_jobs(shape: SourceShape, now: i64) -> (Vec<Value>, Vec<(String, Vec
 pub enum Platform {
     Msp360(Msp360Sim),
     Comet(CometSim),
+    Vspc(VspcSim),
 }
 
 /// ConnectWise and one platform simulator with a world's data.
@@ -282,8 +289,14 @@ impl SourceWorld {
                 }
                 Platform::Comet(sim)
             }
+            SourceKind::Vspc => {
+                let sim = VspcSim::start(DEMO_VSPC_USER, DEMO_VSPC_PASSWORD, None).await?;
+                sim.set_companies(vspc::companies(shape));
+                sim.set_templates(vspc::templates());
+                sim.set_alarms(vspc::alarms(shape, chrono::Utc::now()))?;
+                Platform::Vspc(sim)
+            }
             SourceKind::Dashboard => anyhow::bail!("the Dashboard has its own world"),
-            SourceKind::Vspc => anyhow::bail!("the sources bench does not cover VSPC yet"),
         };
         Ok(SourceWorld {
             kind,
@@ -301,6 +314,7 @@ impl SourceWorld {
                 id: match self.platform {
                     Platform::Msp360(_) => msp360_company_id(i),
                     Platform::Comet(_) => tenant_id(i),
+                    Platform::Vspc(_) => vspc::company_uid(i),
                 },
                 name: company_name(i),
             })
@@ -311,6 +325,7 @@ impl SourceWorld {
         match &self.platform {
             Platform::Msp360(sim) => sim.base_url(),
             Platform::Comet(sim) => sim.base_url(),
+            Platform::Vspc(sim) => sim.base_url(),
         }
     }
 
@@ -319,6 +334,7 @@ impl SourceWorld {
         match self.platform {
             Platform::Msp360(_) => (DEMO_MSP360_USER, DEMO_MSP360_PASSWORD),
             Platform::Comet(_) => (DEMO_COMET_USER, DEMO_COMET_PASSWORD),
+            Platform::Vspc(_) => (DEMO_VSPC_USER, DEMO_VSPC_PASSWORD),
         }
     }
 
@@ -342,20 +358,21 @@ impl SourceWorld {
     }
 
     /// Platform requests so far, by endpoint (`GET /api/Monitoring`,
-    /// `get-job-log-entries`…).
+    /// `get-job-log-entries`, `GET /api/v3/alarms/active`…).
     pub fn platform_requests(&self) -> std::collections::BTreeMap<String, u64> {
+        let by_path = |r: &bridge_sim::RequestRecord| format!("{} {}", r.method, r.path);
+        let endpoints: Vec<String> = match &self.platform {
+            Platform::Msp360(sim) => sim.requests().iter().map(by_path).collect(),
+            Platform::Vspc(sim) => sim.requests().iter().map(by_path).collect(),
+            Platform::Comet(sim) => sim
+                .requests()
+                .iter()
+                .map(|r| r.endpoint().to_owned())
+                .collect(),
+        };
         let mut out = std::collections::BTreeMap::new();
-        match &self.platform {
-            Platform::Msp360(sim) => {
-                for r in sim.requests() {
-                    *out.entry(format!("{} {}", r.method, r.path)).or_default() += 1;
-                }
-            }
-            Platform::Comet(sim) => {
-                for r in sim.requests() {
-                    *out.entry(r.endpoint().to_owned()).or_default() += 1;
-                }
-            }
+        for endpoint in endpoints {
+            *out.entry(endpoint).or_default() += 1;
         }
         out
     }
@@ -380,6 +397,7 @@ impl SourceWorld {
         match &self.platform {
             Platform::Msp360(sim) => sim.clear_requests(),
             Platform::Comet(sim) => sim.clear_requests(),
+            Platform::Vspc(sim) => sim.clear_requests(),
         }
     }
 
@@ -389,6 +407,7 @@ impl SourceWorld {
         match self.platform {
             Platform::Msp360(sim) => sim.shutdown().await,
             Platform::Comet(sim) => sim.shutdown().await,
+            Platform::Vspc(sim) => sim.shutdown().await,
         }
     }
 }

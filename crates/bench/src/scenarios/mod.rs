@@ -39,7 +39,7 @@ pub enum Scenario {
     Steady,
     Churn,
     Throttle,
-    /// Issue 13: MSP360 and Comet, initial sync and unchanged cycles.
+    /// Issue 13: MSP360, Comet and VSPC, initial sync and unchanged cycles.
     Sources,
     Headless,
     App,

@@ -1,6 +1,7 @@
 //! Scenario 5, the backup platforms that report the latest run of each
-//! plan (issue 13): for MSP360 and for Comet, a world of 10,000 failing
-//! plans across 100 companies ([`crate::sources`]), no injected latency.
+//! plan or raise an alarm for it (issue 13): for MSP360, Comet and VSPC, a
+//! world of 10,000 failing plans across 100 companies ([`crate::sources`]),
+//! no injected latency.
 //!
 //! - Initial sync: every plan becomes an incident and a ticket; the
 //!   ConnectWise requests must be the minimum (a create per plan plus an
@@ -8,7 +9,8 @@
 //! - Steady state: one unmeasured warm-up cycle, then [`CYCLES`] unchanged
 //!   cycles on the same engine: zero ConnectWise requests each, engine CPU
 //!   and wall time per cycle (the platform's requests included: MSP360's two
-//!   GETs, Comet's job window with the logs cached).
+//!   GETs, Comet's job window with the logs cached, VSPC's templates and
+//!   every page of active alarms).
 
 use std::collections::BTreeMap;
 
@@ -20,6 +22,7 @@ use super::{check_clean, Bench};
 use crate::report::{dur, Results, Row};
 use crate::requests::Tally;
 use crate::sources::{by_endpoint, SourceShape, SourceWorld};
+use crate::sources_vspc::alarm_pages;
 use crate::world::Tuning;
 
 /// Unchanged cycles measured per platform.
@@ -28,7 +31,7 @@ const LOG_ENDPOINT: &str = "get-job-log-entries";
 
 pub(crate) fn run(bench: &mut Bench) -> anyhow::Result<Results> {
     let mut out = Results::default();
-    for kind in [SourceKind::Msp360, SourceKind::Comet] {
+    for kind in [SourceKind::Msp360, SourceKind::Comet, SourceKind::Vspc] {
         out.extend(run_one(bench, kind)?);
     }
     Ok(out)
@@ -157,8 +160,13 @@ fn measure_world(
     );
     let per_cycle: Vec<u64> = platform_per_cycle.iter().map(|(n, _)| *n).collect();
     let expected = match world.kind {
-        SourceKind::Comet => (1, "1 (the job window; logs cached)"),
-        _ => (2, "2 GETs (companies, monitoring)"),
+        SourceKind::Comet => (1, "1 (the job window; logs cached)".to_owned()),
+        SourceKind::Vspc => {
+            let pages = alarm_pages(shape);
+            let text = format!("{} GETs (templates, {pages} pages of alarms)", pages + 1);
+            (pages as u64 + 1, text)
+        }
+        _ => (2, "2 GETs (companies, monitoring)".to_owned()),
     };
     let steady_logs = platform_per_cycle
         .iter()
@@ -202,7 +210,8 @@ fn measure_world(
              sync.concurrency = {}; client pace off; {CYCLES} unchanged cycles measured after \
              one warm-up on the same engine. No CPU goal here (issue 6's 20 ms is the \
              Dashboard's): an unchanged cycle still reads the whole platform listing (MSP360: \
-             every row; Comet: every job of the window) and derives it again",
+             every row; Comet: every job of the window; VSPC: every active alarm, 500 a \
+             page) and derives it again",
             shape.companies, tuning.concurrency
         ),
     );
