@@ -115,10 +115,16 @@ pub(crate) fn page(items: &[Value], paging: Paging) -> (Value, usize) {
         .take(paging.limit)
         .cloned()
         .collect();
+    page_answer(data, items.len(), paging)
+}
+
+/// The answer carrying `data`, the page at `paging.offset` of a listing of
+/// `total` items, and how many items it holds.
+pub(crate) fn page_answer(data: Vec<Value>, total: usize, paging: Paging) -> (Value, usize) {
     let count = data.len();
     let body = json!({
         "meta": {"pagingInfo": {
-            "total": items.len(),
+            "total": total,
             "count": count,
             "offset": paging.offset,
         }},

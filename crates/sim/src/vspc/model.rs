@@ -402,6 +402,16 @@ impl Alarms {
         self.ordered().into_iter().map(Stored::to_json).collect()
     }
 
+    /// The alarms `offset..offset + limit` as listed, and how many there
+    /// are in all (only the page is serialised: a console of 10,000 alarms
+    /// answers each page quickly).
+    pub(crate) fn window(&self, offset: usize, limit: usize) -> (Vec<Value>, usize) {
+        let ordered = self.ordered();
+        let total = ordered.len();
+        let page = ordered.into_iter().skip(offset).take(limit);
+        (page.map(Stored::to_json).collect(), total)
+    }
+
     /// One alarm as listed.
     pub(crate) fn get(&self, uid: &str) -> Option<Value> {
         self.entries

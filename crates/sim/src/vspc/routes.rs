@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 
-use super::http::{bad_request, error, page, Paging, LOGICAL, RETRYABLE, SECURITY};
+use super::http::{bad_request, error, page, page_answer, Paging, LOGICAL, RETRYABLE, SECURITY};
 use super::model::{random_uid, AlarmStatus, NewAlarm};
 use super::{Data, Fault, Shared};
 use crate::lock;
@@ -49,9 +49,9 @@ pub(crate) async fn active(State(data): State<Shared>, RawQuery(q): RawQuery) ->
         Err(why) => return bad_request(why),
     };
     let mut d = lock(&data);
-    let items = d.alarms.listing();
-    let (body, count) = page(&items, paging);
-    let reaches_end = paging.offset.saturating_add(count) >= items.len();
+    let (data, total) = d.alarms.window(paging.offset, paging.limit);
+    let (body, count) = page_answer(data, total, paging);
+    let reaches_end = paging.offset.saturating_add(count) >= total;
     if paging.offset == 0 {
         d.read_open = true;
         if !reaches_end {

@@ -52,9 +52,9 @@ pub fn event_id(alarm_uid: &str) -> String {
 pub fn apply(states: &mut BTreeMap<String, KeyState>, listing: &AlarmListing) -> Derivation {
     let mut out = Derivation::default();
     for alarm in &listing.alarms {
-        let before = states.get(&alarm.uid).and_then(|s| s.incident.clone());
-        let after = next(before.as_ref(), alarm);
-        if after != before {
+        let before = states.get(&alarm.uid).and_then(|s| s.incident.as_ref());
+        let after = next(before, alarm);
+        if after.as_ref() != before {
             out.changed.insert(alarm.uid.clone());
             states.insert(
                 alarm.uid.clone(),

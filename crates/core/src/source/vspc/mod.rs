@@ -340,22 +340,19 @@ impl VspcClient {
     /// `GET path?limit=&offset=`: the page's items and reported total.
     async fn page(&self, path: &str, offset: u64, limit: u32) -> Result<Page, PlatformError> {
         let query = [("limit", u64::from(limit)), ("offset", offset)];
-        let value = self.get(path, &query).await?;
-        let Some(Value::Array(items)) = value.get("data") else {
-            return Err(answer::decode_error(
+        let mut value = self.get(path, &query).await?;
+        let total = value
+            .pointer("/meta/pagingInfo/total")
+            .and_then(Value::as_u64);
+        match value.get_mut("data").map(Value::take) {
+            Some(Value::Array(items)) => Ok(Page { items, total }),
+            _ => Err(answer::decode_error(
                 KIND,
                 path,
                 "expected {\"meta\": …, \"data\": [ … ]}, the VSPC v3 answer; check that \
                  source.url is the console's address",
-            ));
-        };
-        let total = value
-            .pointer("/meta/pagingInfo/total")
-            .and_then(Value::as_u64);
-        Ok(Page {
-            items: items.clone(),
-            total,
-        })
+            )),
+        }
     }
 
     /// `GET path` as JSON, with the bearer; renewed once when refused.
