@@ -91,19 +91,22 @@ pub(crate) async fn measure(engine: &Engine, rounds: usize) -> anyhow::Result<Ve
             store.with_conn(|c| ledger::tracked_absent(c, &source, &end.present, &unreadable))?;
         lap.mark_change("ledger rows of each page's events + absent rows (after a change)");
 
-        let (none_a, none_r) = (BTreeMap::new(), BTreeMap::new());
+        let (none_a, none_r, no_rows) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
         let now = engine::now_text();
-        for (events, rows) in pages
+        // Each page with its rows, then the absent rows alone.
+        for (events, rows, gone) in pages
             .iter()
             .map(Vec::as_slice)
             .zip(&page_rows)
-            .chain([(&[][..], &absent.rows)])
+            .map(|(events, rows)| (events, rows, &no_rows))
+            .chain([(&[][..], &no_rows, &absent.rows)])
         {
             let input = plan::PlanInput {
                 events,
                 unreadable_ids: &unreadable,
                 removal_blocked: false,
-                ledger: rows,
+                rows,
+                absent: gone,
                 companies: &scopes,
                 rules: &rules,
                 agreements: &none_a,

@@ -124,7 +124,14 @@ impl<'a> Pass<'a> {
             ledger::entries_for(c, ids.iter().map(String::as_str))
         })
         .await?;
-        let mut needs = plan::needs(&self.input(&events, &rows, &NO_IDS, false));
+        let page = Batch {
+            events: &events,
+            rows: &rows,
+            absent: &NO_ROWS,
+            unreadable: &NO_IDS,
+            removal_blocked: false,
+        };
+        let mut needs = plan::needs(&self.input(&page));
         // Rule 8 needs the ticket's live state: such events wait for the end
         // of the listing, where all of them cost one request.
         let waiting = std::mem::take(&mut needs.ticket_states);
@@ -144,8 +151,14 @@ impl<'a> Pass<'a> {
             self.waiting.extend(wait);
             now
         };
-        self.plan_and_apply(&events, &rows, &NO_IDS, false, needs, report)
-            .await
+        let page = Batch {
+            events: &events,
+            rows: &rows,
+            absent: &NO_ROWS,
+            unreadable: &NO_IDS,
+            removal_blocked: false,
+        };
+        self.plan_and_apply(&page, needs, report).await
     }
 
     /// After the last page: the waiting events and the removed ones; then
@@ -173,12 +186,18 @@ impl<'a> Pass<'a> {
             tracked: absent.tracked,
             confirmed: self.cx.confirmed_removals,
         };
-        let mut rows = absent.rows;
-        rows.append(&mut self.waiting_rows);
+        let rows = std::mem::take(&mut self.waiting_rows);
         let events = std::mem::take(&mut self.waiting);
-        let needs = plan::needs(&self.input(&events, &rows, &unreadable, removal_blocked));
-        self.plan_and_apply(&events, &rows, &unreadable, removal_blocked, needs, report)
-            .await?;
+        let gone = absent.rows;
+        let last = Batch {
+            events: &events,
+            rows: &rows,
+            absent: &gone,
+            unreadable: &unreadable,
+            removal_blocked,
+        };
+        let needs = plan::needs(&self.input(&last));
+        self.plan_and_apply(&last, needs, report).await?;
         let mut problems = super::in_step::rejected_problems(&end.rejected);
         if let Some(guarded) = report.removals_guarded {
             problems.push(Problem {
@@ -197,18 +216,13 @@ impl<'a> Pass<'a> {
         })
     }
 
-    fn input<'i>(
-        &'i self,
-        events: &'i [MonitoringEvent],
-        rows: &'i BTreeMap<String, LedgerEntry>,
-        unreadable: &'i BTreeSet<String>,
-        removal_blocked: bool,
-    ) -> PlanInput<'i> {
+    fn input<'i>(&'i self, batch: &Batch<'i>) -> PlanInput<'i> {
         PlanInput {
-            events,
-            unreadable_ids: unreadable,
-            removal_blocked,
-            ledger: rows,
+            events: batch.events,
+            unreadable_ids: batch.unreadable,
+            removal_blocked: batch.removal_blocked,
+            rows: batch.rows,
+            absent: batch.absent,
             companies: self.cx.scopes,
             rules: self.cx.rules,
             agreements: &self.agreements,
@@ -222,10 +236,7 @@ impl<'a> Pass<'a> {
     /// cycle), plans `events` and applies the plan.
     async fn plan_and_apply(
         &mut self,
-        events: &[MonitoringEvent],
-        rows: &BTreeMap<String, LedgerEntry>,
-        unreadable: &BTreeSet<String>,
-        removal_blocked: bool,
+        batch: &Batch<'_>,
         needs: Needs,
         report: &mut RunReport,
     ) -> Result<(), Error> {
@@ -262,7 +273,7 @@ impl<'a> Pass<'a> {
         let plan = {
             let input = PlanInput {
                 remote: &remote,
-                ..self.input(events, rows, unreadable, removal_blocked)
+                ..self.input(batch)
             };
             plan::plan(&input, self.cx.now)
         };
@@ -337,5 +348,17 @@ impl<'a> Pass<'a> {
 /// (rule 15), whatever the count.
 pub const GUARD_PROBLEM_KEY: &str = "removals:guarded";
 
+/// What one planning call covers: a page's events and their rows, or,
+/// after the last page, the waiting events with theirs and the tracked
+/// rows the listing no longer has (rule 7).
+struct Batch<'i> {
+    events: &'i [MonitoringEvent],
+    rows: &'i BTreeMap<String, LedgerEntry>,
+    absent: &'i BTreeMap<String, LedgerEntry>,
+    unreadable: &'i BTreeSet<String>,
+    removal_blocked: bool,
+}
+
 static NO_IDS: BTreeSet<String> = BTreeSet::new();
+static NO_ROWS: BTreeMap<String, LedgerEntry> = BTreeMap::new();
 static NO_REMOTE: BTreeMap<i64, plan::RemoteTicket> = BTreeMap::new();

@@ -1,60 +1,58 @@
-//! The planner: a pure function from (snapshot, ledger, mapping, settings,
-//! ticket states) to the list of actions that brings ConnectWise in step with
-//! the dashboard. Every rule of design §4 is applied here and only here; each
-//! match arm names its rule.
+//! The planner: a pure function from (listing, ledger rows, mapping,
+//! settings, ticket states) to the actions that bring ConnectWise in step
+//! with the backup source.
 //!
-//! Planning runs in two passes around the only facts that need I/O:
-//! [`needs`] says which agreement lookups and ticket states the plan depends
-//! on, the engine fetches exactly those, then [`plan`] decides.
+//! Rules 1–8 and 15 are decided in [`decide`]: one function returns each
+//! listed event's [`Transition`] and one each absent event's [`Removal`],
+//! with one match arm per rule. Planning runs in two passes around the only
+//! facts that need I/O: [`needs`] collects the [`Lookup`]s those decisions
+//! ask for, the engine fetches exactly those, then [`plan`] turns the same
+//! decisions into steps, so the two cannot drift.
+//!
+//! The other rules live where their facts are: rule 9 (intents recorded
+//! before each call, settled after a crash) in `engine/execute.rs` and
+//! `engine/recover.rs`; rule 10's zero-request cycle in `engine/in_step.rs`
+//! (and [`Transition::InStep`] here); rule 11 (unreadable items skipped and
+//! named) in `source/decode.rs` and `source/page.rs`; rule 12 in
+//! `store/lock.rs`; rules 13 and 14 in `engine/execute.rs`,
+//! `engine/recover.rs` and `engine/adopt.rs`; rule 16 in `store/outbox.rs`;
+//! rule 17 in `store/history.rs`, `store/runs.rs` and `net.rs`.
 
 use std::collections::BTreeSet;
 
 use super::render::{self, Tracked};
-use crate::model::{EventDetail, MonitoringEvent};
+use crate::model::MonitoringEvent;
 use crate::store::ledger::{LedgerEntry, TicketState, REMOVAL_NOTED};
 
+mod decide;
 mod types;
 
 pub use crate::store::settings::RemovedPolicy;
+pub use decide::{decide, decide_removal, Lookup, Removal, ReopenCause, Transition};
 pub use types::*;
 
-/// Which lookups the plan needs (first pass).
+use decide::new_details;
+
+/// Which lookups the plan needs (first pass): the ones its decisions ask for.
 pub fn needs(input: &PlanInput<'_>) -> Needs {
     let mut needs = Needs::default();
-    let present = present_ids(input);
+    let mut ask = |lookup: Lookup| match lookup {
+        Lookup::Agreement { company_id } => {
+            needs.agreement_companies.insert(company_id);
+        }
+        Lookup::TicketState { ticket_id } => {
+            needs.ticket_states.insert(ticket_id);
+        }
+    };
     for event in input.events {
-        let Some(scope) = in_scope(input, event) else {
-            continue;
-        };
-        match input.ledger.get(&event.id) {
-            None => {
-                if wants_ticket(event) && !scope.agreement_condition.trim().is_empty() {
-                    needs.agreement_companies.insert(scope.company_id.clone());
-                }
-            }
-            Some(entry) if entry.state == TicketState::Deleted => {
-                if wants_ticket(event) && !scope.agreement_condition.trim().is_empty() {
-                    needs.agreement_companies.insert(scope.company_id.clone());
-                }
-            }
-            Some(entry) => {
-                let has_new_details = event
-                    .details
-                    .iter()
-                    .any(|d| !entry.pushed_details.contains(&d.id));
-                if entry.state == TicketState::Open && has_new_details && is_failing(event) {
-                    needs.ticket_states.insert(entry.ticket_id);
-                }
-            }
+        if let Transition::NeedsLookup(lookup) = decide(input, event, &hash_of(input, event)) {
+            ask(lookup);
         }
     }
-    if input.rules.removed_policy == RemovedPolicy::Close && !input.removal_blocked {
-        let removed: Vec<&LedgerEntry> = removed_entries(input, &present).collect();
-        if guard(input, removed.len()).is_none() {
-            for entry in removed {
-                if entry.state == TicketState::Open {
-                    needs.ticket_states.insert(entry.ticket_id);
-                }
+    if let Ok(removed) = removals(input) {
+        for entry in removed {
+            if let Removal::NeedsLookup(lookup) = decide_removal(input, entry) {
+                ask(lookup);
             }
         }
     }
@@ -77,30 +75,30 @@ fn guard(input: &PlanInput<'_>, removed: usize) -> Option<GuardedRemovals> {
     })
 }
 
-/// The actions that bring ConnectWise in step (second pass).
+/// The actions that bring ConnectWise in step (second pass). A lookup
+/// still missing here is decided as if its answer were the plain one: no
+/// agreement looked up holds the ticket back, an unknown ticket state is
+/// taken as open.
 pub fn plan(input: &PlanInput<'_>, now: &str) -> Plan {
     let mut out = Plan::default();
     for event in input.events {
-        // Rule 1: only mapped companies and selected event/backup types.
-        let Some(scope) = input.companies.get(&event.company_id) else {
-            out.skip(event, SkipReason::UnmappedCompany);
-            continue;
-        };
-        if !scope.event_types.allows(&event.event_type) {
-            out.skip(event, SkipReason::EventTypeFiltered);
-            continue;
-        }
-        if !scope.backup_types.allows(&event.backup_type) {
-            out.skip(event, SkipReason::BackupTypeFiltered);
-            continue;
-        }
-        match input.ledger.get(&event.id) {
-            // Rule 2: no ticket yet (or its ticket was deleted) -> create.
-            None => plan_create(input, scope, event, now, &mut out),
-            Some(entry) if entry.state == TicketState::Deleted => {
-                plan_create(input, scope, event, now, &mut out)
+        match decide(input, event, &hash_of(input, event)) {
+            Transition::Skip(reason) => out.skip(event, reason),
+            Transition::Hold { error } => hold(event, error, &mut out),
+            Transition::NeedsLookup(Lookup::Agreement { .. }) => {
+                let condition = input
+                    .companies
+                    .get(&event.company_id)
+                    .map_or("", |s| s.agreement_condition.trim());
+                let error = format!("agreement for `{condition}` was not looked up this cycle");
+                hold(event, error, &mut out);
             }
-            Some(entry) => plan_update(input, scope, event, entry, now, &mut out),
+            Transition::Create { agreement } => plan_create(input, event, agreement, now, &mut out),
+            Transition::InStep => {}
+            Transition::NeedsLookup(Lookup::TicketState { .. }) => {
+                plan_update(input, event, Transition::Update, now, &mut out)
+            }
+            transition => plan_update(input, event, transition, now, &mut out),
         }
     }
     plan_removals(input, now, &mut out);
@@ -117,23 +115,32 @@ impl Plan {
     }
 }
 
-fn in_scope<'a>(input: &PlanInput<'a>, event: &MonitoringEvent) -> Option<&'a CompanyScope> {
-    input
+/// Rule 3: the event waits, its company shows why.
+fn hold(event: &MonitoringEvent, error: String, out: &mut Plan) {
+    out.company_errors.insert(event.company_id.clone(), error);
+    out.skip(event, SkipReason::CompanyError);
+}
+
+/// The event's summary, priority and content hash as its ticket would
+/// carry them (rule 4: a priority left unset keeps the ticket's).
+fn rendered(input: &PlanInput<'_>, event: &MonitoringEvent) -> (String, Option<String>, String) {
+    let company = input
         .companies
         .get(&event.company_id)
-        .filter(|s| s.event_types.allows(&event.event_type))
-        .filter(|s| s.backup_types.allows(&event.backup_type))
+        .map_or("", |s| s.company_name.as_str());
+    let summary = render::summary(&input.rules.summary_template, event, company);
+    let priority = priority_for(input, event).or_else(|| {
+        input
+            .rows
+            .get(&event.id)
+            .and_then(|entry| entry.priority.clone())
+    });
+    let hash = render::content_hash(event, &summary, priority.as_deref());
+    (summary, priority, hash)
 }
 
-/// Rule 2: a completed job needs no ticket, except an anomaly (found on a job
-/// that finished).
-fn wants_ticket(event: &MonitoringEvent) -> bool {
-    !event.is_completed() || event.is_anomaly()
-}
-
-/// The job is failing again (not completed, not merely running).
-fn is_failing(event: &MonitoringEvent) -> bool {
-    !event.is_completed() && event.job_status != "Running"
+fn hash_of(input: &PlanInput<'_>, event: &MonitoringEvent) -> String {
+    rendered(input, event).2
 }
 
 fn priority_for(input: &PlanInput<'_>, event: &MonitoringEvent) -> Option<String> {
@@ -146,51 +153,13 @@ fn priority_for(input: &PlanInput<'_>, event: &MonitoringEvent) -> Option<String
 
 fn plan_create(
     input: &PlanInput<'_>,
-    scope: &CompanyScope,
     event: &MonitoringEvent,
+    agreement: Option<(i64, String)>,
     now: &str,
     out: &mut Plan,
 ) {
-    if !wants_ticket(event) {
-        out.skip(event, SkipReason::CompletedBeforeTicket);
+    let Some(scope) = input.companies.get(&event.company_id) else {
         return;
-    }
-    // Rule 3: empty condition -> no agreement; otherwise the lowest-id match,
-    // and no match holds the ticket back with the error on the company.
-    let condition = scope.agreement_condition.trim();
-    let agreement = if condition.is_empty() {
-        None
-    } else {
-        match input.agreements.get(&scope.company_id) {
-            Some(AgreementLookup::Found { id, name }) => Some((*id, name.clone())),
-            Some(AgreementLookup::NoMatch) => {
-                out.company_errors.insert(
-                    scope.company_id.clone(),
-                    format!(
-                        "no agreement of {} matches `{condition}`",
-                        scope.cw_identifier
-                    ),
-                );
-                out.skip(event, SkipReason::CompanyError);
-                return;
-            }
-            Some(AgreementLookup::Failed(message)) => {
-                out.company_errors.insert(
-                    scope.company_id.clone(),
-                    format!("agreement lookup for `{condition}` failed: {message}"),
-                );
-                out.skip(event, SkipReason::CompanyError);
-                return;
-            }
-            None => {
-                out.company_errors.insert(
-                    scope.company_id.clone(),
-                    format!("agreement for `{condition}` was not looked up this cycle"),
-                );
-                out.skip(event, SkipReason::CompanyError);
-                return;
-            }
-        }
     };
     let summary = render::summary(&input.rules.summary_template, event, &scope.company_name);
     let priority = priority_for(input, event);
@@ -231,66 +200,46 @@ fn plan_create(
     });
 }
 
+/// The steps of an existing ticket's [`Transition`] (`Update`, `Close`,
+/// `Reopen`): the reopen first, then the fields that change, the note
+/// saying what changed, one note per new detail, and the close last.
 fn plan_update(
     input: &PlanInput<'_>,
-    scope: &CompanyScope,
     event: &MonitoringEvent,
-    entry: &LedgerEntry,
+    transition: Transition,
     now: &str,
     out: &mut Plan,
 ) {
-    let summary = render::summary(&input.rules.summary_template, event, &scope.company_name);
-    // Rule 4: a priority left unset keeps whatever the ticket has.
-    let priority = priority_for(input, event).or_else(|| entry.priority.clone());
-    let hash = render::content_hash(event, &summary, priority.as_deref());
-    let state = entry.state;
-    // Rule 10: in step -> nothing to do, no request.
-    if hash == entry.content_hash && state != TicketState::Removed {
+    let Some(entry) = input.rows.get(&event.id) else {
         return;
-    }
-    let new_details: Vec<&EventDetail> = event
-        .details
-        .iter()
-        .filter(|d| !entry.pushed_details.contains(&d.id))
-        .collect();
-    let old = Tracked {
-        event_type: &entry.event_type,
-        job_status: &entry.job_status,
-        message: &entry.message,
     };
-    let new = Tracked {
-        event_type: &event.event_type,
-        job_status: &event.job_status,
-        message: &event.message,
-    };
-    let was_closed = matches!(state, TicketState::Closed | TicketState::Removed);
-    let tech_closed =
-        state == TicketState::Open && input.remote.get(&entry.ticket_id).is_some_and(|r| r.closed);
-    // Rule 6: completion closes the ticket, except one opened for an anomaly.
-    let closing = state == TicketState::Open && event.is_completed() && !entry.anomaly;
-
+    let (summary, priority, hash) = rendered(input, event);
+    let new_details = new_details(event, entry);
+    let closing = transition == Transition::Close;
     let mut steps = Vec::new();
     // A removed event that reappears is tracked again like a closed one.
-    let mut final_state = if state == TicketState::Removed {
-        TicketState::Closed
-    } else {
-        state
+    let mut final_state = match entry.state {
+        TicketState::Removed => TicketState::Closed,
+        state => state,
     };
-    if was_closed && is_failing(event) {
-        // Rule 6: a ticket closed on completion reopens when the job fails again.
-        steps.push(Step::Reopen);
-        final_state = TicketState::Open;
-    } else if tech_closed && is_failing(event) && !new_details.is_empty() {
-        // Rule 8: a technician closed it, the job keeps failing with new
-        // details -> reopen once for this batch, the details follow as notes.
-        steps.push(Step::Reopen);
-        steps.push(Step::Note {
-            text: render::reopen_note(new_details.len()),
-            resolution: false,
-            effect: NoteEffect::None,
-        });
+    match transition {
+        Transition::Reopen(ReopenCause::FailedAgain) => {
+            steps.push(Step::Reopen);
+            final_state = TicketState::Open;
+        }
+        Transition::Reopen(ReopenCause::NewDetails(count)) => {
+            // Once for this batch; the details follow as notes.
+            steps.push(Step::Reopen);
+            steps.push(Step::Note {
+                text: render::reopen_note(count),
+                resolution: false,
+                effect: NoteEffect::None,
+            });
+        }
+        _ => {}
     }
-    // Rule 4: patch only the fields whose value changes; the description is never edited.
+    // Rule 4: patch only the fields whose value changes; the description
+    // is never edited.
     let patch_summary = (summary != entry.summary).then(|| summary.clone());
     let patch_priority = priority
         .clone()
@@ -301,6 +250,16 @@ fn plan_update(
             priority: patch_priority,
         });
     }
+    let old = Tracked {
+        event_type: &entry.event_type,
+        job_status: &entry.job_status,
+        message: &entry.message,
+    };
+    let new = Tracked {
+        event_type: &event.event_type,
+        job_status: &event.job_status,
+        message: &event.message,
+    };
     // Rule 4: one note saying what changed; when the change is the job
     // completing, it goes on the Resolution tab (rule 6).
     if let Some(text) = render::change_note(&old, &new) {
@@ -348,67 +307,67 @@ fn plan_update(
     });
 }
 
-fn present_ids<'a>(input: &PlanInput<'a>) -> BTreeSet<&'a str> {
-    input.events.iter().map(|e| e.id.as_str()).collect()
+/// Rule 7's candidates: the tracked events the listing no longer has
+/// (never an unreadable one, rule 11), or `Err` when removals wait: an
+/// unreadable item without an id (rule 11 meets rule 7), or too many at
+/// once (rule 15).
+fn removals<'a>(input: &PlanInput<'a>) -> Result<Vec<&'a LedgerEntry>, Held> {
+    let listed: BTreeSet<&str> = input.events.iter().map(|e| e.id.as_str()).collect();
+    let removed: Vec<&LedgerEntry> = input
+        .absent
+        .values()
+        .filter(|e| matches!(e.state, TicketState::Open | TicketState::Closed))
+        .filter(|e| !listed.contains(e.event_id.as_str()))
+        .filter(|e| !input.unreadable_ids.contains(&e.event_id))
+        .collect();
+    if removed.is_empty() {
+        return Ok(removed);
+    }
+    if input.removal_blocked {
+        return Err(Held::Unreadable);
+    }
+    if let Some(guarded) = guard(input, removed.len()) {
+        return Err(Held::Guarded(guarded));
+    }
+    Ok(removed)
 }
 
-fn removed_entries<'a>(
-    input: &PlanInput<'a>,
-    present: &BTreeSet<&str>,
-) -> impl Iterator<Item = &'a LedgerEntry> + 'a {
-    let present: BTreeSet<String> = present.iter().map(|s| (*s).to_owned()).collect();
-    let unreadable = input.unreadable_ids;
-    input.ledger.values().filter(move |e| {
-        matches!(e.state, TicketState::Open | TicketState::Closed)
-            && !present.contains(&e.event_id)
-            && !unreadable.contains(&e.event_id)
-    })
+/// Why removals wait.
+enum Held {
+    Unreadable,
+    Guarded(GuardedRemovals),
 }
 
 fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
-    let present = present_ids(input);
-    let removed: Vec<&LedgerEntry> = removed_entries(input, &present).collect();
-    if removed.is_empty() {
-        return;
-    }
-    if input.removal_blocked {
-        // Rule 11 meets rule 7: an unreadable item might be any tracked event,
-        // so nothing is treated as removed until the snapshot reads cleanly.
-        out.removals_held = true;
-        return;
-    }
-    if let Some(guarded) = guard(input, removed.len()) {
-        // Rule 15: too many at once; a person confirms first.
-        out.removals_guarded = Some(guarded);
-        return;
-    }
+    let removed = match removals(input) {
+        Ok(removed) => removed,
+        Err(Held::Unreadable) => {
+            out.removals_held = true;
+            return;
+        }
+        Err(Held::Guarded(guarded)) => {
+            out.removals_guarded = Some(guarded);
+            return;
+        }
+    };
     for entry in removed {
-        // Rule 7: removal applies to every kind of ticket, anomalies included.
-        let mut quiet = "event removed; ticket left open";
-        let (steps, state) = match input.rules.removed_policy {
-            RemovedPolicy::Leave => (Vec::new(), TicketState::Removed),
-            RemovedPolicy::Close => {
-                let already_closed = entry.state == TicketState::Closed
-                    || input.remote.get(&entry.ticket_id).is_some_and(|r| r.closed);
-                if already_closed {
-                    quiet = "event removed; ticket already closed";
-                    (Vec::new(), TicketState::Removed)
-                } else {
-                    let mut steps = Vec::new();
-                    // Rule 9: after a crash between the note and the close,
-                    // only the close is left to do.
-                    if entry.content_hash != REMOVAL_NOTED {
-                        steps.push(Step::Note {
-                            text: render::removed_note(&entry.event_id),
-                            resolution: true,
-                            effect: NoteEffect::RemovalNoted,
-                        });
-                    }
-                    steps.push(Step::Close);
-                    (steps, TicketState::Removed)
+        let (steps, state, quiet) = match decide_removal(input, entry) {
+            Removal::Quiet(why, state) => (Vec::new(), state, why),
+            Removal::Close | Removal::NeedsLookup(_) => {
+                let mut steps = Vec::new();
+                // Rule 9: after a crash between the note and the close,
+                // only the close is left to do.
+                if entry.content_hash != REMOVAL_NOTED {
+                    steps.push(Step::Note {
+                        text: render::removed_note(&entry.event_id),
+                        resolution: true,
+                        effect: NoteEffect::RemovalNoted,
+                    });
                 }
+                steps.push(Step::Close);
+                (steps, TicketState::Removed, "")
             }
-            RemovedPolicy::Delete => (vec![Step::Delete], TicketState::Deleted),
+            Removal::Delete => (vec![Step::Delete], TicketState::Deleted, ""),
         };
         let mut done = entry.clone();
         done.state = state;

@@ -55,7 +55,11 @@ pub struct PlanInput<'a> {
     /// A snapshot item without a readable id was skipped, so any tracked event
     /// might still exist: removals wait for a clean snapshot.
     pub removal_blocked: bool,
-    pub ledger: &'a BTreeMap<String, LedgerEntry>,
+    /// The ledger rows of the listed events (`events`), by event id.
+    pub rows: &'a BTreeMap<String, LedgerEntry>,
+    /// The ledger rows of tracked events the listing no longer has: rule
+    /// 7's candidates (empty until the listing has been read whole).
+    pub absent: &'a BTreeMap<String, LedgerEntry>,
     /// Mapped companies by dashboard company id; unmapped ones are absent.
     pub companies: &'a BTreeMap<String, CompanyScope>,
     pub rules: &'a TicketRules,

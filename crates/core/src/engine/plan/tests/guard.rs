@@ -75,7 +75,7 @@ fn rule15_the_guard_weighs_removals_against_what_is_tracked() {
                 case.name
             );
             assert!(
-                needs(&w.input()).ticket_states.is_empty(),
+                w.needs().ticket_states.is_empty(),
                 "{}: no lookups",
                 case.name
             );

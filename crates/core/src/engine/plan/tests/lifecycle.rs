@@ -110,7 +110,7 @@ fn rule7_technician_closed_ticket_is_not_closed_again() {
     let mut w = World::new(vec![event("e1", "Error", "Failed")]);
     w.sync();
     w.events.clear();
-    assert_eq!(needs(&w.input()).ticket_states, BTreeSet::from([100]));
+    assert_eq!(w.needs().ticket_states, BTreeSet::from([100]));
     w.remote.insert(100, RemoteTicket { closed: true });
     assert_eq!(w.sync().action_count(), 0);
 }
@@ -167,7 +167,7 @@ fn rule10_in_step_costs_nothing() {
         event("e2", "Warning", "Warning"),
     ]);
     w.sync();
-    assert_eq!(needs(&w.input()), Needs::default());
+    assert_eq!(w.needs(), Needs::default());
     assert!(w.run().items.is_empty());
 }
 

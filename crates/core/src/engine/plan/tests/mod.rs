@@ -89,12 +89,22 @@ impl World {
         }
     }
 
-    fn input(&self) -> PlanInput<'_> {
+    /// The tracked rows whose event the listing no longer has.
+    fn absent(&self) -> BTreeMap<String, LedgerEntry> {
+        self.ledger
+            .iter()
+            .filter(|(id, _)| !self.events.iter().any(|e| &e.id == *id))
+            .map(|(id, row)| (id.clone(), row.clone()))
+            .collect()
+    }
+
+    fn input<'a>(&'a self, absent: &'a BTreeMap<String, LedgerEntry>) -> PlanInput<'a> {
         PlanInput {
             events: &self.events,
             unreadable_ids: &self.unreadable,
             removal_blocked: self.removal_blocked,
-            ledger: &self.ledger,
+            rows: &self.ledger,
+            absent,
             companies: &self.companies,
             rules: &self.rules,
             agreements: &self.agreements,
@@ -112,7 +122,12 @@ impl World {
     }
 
     fn run(&self) -> Plan {
-        plan(&self.input(), NOW)
+        plan(&self.input(&self.absent()), NOW)
+    }
+
+    /// What the first pass asks the engine to look up.
+    fn needs(&self) -> Needs {
+        needs(&self.input(&self.absent()))
     }
 
     /// Plans, then records every item as fully applied (ticket ids 100, 101, ...),
@@ -330,7 +345,7 @@ fn rule3_agreement_condition() {
     for (condition, lookup, creates, error) in cases {
         let mut w = World::new(vec![event("e1", "Error", "Failed")]);
         w.companies.insert("c-1".into(), scope(condition));
-        let needs = needs(&w.input());
+        let needs = w.needs();
         assert_eq!(
             needs.agreement_companies.contains("c-1"),
             !condition.is_empty()
@@ -356,8 +371,10 @@ fn rule3_no_match_is_retried_next_cycle() {
     w.companies.insert("c-1".into(), scope("name = \"X\""));
     w.agreements.insert("c-1".into(), AgreementLookup::NoMatch);
     assert!(w.sync().items.is_empty());
-    // Nothing recorded, so the next cycle asks for the lookup again.
-    assert!(needs(&w.input()).agreement_companies.contains("c-1"));
+    // Nothing recorded, so the next cycle (whose lookups start afresh)
+    // asks for the lookup again.
+    w.agreements.clear();
+    assert!(w.needs().agreement_companies.contains("c-1"));
     w.agreements.insert(
         "c-1".into(),
         AgreementLookup::Found {
@@ -403,7 +420,7 @@ fn rule5_new_details_each_pushed_once() {
         detail("d-1", "FileLevelErrorDetails"),
         detail("d-2", "BackupAnomalyDetails"),
     ];
-    let needs_now = needs(&w.input());
+    let needs_now = w.needs();
     assert_eq!(needs_now.ticket_states, BTreeSet::from([100]));
     let p = w.sync();
     assert_eq!(verbs(&p, "e1"), ["detail noted", "detail noted"]);
