@@ -9,7 +9,7 @@
 mod vspc_common;
 
 use bridge_core::source::platform::{PlatformError, PlatformOptions};
-use bridge_core::source::vspc::VspcClient;
+use bridge_core::source::vspc::{alarms, VspcClient};
 use bridge_core::source::{Source, SourceKind};
 use bridge_sim::vspc::{AlarmStatus, NewAlarm, VspcSim};
 use secrecy::SecretString;
@@ -159,6 +159,22 @@ async fn a_listing_that_never_holds_still_deletes_nothing() {
     let listing = client(&sim).with_page_size(3).alarms().await.unwrap();
     assert!(!listing.complete);
     assert!(listing.alarms.len() >= 7);
+    // Applied to a state that knows an alarm this listing lacks, nothing
+    // is dropped.
+    let mut states = std::collections::BTreeMap::new();
+    let mut known = listing.clone();
+    known.complete = true;
+    known.alarms.truncate(1);
+    known.uids = known.alarms.iter().map(|a| a.uid.clone()).collect();
+    known.uids.insert("gone".to_owned());
+    let mut gone = known.alarms[0].clone();
+    gone.uid = "gone".to_owned();
+    known.alarms.push(gone);
+    alarms::apply(&mut states, &known);
+    assert!(states.contains_key("gone"));
+    let applied = alarms::apply(&mut states, &listing);
+    assert!(applied.dropped.is_empty(), "{:?}", applied.dropped);
+    assert!(states.contains_key("gone"));
 }
 
 #[tokio::test]
@@ -241,5 +257,23 @@ async fn a_new_activation_and_a_malware_alarm_read_as_the_reference_says() {
     let second = c.alarms().await.unwrap();
     let again = second.alarms.iter().find(|a| a.uid == "job").unwrap();
     assert_ne!(again.activation.uid, job.activation.uid, "a new activation");
-    assert!(second.alarms.iter().any(|a| a.uid == "mal"));
+    assert!(!alarms::is_anomaly(
+        &again.template,
+        &again.activation.message
+    ));
+    let malware = second.alarms.iter().find(|a| a.uid == "mal").unwrap();
+    assert!(alarms::is_anomaly(
+        &malware.template,
+        &malware.activation.message
+    ));
+    assert_eq!(malware.template.category, "BackupServer");
+    // As events: the job alarm an Error with two activations, the malware
+    // alarm an anomaly.
+    let mut states = std::collections::BTreeMap::new();
+    alarms::apply(&mut states, &first);
+    alarms::apply(&mut states, &second);
+    let event = |uid: &str| states[uid].incident.clone().unwrap().event;
+    assert_eq!(event("job").details.len(), 2);
+    assert_eq!(event("job").message, "Job failed again.");
+    assert_eq!(event("mal").event_type, "BackupAnomaly");
 }

@@ -140,7 +140,15 @@ async fn read_platform(
     Ok(match source {
         // VSPC's alarms are incidents already: no deriver.
         Source::Vspc(vspc) => {
-            let listing = vspc.alarms().await.map_err(SourceError::from)?;
+            let mut listing = vspc.alarms().await.map_err(SourceError::from)?;
+            if listing.complete && states.keys().any(|uid| !listing.uids.contains(uid)) {
+                // An alarm missing from one read may sit on a page that
+                // moved (one deleted before it, one added after it): it is
+                // taken as deleted only when a second read misses it too.
+                let again = vspc.alarms().await.map_err(SourceError::from)?;
+                listing.uids.extend(again.uids);
+                listing.complete &= again.complete;
+            }
             let derivation = alarms::apply(states, &listing);
             let listed = listing.uids.iter().map(|uid| alarms::event_id(uid));
             Read {

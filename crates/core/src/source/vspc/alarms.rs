@@ -6,16 +6,19 @@
 //!
 //! - Error -> `Error`/`Failed`, Warning -> `Warning`/`Warning`, Resolved ->
 //!   `Completed` (rule 6 closes a job alarm's ticket).
-//! - Acknowledged, Info and Unknown keep the previous status and message;
-//!   an alarm first seen in one of them is not ticketed (but is present:
-//!   its ticket, if any, is not removed).
-//! - Each new activation (`lastActivation.instanceUid`) is a detail, once:
-//!   the first is in the ticket's description, later ones become notes.
+//! - Acknowledged, Info and Unknown keep the previous status and message
+//!   and add nothing (an acknowledgement must not reopen a ticket a
+//!   technician closed, rule 8); an alarm first seen in one of them is not
+//!   ticketed (but is present: its ticket, if any, is not removed).
+//! - Each new Error, Warning or Resolved activation
+//!   (`lastActivation.instanceUid`) is a detail, once: the first is in the
+//!   ticket's description, later ones become notes.
 //! - Malware and suspicious-activity alarms (VBR 12.1+ event 41600) are
 //!   `BackupAnomaly` events: ticketed whatever their status, never closed
 //!   on completion, their activations `BackupAnomalyDetails`.
 //! - An alarm deleted from VSPC leaves the listing (rule 7), unless the
-//!   listing was not read whole.
+//!   listing was not read whole (the engine reads it twice before it takes
+//!   an alarm as deleted).
 //!
 //! Pure: the state goes in and comes out.
 
@@ -136,7 +139,9 @@ fn next(before: Option<&Incident>, alarm: &Alarm) -> Option<Incident> {
         };
         event.message = first_line(&activation.message, &alarm.template.name);
     }
-    if !event.details.iter().any(|d| d.id == activation.uid) {
+    // Acknowledged, Info and Unknown activations are no detail: a
+    // technician's acknowledgement must not reopen a ticket (rule 8).
+    if job_status.is_some() && !event.details.iter().any(|d| d.id == activation.uid) {
         event.details.push(EventDetail {
             id: activation.uid.clone(),
             kind: if anomaly {

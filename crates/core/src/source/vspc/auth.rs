@@ -106,6 +106,9 @@ impl VspcClient {
         };
         slot.serial += 1;
         let (access, refresh, lifetime) = answer;
+        // A refresh answer without a new refresh token leaves the old one.
+        let kept = slot.current.take().and_then(|s| s.refresh);
+        let refresh = refresh.or(kept);
         let margin = Duration::from_secs(TOKEN_MARGIN_SECS).min(lifetime / 10);
         slot.current = Some(Session {
             access: access.clone(),
@@ -151,13 +154,12 @@ impl VspcClient {
             Grant::Refresh(_) => "the refresh token".to_owned(),
         };
         if !status.is_success() {
-            let value = serde_json::from_str::<Value>(&text).unwrap_or(Value::Null);
-            let grant_refused = value.get("error").and_then(Value::as_str) == Some("invalid_grant");
             return Err(match status.as_u16() {
-                400 if grant_refused => {
-                    auth_error(format!("{what} was refused: {}", answer::reason(&text)))
-                }
-                code @ (401 | 403) => auth_error(format!(
+                // OAuth refuses a grant with 400 (`invalid_grant`), VSPC
+                // with 401 in its own envelope: either way the credentials
+                // or the refresh token are no good. Kept for a retry: only
+                // timeouts, network errors, 429 and 5xx.
+                code @ (400 | 401 | 403) => auth_error(format!(
                     "{what} was refused (HTTP {code}): {}",
                     answer::reason(&text)
                 )),

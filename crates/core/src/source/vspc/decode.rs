@@ -86,12 +86,12 @@ pub struct Alarm {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AlarmListing {
     pub alarms: Vec<Alarm>,
-    /// Alarms that could not be read (rule 11).
+    /// Alarms that could not be read (rule 11), with their event ids.
     pub rejected: Vec<RejectedItem>,
     /// Every uid in the listing, readable or not: none of them is gone.
     pub uids: HashSet<String>,
-    /// False when the listing moved while it was read or had unreadable
-    /// items: then no alarm is taken as deleted.
+    /// False when the listing moved while it was read or had an unreadable
+    /// item without a uid: then no alarm is taken as deleted.
     pub complete: bool,
 }
 
@@ -161,12 +161,15 @@ pub fn alarms(
             Ok(alarm) => listing.alarms.push(alarm),
             Err(reason) => listing.rejected.push(RejectedItem {
                 position,
-                id: uid,
+                // The event id, which the engine keeps from being removed.
+                id: uid.as_deref().map(super::alarms::event_id),
                 reason,
             }),
         }
     }
-    if !listing.rejected.is_empty() {
+    // An unreadable alarm with a uid is still listed; one without could be
+    // any alarm, so none is taken as deleted.
+    if listing.rejected.iter().any(|r| r.id.is_none()) {
         listing.complete = false;
     }
     listing

@@ -317,8 +317,8 @@ impl VspcClient {
             offset += count;
             let done = match total {
                 Some(total) => count == 0 || offset >= total,
-                // No paging info: the answer is the whole listing.
-                None => true,
+                // No paging info: a page that is not full is the last.
+                None => count < u64::from(self.page_size),
             };
             if done {
                 if let Some(total) = total {

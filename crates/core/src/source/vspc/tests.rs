@@ -95,7 +95,7 @@ fn unreadable_alarms_are_reported_and_block_removals() {
         .iter()
         .map(|r| (r.position, r.id.clone()))
         .collect();
-    assert_eq!(rejected, [(0, Some("a-1".to_owned())), (1, None)]);
+    assert_eq!(rejected, [(0, Some("vspc:a-1".to_owned())), (1, None)]);
     assert!(
         seen.rejected[0].reason.contains("t-gone"),
         "{:?}",
@@ -159,9 +159,9 @@ fn statuses_map_as_the_reference_says() {
             f("Warning", "Warning", "Slow storage", 1),
             f("Error", "Failed", "Disk full", 2),
             f("Error", "Failed", "Disk full", 2), // same activation, status only
-            f("Error", "Failed", "Disk full", 3), // a new activation is a detail
-            f("Error", "Completed", "Job finished with Success", 4),
-            f("Error", "Failed", "Failed again", 5), // the same alarm fires again
+            f("Error", "Failed", "Disk full", 2), // an acknowledgement adds nothing
+            f("Error", "Completed", "Job finished with Success", 3),
+            f("Error", "Failed", "Failed again", 4), // the same alarm fires again
         ]
     );
     let last = events[7].as_ref().unwrap();
@@ -268,6 +268,19 @@ fn deleted_alarms_leave_only_when_the_listing_was_whole() {
     let gone = alarms::apply(&mut states, &listing(&[]));
     assert_eq!(gone.dropped.into_iter().collect::<Vec<_>>(), ["a-1"]);
     assert!(states.is_empty());
+}
+
+#[test]
+fn an_unreadable_alarm_with_a_uid_keeps_only_itself() {
+    let mut states = BTreeMap::new();
+    let one = alarm("a-1", JOB_TEMPLATE, "act-1", "Error", json!("x"));
+    let bad = alarm("a-2", "t-gone", "act-2", "Error", json!("y"));
+    alarms::apply(&mut states, &listing(&[one.clone(), bad.clone()]));
+    let seen = listing(&[bad]);
+    assert!(seen.complete, "its uid says which alarm it is");
+    assert!(seen.uids.contains("a-2"));
+    let d = alarms::apply(&mut states, &seen);
+    assert_eq!(d.dropped.into_iter().collect::<Vec<_>>(), ["a-1"]);
 }
 
 #[test]
