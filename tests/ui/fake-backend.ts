@@ -204,7 +204,7 @@ async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown>
         ...appInfo(world, demo),
         error:
           !demo && !recovered && scenario.startError !== undefined
-            ? { kind: 'database', message: scenario.startError }
+            ? { kind: 'damaged', message: scenario.startError }
             : null,
       };
     case 'get_status':

@@ -48,7 +48,7 @@ describe('errorSentence', () => {
     ],
     [{ kind: 'unknown', message: '' }, 'Something went wrong and no reason was given.'],
     [
-      { kind: 'database', message: 'the database is damaged: move it aside and restart BackupBridge' },
+      { kind: 'damaged', message: 'the database is damaged: move it aside and restart BackupBridge' },
       'The database is damaged: move it aside and restart BackupBridge.',
     ],
   ];

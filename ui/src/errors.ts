@@ -12,6 +12,7 @@ export type AppErrorKind =
   | 'connectwise'
   | 'dashboard'
   | 'database'
+  | 'damaged'
   | 'keychain'
   | 'busy'
   | 'internal'
@@ -33,6 +34,7 @@ const KNOWN_KINDS: ReadonlySet<string> = new Set<AppErrorKind>([
   'connectwise',
   'dashboard',
   'database',
+  'damaged',
   'keychain',
   'busy',
   'internal',
@@ -67,6 +69,7 @@ const NEXT_STEP: Partial<Record<AppErrorKind, string>> = {
   keychain: 'Unlock the system keychain, then try again.',
   busy: 'Wait for the other sync (the app, the tray or the command line) to finish, then try again.',
   database: 'Restart BackupBridge; if it keeps happening, copy diagnostics from the Logs screen.',
+  damaged: 'Choose Recover, or run backup-bridge db recover.',
   internal: 'Restart BackupBridge; if it keeps happening, copy diagnostics from the Logs screen.',
 };
 

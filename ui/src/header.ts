@@ -106,7 +106,7 @@ function renderBanners(now: Shared, nav: Navigator): void {
       el('strong', { text: 'BackupBridge cannot sync' }),
       el('span', { text: errorSentence(toAppError(startError)) }),
     ];
-    if (startError.kind === 'database' && startError.message.includes('damaged')) {
+    if (startError.kind === 'damaged') {
       const recover = el('button', { type: 'button', class: 'btn btn-small', testid: 'db-recover', text: 'Recover' });
       recover.addEventListener('click', () => {
         void busy(recover, 'Recovering…', async () => {

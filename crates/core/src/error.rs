@@ -18,6 +18,7 @@ pub enum Error {
     #[error("{0}")]
     NotFound(String),
     /// Configuration is missing or unusable; the message says what to set.
+    /// Never used for BackupBridge's own failures ([`Error::Internal`]).
     #[error("{0}")]
     Config(String),
     #[error(transparent)]
@@ -32,8 +33,9 @@ pub enum Error {
     /// the folder cannot hold one.
     #[error(transparent)]
     Locked(#[from] crate::store::LockError),
-    /// A sync cycle stopped on a bug (a panic) instead of an error; the
-    /// message says so and that the cycle will be tried again.
+    /// A bug or a broken invariant, not the user's configuration: a sync
+    /// cycle that panicked, a background task that failed. The UI says to
+    /// restart and copy diagnostics rather than to fix a setting.
     #[error("{0}")]
     Internal(String),
 }
@@ -74,6 +76,9 @@ impl Error {
                 | StoreError::InvalidSetting { .. }
                 | StoreError::SecretInSettings { .. },
             ) => "invalid",
+            // A damaged file has its own way out (`db recover`, the
+            // Recover button): the UI branches on this kind.
+            Error::Store(StoreError::Damaged { .. }) => "damaged",
             Error::Store(_) => "database",
             Error::Secret(_) => "keychain",
             Error::Locked(_) => "busy",
@@ -110,5 +115,18 @@ mod tests {
         assert_eq!(unknown.kind(), "invalid");
         let broken = Error::from(rusqlite::Error::InvalidQuery);
         assert_eq!(broken.kind(), "database");
+    }
+
+    /// The UI offers *Recover* on this kind, never on a message's wording.
+    #[test]
+    fn a_damaged_database_has_its_own_kind() {
+        let damaged = Error::Store(StoreError::Damaged {
+            path: "/data/backupbridge.db".into(),
+            detail: "file is not a database".into(),
+        });
+        assert_eq!(damaged.kind(), "damaged");
+        assert!(damaged.to_string().contains("backup-bridge db recover"));
+        let internal = Error::Internal("a database task failed: cancelled".into());
+        assert_eq!(internal.kind(), "internal");
     }
 }

@@ -208,7 +208,7 @@ async fn a_damaged_database_is_reported_with_the_repair_command() {
         Ok(_) => panic!("a damaged database must not open"),
         Err(error) => error,
     };
-    assert_eq!(error.kind(), "database");
+    assert_eq!(error.kind(), "damaged");
     let message = crate::state::start_failure(&error);
     assert!(message.contains("damaged"), "{message}");
     assert!(message.contains("backup-bridge db recover"), "{message}");

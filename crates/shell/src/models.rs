@@ -104,8 +104,8 @@ mod tests {
             configured: false,
             missing: vec!["cw.site".into()],
             error: Some(ErrorInfo {
-                kind: "database".into(),
-                message: "damaged".into(),
+                kind: "damaged".into(),
+                message: "the database is damaged".into(),
             }),
         };
         assert_eq!(
@@ -118,7 +118,7 @@ mod tests {
                 "demo": true,
                 "configured": false,
                 "missing": ["cw.site"],
-                "error": {"kind": "database", "message": "damaged"},
+                "error": {"kind": "damaged", "message": "the database is damaged"},
             })
         );
     }

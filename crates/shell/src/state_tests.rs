@@ -116,7 +116,7 @@ async fn a_damaged_database_fails_every_command_with_the_same_sentence() {
     let state = started(dir.path(), StartMode::DemoIfUnconfigured).await;
     let info = state.info().await.unwrap();
     let (kind, message) = info.error.clone().expect("the start error");
-    assert_eq!(kind, "database");
+    assert_eq!(kind, "damaged");
     assert!(message.contains(RECOVER_COMMAND), "{message}");
     assert!(!info.demo);
     for error in [
@@ -124,7 +124,7 @@ async fn a_damaged_database_fails_every_command_with_the_same_sentence() {
         state.sync_now().await.unwrap_err(),
         state.set_paused(false).await.unwrap_err(),
     ] {
-        assert_eq!(error.kind(), "database");
+        assert_eq!(error.kind(), "damaged");
         assert_eq!(error.to_string(), message);
     }
     // The status describes rather than fails: an error naming the cause.

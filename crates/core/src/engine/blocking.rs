@@ -13,7 +13,7 @@ where
     let store = store.clone();
     tokio::task::spawn_blocking(move || store.with_conn(f))
         .await
-        .map_err(|e| Error::Config(format!("internal: a database task failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("a database task failed: {e}")))?
         .map_err(Error::from)
 }
 
@@ -26,6 +26,6 @@ where
     let store = store.clone();
     tokio::task::spawn_blocking(move || f(&store))
         .await
-        .map_err(|e| Error::Config(format!("internal: a database task failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("a database task failed: {e}")))?
         .map_err(Error::from)
 }

@@ -188,8 +188,8 @@ impl Executor {
                 }
                 other => {
                     let Some(entry) = current.as_mut() else {
-                        return Err(Error::Config(format!(
-                            "internal: no ledger row for {} before {}",
+                        return Err(Error::Internal(format!(
+                            "no ledger row for {} before {}",
                             item.event_id,
                             other.verb()
                         )));
@@ -337,7 +337,11 @@ impl Executor {
                 let status = match (step, &template) {
                     (Step::Close, Some(t)) => t.status_closed.id,
                     (_, Some(t)) => t.status_new.id,
-                    _ => return Err(Error::Config("internal: no template".to_owned())),
+                    _ => {
+                        return Err(Error::Internal(
+                            "the ticket template was not loaded before a status change".to_owned(),
+                        ))
+                    }
                 };
                 let ops = [PatchOp::replace("status", json!({ "id": status }))];
                 self.cw.patch_ticket(ticket_id, &ops).await.map(|_| ())

@@ -128,7 +128,13 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
         companies::get(s, &id)
     })
     .await?
-    .ok_or_else(|| Error::Config("the company vanished while it was being mapped".to_owned()))
+    .ok_or_else(|| {
+        Error::NotFound(
+            "the company left the list while it was being mapped; refresh the companies and \
+             map it again"
+                .to_owned(),
+        )
+    })
 }
 
 /// A company row with its effective filters, for lists.

@@ -100,7 +100,7 @@ mod tests {
                 BackendInfo {
                     demo: false,
                     missing: Vec::new(),
-                    error: Some(("database", "the database is damaged".into())),
+                    error: Some(("damaged", "the database is damaged".into())),
                 },
                 false,
                 false,
