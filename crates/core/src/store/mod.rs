@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/003_ledger_revision.sql")),
     M::up(include_str!("migrations/004_ledger_source.sql")),
     M::up(include_str!("migrations/005_incidents.sql")),
+    M::up(include_str!("migrations/006_outbox_kind.sql")),
 ];
 
 /// The data directory for this OS: `~/.local/share/BackupBridge` on Linux,

@@ -35,6 +35,36 @@ pub enum Intent {
     Update { ticket_id: i64, what: String },
 }
 
+/// What kind of call an intent is, stored in its own column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntentKind {
+    Create,
+    Note,
+    Update,
+}
+
+impl IntentKind {
+    /// Stable text stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntentKind::Create => "create",
+            IntentKind::Note => "note",
+            IntentKind::Update => "update",
+        }
+    }
+}
+
+impl Intent {
+    /// Which kind of call this is.
+    pub fn kind(&self) -> IntentKind {
+        match self {
+            Intent::Create { .. } => IntentKind::Create,
+            Intent::Note { .. } => IntentKind::Note,
+            Intent::Update { .. } => IntentKind::Update,
+        }
+    }
+}
+
 /// Where an outbox row stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -131,8 +161,9 @@ pub fn intend(
 ) -> rusqlite::Result<i64> {
     let payload = serde_json::to_string(intent).unwrap_or_default();
     conn.execute(
-        "INSERT INTO outbox (event_id, payload, state, created_at) VALUES (?1, ?2, 'pending', ?3)",
-        params![event_id, payload, now],
+        "INSERT INTO outbox (event_id, payload, kind, state, created_at) \
+         VALUES (?1, ?2, ?3, 'pending', ?4)",
+        params![event_id, payload, intent.kind().as_str(), now],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -205,9 +236,9 @@ pub fn forget(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<Option<
 pub fn unconfirmed_creates(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT DISTINCT event_id FROM outbox \
-         WHERE state IN {UNSETTLED_SQL} AND payload LIKE '{{\"kind\":\"create\"%'"
+         WHERE state IN {UNSETTLED_SQL} AND kind = ?1"
     ))?;
-    let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+    let rows = stmt.query_map([IntentKind::Create.as_str()], |row| row.get::<_, String>(0))?;
     rows.collect()
 }
 
@@ -216,10 +247,9 @@ pub fn resolve_creates(conn: &Connection, event_id: &str, now: &str) -> rusqlite
     conn.execute(
         &format!(
             "UPDATE outbox SET state = 'resolved', finished_at = ?2 \
-             WHERE event_id = ?1 AND state IN {UNSETTLED_SQL} \
-             AND payload LIKE '{{\"kind\":\"create\"%'"
+             WHERE event_id = ?1 AND state IN {UNSETTLED_SQL} AND kind = ?3"
         ),
-        params![event_id, now],
+        params![event_id, now, IntentKind::Create.as_str()],
     )?;
     Ok(())
 }
@@ -233,4 +263,35 @@ pub fn prune(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
          AND finished_at < ?1",
         [before],
     )
+}
+
+/// Gives every row without a kind the kind its payload names (rows carried
+/// over by `db recover` from a file older than the `kind` column); returns
+/// how many. A payload without a readable tag keeps no kind: it is stuck
+/// anyway.
+pub fn fill_kinds(conn: &Connection) -> rusqlite::Result<usize> {
+    let rows: Vec<(i64, String)> = {
+        let mut stmt = conn.prepare("SELECT id, payload FROM outbox WHERE kind = ''")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    /// Only the payload's tag: the rest may be from another version.
+    #[derive(Deserialize)]
+    struct Tag {
+        kind: String,
+    }
+    let known = [IntentKind::Create, IntentKind::Note, IntentKind::Update];
+    let mut filled = 0;
+    for (id, payload) in rows {
+        let tag = serde_json::from_str::<Tag>(&payload).ok();
+        let kind = tag.and_then(|t| known.into_iter().find(|k| k.as_str() == t.kind));
+        if let Some(kind) = kind {
+            conn.execute(
+                "UPDATE outbox SET kind = ?2 WHERE id = ?1",
+                params![id, kind.as_str()],
+            )?;
+            filled += 1;
+        }
+    }
+    Ok(filled)
 }

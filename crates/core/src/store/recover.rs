@@ -184,7 +184,12 @@ pub fn recover_damaged(path: &Path) -> Result<RecoveryReport, StoreError> {
     remove_with_journals(&building)?;
     let tables = {
         let fresh = Store::open(&building)?;
-        let tables = fresh.with_tx(|tx| Ok(restore(tx, salvaged)))?;
+        let tables = fresh.with_tx(|tx| {
+            let tables = restore(tx, salvaged);
+            // A file older than the outbox's kind column gave none.
+            super::outbox::fill_kinds(tx)?;
+            Ok(tables)
+        })?;
         let ledger_complete = tables.iter().any(|t| t.table == "ledger" && t.complete);
         if !ledger_complete {
             settings::set(&fresh, LEDGER_INCOMPLETE_KEY, &super::now_text())?;

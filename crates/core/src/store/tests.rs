@@ -98,6 +98,56 @@ fn outbox_rows_go_from_pending_to_stuck_to_forgotten() {
     assert_eq!(pruned, 1);
 }
 
+/// Unconfirmed creates are found by the `kind` column: written with the
+/// intent, filled from the payload for rows recorded before the column
+/// (by migration 006, or by `fill_kinds` after `db recover`).
+#[test]
+fn unconfirmed_creates_are_found_by_their_kind() {
+    use outbox::Intent;
+    let path = tempfile::tempdir().unwrap().keep().join("kinds.db");
+    let old_create = r#"{"kind":"create","xref":"bb:old","ledger":{}}"#;
+    {
+        // A file at schema 5, before the kind column, with an old create.
+        let mut conn = Connection::open(&path).unwrap();
+        migrations().to_version(&mut conn, 5).unwrap();
+        conn.execute(
+            "INSERT INTO outbox (event_id, payload, state, created_at) \
+             VALUES ('evt-old', ?1, 'pending', 't')",
+            [old_create],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let note = Intent::Note {
+        ticket_id: 5,
+        text: "x".into(),
+        effect: crate::store::ledger::NoteLedgerEffect::None,
+    };
+    store
+        .with_conn(|c| outbox::intend(c, "evt-note", &note, "t"))
+        .unwrap();
+    let creates = store.with_conn(outbox::unconfirmed_creates).unwrap();
+    assert_eq!(creates.into_iter().collect::<Vec<_>>(), ["evt-old"]);
+    // A row carried over without a kind gets it from its payload.
+    store
+        .with_conn(|c| {
+            c.execute(
+                "INSERT INTO outbox (event_id, payload, state, created_at) \
+                 VALUES ('evt-copied', ?1, 'unknown', 't')",
+                [old_create.replace("bb:old", "bb:copied")],
+            )
+        })
+        .unwrap();
+    assert_eq!(store.with_conn(outbox::fill_kinds).unwrap(), 1);
+    let creates = store.with_conn(outbox::unconfirmed_creates).unwrap();
+    assert_eq!(creates.len(), 2);
+    store
+        .with_conn(|c| outbox::resolve_creates(c, "evt-old", "t2"))
+        .unwrap();
+    let creates = store.with_conn(outbox::unconfirmed_creates).unwrap();
+    assert_eq!(creates.into_iter().collect::<Vec<_>>(), ["evt-copied"]);
+}
+
 #[test]
 fn data_survives_reopen_and_clones_share_the_connection() {
     let dir = tempfile::tempdir().unwrap();
