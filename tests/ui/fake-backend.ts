@@ -318,8 +318,12 @@ async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown>
       world.attention = { ...world.attention, stuck: world.attention.stuck.filter((s) => s.id !== id) };
       return gone;
     }
-    case 'log_tail':
-      return LOG_TAIL;
+    case 'log_tail': {
+      const run = a['run'];
+      if (typeof run !== 'number') return LOG_TAIL;
+      const lines = LOG_TAIL.split('\n').filter((line) => line.includes(`sync{run=${run}}`));
+      return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+    }
     case 'copy_diagnostics':
       return diagnostics();
     case 'start_demo':

@@ -275,8 +275,11 @@ export function demoRuns(now: Date, cycles: number): RunRecord[] {
 export const LOG_TAIL = [
   '2026-11-20T11:55:00.120Z  INFO backup_bridge_app: BackupBridge 0.1.0 starting',
   '2026-11-20T11:55:00.410Z  INFO backup_bridge_app::tray: tray icon created',
-  '2026-11-20T11:55:01.002Z  INFO bridge_core::scheduler: sync started',
-  '2026-11-20T11:55:03.880Z  INFO bridge_core::engine: created ticket #1001 for evt-101 (Acme Dental Ltd)',
-  '2026-11-20T11:55:04.200Z  WARN bridge_core::engine: no agreement of Blue Yonder Airlines matches name like "%ICB" and agreementStatus = "Active"',
-  '2026-11-20T11:55:04.310Z  INFO bridge_core::scheduler: sync finished: 4 created, 2 notes, 1 closed, 1 error',
+  '2026-11-20T11:55:01.002Z  INFO sync{run=1}: bridge_core::engine: sync cycle started source=dashboard:https://dash.example.com/',
+  '2026-11-20T11:55:03.880Z  INFO sync{run=1}: bridge_core::cw::http: ConnectWise request method=POST path=/service/tickets status=201',
+  '2026-11-20T11:55:04.200Z  WARN sync{run=1}: bridge_core::engine: no agreement of Blue Yonder Airlines matches name like "%ICB" and agreementStatus = "Active"',
+  '2026-11-20T11:55:04.310Z  INFO sync{run=1}: bridge_core::engine: sync cycle finished created=4 updated=0 notes=2 closed=1 errors=1',
+  '2026-11-20T12:00:01.002Z  INFO sync{run=2}: bridge_core::engine: sync cycle started source=dashboard:https://dash.example.com/',
+  '2026-11-20T12:00:02.100Z  INFO sync{run=2}: bridge_core::cw::http: ConnectWise request method=POST path=/service/tickets/1002/notes status=201',
+  '2026-11-20T12:00:02.310Z  INFO sync{run=2}: bridge_core::engine: sync cycle finished created=0 updated=1 notes=1 closed=0 errors=0',
 ].join('\n');

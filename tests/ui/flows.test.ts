@@ -465,9 +465,23 @@ describe('Start-up problems', () => {
 });
 
 describe('Logs', () => {
+  it('shows one sync run\'s lines when a run is chosen', async () => {
+    const a = await open(true, '#logs');
+    await a.id('logs-tail').filter({ hasText: 'sync cycle finished' }).waitFor();
+    expect(await a.id('logs-tail').textContent()).toContain('tray icon created');
+    await a.page.locator('[data-testid="log-run"] option[value="2"]').waitFor({ state: 'attached' });
+    await a.id('log-run').selectOption('2');
+    await a.id('logs-tail').filter({ hasNotText: 'tray icon created' }).waitFor();
+    const text = (await a.id('logs-tail').textContent()) ?? '';
+    expect(text).toContain('sync{run=2}');
+    expect(text).not.toContain('sync{run=1}');
+    await a.id('log-run').selectOption('');
+    await a.id('logs-tail').filter({ hasText: 'tray icon created' }).waitFor();
+  });
+
   it('copies diagnostics without any secret', async () => {
     const a = await open(true, '#logs');
-    await a.id('logs-tail').filter({ hasText: 'sync finished' }).waitFor();
+    await a.id('logs-tail').filter({ hasText: 'sync cycle finished' }).waitFor();
     await a.id('copy-diagnostics').click();
     await a.id('copy-status').filter({ hasText: 'Copied' }).waitFor();
     const copied = await a.page.evaluate(() => navigator.clipboard.readText());

@@ -34,7 +34,7 @@ describe.each<[string, Viewport]>([
         await app.nav(screen);
         if (screen === 'defaults') await app.id('ticket-status-new').waitFor();
         if (screen === 'activity') await app.id('ticket-row').first().waitFor();
-        if (screen === 'logs') await app.id('logs-tail').filter({ hasText: 'sync finished' }).waitFor();
+        if (screen === 'logs') await app.id('logs-tail').filter({ hasText: 'sync cycle finished' }).waitFor();
         await app.shot(screen);
         await app.shotFull(screen);
         overflows.push(...(await app.overflow()).map((o) => `${screen}: ${o}`));

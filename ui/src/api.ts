@@ -434,7 +434,9 @@ export const confirmRemovals = (): Promise<void> => call('confirm_removals');
 /** Drops a stuck call (its event is planned afresh); resolves to the forgotten call. */
 export const forgetIntent = (id: number): Promise<StuckIntent> => call('forget_intent', { id });
 
-export const logTail = (lines: number): Promise<string> => call('log_tail', { lines });
+/** The log's last `lines` lines, or only sync run `run`'s lines. */
+export const logTail = (lines: number, run: number | null = null): Promise<string> =>
+  call('log_tail', { lines, run });
 export const copyDiagnostics = (): Promise<string> => call('copy_diagnostics');
 
 export const startDemo = (): Promise<AppInfo> => call('start_demo');

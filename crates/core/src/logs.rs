@@ -143,6 +143,21 @@ pub fn log_files(data_dir: &Path) -> io::Result<Vec<PathBuf>> {
 /// last). Empty when nothing was logged yet. Bytes that are not UTF-8 are
 /// replaced rather than failing the whole read.
 pub fn log_tail(data_dir: &Path, lines: usize) -> io::Result<String> {
+    log_tail_matching(data_dir, lines, None)
+}
+
+/// What one sync run's log lines carry: the cycle's span (`sync{run=42}`).
+pub fn run_marker(run: i64) -> String {
+    format!("sync{{run={run}}}")
+}
+
+/// [`log_tail`] of the lines of sync run `run` only: the last `lines` of
+/// them, whichever day's file they are in.
+pub fn run_log(data_dir: &Path, run: i64, lines: usize) -> io::Result<String> {
+    log_tail_matching(data_dir, lines, Some(&run_marker(run)))
+}
+
+fn log_tail_matching(data_dir: &Path, lines: usize, needle: Option<&str>) -> io::Result<String> {
     let mut tail: Vec<String> = Vec::new();
     for path in log_files(data_dir)?.iter().rev() {
         if tail.len() >= lines {
@@ -152,6 +167,10 @@ pub fn log_tail(data_dir: &Path, lines: usize) -> io::Result<String> {
         let mut day: Vec<String> = BufReader::new(file)
             .split(b'\n')
             .map(|line| line.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+            .filter(|line| match (needle, line) {
+                (Some(needle), Ok(text)) => text.contains(needle),
+                _ => true,
+            })
             .collect::<io::Result<_>>()?;
         let keep = lines - tail.len();
         if day.len() > keep {
@@ -278,6 +297,35 @@ mod tests {
         for (lines, expected) in cases {
             assert_eq!(log_tail(dir.path(), lines).unwrap(), expected, "{lines}");
         }
+    }
+
+    #[test]
+    fn one_runs_lines_are_picked_out_across_days() {
+        let dir = tempfile::tempdir().unwrap();
+        write_log(
+            dir.path(),
+            "backup-bridge.2026-11-20.log",
+            &[
+                "t1  INFO sync{run=7}: bridge_core::engine: sync cycle started",
+                "t2  INFO sync{run=71}: bridge_core::cw::http: ConnectWise request",
+            ],
+        );
+        write_log(
+            dir.path(),
+            "backup-bridge.2026-11-21.log",
+            &[
+                "t3  INFO bridge_core::scheduler: paused",
+                "t4  INFO sync{run=7}: bridge_core::engine: sync cycle finished",
+            ],
+        );
+        let seven = run_log(dir.path(), 7, 100).unwrap();
+        assert_eq!(
+            seven,
+            "t1  INFO sync{run=7}: bridge_core::engine: sync cycle started\n\
+             t4  INFO sync{run=7}: bridge_core::engine: sync cycle finished\n"
+        );
+        assert_eq!(run_log(dir.path(), 7, 1).unwrap().lines().count(), 1);
+        assert_eq!(run_log(dir.path(), 8, 100).unwrap(), "");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-// Logs screen: the tail of the app's log, where the files are, and "Copy
+// Logs screen: the tail of the app's log (or one sync run's lines: every
+// line a cycle logs carries `sync{run=N}`), where the files are, and "Copy
 // diagnostics" — a report for support that never holds a secret (the
 // backend leaves them out; scrubSecrets removes anything that still looks
 // like one before it reaches the clipboard).
@@ -35,11 +36,40 @@ export const mountLogs: MountFn = (root) => {
   const copyStatus = el('span', { class: 'field-status', testid: 'copy-status', 'aria-live': 'polite' });
   const copyError = el('p', { class: 'field-error', role: 'alert', testid: 'copy-error' });
 
+  // Which lines: all of them, or one sync run's (from the recent runs).
+  const runPick = el('select', { id: 'log-run', testid: 'log-run' }, [
+    el('option', { value: '', text: 'All lines' }),
+  ]);
+  const runLabel = el('label', { for: 'log-run', text: 'Show' });
+  const selectedRun = (): number | null => (runPick.value === '' ? null : Number(runPick.value));
+
+  const loadRuns = async (): Promise<void> => {
+    try {
+      const runs = await api.recentRuns();
+      if (!alive) return;
+      const kept = runPick.value;
+      runPick.replaceChildren(
+        el('option', { value: '', text: 'All lines' }),
+        ...runs.map((run) =>
+          el('option', {
+            value: String(run.id),
+            text: `Sync run #${run.id} · ${new Date(run.started_at).toLocaleString()}`,
+          }),
+        ),
+      );
+      runPick.value = kept;
+    } catch {
+      // The log still reads without the list of runs.
+    }
+  };
+
   const load = async (): Promise<void> => {
     try {
-      const text = await api.logTail(TAIL_LINES);
+      const run = selectedRun();
+      const text = await api.logTail(TAIL_LINES, run);
       if (!alive) return;
-      pre.textContent = text.trim() === '' ? 'The log is empty so far.' : text;
+      const empty = run === null ? 'The log is empty so far.' : `Sync run #${run} left no lines in the log.`;
+      pre.textContent = text.trim() === '' ? empty : text;
       pre.scrollTop = pre.scrollHeight;
       tailMessage.replaceChildren();
     } catch (error) {
@@ -47,7 +77,10 @@ export const mountLogs: MountFn = (root) => {
     }
   };
 
-  const refresh = button('Refresh', () => void busy(refresh, 'Reading…', load), { testid: 'logs-refresh' });
+  const refresh = button('Refresh', () => void busy(refresh, 'Reading…', async () => {
+    await Promise.all([load(), loadRuns()]);
+  }), { testid: 'logs-refresh' });
+  runPick.addEventListener('change', () => void busy(refresh, 'Reading…', load));
   const copy = button('Copy diagnostics', () => {
     void busy(copy, 'Copying…', async () => {
       showError(copyError, null);
@@ -77,13 +110,14 @@ export const mountLogs: MountFn = (root) => {
       places,
     ], 'diagnostics-card'),
     card(`Log (last ${TAIL_LINES} lines)`, '', [
-      el('div', { class: 'actions' }, [refresh]),
+      el('div', { class: 'actions' }, [runLabel, runPick, refresh]),
       tailMessage,
       pre,
     ], 'logs-card'),
   );
   pre.textContent = 'Reading the log…';
   void load();
+  void loadRuns();
   return {
     unmount() {
       alive = false;

@@ -291,7 +291,8 @@ impl CwClient {
             Err(BodyError::TooLarge) => return Err(error::too_large(limit, ctx)),
             Err(BodyError::Transport(e)) => return Err(error::from_transport(&e, ctx)),
         };
-        tracing::debug!(%method, path = %ctx.path, status, "ConnectWise request");
+        // One line per exchange, inside the cycle's span (its run id).
+        tracing::info!(%method, path = %ctx.path, status, "ConnectWise request");
         Ok(Response {
             status,
             headers,

@@ -37,6 +37,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::OnceCell;
+use tracing::Instrument;
 
 pub(crate) use blocking::{db, db_store};
 pub use connect::{cw_client, dashboard_client, secret_host, source_client, NetTuning};
@@ -269,7 +270,30 @@ impl Engine {
             source: listing_source.identity(),
             confirmed_removals: self.confirm_removals.load(Ordering::SeqCst),
         };
-        let result = self.cycle(cycle, &mut report).await;
+        // Every line this cycle logs carries its run id (`sync{run=42}:`),
+        // so the Logs screen and `grep` can pick one run out of a day's log.
+        let span = match run_id {
+            Some(id) => tracing::info_span!("sync", run = id),
+            None => tracing::info_span!("sync", run = "dry-run"),
+        };
+        let result = async {
+            tracing::info!(source = %cycle.source, "sync cycle started");
+            let result = self.cycle(cycle, &mut report).await;
+            match &result {
+                Ok(()) => tracing::info!(
+                    created = report.counts.created,
+                    updated = report.counts.updated,
+                    notes = report.counts.notes,
+                    closed = report.counts.closed,
+                    errors = report.errors.len(),
+                    "sync cycle finished"
+                ),
+                Err(error) => tracing::warn!(%error, "sync cycle failed"),
+            }
+            result
+        }
+        .instrument(span)
+        .await;
         if !dry_run {
             self.remember_codebase(&cw, codebase_before).await?;
         }

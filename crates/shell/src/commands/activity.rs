@@ -82,11 +82,16 @@ pub fn web_url(text: &str) -> Result<Url> {
     }
 }
 
-/// The last `lines` lines of the log (the app and the CLI share it).
-pub async fn log_tail(state: &AppState, lines: usize) -> Result<String> {
+/// The last `lines` lines of the log (the app and the CLI share it), or of
+/// sync run `run`'s lines only.
+pub async fn log_tail(state: &AppState, lines: usize, run: Option<i64>) -> Result<String> {
     let dir = state.paths.data_dir.clone();
     let lines = lines.min(MAX_LOG_LINES);
-    Ok(tokio::task::spawn_blocking(move || bridge_core::logs::log_tail(&dir, lines)).await??)
+    Ok(tokio::task::spawn_blocking(move || match run {
+        Some(run) => bridge_core::logs::run_log(&dir, run, lines),
+        None => bridge_core::logs::log_tail(&dir, lines),
+    })
+    .await??)
 }
 
 /// A support report: version, settings, recent runs and the log tail (never a secret).

@@ -99,7 +99,10 @@ pub async fn call(state: &AppState, command: &str, args: Value) -> Result<Value>
         "confirm_removals" => json(activity::confirm_removals(state).await),
         "forget_intent" => json(activity::forget_intent(state, args!(id: i64)).await),
         "open_ticket" => json(activity::open_ticket(&args!(url: String))),
-        "log_tail" => json(activity::log_tail(state, args!(lines: usize)).await),
+        "log_tail" => {
+            let (lines, run) = args!(lines: usize, run: Option<i64>);
+            json(activity::log_tail(state, lines, run).await)
+        }
         "copy_diagnostics" => json(activity::copy_diagnostics(state).await),
         other => Err(Error::Invalid(format!(
             "\"{other}\" is not a command of this version of BackupBridge"

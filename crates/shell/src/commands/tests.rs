@@ -118,6 +118,9 @@ async fn each_name_reaches_its_own_command() {
     let example = ask("summary_example", json!({"template": "Backup {company}"})).await;
     assert_eq!(example, "Backup Acme Dental Ltd");
     assert!(ask("log_tail", json!({"lines": 5})).await.is_string());
+    assert!(ask("log_tail", json!({"lines": 5, "run": 3}))
+        .await
+        .is_string());
     let info = ask("app_info", json!({})).await;
     assert_eq!(info["demo"], false, "{info}");
     assert_eq!(info["configured"], false, "{info}");
