@@ -10,7 +10,8 @@
 //! so one process at a time writes the outbox, sends its calls and settles
 //! them.
 //!
-//! The shell and the CLI call [`Engine::run_cycle`]; they hold no rule.
+//! The shell, the CLI and the scheduler call [`Engine::run_cycle_guarded`]
+//! (or [`Engine::run_cycle`]); they hold no rule.
 
 mod adopt;
 mod blocking;

@@ -1,4 +1,5 @@
-//! Secrets (ConnectWise private key or integrator password, Dashboard token)
+//! Secrets (ConnectWise private key or integrator password, Dashboard token,
+//! the backup source's password or API key)
 //! behind the small [`SecretStore`] trait: the OS keychain in the product
 //! ([`KeyringStore`]), memory in tests ([`MemoryStore`]), and environment
 //! variables over either for automation ([`EnvOverride`]).

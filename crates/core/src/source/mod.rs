@@ -1,3 +1,9 @@
+//! Where the events come from (design §8): the Cloud Backup Dashboard client
+//! below, the platform adapters ([`msp360`], [`comet`], [`vspc`]) with the
+//! incident deriver ([`derive`]) for the platforms that report plans, the
+//! [`Source`] enum the engine works through, certificate pinning ([`tls`])
+//! and the HTTP rules they share (`transport`, `answer`).
+//!
 //! The Cloud Backup Dashboard client (`reference/dashboard-api.md`): built
 //! once with an injected base URL and a bearer token held as a
 //! `SecretString`; pages through listings itself (`pageSize=1000` unless

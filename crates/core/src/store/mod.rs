@@ -1,5 +1,7 @@
-//! The local SQLite database: settings, the Dashboard company mapping, sync
-//! runs (and, from `002_ledger.sql`, the ledger and outbox).
+//! The local SQLite database: settings, the company mapping, sync runs, the
+//! ledger and outbox, and the incident deriver's state per source
+//! ([`incidents`]); plus the data folder's writer lock ([`lock`], rule 12)
+//! and the recovery of a damaged file ([`recover_damaged`]).
 //!
 //! One [`Store`] wraps one connection behind `Arc<Mutex<_>>`: it is cheap to
 //! clone and every method is synchronous. Async callers run store calls inside
