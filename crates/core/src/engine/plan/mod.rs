@@ -16,8 +16,8 @@
 //! (unreadable items skipped and named) in `source/decode.rs` and each
 //! platform's decoder; rule 12 in `store/lock.rs`; rules 13 and 14 in
 //! `engine/execute.rs`, `engine/recover.rs` and `engine/adopt.rs`; rule 15's
-//! confirmation and notification in `engine/removals.rs` (its guard is
-//! here); rule 16 in `store/outbox.rs` and `ops/outbox.rs`; rule 17 in
+//! guard here, its saved state in `engine/removals.rs`, its confirmation in
+//! `ops/outbox.rs` and its one notification in `alerts.rs`; rule 16 in `store/outbox.rs` and `ops/outbox.rs`; rule 17 in
 //! `store/history.rs`, `store/runs.rs` and `store/files.rs`.
 
 use std::collections::BTreeSet;
