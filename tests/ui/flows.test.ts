@@ -366,9 +366,14 @@ describe('Needs attention (Activity)', () => {
     await a.id('guard-confirm-open').click();
     await a.id('guard-confirm-step').waitFor();
     const asked = (await a.calls('needs_attention')).length;
+    const runs = await a.id('runs-table-body').locator('tr').count();
     await a.page.evaluate(() => window.__bbFake.cycle());
     await a.page.waitForFunction((n) => window.__bbFake.calls.filter((c) => c.cmd === 'needs_attention').length > n, asked);
-    await a.page.waitForTimeout(100);
+    // The cycle's new run is drawn in the same step as the banner, after it: the redraw is done.
+    await a.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="runs-table-body"] tr').length > n,
+      runs,
+    );
     expect(await a.id('guard-confirm-step').isVisible()).toBe(true);
     expect(await focused(a)).toBe('guard-cancel');
     expect(await a.calls('confirm_removals')).toEqual([]);

@@ -205,6 +205,7 @@ mod tests {
             path: path.to_owned(),
             query: query.map(str::to_owned),
             status,
+            injected_delay: std::time::Duration::ZERO,
         }
     }
 

@@ -176,9 +176,15 @@ async fn a_long_retry_after_goes_back_to_the_caller() {
     let mut fault = Fault::status(429, "");
     fault.headers.push(("retry-after", "120".to_owned()));
     mock.fault(fault, 1);
-    let started = Instant::now();
-    let err = mock.client(fast_retries(2)).snapshot().await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(2));
+    // The caller hears at once instead of after the 120 s asked for; the
+    // generous bound only catches a client that does wait.
+    let err = tokio::time::timeout(
+        Duration::from_secs(60),
+        mock.client(fast_retries(2)).snapshot(),
+    )
+    .await
+    .expect("the client waited out the Retry-After")
+    .unwrap_err();
     assert_eq!(
         err,
         SourceError::RateLimited {
@@ -256,9 +262,11 @@ async fn a_hanging_server_times_out() {
         DashboardClient::with_options(&mock.base, SecretString::from(TOKEN), options).unwrap();
     let started = Instant::now();
     let err = client.snapshot().await.unwrap_err();
+    // A timeout, not the answer the server sends after 3 s; and no sooner
+    // than the 200 ms allowed.
     assert_eq!(err, SourceError::Timeout);
     assert!(err.is_retryable());
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(started.elapsed() >= Duration::from_millis(200));
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ use serde_json::json;
 use tokio::sync::watch;
 
 use crate::lock;
-use crate::log::NoResponseSent;
+use crate::log::{InjectedDelay, NoResponseSent};
 
 /// Length of the real rate limiter's sliding window.
 const RATE_WINDOW: Duration = Duration::from_secs(60);
@@ -171,6 +171,7 @@ macro_rules! common_controls {
         /// Adds this delay after a request was handled, before its response
         /// leaves (zero to stop): whatever the handler did — a created ticket,
         /// an added note — is already committed while the client still waits.
+        /// A request keeps the delay set when it arrived.
         pub fn set_response_latency(&self, latency: Duration) {
             lock(&self.0.inner).response_latency = latency;
         }
@@ -277,29 +278,34 @@ pub(crate) struct FaultLayer {
     pub(crate) flavor: Flavor,
 }
 
-/// Middleware: applies latency and the next one-shot fault.
+/// Middleware: applies latency and the next one-shot fault, and tells the
+/// request log the delay it added.
 pub(crate) async fn inject(State(layer): State<FaultLayer>, req: Request, next: Next) -> Response {
     let (latency, fault) = layer.faults.next_fault(Instant::now());
+    // Fixed on arrival, so a test that changes it once the handler has run
+    // cannot race this request.
+    let after = layer.faults.response_latency();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    match fault {
+    let (mut response, delay) = match fault {
         None => {
             let response = next.run(req).await;
-            let after = layer.faults.response_latency();
             if !after.is_zero() {
                 tokio::time::sleep(after).await;
             }
-            response
+            (response, latency + after)
         }
         Some(Fault::Hang) => {
             layer.faults.wait_shutdown().await;
             let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
             response.extensions_mut().insert(NoResponseSent);
-            response
+            (response, latency)
         }
-        Some(fault) => fault_response(layer.flavor, &fault),
-    }
+        Some(fault) => (fault_response(layer.flavor, &fault), latency),
+    };
+    response.extensions_mut().insert(InjectedDelay(delay));
+    response
 }
 
 /// The response a non-hang fault produces.

@@ -1,7 +1,9 @@
-//! Request log shared by both simulators: every request's method, path, query
-//! and final status, so tests can assert on the traffic a client produced.
+//! Request log shared by both simulators: every request's method, path, query,
+//! final status and the delay fault injection added to it, so tests can assert
+//! on the traffic a client produced.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -24,6 +26,9 @@ pub struct RequestRecord {
     pub query: Option<String>,
     /// Status sent, or [`STATUS_NO_RESPONSE`] while pending / when none was sent.
     pub status: u16,
+    /// Latency fault injection added before and after handling it (zero
+    /// while pending, and when none was set).
+    pub injected_delay: Duration,
 }
 
 impl RequestRecord {
@@ -51,6 +56,10 @@ impl RequestRecord {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NoResponseSent;
 
+/// Response extension: the latency fault injection added to this request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct InjectedDelay(pub Duration);
+
 /// The shared, append-only log. Entries carry a sequence number so a request
 /// still in flight across `clear()` does not update someone else's entry.
 #[derive(Debug, Clone, Default)]
@@ -76,15 +85,17 @@ impl RequestLog {
                 path: path.to_owned(),
                 query: query.map(str::to_owned),
                 status: STATUS_NO_RESPONSE,
+                injected_delay: Duration::ZERO,
             },
         ));
         seq
     }
 
-    fn finish(&self, seq: u64, status: u16) {
+    fn finish(&self, seq: u64, status: u16, injected_delay: Duration) {
         let mut inner = lock(&self.inner);
         if let Some((_, rec)) = inner.entries.iter_mut().rev().find(|(s, _)| *s == seq) {
             rec.status = status;
+            rec.injected_delay = injected_delay;
         }
     }
 
@@ -103,7 +114,7 @@ impl RequestLog {
 }
 
 /// Middleware: records the request on arrival (so hung requests show up) and
-/// its status when the response leaves.
+/// its status and injected delay when the response leaves.
 pub(crate) async fn record(State(log): State<RequestLog>, req: Request, next: Next) -> Response {
     let seq = log.begin(req.method().as_str(), req.uri().path(), req.uri().query());
     let response = next.run(req).await;
@@ -112,7 +123,11 @@ pub(crate) async fn record(State(log): State<RequestLog>, req: Request, next: Ne
     } else {
         response.status().as_u16()
     };
-    log.finish(seq, status);
+    let delay = response
+        .extensions()
+        .get::<InjectedDelay>()
+        .map_or(Duration::ZERO, |d| d.0);
+    log.finish(seq, status, delay);
     response
 }
 
@@ -143,6 +158,7 @@ mod tests {
                 path: path.into(),
                 query: query.map(Into::into),
                 status: 200,
+                injected_delay: Duration::ZERO,
             };
             assert_eq!(rec.api_path(), api);
             assert_eq!(rec.query_param("CONDITIONS").as_deref(), cond);
@@ -155,9 +171,10 @@ mod tests {
         let old = log.begin("GET", "/a", None);
         log.clear();
         let new = log.begin("GET", "/b", None);
-        log.finish(old, 500);
+        log.finish(old, 500, Duration::ZERO);
         assert_eq!(log.snapshot()[0].status, STATUS_NO_RESPONSE);
-        log.finish(new, 200);
+        log.finish(new, 200, Duration::from_millis(5));
         assert_eq!(log.snapshot()[0].status, 200);
+        assert_eq!(log.snapshot()[0].injected_delay, Duration::from_millis(5));
     }
 }

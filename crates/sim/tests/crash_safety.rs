@@ -311,11 +311,20 @@ async fn creates_hanging_past_the_client_timeout_are_not_repeated() {
             let engine = engine.clone();
             async move { engine.run_cycle(false).await }
         });
-        while !w.cw().requests().iter().any(|r| r.method == "POST") {
-            tokio::time::sleep(Duration::from_millis(5)).await;
+        if commit {
+            // The create is stored and its answer held back (the delay is
+            // fixed when a request arrives): the cycle's later requests may
+            // go fast again.
+            tokio::time::timeout(Duration::from_secs(30), async {
+                while w.cw().tickets().len() < 2 {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            })
+            .await
+            .expect("the create was never stored");
+            faults.reset();
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        faults.reset();
+        // Hung: the one-shot hang is spent on the create, the cycle's first request.
         let report = task.await.unwrap().unwrap();
         let what = if commit {
             "committed, answered late"

@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use bridge_sim::cw;
 use common::{basic, minimal_ticket, status_json, Cw};
 use reqwest::Method;
@@ -227,17 +225,36 @@ async fn integrator_login_mints_member_tokens_that_expire() {
         "{body}"
     );
 
-    cw.sim.set_token_lifetime(Duration::from_millis(1500));
+    // A lifetime set by the test: the expiration says it, and the token
+    // stops working once the simulator's clock has moved past it.
+    let life = chrono::Duration::minutes(10);
+    cw.sim.set_token_lifetime(life.to_std().unwrap());
+    let before = chrono::Utc::now();
     let (s, token) = mint(&cw, Some("integrator"), &integrator, cw::DEMO_MEMBER).await;
+    let after = chrono::Utc::now();
     assert_eq!(s, 201);
+    let expiration = chrono::DateTime::parse_from_rfc3339(token["expiration"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    // The expiration is written in whole seconds.
+    let earliest = before + life - chrono::Duration::seconds(1);
+    assert!(
+        (earliest..=after + life).contains(&expiration),
+        "{expiration} not {life} after the mint ({before} .. {after})"
+    );
     cw.auth = basic(
         cw::DEMO_COMPANY,
         token["publicKey"].as_str().unwrap(),
         token["privateKey"].as_str().unwrap(),
     );
     assert_eq!(cw.get("/system/info").await.status(), 200);
-    tokio::time::sleep(Duration::from_millis(1600)).await;
-    assert_eq!(cw.get("/system/info").await.status(), 401);
+    cw.sim.shift_token_clock(life);
+    let (s, body) = status_json(cw.get("/system/info").await).await;
+    assert_eq!(s, 401);
+    assert!(
+        body["message"].as_str().unwrap().contains("expired"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

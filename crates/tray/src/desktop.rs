@@ -116,7 +116,9 @@ pub fn run(mut event_loop: EventLoop<UserEvent>, shell: Shell) -> ! {
             }
             Event::UserEvent(UserEvent::Icon(event)) => on_icon(&shell, &event),
             // macOS: the app's icon in the Finder or the Dock was clicked again.
-            Event::Reopen { .. } => shell.windows.open(),
+            Event::Reopen { .. } => {
+                shell.windows.open();
+            }
             Event::UserEvent(UserEvent::Quit(code)) => quit(&shell, code),
             Event::UserEvent(UserEvent::Exit(code)) => {
                 *control_flow = ControlFlow::ExitWithCode(code);

@@ -16,6 +16,21 @@ use bridge_shell::{Result, APP_NAME};
 /// (a second *Open* meanwhile does not start another).
 const START_GRACE: Duration = Duration::from_secs(30);
 
+/// What [`Windows::open`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// The connected window was asked to come forward.
+    Focused,
+    /// A window process is already on its way; none more was started.
+    AlreadyStarting,
+    /// A window process was started.
+    Started,
+    /// The app is quitting; nothing was done.
+    Quitting,
+    /// The window process could not be started (the user was told).
+    Failed,
+}
+
 /// Opens the window, once.
 pub struct Windows {
     link: Arc<WindowLink>,
@@ -44,18 +59,18 @@ impl Windows {
 
     /// Brings the window forward, starting its process when none runs.
     /// Does nothing while the app quits.
-    pub fn open(&self) {
+    pub fn open(&self) -> Opening {
         if self.state.is_quitting() {
             tracing::info!("quitting: the window is not opened");
-            return;
+            return Opening::Quitting;
         }
         if self.link.send(ToWindow::Focus) {
-            return;
+            return Opening::Focused;
         }
         let mut starting = self.starting.lock().unwrap_or_else(PoisonError::into_inner);
         if starting.is_some_and(|since| since.elapsed() < START_GRACE) {
             tracing::info!("the window is still starting");
-            return;
+            return Opening::AlreadyStarting;
         }
         match self.spawn() {
             Ok(child) => {
@@ -69,11 +84,13 @@ impl Windows {
                 if let Err(error) = reaper {
                     tracing::warn!(%error, "cannot watch the window process");
                 }
+                Opening::Started
             }
             Err(error) => {
                 tracing::error!(%error, binary = %self.binary.display(), "cannot start the window");
                 let body = format!("The window cannot open: {error}");
                 self.state.outputs().tell(APP_NAME, &body);
+                Opening::Failed
             }
         }
     }
@@ -170,6 +187,14 @@ mod tests {
         path
     }
 
+    /// A script body that waits until `release` exists (a minute at most).
+    fn until_exists(release: &Path) -> String {
+        format!(
+            "i=0; while [ ! -e '{}' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done",
+            release.display()
+        )
+    }
+
     fn starts(dir: &Path) -> Vec<String> {
         std::fs::read_to_string(dir.join("started"))
             .unwrap_or_default()
@@ -227,7 +252,7 @@ mod tests {
     fn a_missing_window_binary_is_reported_with_what_to_do() {
         let dir = tempfile::tempdir().unwrap();
         let (windows, told) = windows(dir.path().join("backup-bridge-app"));
-        windows.open();
+        assert_eq!(windows.open(), Opening::Failed);
         let told = told.0.lock().unwrap();
         assert_eq!(told.len(), 1);
         assert!(
@@ -239,15 +264,24 @@ mod tests {
     #[test]
     fn open_starts_one_window_process_while_it_starts() {
         let dir = tempfile::tempdir().unwrap();
-        let (windows, told) = windows(script(dir.path(), "sleep 2"));
-        windows.open();
-        windows.open();
+        let release = dir.path().join("release");
+        // The stand-in runs until released: it is surely still starting at
+        // the second Open, however slow the machine.
+        let (windows, told) = windows(script(dir.path(), &until_exists(&release)));
+        assert_eq!(windows.open(), Opening::Started);
+        assert_eq!(windows.open(), Opening::AlreadyStarting);
         wait_for("the window process to start", || {
             !starts(dir.path()).is_empty()
         });
-        std::thread::sleep(Duration::from_millis(200));
         assert_eq!(starts(dir.path()), vec![WINDOW_ARG.to_owned()]);
         assert!(told.0.lock().unwrap().is_empty());
+        // Once it has ended, Open starts it again.
+        std::fs::write(&release, "").unwrap();
+        wait_for("the window process to end", || {
+            windows.starting.lock().unwrap().is_none()
+        });
+        assert_eq!(windows.open(), Opening::Started);
+        wait_for("a second start", || starts(dir.path()).len() == 2);
     }
 
     #[test]
@@ -255,12 +289,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (windows, told) = windows(script(dir.path(), "exit 0"));
         windows.expect_window();
-        windows.open();
+        assert_eq!(windows.open(), Opening::AlreadyStarting);
         let (quitting, _) = self::windows(script(dir.path(), "exit 0"));
         assert!(quitting.state.begin_quit());
-        quitting.open();
-        std::thread::sleep(Duration::from_millis(300));
-        assert!(starts(dir.path()).is_empty());
+        assert_eq!(quitting.open(), Opening::Quitting);
+        // Once the expected window has connected (and, with no link here,
+        // gone), Open starts one: the only start the script records.
+        windows.connected();
+        assert_eq!(windows.open(), Opening::Started);
+        wait_for("the window process to start", || {
+            !starts(dir.path()).is_empty()
+        });
+        assert_eq!(starts(dir.path()), vec![WINDOW_ARG.to_owned()]);
         assert!(told.0.lock().unwrap().is_empty());
     }
 
@@ -268,7 +308,7 @@ mod tests {
     fn a_window_process_that_fails_is_reported_and_can_be_opened_again() {
         let dir = tempfile::tempdir().unwrap();
         let (windows, told) = windows(script(dir.path(), "exit 3"));
-        windows.open();
+        assert_eq!(windows.open(), Opening::Started);
         wait_for("the failure to be reported", || {
             !told.0.lock().unwrap().is_empty()
         });
@@ -276,7 +316,7 @@ mod tests {
         assert!(body.contains("closed unexpectedly"), "{body}");
         assert!(body.contains("Open it again from the tray"), "{body}");
         // No longer "starting": the next Open starts it again.
-        windows.open();
+        assert_eq!(windows.open(), Opening::Started);
         wait_for("a second start", || starts(dir.path()).len() == 2);
     }
 }

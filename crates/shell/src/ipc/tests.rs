@@ -73,8 +73,15 @@ async fn next(rx: &mut mpsc::UnboundedReceiver<FromTray>) -> FromTray {
         .expect("the channel closed")
 }
 
+/// Connections (and calls) the tray process still serves: each holds the
+/// service until it has ended, and a connection reports a lost window before
+/// it ends; the test and `serve` hold the other two.
+fn connections(tray: &Tray) -> usize {
+    Arc::strong_count(&tray.service) - 2
+}
+
 async fn until<F: Fn() -> bool>(what: &str, done: F) {
-    for _ in 0..200 {
+    for _ in 0..1000 {
         if done() {
             return;
         }
@@ -179,9 +186,11 @@ async fn a_closed_window_is_gone_at_once_and_reported_once() {
     client.closing();
     // Detached before the process ends: an Open now starts a new window.
     until("the window to go", || !tray.link.is_open()).await;
+    assert_eq!(connections(&tray), 1);
     drop(client);
     drop(events);
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Once the connection has ended, whatever it had to report is reported.
+    until("the connection to end", || connections(&tray) == 0).await;
     assert_eq!(
         *tray.service.windows.lock().unwrap(),
         vec![WindowChange::Opened, WindowChange::Closed]

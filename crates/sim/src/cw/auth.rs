@@ -50,7 +50,7 @@ impl FromRequestParts<Shared> for Caller {
         state: &Shared,
     ) -> Result<Self, Self::Rejection> {
         let model = lock(&state.model);
-        authenticate(&model, &parts.headers, Utc::now())
+        authenticate(&model, &parts.headers, model.token_now())
     }
 }
 
@@ -191,8 +191,8 @@ pub(crate) async fn mint_token(
         .get("x-cw-usertype")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("integrator"));
-    let now = Utc::now();
     let mut model = lock(&shared.model);
+    let now = model.token_now();
     if integrator {
         authenticate_integrator(&model, &headers)?;
     } else {

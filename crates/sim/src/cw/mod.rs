@@ -345,10 +345,20 @@ impl CwSim {
 
     /// Expires every member token minted so far (calls with them get 401).
     pub fn expire_tokens(&self) {
-        let now = Utc::now();
-        for token in lock(&self.shared.model).tokens.values_mut() {
+        let mut m = lock(&self.shared.model);
+        let now = m.token_now();
+        for token in m.tokens.values_mut() {
             token.expires = now;
         }
+    }
+
+    /// Moves the clock that dates and checks member tokens by `by`
+    /// (negative: back), so a test sees a token's lifetime run out, or a
+    /// server whose clock lags the client's, without waiting. Ticket dates
+    /// keep the wall clock.
+    pub fn shift_token_clock(&self, by: chrono::TimeDelta) {
+        let mut m = lock(&self.shared.model);
+        m.token_clock_offset += by;
     }
 
     /// Stops the server: hung requests are released, in-flight ones get a

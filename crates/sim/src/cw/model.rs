@@ -78,6 +78,9 @@ pub(crate) struct Model {
     pub next_note_id: i64,
     pub tokens: HashMap<String, MintedToken>,
     pub token_lifetime: chrono::Duration,
+    /// How far the clock that dates and checks member tokens is ahead of the
+    /// wall clock (negative: behind); tests move it instead of waiting.
+    pub token_clock_offset: chrono::Duration,
 }
 
 impl Model {
@@ -91,7 +94,13 @@ impl Model {
             next_note_id: 5001,
             tokens: HashMap::new(),
             token_lifetime: chrono::Duration::seconds(DEFAULT_TOKEN_LIFETIME_SECS),
+            token_clock_offset: chrono::Duration::zero(),
         }
+    }
+
+    /// "Now" for member tokens: the wall clock moved by the test's offset.
+    pub(crate) fn token_now(&self) -> DateTime<Utc> {
+        Utc::now() + self.token_clock_offset
     }
 
     // ---- lookups -------------------------------------------------------
