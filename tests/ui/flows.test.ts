@@ -471,7 +471,8 @@ describe('Start-up problems', () => {
 
 describe('Logs', () => {
   it('shows one sync run\'s lines when a run is chosen', async () => {
-    const a = await open(true, '#logs');
+    // Three recent runs (#3, #2, #1); the log has lines of #1 and #2.
+    const a = await open(true, '#logs', { history: true });
     await a.id('logs-tail').filter({ hasText: 'sync cycle finished' }).waitFor();
     expect(await a.id('logs-tail').textContent()).toContain('tray icon created');
     await a.page.locator('[data-testid="log-run"] option[value="2"]').waitFor({ state: 'attached' });
