@@ -37,10 +37,10 @@ export const mountLogs: MountFn = (root) => {
   const copyError = el('p', { class: 'field-error', role: 'alert', testid: 'copy-error' });
 
   // Which lines: all of them, or one sync run's (from the recent runs).
-  const runPick = el('select', { id: 'log-run', testid: 'log-run' }, [
+  const runPick = el('select', { id: 'log-run', testid: 'log-run', class: 'input' }, [
     el('option', { value: '', text: 'All lines' }),
   ]);
-  const runLabel = el('label', { for: 'log-run', text: 'Show' });
+  const runLabel = el('label', { class: 'inline-label', for: 'log-run', text: 'Show' });
   const selectedRun = (): number | null => (runPick.value === '' ? null : Number(runPick.value));
 
   const loadRuns = async (): Promise<void> => {
@@ -110,7 +110,10 @@ export const mountLogs: MountFn = (root) => {
       places,
     ], 'diagnostics-card'),
     card(`Log (last ${TAIL_LINES} lines)`, '', [
-      el('div', { class: 'actions' }, [runLabel, runPick, refresh]),
+      el('div', { class: 'toolbar' }, [
+        el('div', { class: 'toolbar-main' }, [runLabel, runPick]),
+        el('div', { class: 'toolbar-side' }, [refresh]),
+      ]),
       tailMessage,
       pre,
     ], 'logs-card'),
