@@ -7,12 +7,8 @@ use std::process::{Child, Command, Stdio};
 
 use bridge_shell::instance::{self, Reach, HAND_OVER_WAIT};
 use bridge_shell::launch::{child_command, installed, sibling_binary, LaunchOptions, TRAY_BINARY};
+pub use bridge_shell::logging::TRAY_STDERR_FILE;
 use bridge_shell::{Error, Result};
-
-/// File in the log folder that receives what the tray process writes to
-/// its standard error (toolkit warnings, a crash before logging started);
-/// readable by the user only, and started again past 1 MB.
-pub const TRAY_STDERR_FILE: &str = "tray-stderr.txt";
 
 /// Runs the launch; returns the exit status.
 pub fn run(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {

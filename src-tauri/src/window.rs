@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use bridge_shell::instance::{retry_for, Failed, TrayAddress};
 use bridge_shell::ipc::{error_value, FromTray, TrayClient};
+use bridge_shell::logging::TRAY_STDERR_FILE;
 use bridge_shell::{Error, Result};
 use serde_json::Value;
 use tauri::ipc::{Invoke, InvokeBody, InvokeError};
@@ -62,7 +63,7 @@ async fn connect(
         let ended = match tray.as_mut().map(Child::try_wait) {
             Some(Ok(Some(status))) => Some(Error::Runtime(format!(
                 "the BackupBridge tray process ended at start ({status}); {} in {} says why",
-                crate::launcher::TRAY_STDERR_FILE,
+                TRAY_STDERR_FILE,
                 log_dir.display()
             ))),
             _ => None,

@@ -12,9 +12,10 @@
 //! This crate is what both share and what can be tested without a desktop:
 //! the backend ([`state`], [`backend`]), the commands ([`commands::call`]),
 //! what the tray shows and does ([`tray`]), the outputs ([`events`]) and the
-//! link between the processes ([`ipc`], [`instance`]). Every product rule
-//! lives in `bridge-core`; this crate only hosts it.
+//! link between the processes ([`ipc`], [`instance`], [`address`]). Every
+//! product rule lives in `bridge-core`; this crate only hosts it.
 
+pub mod address;
 pub mod backend;
 pub mod commands;
 pub mod error;

@@ -21,6 +21,12 @@ use crate::error::{Error, Result};
 /// Filter used when `BB_LOG` is not set.
 pub const DEFAULT_LOG_FILTER: &str = "info";
 
+/// File in the log folder that receives what the tray process writes to
+/// its standard error (toolkit warnings, a crash before logging started);
+/// readable by the user only, and started again past 1 MB. The launcher
+/// writes it, the window names it when the tray process ends at start.
+pub const TRAY_STDERR_FILE: &str = "tray-stderr.txt";
+
 /// Installs the global subscriber. Writes are synchronous (a desktop app logs
 /// little) so nothing is lost when the app exits from the tray.
 pub fn init(data_dir: &Path) -> Result<()> {

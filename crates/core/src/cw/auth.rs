@@ -18,20 +18,11 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::error::{self, CwError, Purpose};
-use super::http::Request;
+use super::request::{Identity, Request};
 use super::{CwAuth, CwClient};
 
 /// Re-mint at most this long before a token expires.
 const REFRESH_MARGIN_MAX: Duration = Duration::from_secs(60);
-
-/// Which login a request is sent with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Identity {
-    /// The configured account: API-member keys, or the impersonated member's token.
-    Account,
-    /// The integrator login itself (only to mint tokens).
-    IntegratorLogin,
-}
 
 /// Headers that authenticate one request.
 #[derive(Debug, Clone)]

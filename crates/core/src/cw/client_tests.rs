@@ -457,7 +457,7 @@ async fn secrets_never_appear_in_debug_or_errors() {
         let cw = client(cfg.clone());
         for path in ["401", "403", "404", "400", "429", "500", "html", "slow"] {
             errors.push(
-                cw.fetch::<Vec<i64>>(&http::Request::get(path), "list")
+                cw.fetch::<Vec<i64>>(&request::Request::get(path), "list")
                     .await
                     .unwrap_err(),
             );

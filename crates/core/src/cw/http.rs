@@ -15,10 +15,10 @@ use rand::Rng as _;
 use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 
-use super::auth::{Credentials, Identity};
+use super::auth::Credentials;
 use super::error::{self, Ctx, CwError, Purpose};
+use super::request::Request;
 use super::types::CompanyInfo;
 use super::{CwClient, Tuning};
 use crate::net::{self, BodyError};
@@ -27,69 +27,6 @@ use crate::net::{self, BodyError};
 pub(crate) const MAX_URL_CHARS: usize = 2000;
 /// Safety stop for pagination (a server repeating its `next` link).
 const MAX_PAGES: usize = 10_000;
-
-/// One API request, relative to `…/apis/3.0/`.
-#[derive(Debug, Clone)]
-pub(crate) struct Request {
-    pub method: Method,
-    /// Already-encoded path segments joined by `/` (e.g. `service/tickets/5`).
-    pub path: String,
-    /// Raw query values, percent-encoded when the URL is built.
-    pub query: Vec<(&'static str, String)>,
-    pub body: Option<Vec<u8>>,
-    /// Safe to repeat after a retryable error (GET, PATCH, DELETE, searches).
-    pub idempotent: bool,
-    pub identity: Identity,
-    pub purpose: Purpose,
-}
-
-impl Request {
-    /// A request with defaults: idempotent unless POST, account identity.
-    pub(crate) fn new(method: Method, path: impl Into<String>) -> Self {
-        let idempotent = method != Method::POST;
-        Request {
-            method,
-            path: path.into(),
-            query: Vec::new(),
-            body: None,
-            idempotent,
-            identity: Identity::Account,
-            purpose: Purpose::Api,
-        }
-    }
-
-    pub(crate) fn get(path: impl Into<String>) -> Self {
-        Request::new(Method::GET, path)
-    }
-
-    pub(crate) fn query(mut self, key: &'static str, value: impl Into<String>) -> Self {
-        self.query.push((key, value.into()));
-        self
-    }
-
-    pub(crate) fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, CwError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| {
-            CwError::Config(format!(
-                "The request body could not be encoded ({e}) — this is a bug; please report it."
-            ))
-        })?;
-        self.body = Some(bytes);
-        Ok(self)
-    }
-
-    /// The path plus encoded query, e.g. `service/tickets?conditions=id%3D1`.
-    pub(crate) fn path_and_query(&self) -> String {
-        if self.query.is_empty() {
-            return self.path.clone();
-        }
-        let query: Vec<String> = self
-            .query
-            .iter()
-            .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
-            .collect();
-        format!("{}?{}", self.path, query.join("&"))
-    }
-}
 
 /// A received HTTP answer.
 #[derive(Debug)]

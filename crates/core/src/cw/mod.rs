@@ -8,9 +8,10 @@
 //! that are safe to repeat are retried with capped, jittered backoff
 //! (`http.rs`), and list endpoints are paginated inside the client.
 //!
-//! Layout: `config` (settings, site), `auth` (Basic header, member tokens),
-//! `error` (mapping), `http` (send, retry, paginate), `pace` (client-side
-//! request-rate limit), `types` (records),
+//! Layout: `config` (settings, site), `request` (one request and its
+//! login), `auth` (Basic header, member tokens), `error` (mapping), `http`
+//! (send, retry, paginate), `pace` (client-side request-rate limit), `types`
+//! (records),
 //! `setup` / `tickets` / `permissions` (endpoints), `text` (field rules).
 
 mod auth;
@@ -19,6 +20,7 @@ mod error;
 mod http;
 mod pace;
 mod permissions;
+mod request;
 mod setup;
 mod text;
 mod tickets;

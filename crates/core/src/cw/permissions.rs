@@ -17,7 +17,7 @@ use reqwest::Method;
 use serde::Deserialize;
 
 use super::error::CwError;
-use super::http::Request;
+use super::request::Request;
 use super::types::{MissingRight, PermissionReport};
 use super::CwClient;
 

@@ -2,7 +2,8 @@
 //! their statuses/types/subtypes/items, priorities.
 
 use super::error::CwError;
-use super::http::{Request, MAX_URL_CHARS};
+use super::http::MAX_URL_CHARS;
+use super::request::Request;
 use super::types::{
     Agreement, Board, BoardChild, BoardStatus, Company, NamedRef, Priority, SystemInfo,
 };

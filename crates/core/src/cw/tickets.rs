@@ -9,7 +9,8 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::error::CwError;
-use super::http::{Request, MAX_URL_CHARS};
+use super::http::MAX_URL_CHARS;
+use super::request::Request;
 use super::setup::PAGING_RESERVE;
 use super::text::{clamp_external_xref, truncate_summary};
 use super::types::{Count, NewNote, NewNoteWire, NewTicket, NewTicketWire, Note, PatchOp, Ticket};

@@ -9,12 +9,16 @@
 //! the same SHA-256 digests, the ledger's revision (moved by a trigger on
 //! every ledger and outbox write, from any process) must be the same, and the
 //! companies' effective filters and the ticket rules must be equal.
+//! [`Engine::recall`] makes the check at the start of a cycle: the
+//! remembered cycle, or the listing to read.
 
 use std::collections::BTreeMap;
 
+use super::listing::{derive_listing, Pages};
 use super::plan::{CompanyScope, TicketRules};
-use super::{Problem, RunReport};
-use crate::source::{PageMark, RejectedItem};
+use super::{Cycle, Engine, Problem, RunReport};
+use crate::source::{Listing, PageMark, RejectedItem, Source};
+use crate::Error;
 
 /// The inputs and result of the last in-step cycle.
 #[derive(Debug, Clone)]
@@ -68,4 +72,80 @@ pub(crate) fn rejected_problems(rejected: &[RejectedItem]) -> Vec<Problem> {
             message: r.to_string(),
         })
         .collect()
+}
+
+/// What [`Engine::recall`] found.
+pub(super) enum Recall<'d> {
+    Unchanged(InStep),
+    Read(Pages<'d>),
+}
+
+impl Engine {
+    /// Rule 10 at its cheapest: the last in-step cycle, when nothing it
+    /// depended on has changed; otherwise the listing to read (holding the
+    /// first changed page when the check fetched one).
+    pub(super) async fn recall<'d>(
+        &self,
+        cx: &Cycle<'d>,
+        ledger_revision: i64,
+        scopes: &BTreeMap<String, CompanyScope>,
+        rules: &TicketRules,
+        settled: bool,
+    ) -> Result<Recall<'d>, Error> {
+        let spool_dir = self.spool_dir();
+        let memo = if cx.dry_run {
+            None
+        } else {
+            self.take_in_step()
+        }
+        .filter(|memo| settled && memo.holds(ledger_revision, scopes, rules));
+        let dashboard = match cx.listing_source {
+            Source::Dashboard(dashboard) => dashboard,
+            platform => {
+                // A platform is observed whole every cycle; the derived
+                // incidents are then compared with the last in-step ones.
+                let page_size = usize::try_from(self.tuning.dashboard_page_size).unwrap_or(250);
+                let derived =
+                    derive_listing(platform, &self.store, cx.dry_run, cx.now, page_size).await?;
+                return Ok(match memo {
+                    Some(memo) if derived.mark().is_some_and(|m| memo.pages == [m.clone()]) => {
+                        Recall::Unchanged(memo)
+                    }
+                    _ => Recall::Read(Pages::Derived(derived)),
+                });
+            }
+        };
+        let Some(memo) = memo else {
+            return Ok(Recall::Read(Pages::Stream(dashboard.events(&spool_dir))));
+        };
+        Ok(match dashboard.check(&memo.pages, &spool_dir).await? {
+            Listing::Unchanged => Recall::Unchanged(memo),
+            Listing::Changed(listing) => Recall::Read(Pages::Stream(*listing)),
+        })
+    }
+
+    /// Where a cycle keeps the fetched Dashboard pages until it has used
+    /// them: beside the database.
+    fn spool_dir(&self) -> std::path::PathBuf {
+        self.store
+            .path()
+            .and_then(std::path::Path::parent)
+            .map_or_else(std::env::temp_dir, std::path::Path::to_path_buf)
+    }
+
+    // The memo is replaced whole: a lock poisoned by a panicking cycle
+    // still holds a sound value (or none), so later cycles keep using it.
+    fn take_in_step(&self) -> Option<InStep> {
+        self.in_step
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+
+    pub(super) fn keep_in_step(&self, memo: InStep) {
+        *self
+            .in_step
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(memo);
+    }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::db_store;
 use super::plan::{CompanyScope, TicketRules};
-use crate::ops::SeenTypes;
+use super::seen::{SeenTypes, SEEN_TYPES_KEY};
 use crate::store::companies::{self, CompanyRow, LastStatus};
 use crate::store::settings::{self, Settings};
 use crate::store::Store;
@@ -16,14 +16,13 @@ use crate::Error;
 /// Records the event and backup types a cycle saw that were not seen before,
 /// so the UI can offer them as filters (rare writes: only on news).
 pub(crate) async fn remember_types(store: &Store, cycle: &SeenTypes) -> Result<(), Error> {
-    const KEY: &str = crate::ops::SEEN_TYPES_KEY;
-    let stored = db_store(store, |s| settings::get(s, KEY)).await?;
+    let stored = db_store(store, |s| settings::get(s, SEEN_TYPES_KEY)).await?;
     let mut seen = SeenTypes::from_stored(stored.as_deref());
     // A list stored before the cap is written back trimmed.
     let trimmed = stored.is_some() && serde_json::to_string(&seen).ok() != stored;
     if seen.merge(cycle) || trimmed {
         let text = serde_json::to_string(&seen).unwrap_or_default();
-        db_store(store, move |s| settings::set(s, KEY, &text)).await?;
+        db_store(store, move |s| settings::set(s, SEEN_TYPES_KEY, &text)).await?;
     }
     Ok(())
 }

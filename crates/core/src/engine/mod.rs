@@ -29,6 +29,7 @@ mod recover;
 mod removals;
 pub mod render;
 mod report;
+pub(crate) mod seen;
 mod steps;
 pub mod template;
 
@@ -40,6 +41,8 @@ use std::time::Duration;
 use tokio::sync::OnceCell;
 use tracing::Instrument;
 
+use in_step::Recall;
+
 pub(crate) use blocking::{db, db_store};
 pub use connect::{cw_client, dashboard_client, secret_host, source_client, NetTuning};
 pub use guarded::SharedSink;
@@ -50,7 +53,7 @@ pub use removals::{guarded_removals, GUARDED_REMOVALS_KEY};
 
 use crate::cw::CwClient;
 use crate::secrets::SecretStore;
-use crate::source::{Listing, Source};
+use crate::source::Source;
 use crate::store::companies;
 use crate::store::ledger;
 use crate::store::runs;
@@ -71,12 +74,6 @@ struct Cycle<'a> {
     source: String,
     /// A person confirmed the removals this cycle finds (rule 15).
     confirmed_removals: bool,
-}
-
-/// What [`Engine::recall`] found.
-enum Recall<'d> {
-    Unchanged(in_step::InStep),
-    Read(listing::Pages<'d>),
 }
 
 /// The engine: a store, the keychain, and a ConnectWise client reused across
@@ -426,52 +423,6 @@ impl Engine {
         Ok(())
     }
 
-    /// Rule 10 at its cheapest: the last in-step cycle, when nothing it
-    /// depended on has changed; otherwise the listing to read (holding the
-    /// first changed page when the check fetched one).
-    async fn recall<'d>(
-        &self,
-        cx: &Cycle<'d>,
-        ledger_revision: i64,
-        scopes: &BTreeMap<String, plan::CompanyScope>,
-        rules: &plan::TicketRules,
-        settled: bool,
-    ) -> Result<Recall<'d>, Error> {
-        let spool_dir = self.spool_dir();
-        let memo = if cx.dry_run {
-            None
-        } else {
-            self.take_in_step()
-        }
-        .filter(|memo| settled && memo.holds(ledger_revision, scopes, rules));
-        let dashboard = match cx.listing_source {
-            Source::Dashboard(dashboard) => dashboard,
-            platform => {
-                // A platform is observed whole every cycle; the derived
-                // incidents are then compared with the last in-step ones.
-                let page_size = usize::try_from(self.tuning.dashboard_page_size).unwrap_or(250);
-                let derived =
-                    listing::derive_listing(platform, &self.store, cx.dry_run, cx.now, page_size)
-                        .await?;
-                return Ok(match memo {
-                    Some(memo) if derived.mark().is_some_and(|m| memo.pages == [m.clone()]) => {
-                        Recall::Unchanged(memo)
-                    }
-                    _ => Recall::Read(listing::Pages::Derived(derived)),
-                });
-            }
-        };
-        let Some(memo) = memo else {
-            return Ok(Recall::Read(listing::Pages::Stream(
-                dashboard.events(&spool_dir),
-            )));
-        };
-        Ok(match dashboard.check(&memo.pages, &spool_dir).await? {
-            Listing::Unchanged => Recall::Unchanged(memo),
-            Listing::Changed(listing) => Recall::Read(listing::Pages::Stream(*listing)),
-        })
-    }
-
     /// Last Update Status for every mapped company: its error, or OK.
     async fn record_statuses(
         &self,
@@ -479,31 +430,6 @@ impl Engine {
         company_errors: &BTreeMap<String, String>,
     ) -> Result<(), Error> {
         inputs::record_statuses(&self.store, scopes, company_errors).await
-    }
-
-    /// Where a cycle keeps the fetched Dashboard pages until it has used
-    /// them: beside the database.
-    fn spool_dir(&self) -> std::path::PathBuf {
-        self.store
-            .path()
-            .and_then(std::path::Path::parent)
-            .map_or_else(std::env::temp_dir, std::path::Path::to_path_buf)
-    }
-
-    // The memo is replaced whole: a lock poisoned by a panicking cycle
-    // still holds a sound value (or none), so later cycles keep using it.
-    fn take_in_step(&self) -> Option<in_step::InStep> {
-        self.in_step
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
-    }
-
-    fn keep_in_step(&self, memo: in_step::InStep) {
-        *self
-            .in_step
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(memo);
     }
 }
 

@@ -26,10 +26,10 @@ use super::execute::{Executor, NOT_ATTEMPTED};
 use super::plan::{
     self, AgreementLookup, CompanyScope, Needs, PlanInput, RemovalGuard, TicketRules,
 };
+use super::seen::SeenTypes;
 use super::{db, inputs, lookups, report, template, ActionLine, Problem, RunReport};
 use crate::cw::CwClient;
 use crate::model::MonitoringEvent;
-use crate::ops::SeenTypes;
 use crate::source::StreamEnd;
 use crate::store::ledger::{self, LedgerEntry};
 use crate::store::settings::Settings;

@@ -1,6 +1,6 @@
 //! The link between the tray process and the window process: one JSON
 //! message per line over a loopback TCP connection, opened by the window
-//! with the token from `tray.json` ([`crate::instance`]).
+//! with the token from `tray.json` ([`crate::address`]).
 //!
 //! The window sends [`ToTray::Call`]s, the UI's commands with their
 //! arguments as the UI gave them, and gets one [`ToWindow::Reply`] each. The
@@ -26,8 +26,8 @@ use tokio::io::{
 };
 use tokio::net::TcpStream;
 
+use crate::address::TrayAddress;
 use crate::error::{Error, Result};
-use crate::instance::TrayAddress;
 
 /// Longest message accepted once the token was shown (a log tail of 5,000
 /// lines fits many times over).
@@ -234,7 +234,7 @@ async fn welcomed<R: AsyncBufRead + Unpin>(
              stopped). Quit BackupBridge from the tray, or end the backup-bridge-tray process, \
              and start it again",
             address.port,
-            crate::instance::ADDRESS_FILE_NAME
+            crate::address::ADDRESS_FILE_NAME
         ))),
         Ok(Ok(Some(ToWindow::Refused { reason }))) => Err(Error::Runtime(reason)),
         Ok(Ok(_)) => Err(Error::Runtime(

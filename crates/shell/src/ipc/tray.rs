@@ -16,8 +16,8 @@ use super::{
     auth, receive, receive_at_most, send, Outcome, ToTray, ToWindow, HELLO_TIMEOUT,
     MAX_HELLO_BYTES, MAX_PENDING_HELLOS,
 };
+use crate::address::TrayAddress;
 use crate::error::{Error, Result};
-use crate::instance::TrayAddress;
 
 /// What the tray process does for its connections.
 pub trait TrayService: Send + Sync + 'static {

@@ -11,8 +11,8 @@ use tokio::io::BufReader;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{connect, error_value, handshake, receive, send, Outcome, ToTray, ToWindow};
+use crate::address::TrayAddress;
 use crate::error::{Error, Result};
-use crate::instance::TrayAddress;
 
 /// What the window process receives besides replies.
 #[derive(Debug, Clone, PartialEq)]
