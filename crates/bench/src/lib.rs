@@ -13,5 +13,4 @@ pub mod report;
 pub mod requests;
 pub mod scenarios;
 pub mod sources;
-pub mod sources_vspc;
 pub mod world;

@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod conditions;
 pub mod cw;
+pub mod digest;
 pub mod engine;
 pub mod error;
 pub mod logs;

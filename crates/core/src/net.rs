@@ -97,6 +97,21 @@ pub(crate) fn size_text(bytes: u64) -> String {
     }
 }
 
+/// reqwest's top-level message plus its causes ("error sending request: connection refused").
+pub(crate) fn describe_chain(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

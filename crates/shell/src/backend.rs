@@ -34,9 +34,27 @@ pub const DEMO_DB_FILE_NAME: &str = "demo.db";
 /// and close within a minute (the demo timeline moves one step per cycle).
 pub const DEMO_INTERVAL_SECS: u64 = 10;
 
+/// The command that repairs a damaged database (`backup-bridge db recover`).
+pub const RECOVER_COMMAND: &str = "backup-bridge db recover";
+
 /// Path of the demo database in `data_dir`.
 pub fn demo_db_path(data_dir: &Path) -> PathBuf {
     data_dir.join(DEMO_DB_FILE_NAME)
+}
+
+/// The sentence shown when the backend cannot start; a damaged database
+/// names the repair command.
+pub fn start_failure(error: &Error) -> String {
+    use bridge_core::store::StoreError;
+    match error {
+        // Core's own sentence may already name the command.
+        Error::Core(bridge_core::Error::Store(StoreError::Damaged { .. }))
+            if !error.to_string().contains(RECOVER_COMMAND) =>
+        {
+            format!("{error}. To repair it, quit BackupBridge and run `{RECOVER_COMMAND}`.")
+        }
+        _ => error.to_string(),
+    }
 }
 
 /// Whether nothing has been set up in the real database yet: no ConnectWise

@@ -209,7 +209,7 @@ async fn a_damaged_database_is_reported_with_the_repair_command() {
         Err(error) => error,
     };
     assert_eq!(error.kind(), "damaged");
-    let message = crate::state::start_failure(&error);
+    let message = start_failure(&error);
     assert!(message.contains("damaged"), "{message}");
     assert!(message.contains("backup-bridge db recover"), "{message}");
     assert_eq!(message.matches("backup-bridge db recover").count(), 1);

@@ -23,9 +23,6 @@ use crate::error::{Error, Result};
 use crate::events::{Outputs, Phase, Snapshot};
 use crate::launch::StartMode;
 
-/// The command that repairs a damaged database (`backup-bridge db recover`).
-pub const RECOVER_COMMAND: &str = "backup-bridge db recover";
-
 /// Folders the app writes to, resolved once at start-up from the OS conventions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppPaths {
@@ -207,7 +204,7 @@ impl AppState {
         match started {
             Ok(backend) => Slot::Ready(Box::new(backend)),
             Err(error) => {
-                let message = start_failure(&error);
+                let message = backend::start_failure(&error);
                 tracing::error!(%message, "the sync backend could not start");
                 self.outputs.publish(Snapshot {
                     demo,
@@ -349,21 +346,6 @@ impl AppState {
     /// Whether the app is quitting.
     pub fn is_quitting(&self) -> bool {
         self.quitting.load(Ordering::SeqCst)
-    }
-}
-
-/// The sentence shown when the backend cannot start; a damaged database
-/// names the repair command.
-pub fn start_failure(error: &Error) -> String {
-    use bridge_core::store::StoreError;
-    match error {
-        // Core's own sentence may already name the command.
-        Error::Core(bridge_core::Error::Store(StoreError::Damaged { .. }))
-            if !error.to_string().contains(RECOVER_COMMAND) =>
-        {
-            format!("{error}. To repair it, quit BackupBridge and run `{RECOVER_COMMAND}`.")
-        }
-        _ => error.to_string(),
     }
 }
 

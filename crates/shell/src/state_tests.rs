@@ -9,6 +9,7 @@ use bridge_core::store::{self, settings, Store};
 use bridge_sim::demo::Demo;
 
 use super::*;
+use crate::backend::RECOVER_COMMAND;
 use crate::events::tests::recording;
 
 fn state(data_dir: &std::path::Path) -> AppState {

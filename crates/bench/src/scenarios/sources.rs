@@ -21,8 +21,8 @@ use super::steady::p50_p95;
 use super::{check_clean, Bench};
 use crate::report::{dur, Results, Row};
 use crate::requests::Tally;
+use crate::sources::vspc::alarm_pages;
 use crate::sources::{by_endpoint, SourceShape, SourceWorld};
-use crate::sources_vspc::alarm_pages;
 use crate::world::Tuning;
 
 /// Unchanged cycles measured per platform.

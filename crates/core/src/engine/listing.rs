@@ -150,7 +150,10 @@ async fn read_platform(
                 listing.complete &= again.complete;
             }
             let derivation = alarms::apply(states, &listing);
-            let listed = listing.uids.iter().map(|uid| alarms::event_id(uid));
+            let listed = listing
+                .uids
+                .iter()
+                .map(|uid| crate::source::vspc::event_id(uid));
             Read {
                 derivation,
                 present: listed.collect(),

@@ -2,6 +2,9 @@
 //! template, the creation description, and the notes for changes, details,
 //! completion and removal. Pure functions, no I/O.
 
+/// Kept here for the shell's callers (`address.rs`, `ipc/auth.rs`); it
+/// lives in [`crate::digest`], which the sources use too.
+pub use crate::digest::hex;
 use crate::model::{EventDetail, MonitoringEvent};
 use crate::store::settings::render_template;
 use sha2::{Digest, Sha256};
@@ -216,11 +219,6 @@ pub fn content_hash(event: &MonitoringEvent, summary: &str, priority: Option<&st
         h.update([0u8]);
     }
     hex(&h.finalize())[..32].to_owned()
-}
-
-/// `bytes` as lowercase hexadecimal, two digits each.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Cuts `text` to `max` characters with a marker saying how much was left out.

@@ -59,7 +59,7 @@ impl Endpoint {
             .header(ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| self.tls.error(self.kind, path, &e))
+            .map_err(|e| PlatformError::from_transport(&self.tls, self.kind, path, &e))
     }
 
     /// `GET path?query` with `bearer`.
@@ -197,7 +197,7 @@ async fn read(
                 kind.label()
             ),
         )),
-        Err(BodyError::Transport(e)) => Err(tls.error(kind, path, &e)),
+        Err(BodyError::Transport(e)) => Err(PlatformError::from_transport(tls, kind, path, &e)),
     }
 }
 

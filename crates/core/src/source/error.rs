@@ -94,7 +94,7 @@ impl SourceError {
         } else if e.is_decode() {
             SourceError::Decode(e.to_string())
         } else {
-            SourceError::Network(describe_chain(e))
+            SourceError::Network(crate::net::describe_chain(e))
         }
     }
 
@@ -146,21 +146,6 @@ pub(crate) fn excerpt(text: &str) -> String {
     } else {
         one_line
     }
-}
-
-/// reqwest's top-level message plus its causes ("error sending request: connection refused").
-pub(crate) fn describe_chain(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 /// Parse `Retry-After`: seconds (the form the Dashboard documents) or an

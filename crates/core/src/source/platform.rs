@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::decode::RejectedItem;
 use super::kind::SourceKind;
+use super::tls::{refusal_sentence, Fingerprint, TlsWatch};
 
 /// A run's outcome as the deriver sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,8 +176,25 @@ impl PlatformError {
         } else {
             PlatformError::Network {
                 kind,
-                message: super::error::describe_chain(e),
+                message: crate::net::describe_chain(e),
             }
+        }
+    }
+
+    /// A transport failure as the user should read it: a certificate that
+    /// `tls` refused is named with its fingerprint and what to do.
+    pub fn from_transport(
+        tls: &TlsWatch,
+        kind: SourceKind,
+        path: &str,
+        e: &reqwest::Error,
+    ) -> PlatformError {
+        match tls.take_refusal() {
+            Some(refusal) if !e.is_timeout() => PlatformError::Network {
+                kind,
+                message: refusal_sentence(&refusal),
+            },
+            _ => PlatformError::from_reqwest(kind, path, e),
         }
     }
 }
@@ -191,7 +209,7 @@ pub struct PlatformOptions {
     pub max_body_bytes: u64,
     /// The one certificate trusted (`source.tls_fingerprint`); `None`:
     /// the usual certificate checks.
-    pub tls_fingerprint: Option<super::tls::Fingerprint>,
+    pub tls_fingerprint: Option<Fingerprint>,
 }
 
 impl Default for PlatformOptions {

@@ -125,23 +125,6 @@ impl TlsWatch {
         guard.presented = None;
         refusal.presented.map(|_| refusal)
     }
-
-    /// A transport failure as the user should read it: a refused
-    /// certificate is named with its fingerprint and what to do.
-    pub fn error(
-        &self,
-        kind: super::SourceKind,
-        path: &str,
-        e: &reqwest::Error,
-    ) -> super::platform::PlatformError {
-        match self.take_refusal() {
-            Some(refusal) if !e.is_timeout() => super::platform::PlatformError::Network {
-                kind,
-                message: refusal_sentence(&refusal),
-            },
-            _ => super::platform::PlatformError::from_reqwest(kind, path, e),
-        }
-    }
 }
 
 /// What to tell the user about a refused certificate: its fingerprint, and

@@ -58,8 +58,9 @@ fn build_http_client(
 
 /// [`http_client`] for a platform adapter: `source.url` checked, the
 /// certificate pinned when `options` pins one (`source.tls_fingerprint`),
-/// its error as the platform's own. The [`TlsWatch`] turns a refused
-/// certificate into a sentence naming its fingerprint.
+/// its error as the platform's own. With the [`TlsWatch`],
+/// [`PlatformError::from_transport`](super::platform::PlatformError::from_transport)
+/// names a refused certificate by its fingerprint.
 pub(crate) fn platform_http_client(
     kind: super::SourceKind,
     base_url: &str,

@@ -18,8 +18,7 @@
 //! count like any other.
 //!
 //! `synthetic` runs the check on made-up crates holding the cycles issue 15
-//! removed; `workspace` runs it on the workspace, where the cycles older than
-//! the check are listed (`KNOWN`) until they are removed too.
+//! removed; `workspace` runs it on the workspace, which has none.
 
 mod lex;
 mod scan;

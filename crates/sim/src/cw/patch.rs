@@ -197,3 +197,7 @@ pub(crate) fn patch(
     model.tickets.insert(id, next);
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "patch_tests.rs"]
+mod tests;

@@ -444,4 +444,4 @@ pub(crate) fn create(
 
 #[cfg(test)]
 #[path = "tickets_tests.rs"]
-mod tests;
+pub(super) mod tests;

@@ -65,7 +65,7 @@ impl CometClient {
             .body(body)
             .send()
             .await
-            .map_err(|e| self.inner.tls.error(KIND, path, &e))?;
+            .map_err(|e| PlatformError::from_transport(&self.inner.tls, KIND, path, &e))?;
         let status = response.status();
         if status.is_redirection() {
             return Err(PlatformError::Refused {
@@ -89,7 +89,14 @@ impl CometClient {
                     ),
                 })
             }
-            Err(BodyError::Transport(e)) => return Err(self.inner.tls.error(KIND, path, &e)),
+            Err(BodyError::Transport(e)) => {
+                return Err(PlatformError::from_transport(
+                    &self.inner.tls,
+                    KIND,
+                    path,
+                    &e,
+                ))
+            }
         };
         let value = serde_json::from_slice::<Value>(&body).ok();
         let stated = value

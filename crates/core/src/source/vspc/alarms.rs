@@ -25,9 +25,9 @@
 use std::collections::BTreeMap;
 
 use super::decode::{Alarm, AlarmListing, AlarmStatus, Template};
+use super::event_id;
 use crate::model::{EventDetail, MonitoringEvent, EVENT_TYPE_ANOMALY, JOB_STATUS_COMPLETED};
-use crate::source::derive::{self, Derivation, Incident, KeyState, ERROR_LINE_KIND};
-use crate::source::SourceKind;
+use crate::source::derive::{Derivation, Incident, KeyState, ERROR_LINE_KIND};
 
 /// The kind of the details an anomaly's activations become.
 pub const ANOMALY_DETAIL_KIND: &str = "BackupAnomalyDetails";
@@ -44,11 +44,6 @@ pub fn is_anomaly(template: &Template, message: &str) -> bool {
     MALWARE_WORDS.iter().any(|w| about.contains(w))
         || first_line.contains("event 41600")
         || first_line.contains("potential malware activity")
-}
-
-/// The event id of an alarm.
-pub fn event_id(alarm_uid: &str) -> String {
-    derive::event_id(SourceKind::Vspc, alarm_uid)
 }
 
 /// Applies one read of the alarms to `states` (keyed by alarm uid).

@@ -162,7 +162,7 @@ pub fn alarms(
             Err(reason) => listing.rejected.push(RejectedItem {
                 position,
                 // The event id, which the engine keeps from being removed.
-                id: uid.as_deref().map(super::alarms::event_id),
+                id: uid.as_deref().map(super::event_id),
                 reason,
             }),
         }

@@ -53,6 +53,12 @@ const MAX_PAGES: usize = 2_000;
 
 const KIND: SourceKind = SourceKind::Vspc;
 
+/// The event id of an alarm (`vspc:<alarm uid>`), which [`alarms`] gives its
+/// events and [`decode`] an unreadable alarm.
+pub fn event_id(alarm_uid: &str) -> String {
+    super::derive::event_id(KIND, alarm_uid)
+}
+
 /// The VSPC API client. Cheap to clone: clones share the HTTP pool and the
 /// tokens.
 #[derive(Clone)]

@@ -16,9 +16,11 @@
 //!   failed backup job (`Status` 7002) per plan, all within the last few
 //!   minutes (inside every poll window of the run), with one or two `E` log
 //!   lines each.
-//! - VSPC ([`crate::sources_vspc`]): the companies, one alarm template
+//! - VSPC ([`vspc`]): the companies, one alarm template
 //!   ("Job state", `BackupVmJob`) and one active alarm in Error per plan,
 //!   read 500 a page (20 pages at the full size).
+
+pub mod vspc;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -37,7 +39,6 @@ use bridge_sim::vspc::{DEMO_VSPC_PASSWORD, DEMO_VSPC_USER};
 use bridge_sim::{CometSim, CwSim, Msp360Sim, VspcSim};
 use serde_json::{json, Map, Value};
 
-use crate::sources_vspc as vspc;
 use crate::world::{self, company_name, Shape, Tuning};
 
 /// Devices per Comet user.

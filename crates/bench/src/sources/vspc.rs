@@ -1,4 +1,4 @@
-//! The VSPC part of the sources bench world ([`crate::sources`]): one VSPC
+//! The VSPC part of the sources bench world ([`super`]): one VSPC
 //! company (`organizations/companies`) per bench company, one alarm
 //! template ("Job state", category `BackupVmJob`) and one active alarm in
 //! Error per plan in `alarms/active`, each about a VM backup job on one of
@@ -13,7 +13,7 @@ use bridge_sim::vspc::{AlarmObject, AlarmStatus, NewAlarm};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
-use crate::sources::SourceShape;
+use super::SourceShape;
 use crate::world::company_name;
 
 /// The one alarm template's `instanceUid`.
