@@ -14,8 +14,8 @@ use bridge_shell::launch::MINIMIZED_ARG;
 use bridge_shell::notify::Notifier;
 use bridge_shell::state::AppState;
 use bridge_shell::tray::{
-    action_name, handle_action, pause_label, sync_control, Outcome, ShellControl, SyncControl,
-    TrayAction, TrayState, TrayView, TRAY_ID,
+    action_name, handle_action, pause_label, sync_control, ActionOutcome, ShellControl,
+    SyncControl, TrayAction, TrayState, TrayView, TRAY_ID,
 };
 use bridge_shell::{Error, Result, APP_NAME};
 use tao::event::{Event, StartCause};
@@ -23,7 +23,7 @@ use tao::event_loop::{ControlFlow, EventLoop, EventLoopProxy};
 use tray_icon::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tray_icon::{Icon, MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 
-use crate::windows::Windows;
+use crate::window_process::WindowProcess;
 use crate::EXIT_GRACE;
 
 /// What reaches the event loop from other threads.
@@ -44,7 +44,7 @@ pub enum UserEvent {
 /// Everything the event loop owns.
 pub struct Shell {
     pub state: Arc<AppState>,
-    pub windows: Arc<Windows>,
+    pub window: Arc<WindowProcess>,
     pub link: Arc<WindowLink>,
     pub proxy: EventLoopProxy<UserEvent>,
     pub runtime: tokio::runtime::Runtime,
@@ -101,7 +101,7 @@ pub fn run(mut event_loop: EventLoop<UserEvent>, shell: Shell) -> ! {
                          syncing; start it again to open its window."
                     );
                     shell.state.outputs().tell(APP_NAME, &body);
-                    shell.windows.open();
+                    shell.window.open();
                 }
             },
             Event::UserEvent(UserEvent::Show(view)) => {
@@ -117,7 +117,7 @@ pub fn run(mut event_loop: EventLoop<UserEvent>, shell: Shell) -> ! {
             Event::UserEvent(UserEvent::Icon(event)) => on_icon(&shell, &event),
             // macOS: the app's icon in the Finder or the Dock was clicked again.
             Event::Reopen { .. } => {
-                shell.windows.open();
+                shell.window.open();
             }
             Event::UserEvent(UserEvent::Quit(code)) => quit(&shell, code),
             Event::UserEvent(UserEvent::Exit(code)) => {
@@ -167,7 +167,7 @@ fn on_icon(shell: &Shell, event: &TrayIconEvent) {
         ..
     } = event
     {
-        shell.windows.open();
+        shell.window.open();
     }
 }
 
@@ -259,12 +259,12 @@ impl Tray {
         tracing::info!(?action, "tray menu");
         let handle = ShellHandle(shell);
         match handle_action(action, &handle) {
-            Ok(Outcome::Autostart(enabled)) => {
+            Ok(ActionOutcome::Autostart(enabled)) => {
                 tracing::info!(enabled, "start at login changed");
                 self.autostart.set_checked(enabled);
             }
-            Ok(Outcome::Done | Outcome::Paused(_)) => {}
-            Ok(Outcome::Unavailable) => {
+            Ok(ActionOutcome::Done | ActionOutcome::Paused(_)) => {}
+            Ok(ActionOutcome::Unavailable) => {
                 tracing::info!(?action, "ignored: no background sync runs");
             }
             Err(error) => {
@@ -295,8 +295,8 @@ fn runtime(error: impl std::fmt::Display) -> Error {
 struct ShellHandle<'a>(&'a Shell);
 
 impl ShellControl for ShellHandle<'_> {
-    fn show_main_window(&self) -> Result<()> {
-        self.0.windows.open();
+    fn open_window(&self) -> Result<()> {
+        self.0.window.open();
         Ok(())
     }
 

@@ -10,7 +10,7 @@
 
 mod desktop;
 mod markup;
-mod windows;
+mod window_process;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ use serde_json::Value;
 use tao::event_loop::{EventLoopBuilder, EventLoopProxy};
 
 use desktop::{DesktopNotifier, UserEvent};
-use windows::Windows;
+use window_process::WindowProcess;
 
 /// How long quitting waits for a sync cycle in flight (every action is
 /// recorded before and after its call, so a cut-off cycle is safe too).
@@ -111,19 +111,19 @@ fn try_run(env_secrets: EnvSecrets) -> Result<i32> {
     let starting = Arc::clone(&state);
     runtime.spawn(async move { starting.start_with(slot, launch.mode).await });
 
-    let windows = Arc::new(Windows::new(
+    let window = Arc::new(WindowProcess::new(
         Arc::clone(&link),
         sibling_binary(WINDOW_BINARY)?,
         Arc::clone(&state),
     ));
     if launch.window_follows {
-        windows.expect_window();
+        window.expect_window();
     }
     let (listener, address) = runtime.block_on(ipc::listen())?;
     address.write(&paths.data_dir)?;
     let service = Arc::new(Service {
         state: Arc::clone(&state),
-        windows: Arc::clone(&windows),
+        window: Arc::clone(&window),
     });
     runtime.spawn(ipc::serve(
         listener,
@@ -136,11 +136,11 @@ fn try_run(env_secrets: EnvSecrets) -> Result<i32> {
     if launch.minimized {
         tracing::info!("started in the tray");
     } else {
-        windows.open();
+        window.open();
     }
     let shell = desktop::Shell {
         state,
-        windows,
+        window,
         link,
         proxy,
         runtime,
@@ -203,7 +203,7 @@ impl EventSink for TraySink {
 /// The tray process's side of the link: commands run against the state.
 struct Service {
     state: Arc<AppState>,
-    windows: Arc<Windows>,
+    window: Arc<WindowProcess>,
 }
 
 impl TrayService for Service {
@@ -216,13 +216,13 @@ impl TrayService for Service {
     }
 
     fn open(&self) {
-        self.windows.open();
+        self.window.open();
     }
 
     fn window_changed(&self, change: WindowChange) {
         match change {
             WindowChange::Opened => {
-                self.windows.connected();
+                self.window.connected();
                 tracing::info!("main window shown");
             }
             WindowChange::Lost => {

@@ -19,7 +19,7 @@ pub const TRAY_ID: &str = "main";
 /// What a tray menu item does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrayAction {
-    /// Show and focus the main window.
+    /// Open the window (bring it forward, or start the window process).
     Open,
     /// Start a sync cycle now.
     SyncNow,
@@ -80,11 +80,12 @@ pub enum SyncControl {
     Paused,
 }
 
-/// The effects tray actions have on the app; implemented over the Tauri app
-/// handle, and by a fake in tests.
+/// The effects tray actions have on the app; implemented by the tray
+/// process (`crates/tray`), and by a fake in tests.
 pub trait ShellControl {
-    /// Shows and focuses the main window.
-    fn show_main_window(&self) -> Result<()>;
+    /// Opens the window: brings it forward, or starts the window process
+    /// when none runs.
+    fn open_window(&self) -> Result<()>;
     /// Whether the app is registered to start at login.
     fn autostart_enabled(&self) -> Result<bool>;
     /// Registers or unregisters the app to start at login.
@@ -101,7 +102,7 @@ pub trait ShellControl {
 
 /// What came of a tray action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum ActionOutcome {
     /// The action was carried out.
     Done,
     /// Start at login is now in this state, as the OS reports it.
@@ -124,39 +125,39 @@ pub fn sync_control(snapshot: &Snapshot) -> SyncControl {
 }
 
 /// Carries out a tray action.
-pub fn handle_action(action: TrayAction, shell: &impl ShellControl) -> Result<Outcome> {
+pub fn handle_action(action: TrayAction, shell: &impl ShellControl) -> Result<ActionOutcome> {
     match action {
         TrayAction::Open => {
-            shell.show_main_window()?;
-            Ok(Outcome::Done)
+            shell.open_window()?;
+            Ok(ActionOutcome::Done)
         }
         TrayAction::SyncNow => match shell.sync_control() {
             // The item is disabled then; a stray event (a platform that
             // ignores the flag) must not pretend to sync.
-            SyncControl::Unavailable => Ok(Outcome::Unavailable),
+            SyncControl::Unavailable => Ok(ActionOutcome::Unavailable),
             SyncControl::Running | SyncControl::Paused => {
                 shell.sync_now();
-                Ok(Outcome::Done)
+                Ok(ActionOutcome::Done)
             }
         },
         TrayAction::Pause => {
             let pause = match shell.sync_control() {
-                SyncControl::Unavailable => return Ok(Outcome::Unavailable),
+                SyncControl::Unavailable => return Ok(ActionOutcome::Unavailable),
                 SyncControl::Running => true,
                 SyncControl::Paused => false,
             };
             shell.set_paused(pause);
-            Ok(Outcome::Paused(pause))
+            Ok(ActionOutcome::Paused(pause))
         }
         TrayAction::ToggleAutostart => {
             let enabled = shell.autostart_enabled()?;
             shell.set_autostart(!enabled)?;
             // Report what the OS now says rather than what we asked for.
-            Ok(Outcome::Autostart(shell.autostart_enabled()?))
+            Ok(ActionOutcome::Autostart(shell.autostart_enabled()?))
         }
         TrayAction::Quit => {
             shell.quit();
-            Ok(Outcome::Done)
+            Ok(ActionOutcome::Done)
         }
     }
 }

@@ -29,8 +29,8 @@ impl Default for FakeShell {
 }
 
 impl ShellControl for FakeShell {
-    fn show_main_window(&self) -> Result<()> {
-        self.calls.borrow_mut().push("show".into());
+    fn open_window(&self) -> Result<()> {
+        self.calls.borrow_mut().push("open_window".into());
         Ok(())
     }
     fn autostart_enabled(&self) -> Result<bool> {
@@ -98,7 +98,7 @@ fn actions_have_the_expected_effects() {
         autostart_before: bool,
         fail_autostart: bool,
         autostart_sticks: bool,
-        expected: std::result::Result<Outcome, ()>,
+        expected: std::result::Result<ActionOutcome, ()>,
         calls: &'static [&'static str],
     }
     let case = |action, expected, calls| Case {
@@ -111,44 +111,44 @@ fn actions_have_the_expected_effects() {
         calls,
     };
     let cases = [
-        case(TrayAction::Open, Ok(Outcome::Done), &["show"]),
-        case(TrayAction::SyncNow, Ok(Outcome::Done), &["sync_now"]),
+        case(TrayAction::Open, Ok(ActionOutcome::Done), &["open_window"]),
+        case(TrayAction::SyncNow, Ok(ActionOutcome::Done), &["sync_now"]),
         // Sync now while paused runs one cycle; the pause stays.
         Case {
             sync: SyncControl::Paused,
-            ..case(TrayAction::SyncNow, Ok(Outcome::Done), &["sync_now"])
+            ..case(TrayAction::SyncNow, Ok(ActionOutcome::Done), &["sync_now"])
         },
         Case {
             sync: SyncControl::Unavailable,
-            ..case(TrayAction::SyncNow, Ok(Outcome::Unavailable), &[])
+            ..case(TrayAction::SyncNow, Ok(ActionOutcome::Unavailable), &[])
         },
         case(
             TrayAction::Pause,
-            Ok(Outcome::Paused(true)),
+            Ok(ActionOutcome::Paused(true)),
             &["set_paused(true)"],
         ),
         Case {
             sync: SyncControl::Paused,
             ..case(
                 TrayAction::Pause,
-                Ok(Outcome::Paused(false)),
+                Ok(ActionOutcome::Paused(false)),
                 &["set_paused(false)"],
             )
         },
         Case {
             sync: SyncControl::Unavailable,
-            ..case(TrayAction::Pause, Ok(Outcome::Unavailable), &[])
+            ..case(TrayAction::Pause, Ok(ActionOutcome::Unavailable), &[])
         },
         case(
             TrayAction::ToggleAutostart,
-            Ok(Outcome::Autostart(true)),
+            Ok(ActionOutcome::Autostart(true)),
             &["set_autostart(true)"],
         ),
         Case {
             autostart_before: true,
             ..case(
                 TrayAction::ToggleAutostart,
-                Ok(Outcome::Autostart(false)),
+                Ok(ActionOutcome::Autostart(false)),
                 &["set_autostart(false)"],
             )
         },
@@ -156,7 +156,7 @@ fn actions_have_the_expected_effects() {
             autostart_sticks: true,
             ..case(
                 TrayAction::ToggleAutostart,
-                Ok(Outcome::Autostart(false)),
+                Ok(ActionOutcome::Autostart(false)),
                 &["set_autostart(true)"],
             )
         },
@@ -168,7 +168,7 @@ fn actions_have_the_expected_effects() {
                 &["set_autostart(true)"],
             )
         },
-        case(TrayAction::Quit, Ok(Outcome::Done), &["quit"]),
+        case(TrayAction::Quit, Ok(ActionOutcome::Done), &["quit"]),
     ];
     for case in cases {
         let shell = FakeShell {

@@ -16,7 +16,7 @@ use bridge_shell::{Result, APP_NAME};
 /// (a second *Open* meanwhile does not start another).
 const START_GRACE: Duration = Duration::from_secs(30);
 
-/// What [`Windows::open`] did.
+/// What [`WindowProcess::open`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opening {
     /// The connected window was asked to come forward.
@@ -31,8 +31,9 @@ pub enum Opening {
     Failed,
 }
 
-/// Opens the window, once.
-pub struct Windows {
+/// The window process: started on *Open* when none runs (one at a time),
+/// asked to bring its window forward when it does.
+pub struct WindowProcess {
     link: Arc<WindowLink>,
     binary: PathBuf,
     state: Arc<AppState>,
@@ -40,8 +41,9 @@ pub struct Windows {
     starting: Arc<Mutex<Option<Instant>>>,
 }
 
-impl Windows {
-    /// Windows of `binary`, reached over `link`, for the app in `state`.
+impl WindowProcess {
+    /// The window process of `binary`, reached over `link`, for the app in
+    /// `state`.
     pub fn new(link: Arc<WindowLink>, binary: PathBuf, state: Arc<AppState>) -> Self {
         Self {
             link,
@@ -160,7 +162,7 @@ mod tests {
         fn notification(&self, _: &Notification) {}
     }
 
-    fn windows(binary: PathBuf) -> (Windows, Arc<Told>) {
+    fn window_process(binary: PathBuf) -> (WindowProcess, Arc<Told>) {
         let told = Arc::new(Told::default());
         let outputs = Arc::new(Outputs::new(Arc::new(Nowhere), told.clone()));
         let data_dir = binary.parent().unwrap().to_path_buf();
@@ -170,8 +172,8 @@ mod tests {
             Box::new(|| Arc::new(MemoryStore::default()) as Arc<dyn SecretStore>),
             Duration::from_secs(3600),
         ));
-        let windows = Windows::new(Arc::new(WindowLink::default()), binary, state);
-        (windows, told)
+        let window = WindowProcess::new(Arc::new(WindowLink::default()), binary, state);
+        (window, told)
     }
 
     /// A stand-in window executable: records its arguments, then runs `body`.
@@ -222,7 +224,7 @@ mod tests {
             let inner = std::process::Command::new(std::env::current_exe().unwrap())
                 .args([
                     "--exact",
-                    "windows::tests::the_window_process_inherits_no_secret",
+                    "window_process::tests::the_window_process_inherits_no_secret",
                     "--test-threads=1",
                 ])
                 .env(INNER, "1")
@@ -240,8 +242,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let seen = dir.path().join("env");
         let dump = format!("env > '{0}.part' && mv '{0}.part' '{0}'", seen.display());
-        let (windows, _) = windows(script(dir.path(), &dump));
-        windows.open();
+        let (window, _) = window_process(script(dir.path(), &dump));
+        window.open();
         wait_for("the window's environment", || seen.exists());
         let env = std::fs::read_to_string(&seen).unwrap();
         assert!(env.contains(INNER), "the rest is inherited: {env}");
@@ -251,8 +253,8 @@ mod tests {
     #[test]
     fn a_missing_window_binary_is_reported_with_what_to_do() {
         let dir = tempfile::tempdir().unwrap();
-        let (windows, told) = windows(dir.path().join("backup-bridge-app"));
-        assert_eq!(windows.open(), Opening::Failed);
+        let (window, told) = window_process(dir.path().join("backup-bridge-app"));
+        assert_eq!(window.open(), Opening::Failed);
         let told = told.0.lock().unwrap();
         assert_eq!(told.len(), 1);
         assert!(
@@ -267,9 +269,9 @@ mod tests {
         let release = dir.path().join("release");
         // The stand-in runs until released: it is surely still starting at
         // the second Open, however slow the machine.
-        let (windows, told) = windows(script(dir.path(), &until_exists(&release)));
-        assert_eq!(windows.open(), Opening::Started);
-        assert_eq!(windows.open(), Opening::AlreadyStarting);
+        let (window, told) = window_process(script(dir.path(), &until_exists(&release)));
+        assert_eq!(window.open(), Opening::Started);
+        assert_eq!(window.open(), Opening::AlreadyStarting);
         wait_for("the window process to start", || {
             !starts(dir.path()).is_empty()
         });
@@ -278,25 +280,25 @@ mod tests {
         // Once it has ended, Open starts it again.
         std::fs::write(&release, "").unwrap();
         wait_for("the window process to end", || {
-            windows.starting.lock().unwrap().is_none()
+            window.starting.lock().unwrap().is_none()
         });
-        assert_eq!(windows.open(), Opening::Started);
+        assert_eq!(window.open(), Opening::Started);
         wait_for("a second start", || starts(dir.path()).len() == 2);
     }
 
     #[test]
     fn a_window_on_its_way_or_a_quitting_app_starts_none() {
         let dir = tempfile::tempdir().unwrap();
-        let (windows, told) = windows(script(dir.path(), "exit 0"));
-        windows.expect_window();
-        assert_eq!(windows.open(), Opening::AlreadyStarting);
-        let (quitting, _) = self::windows(script(dir.path(), "exit 0"));
+        let (window, told) = window_process(script(dir.path(), "exit 0"));
+        window.expect_window();
+        assert_eq!(window.open(), Opening::AlreadyStarting);
+        let (quitting, _) = window_process(script(dir.path(), "exit 0"));
         assert!(quitting.state.begin_quit());
         assert_eq!(quitting.open(), Opening::Quitting);
         // Once the expected window has connected (and, with no link here,
         // gone), Open starts one: the only start the script records.
-        windows.connected();
-        assert_eq!(windows.open(), Opening::Started);
+        window.connected();
+        assert_eq!(window.open(), Opening::Started);
         wait_for("the window process to start", || {
             !starts(dir.path()).is_empty()
         });
@@ -307,8 +309,8 @@ mod tests {
     #[test]
     fn a_window_process_that_fails_is_reported_and_can_be_opened_again() {
         let dir = tempfile::tempdir().unwrap();
-        let (windows, told) = windows(script(dir.path(), "exit 3"));
-        assert_eq!(windows.open(), Opening::Started);
+        let (window, told) = window_process(script(dir.path(), "exit 3"));
+        assert_eq!(window.open(), Opening::Started);
         wait_for("the failure to be reported", || {
             !told.0.lock().unwrap().is_empty()
         });
@@ -316,7 +318,7 @@ mod tests {
         assert!(body.contains("closed unexpectedly"), "{body}");
         assert!(body.contains("Open it again from the tray"), "{body}");
         // No longer "starting": the next Open starts it again.
-        assert_eq!(windows.open(), Opening::Started);
+        assert_eq!(window.open(), Opening::Started);
         wait_for("a second start", || starts(dir.path()).len() == 2);
     }
 }
