@@ -8,6 +8,7 @@
 //! queued; `stop` ends the loop cleanly after the cycle in flight. A cycle
 //! that panics is a failed, retryable cycle: the loop and its schedule go on.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -206,39 +207,28 @@ async fn run_loop(
     notifications: broadcast::Sender<Notification>,
 ) {
     let mut alerts = Alerts::new();
-    let mut paused = options.start_paused;
-    let mut failures: u32 = 0;
-    let mut wait = if options.run_at_start {
-        Duration::ZERO
-    } else {
-        interval(&engine, &options).await
+    let mut pace = Pace {
+        paused: options.start_paused,
+        failures: 0,
+        wait: if options.run_at_start {
+            Duration::ZERO
+        } else {
+            interval(&engine, &options).await
+        },
     };
-    if paused {
+    if pace.paused {
         status.send_modify(|s| s.state = SyncState::Paused);
     }
     loop {
-        if !paused {
-            status.send_modify(|s| s.next_in_secs = Some(wait.as_secs()));
+        if !pace.paused {
+            status.send_modify(|s| s.next_in_secs = Some(pace.wait.as_secs()));
         }
         let run = tokio::select! {
-            cmd = commands.recv() => match cmd {
-                Some(Command::SyncNow) => true,
-                Some(Command::Pause) => {
-                    paused = true;
-                    status.send_modify(|s| { s.state = SyncState::Paused; s.next_in_secs = None; });
-                    false
-                }
-                Some(Command::Resume) => {
-                    if paused {
-                        paused = false;
-                        wait = Duration::ZERO;
-                        status.send_modify(|s| s.state = SyncState::Idle);
-                    }
-                    false
-                }
-                Some(Command::Stop) | None => break,
+            cmd = commands.recv() => match pace.command(cmd, &status) {
+                ControlFlow::Continue(run) => run,
+                ControlFlow::Break(()) => break,
             },
-            _ = tokio::time::sleep(wait), if !paused => true,
+            _ = tokio::time::sleep(pace.wait), if !pace.paused => true,
         };
         if !run {
             continue;
@@ -247,52 +237,14 @@ async fn run_loop(
             s.state = SyncState::Syncing;
             s.next_in_secs = None;
         });
-        // A panic in the cycle is a failed cycle, never the end of the loop.
-        let sink = options
-            .on_action
-            .clone()
-            .unwrap_or_else(|| Arc::new(|_| {}));
-        let result = engine.run_cycle_guarded(false, Some(sink)).await;
-        for n in alerts.observe(&result) {
-            // No subscriber (headless) is fine: the status carries the reason.
-            let _ = notifications.send(n);
-        }
+        let result = run_cycle(&engine, &options, &mut alerts, &notifications).await;
         let next = interval(&engine, &options).await;
-        let state = match result {
-            Ok(report) => {
-                failures = 0;
-                wait = next;
-                let state = match report.errors.first() {
-                    None => SyncState::Idle,
-                    Some(first) => SyncState::Error {
-                        reason: if report.errors.len() == 1 {
-                            first.message.clone()
-                        } else {
-                            format!("{first} (and {} more)", report.errors.len() - 1)
-                        },
-                        retryable: true,
-                    },
-                };
-                status.send_modify(|s| s.last_report = Some(Arc::new(report)));
-                state
-            }
-            Err(e) => {
-                let retryable = e.is_retryable();
-                if retryable {
-                    failures += 1;
-                    wait = backoff(failures).min(next.max(Duration::from_secs(BACKOFF_BASE_SECS)));
-                } else {
-                    failures = 0;
-                    wait = next;
-                }
-                tracing::warn!("sync failed: {e}");
-                SyncState::Error {
-                    reason: e.to_string(),
-                    retryable,
-                }
-            }
+        let state = pace.settle(result, next, &status);
+        let state = if pace.paused {
+            SyncState::Paused
+        } else {
+            state
         };
-        let state = if paused { SyncState::Paused } else { state };
         status.send_modify(|s| {
             s.state = state;
             s.cycles += 1;
@@ -300,6 +252,118 @@ async fn run_loop(
         });
         // What the cycle freed goes back to the OS until the next one.
         crate::mem::release_free_memory();
+    }
+}
+
+/// Runs one cycle and sends the notifications its outcome calls for.
+async fn run_cycle(
+    engine: &Arc<Engine>,
+    options: &SchedulerOptions,
+    alerts: &mut Alerts,
+    notifications: &broadcast::Sender<Notification>,
+) -> Result<RunReport, crate::Error> {
+    // A panic in the cycle is a failed cycle, never the end of the loop.
+    let sink = options
+        .on_action
+        .clone()
+        .unwrap_or_else(|| Arc::new(|_| {}));
+    let result = engine.run_cycle_guarded(false, Some(sink)).await;
+    for n in alerts.observe(&result) {
+        // No subscriber (headless) is fine: the status carries the reason.
+        let _ = notifications.send(n);
+    }
+    result
+}
+
+/// What the loop keeps between cycles.
+struct Pace {
+    paused: bool,
+    /// Consecutive retryable failures (the backoff grows with them).
+    failures: u32,
+    /// How long until the next cycle.
+    wait: Duration,
+}
+
+impl Pace {
+    /// Applies a command: `Continue(true)` runs a cycle now,
+    /// `Continue(false)` waits again, `Break` ends the loop.
+    fn command(
+        &mut self,
+        cmd: Option<Command>,
+        status: &watch::Sender<Status>,
+    ) -> ControlFlow<(), bool> {
+        match cmd {
+            Some(Command::SyncNow) => ControlFlow::Continue(true),
+            Some(Command::Pause) => {
+                self.paused = true;
+                status.send_modify(|s| {
+                    s.state = SyncState::Paused;
+                    s.next_in_secs = None;
+                });
+                ControlFlow::Continue(false)
+            }
+            Some(Command::Resume) => {
+                if self.paused {
+                    self.paused = false;
+                    self.wait = Duration::ZERO;
+                    status.send_modify(|s| s.state = SyncState::Idle);
+                }
+                ControlFlow::Continue(false)
+            }
+            Some(Command::Stop) | None => ControlFlow::Break(()),
+        }
+    }
+
+    /// Sets the wait after a cycle (`next`: the configured interval, or a
+    /// backoff after a retryable failure) and returns the state it leaves;
+    /// a report is published.
+    fn settle(
+        &mut self,
+        result: Result<RunReport, crate::Error>,
+        next: Duration,
+        status: &watch::Sender<Status>,
+    ) -> SyncState {
+        match result {
+            Ok(report) => {
+                self.failures = 0;
+                self.wait = next;
+                let state = report_state(&report);
+                status.send_modify(|s| s.last_report = Some(Arc::new(report)));
+                state
+            }
+            Err(e) => {
+                let retryable = e.is_retryable();
+                if retryable {
+                    self.failures += 1;
+                    self.wait = backoff(self.failures)
+                        .min(next.max(Duration::from_secs(BACKOFF_BASE_SECS)));
+                } else {
+                    self.failures = 0;
+                    self.wait = next;
+                }
+                tracing::warn!("sync failed: {e}");
+                SyncState::Error {
+                    reason: e.to_string(),
+                    retryable,
+                }
+            }
+        }
+    }
+}
+
+/// The state a finished cycle's report leaves: idle, or an error naming
+/// its first problem.
+fn report_state(report: &RunReport) -> SyncState {
+    match report.errors.first() {
+        None => SyncState::Idle,
+        Some(first) => SyncState::Error {
+            reason: if report.errors.len() == 1 {
+                first.message.clone()
+            } else {
+                format!("{first} (and {} more)", report.errors.len() - 1)
+            },
+            retryable: true,
+        },
     }
 }
 

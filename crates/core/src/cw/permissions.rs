@@ -43,17 +43,23 @@ impl CwClient {
     /// (bad credentials, network), never for a missing right.
     pub async fn check_permissions(&self) -> Result<PermissionReport, CwError> {
         let mut report = PermissionReport::default();
-        let one = |path: &str| Request::get(path).query("pageSize", "1");
+        self.probe_reads(&mut report).await?;
+        self.probe_writes(&mut report).await?;
+        Ok(report)
+    }
 
+    /// Probes the read rights with one-row GETs.
+    async fn probe_reads(&self, report: &mut PermissionReport) -> Result<(), CwError> {
+        let one = |path: &str| Request::get(path).query("pageSize", "1");
         self.probe(
-            &mut report,
+            report,
             "read companies",
             one("company/companies"),
             ProbeKind::Read,
         )
         .await?;
         self.probe(
-            &mut report,
+            report,
             "read agreements",
             one("finance/agreements"),
             ProbeKind::Read,
@@ -61,7 +67,7 @@ impl CwClient {
         .await?;
         let first_board = self
             .probe(
-                &mut report,
+                report,
                 "read service boards",
                 one("service/boards"),
                 ProbeKind::Read,
@@ -69,62 +75,60 @@ impl CwClient {
             .await?;
         if let Some(board) = first_board.and_then(|body| first_id(&body)) {
             let statuses = one(&format!("service/boards/{board}/statuses"));
-            self.probe(
-                &mut report,
-                "read board statuses",
-                statuses,
-                ProbeKind::Read,
-            )
-            .await?;
+            self.probe(report, "read board statuses", statuses, ProbeKind::Read)
+                .await?;
         }
         self.probe(
-            &mut report,
+            report,
             "read priorities",
             one("service/priorities"),
             ProbeKind::Read,
         )
         .await?;
         self.probe(
-            &mut report,
+            report,
             "read tickets",
             one("service/tickets"),
             ProbeKind::Read,
         )
         .await?;
+        Ok(())
+    }
 
+    /// Probes the write rights with requests that cannot change anything.
+    async fn probe_writes(&self, report: &mut PermissionReport) -> Result<(), CwError> {
         let create = Request::new(Method::POST, "service/tickets").json(&serde_json::json!({}))?;
         if let Some(body) = self
-            .probe(&mut report, "create tickets", create, ProbeKind::Write)
+            .probe(report, "create tickets", create, ProbeKind::Write)
             .await?
         {
-            // The server accepted an empty ticket: remove it again.
-            if let Ok(created) = serde_json::from_slice::<IdOnly>(&body) {
-                tracing::warn!(
-                    id = created.id,
-                    "permission probe created a ticket; deleting it"
-                );
-                if let Err(err) = self.delete_ticket(created.id).await {
-                    tracing::warn!(error = %err, "could not delete the probe ticket");
-                }
-            }
+            self.delete_probe_ticket(&body).await;
         }
         let patch = Request::new(Method::PATCH, format!("service/tickets/{NO_SUCH_TICKET}"))
             .json(&serde_json::json!([]))?;
-        self.probe(
-            &mut report,
-            "update and close tickets",
-            patch,
-            ProbeKind::Write,
-        )
-        .await?;
+        self.probe(report, "update and close tickets", patch, ProbeKind::Write)
+            .await?;
         let note = Request::new(
             Method::POST,
             format!("service/tickets/{NO_SUCH_TICKET}/notes"),
         )
         .json(&serde_json::json!({}))?;
-        self.probe(&mut report, "add notes to tickets", note, ProbeKind::Write)
+        self.probe(report, "add notes to tickets", note, ProbeKind::Write)
             .await?;
-        Ok(report)
+        Ok(())
+    }
+
+    /// The server accepted an empty ticket: remove it again.
+    async fn delete_probe_ticket(&self, body: &[u8]) {
+        if let Ok(created) = serde_json::from_slice::<IdOnly>(body) {
+            tracing::warn!(
+                id = created.id,
+                "permission probe created a ticket; deleting it"
+            );
+            if let Err(err) = self.delete_ticket(created.id).await {
+                tracing::warn!(error = %err, "could not delete the probe ticket");
+            }
+        }
     }
 
     /// Runs one probe; returns the success body (if any) and records a 403 as missing.

@@ -154,6 +154,50 @@ pub fn cw_config(
     codebase: Option<String>,
 ) -> Result<(String, CwConfig), Error> {
     let integrator = settings.cw_auth_mode == AuthMode::Integrator;
+    check_cw_settings(settings, integrator)?;
+    let secret = secret(
+        secrets,
+        settings,
+        SecretKey::CwSecret,
+        if integrator {
+            "ConnectWise integrator password"
+        } else {
+            "ConnectWise private key"
+        },
+        "run `backup-bridge secret set cw` (or set BB_CW_SECRET)",
+    )?;
+    let key = cw_cache_key(settings, &fingerprint(&secret));
+    let auth = if integrator {
+        CwAuth::Integrator {
+            username: settings.cw_integrator_username.clone().unwrap_or_default(),
+            password: secret,
+            member_identifier: settings.cw_impersonate_member.clone().unwrap_or_default(),
+        }
+    } else {
+        CwAuth::ApiMember {
+            public_key: settings.cw_public_key.clone().unwrap_or_default(),
+            private_key: secret,
+        }
+    };
+    let config = CwConfig {
+        site: settings.cw_site.clone().unwrap_or_default(),
+        company_id: settings.cw_company.clone().unwrap_or_default(),
+        client_id: settings.cw_client_id.clone().unwrap_or_default(),
+        auth,
+        api_version: Some(crate::cw::DEFAULT_API_VERSION.to_owned()),
+        codebase,
+        connect_timeout: Duration::from_secs(CW_CONNECT_TIMEOUT_SECS),
+        request_timeout: Duration::from_secs(CW_REQUEST_TIMEOUT_SECS),
+        max_retries: CW_MAX_RETRIES,
+        // 0 = no client-side pace (e.g. an on-premise server without throttling).
+        requests_per_minute: Some(settings.cw_requests_per_minute).filter(|n| *n > 0),
+    };
+    Ok((key, config))
+}
+
+/// Every ConnectWise setting the auth mode needs is set, or an error naming
+/// the missing ones.
+fn check_cw_settings(settings: &Settings, integrator: bool) -> Result<(), Error> {
     let mut need = vec![
         ("cw.site", settings.cw_site.is_some()),
         ("cw.company", settings.cw_company.is_some()),
@@ -179,31 +223,13 @@ pub fn cw_config(
             absent.join(", ")
         )));
     }
-    let secret = secret(
-        secrets,
-        settings,
-        SecretKey::CwSecret,
-        if integrator {
-            "ConnectWise integrator password"
-        } else {
-            "ConnectWise private key"
-        },
-        "run `backup-bridge secret set cw` (or set BB_CW_SECRET)",
-    )?;
-    let fingerprint = fingerprint(&secret);
-    let auth = if integrator {
-        CwAuth::Integrator {
-            username: settings.cw_integrator_username.clone().unwrap_or_default(),
-            password: secret,
-            member_identifier: settings.cw_impersonate_member.clone().unwrap_or_default(),
-        }
-    } else {
-        CwAuth::ApiMember {
-            public_key: settings.cw_public_key.clone().unwrap_or_default(),
-            private_key: secret,
-        }
-    };
-    let key = format!(
+    Ok(())
+}
+
+/// The client cache key: every ConnectWise setting, and the secret's
+/// `fingerprint` (never the secret itself).
+fn cw_cache_key(settings: &Settings, fingerprint: &str) -> String {
+    format!(
         "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{fingerprint}",
         settings.cw_site,
         settings.cw_company,
@@ -213,21 +239,7 @@ pub fn cw_config(
         settings.cw_integrator_username,
         settings.cw_impersonate_member,
         settings.cw_requests_per_minute,
-    );
-    let config = CwConfig {
-        site: settings.cw_site.clone().unwrap_or_default(),
-        company_id: settings.cw_company.clone().unwrap_or_default(),
-        client_id: settings.cw_client_id.clone().unwrap_or_default(),
-        auth,
-        api_version: Some(crate::cw::DEFAULT_API_VERSION.to_owned()),
-        codebase,
-        connect_timeout: Duration::from_secs(CW_CONNECT_TIMEOUT_SECS),
-        request_timeout: Duration::from_secs(CW_REQUEST_TIMEOUT_SECS),
-        max_retries: CW_MAX_RETRIES,
-        // 0 = no client-side pace (e.g. an on-premise server without throttling).
-        requests_per_minute: Some(settings.cw_requests_per_minute).filter(|n| *n > 0),
-    };
-    Ok((key, config))
+    )
 }
 
 /// A ConnectWise client for the settings (no request is made here).

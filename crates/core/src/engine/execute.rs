@@ -14,14 +14,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
-use serde_json::json;
 use tokio::sync::OnceCell;
 
 use super::plan::{Draft, EventPlan, Step};
-use super::steps::{apply_effect, first_line, new_ticket, update_detail};
+use super::steps::{apply_effect, new_ticket, patch_ops, update_intent};
 use super::template::{self, Template, TemplateSpec};
 use super::{adopt, db, db_store, recover, ActionLine};
-use crate::cw::{CwClient, CwError, NewNote, PatchOp};
+use crate::cw::{CwClient, CwError, NewNote};
 use crate::store::ledger::{self, LedgerEntry, TicketState};
 use crate::store::outbox::{self, Intent, OutboxState};
 use crate::store::settings;
@@ -288,71 +287,9 @@ impl Executor {
             Step::Note { .. } | Step::Delete => None,
             _ => Some(self.template().await?),
         };
-        let (intent, text) = match step {
-            Step::Note { text, effect, .. } => (
-                Intent::Note {
-                    ticket_id,
-                    text: text.clone(),
-                    effect: effect.clone(),
-                },
-                first_line(text),
-            ),
-            other => (
-                Intent::Update {
-                    ticket_id,
-                    what: other.verb().to_owned(),
-                },
-                update_detail(other, template.as_deref()),
-            ),
-        };
+        let (intent, text) = update_intent(step, ticket_id, template.as_deref());
         let intent_id = self.intend(&item.event_id, &intent).await?;
-        let result: Result<(), CwError> = match step {
-            Step::Note {
-                text, resolution, ..
-            } => {
-                let note = if *resolution {
-                    NewNote::resolution(text.clone())
-                } else {
-                    NewNote::discussion(text.clone())
-                };
-                self.cw.add_note(ticket_id, &note).await.map(|_| ())
-            }
-            Step::Patch { summary, priority } => {
-                let mut ops = Vec::new();
-                if let Some(s) = summary {
-                    ops.push(PatchOp::replace("summary", json!(s)));
-                }
-                if let (Some(p), Some(t)) = (priority, &template) {
-                    let id = t.priorities.get(p).copied().ok_or_else(|| {
-                        Error::Config(format!("the priority \"{p}\" is not resolved"))
-                    });
-                    match id {
-                        Ok(id) => ops.push(PatchOp::replace("priority", json!({ "id": id }))),
-                        Err(e) => return Err(e),
-                    }
-                }
-                self.cw.patch_ticket(ticket_id, &ops).await.map(|_| ())
-            }
-            Step::Close | Step::Reopen => {
-                let status = match (step, &template) {
-                    (Step::Close, Some(t)) => t.status_closed.id,
-                    (_, Some(t)) => t.status_new.id,
-                    _ => {
-                        return Err(Error::Internal(
-                            "the ticket template was not loaded before a status change".to_owned(),
-                        ))
-                    }
-                };
-                let ops = [PatchOp::replace("status", json!({ "id": status }))];
-                self.cw.patch_ticket(ticket_id, &ops).await.map(|_| ())
-            }
-            Step::Delete => match self.cw.delete_ticket(ticket_id).await {
-                // Already gone is what we wanted.
-                Err(CwError::NotFound { .. }) => Ok(()),
-                other => other,
-            },
-            Step::Create(_) => Ok(()),
-        };
+        let result = self.send(step, ticket_id, template.as_deref()).await?;
         match result {
             Ok(()) => {
                 apply_effect(entry, step, &self.now);
@@ -371,38 +308,7 @@ impl Executor {
                 ))
             }
             Err(e @ CwError::NotFound { .. }) => {
-                // Rule 13: only a list query that comes back empty says the
-                // ticket is gone (on cloud a 404 may be a sign-in problem).
-                let gone = recover::ticket_gone(&self.cw, ticket_id).await;
-                if matches!(gone, Ok(true)) {
-                    // A technician deleted the ticket: the event is ticketed anew next cycle.
-                    entry.state = TicketState::Deleted;
-                    let msg = format!(
-                        "ticket #{ticket_id} no longer exists in ConnectWise; a new ticket will be created next cycle"
-                    );
-                    entry.last_error = Some(msg.clone());
-                    self.confirm(
-                        intent_id,
-                        OutboxState::Failed,
-                        &item.event_id,
-                        Some(entry),
-                        false,
-                    )
-                    .await?;
-                    return Err(Error::NotFound(msg));
-                }
-                // Still there (or unknown): a note may have landed after
-                // all, and is looked for next cycle; a PATCH is planned again.
-                let state = if matches!(step, Step::Note { .. }) {
-                    OutboxState::Unknown
-                } else {
-                    OutboxState::Failed
-                };
-                self.finish(intent_id, state, Some(&e.to_string())).await?;
-                Err(match gone {
-                    Err(lookup) => lookup.into(),
-                    Ok(_) => Error::Cw(e),
-                })
+                self.settle_not_found(item, entry, step, intent_id, e).await
             }
             // Rule 13: a note may have landed; the next cycle looks for it
             // before anything is sent again.
@@ -418,6 +324,82 @@ impl Executor {
                 Err(e.into())
             }
         }
+    }
+
+    /// Sends an update step to ConnectWise. The outer `Err` is a fault of
+    /// ours found before anything was sent; the inner result is the call's.
+    async fn send(
+        &self,
+        step: &Step,
+        ticket_id: i64,
+        template: Option<&Template>,
+    ) -> Result<Result<(), CwError>, Error> {
+        Ok(match step {
+            Step::Note {
+                text, resolution, ..
+            } => {
+                let note = if *resolution {
+                    NewNote::resolution(text.clone())
+                } else {
+                    NewNote::discussion(text.clone())
+                };
+                self.cw.add_note(ticket_id, &note).await.map(|_| ())
+            }
+            Step::Patch { .. } | Step::Close | Step::Reopen => {
+                let ops = patch_ops(step, template)?;
+                self.cw.patch_ticket(ticket_id, &ops).await.map(|_| ())
+            }
+            Step::Delete => match self.cw.delete_ticket(ticket_id).await {
+                // Already gone is what we wanted.
+                Err(CwError::NotFound { .. }) => Ok(()),
+                other => other,
+            },
+            Step::Create(_) => Ok(()),
+        })
+    }
+
+    /// Settles an update that ConnectWise answered with 404.
+    async fn settle_not_found(
+        &self,
+        item: &EventPlan,
+        entry: &mut LedgerEntry,
+        step: &Step,
+        intent_id: i64,
+        e: CwError,
+    ) -> Result<ActionLine, Error> {
+        let ticket_id = entry.ticket_id;
+        // Rule 13: only a list query that comes back empty says the
+        // ticket is gone (on cloud a 404 may be a sign-in problem).
+        let gone = recover::ticket_gone(&self.cw, ticket_id).await;
+        if matches!(gone, Ok(true)) {
+            // A technician deleted the ticket: the event is ticketed anew next cycle.
+            entry.state = TicketState::Deleted;
+            let msg = format!(
+                "ticket #{ticket_id} no longer exists in ConnectWise; a new ticket will be created next cycle"
+            );
+            entry.last_error = Some(msg.clone());
+            self.confirm(
+                intent_id,
+                OutboxState::Failed,
+                &item.event_id,
+                Some(entry),
+                false,
+            )
+            .await?;
+            return Err(Error::NotFound(msg));
+        }
+        // Still there (or unknown): a note may have landed after
+        // all, and is looked for next cycle; a PATCH is planned again.
+        let state = if matches!(step, Step::Note { .. }) {
+            OutboxState::Unknown
+        } else {
+            OutboxState::Failed
+        };
+        self.finish(intent_id, state, Some(&e.to_string())).await?;
+        Err(match gone {
+            Err(lookup) => lookup.into(),
+            Ok(_) => Error::Cw(e),
+        })
     }
 
     async fn intend(&self, event_id: &str, intent: &Intent) -> Result<i64, Error> {

@@ -1,11 +1,14 @@
 //! What one planned step becomes, without I/O: the ticket a create sends,
-//! the words its action line uses, and the change a confirmed step makes to
-//! the ledger row.
+//! the outbox intent and PATCH operations of an update, the words its action
+//! line uses, and the change a confirmed step makes to the ledger row.
+
+use serde_json::json;
 
 use super::plan::{Draft, Step};
 use super::template::Template;
-use crate::cw::{IdRef, NewTicket};
+use crate::cw::{IdRef, NewTicket, PatchOp};
 use crate::store::ledger::{self, LedgerEntry, TicketState};
+use crate::store::outbox::Intent;
 use crate::Error;
 
 /// What an update step changes, for the action line (e.g. `status ">Closed"`).
@@ -87,4 +90,60 @@ pub(crate) fn new_ticket(template: &Template, draft: &Draft) -> Result<NewTicket
         external_x_ref: draft.xref.clone(),
         initial_description: draft.description.clone(),
     })
+}
+
+/// The outbox intent of an update step, and its action line's detail.
+pub(crate) fn update_intent(
+    step: &Step,
+    ticket_id: i64,
+    template: Option<&Template>,
+) -> (Intent, String) {
+    match step {
+        Step::Note { text, effect, .. } => (
+            Intent::Note {
+                ticket_id,
+                text: text.clone(),
+                effect: effect.clone(),
+            },
+            first_line(text),
+        ),
+        other => (
+            Intent::Update {
+                ticket_id,
+                what: other.verb().to_owned(),
+            },
+            update_detail(other, template),
+        ),
+    }
+}
+
+/// The PATCH operations of a `Patch`, `Close` or `Reopen` step.
+pub(crate) fn patch_ops(step: &Step, template: Option<&Template>) -> Result<Vec<PatchOp>, Error> {
+    match step {
+        Step::Patch { summary, priority } => {
+            let mut ops = Vec::new();
+            if let Some(s) = summary {
+                ops.push(PatchOp::replace("summary", json!(s)));
+            }
+            if let (Some(p), Some(t)) = (priority, template) {
+                let id = t.priorities.get(p).copied().ok_or_else(|| {
+                    Error::Config(format!("the priority \"{p}\" is not resolved"))
+                })?;
+                ops.push(PatchOp::replace("priority", json!({ "id": id })));
+            }
+            Ok(ops)
+        }
+        _ => {
+            let status = match (step, template) {
+                (Step::Close, Some(t)) => t.status_closed.id,
+                (_, Some(t)) => t.status_new.id,
+                _ => {
+                    return Err(Error::Internal(
+                        "the ticket template was not loaded before a status change".to_owned(),
+                    ))
+                }
+            };
+            Ok(vec![PatchOp::replace("status", json!({ "id": status }))])
+        }
+    }
 }

@@ -143,88 +143,18 @@ pub async fn resolve(cw: &CwClient, spec: &TemplateSpec) -> Result<Template, Tem
     let boards = active_boards(cw).await?;
     let board = board_named(&boards, &spec.board).map_err(TemplateError::Settings)?;
     let statuses = active_statuses(cw, board.id).await?;
-    // A status named in the settings must be on the board and be open (new)
-    // or closed (closed) as its key says.
-    let named = |name: &str, key: &str, want_closed: bool| {
-        let s = statuses
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(name))
-            .ok_or_else(|| {
-                TemplateError::Settings(format!(
-                    "the status \"{name}\" is not on board \"{}\" (its statuses: {}); fix {key}",
-                    board.name,
-                    names(&statuses.iter().map(status_ref).collect::<Vec<NamedRef>>())
-                ))
-            })?;
-        if s.closed_status != want_closed {
-            return Err(TemplateError::Settings(format!(
-                "{key} \"{name}\" is {} status on board \"{}\"; choose {}",
-                if s.closed_status {
-                    "a closed"
-                } else {
-                    "not a closed"
-                },
-                board.name,
-                if want_closed {
-                    "one marked closed"
-                } else {
-                    "an open one"
-                }
-            )));
-        }
-        Ok(status_ref(s))
-    };
     let (status_new, status_new_explicit) = match &spec.status_new {
-        Some(name) => (named(name, "ticket.status_new", false)?, true),
-        None => {
-            let s = statuses
-                .iter()
-                .find(|s| s.default_flag && !s.closed_status)
-                .or_else(|| statuses.iter().find(|s| !s.closed_status))
-                .ok_or_else(|| {
-                    TemplateError::Settings(format!(
-                        "board \"{}\" has no open status to give new tickets",
-                        board.name
-                    ))
-                })?;
-            (status_ref(s), false)
-        }
+        Some(name) => (
+            named_status(&statuses, &board, name, "ticket.status_new", false)?,
+            true,
+        ),
+        None => (default_status_new(&statuses, &board)?, false),
     };
     let status_closed = match &spec.status_closed {
-        Some(name) => named(name, "ticket.status_closed", true)?,
-        None => statuses
-            .iter()
-            .find(|s| s.closed_status)
-            .map(status_ref)
-            .ok_or_else(|| {
-                TemplateError::Settings(format!(
-                    "board \"{}\" has no closed status, so tickets cannot be closed",
-                    board.name
-                ))
-            })?,
+        Some(name) => named_status(&statuses, &board, name, "ticket.status_closed", true)?,
+        None => default_status_closed(&statuses, &board)?,
     };
-    let mut priorities = BTreeMap::new();
-    if !spec.priorities.is_empty() {
-        let all: Vec<NamedRef> = cw
-            .priorities()
-            .await?
-            .into_iter()
-            .map(|p| NamedRef {
-                id: p.id,
-                name: p.name,
-            })
-            .collect();
-        for name in &spec.priorities {
-            let p = find(&all, name).ok_or_else(|| {
-                TemplateError::Settings(format!(
-                    "the priority \"{name}\" does not exist in ConnectWise (priorities: {}); \
-                     fix ticket.priority.*",
-                    names(&all)
-                ))
-            })?;
-            priorities.insert(name.clone(), p.id);
-        }
-    }
+    let priorities = priority_ids(cw, &spec.priorities).await?;
     let ticket_type = match &spec.ticket_type {
         Some(name) => Some(pick(cw.board_types(board.id).await?, name, "type", &board)?),
         None => None,
@@ -253,6 +183,112 @@ pub async fn resolve(cw: &CwClient, spec: &TemplateSpec) -> Result<Template, Tem
         subtype,
         item,
     })
+}
+
+/// The status called `name` that `key` names. A status named in the
+/// settings must be on the board and be open (new) or closed (closed) as
+/// its key says.
+fn named_status(
+    statuses: &[BoardStatus],
+    board: &NamedRef,
+    name: &str,
+    key: &str,
+    want_closed: bool,
+) -> Result<NamedRef, TemplateError> {
+    let s = statuses
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            TemplateError::Settings(format!(
+                "the status \"{name}\" is not on board \"{}\" (its statuses: {}); fix {key}",
+                board.name,
+                names(&statuses.iter().map(status_ref).collect::<Vec<NamedRef>>())
+            ))
+        })?;
+    if s.closed_status != want_closed {
+        return Err(TemplateError::Settings(format!(
+            "{key} \"{name}\" is {} status on board \"{}\"; choose {}",
+            if s.closed_status {
+                "a closed"
+            } else {
+                "not a closed"
+            },
+            board.name,
+            if want_closed {
+                "one marked closed"
+            } else {
+                "an open one"
+            }
+        )));
+    }
+    Ok(status_ref(s))
+}
+
+/// The status for new tickets when none is set: the board's default open
+/// status, else its first open one.
+fn default_status_new(
+    statuses: &[BoardStatus],
+    board: &NamedRef,
+) -> Result<NamedRef, TemplateError> {
+    statuses
+        .iter()
+        .find(|s| s.default_flag && !s.closed_status)
+        .or_else(|| statuses.iter().find(|s| !s.closed_status))
+        .map(status_ref)
+        .ok_or_else(|| {
+            TemplateError::Settings(format!(
+                "board \"{}\" has no open status to give new tickets",
+                board.name
+            ))
+        })
+}
+
+/// The status for closing tickets when none is set: the board's first closed one.
+fn default_status_closed(
+    statuses: &[BoardStatus],
+    board: &NamedRef,
+) -> Result<NamedRef, TemplateError> {
+    statuses
+        .iter()
+        .find(|s| s.closed_status)
+        .map(status_ref)
+        .ok_or_else(|| {
+            TemplateError::Settings(format!(
+                "board \"{}\" has no closed status, so tickets cannot be closed",
+                board.name
+            ))
+        })
+}
+
+/// The id of each priority named in the settings; no request when none is.
+async fn priority_ids(
+    cw: &CwClient,
+    wanted: &[String],
+) -> Result<BTreeMap<String, i64>, TemplateError> {
+    let mut priorities = BTreeMap::new();
+    if wanted.is_empty() {
+        return Ok(priorities);
+    }
+    let all: Vec<NamedRef> = cw
+        .priorities()
+        .await?
+        .into_iter()
+        .map(|p| NamedRef {
+            id: p.id,
+            name: p.name,
+        })
+        .collect();
+    for name in wanted {
+        let p = find(&all, name).ok_or_else(|| {
+            TemplateError::Settings(format!(
+                "the priority \"{name}\" does not exist in ConnectWise (priorities: {}); \
+                 fix ticket.priority.*",
+                names(&all)
+            ))
+        })?;
+        priorities.insert(name.clone(), p.id);
+    }
+    Ok(priorities)
 }
 
 fn pick(

@@ -47,55 +47,8 @@ pub struct MapRequest {
 /// nothing is saved.
 pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow, Error> {
     let id = req.backup_company_id.clone();
-    let mut row = {
-        let id = id.clone();
-        db_store(engine.store(), move |s| companies::get(s, &id)).await?
-    };
-    if row.is_none() {
-        // First use: the list may simply not have been fetched yet.
-        if refresh_companies(engine).await.is_ok() {
-            let id = id.clone();
-            row = db_store(engine.store(), move |s| companies::get(s, &id)).await?;
-        }
-    }
-    let Some(row) = row else {
-        let which = match engine.settings().await?.source_kind {
-            crate::source::SourceKind::Dashboard => "Dashboard",
-            crate::source::SourceKind::Msp360 => "MSP360",
-            crate::source::SourceKind::Comet => "Comet",
-            crate::source::SourceKind::Vspc => "VSPC",
-        };
-        let known = db_store(engine.store(), companies::list).await?;
-        let sample: Vec<String> = known.iter().take(10).map(|r| r.id.clone()).collect();
-        return Err(Error::NotFound(if sample.is_empty() {
-            format!(
-                "there is no {which} company with id \"{id}\"; run `backup-bridge companies refresh` first"
-            )
-        } else {
-            format!(
-                "there is no {which} company with id \"{id}\" (known ids include {}); \
-                 `backup-bridge companies list` shows them all",
-                sample.join(", ")
-            )
-        }));
-    };
-    if let Some(Override::Explicit(cond)) = &req.agreement_condition {
-        if !cond.trim().is_empty() {
-            conditions::validate(cond).map_err(|e| {
-                Error::Invalid(format!("the agreement condition is not valid: {e}"))
-            })?;
-        }
-    }
-    for filter in [&req.event_types, &req.backup_types].into_iter().flatten() {
-        if let Override::Explicit(TypeFilter::Only(list)) = filter {
-            if list.is_empty() {
-                return Err(Error::Invalid(
-                    "a type list cannot be empty: list at least one type, or use default"
-                        .to_owned(),
-                ));
-            }
-        }
-    }
+    let row = known_company(engine, &id).await?;
+    check_request(&req)?;
     let identifier = req.cw_identifier.trim().to_owned();
     if identifier.is_empty() {
         return Err(Error::Invalid(
@@ -103,16 +56,7 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
                 .to_owned(),
         ));
     }
-    let cw = engine.cw().await?;
-    let company = cw
-        .company_by_identifier(&identifier)
-        .await?
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "ConnectWise has no active company with the Company ID \"{identifier}\"; \
-             check it in ConnectWise under Companies (the short Company ID, not the name)"
-            ))
-        })?;
+    let company = cw_company(engine, &identifier).await?;
     let mapping = Mapping {
         cw_identifier: company.identifier.clone(),
         cw_company_id: company.id,
@@ -134,6 +78,83 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
              map it again"
                 .to_owned(),
         )
+    })
+}
+
+/// The stored row of the source company `id`, refreshing the list once
+/// when it is not there, or an error naming some ids that are.
+async fn known_company(engine: &Engine, id: &str) -> Result<CompanyRow, Error> {
+    let mut row = {
+        let id = id.to_owned();
+        db_store(engine.store(), move |s| companies::get(s, &id)).await?
+    };
+    if row.is_none() {
+        // First use: the list may simply not have been fetched yet.
+        if refresh_companies(engine).await.is_ok() {
+            let id = id.to_owned();
+            row = db_store(engine.store(), move |s| companies::get(s, &id)).await?;
+        }
+    }
+    match row {
+        Some(row) => Ok(row),
+        None => Err(unknown_company(engine, id).await?),
+    }
+}
+
+/// The error for a source company id that is not in the list (`Err` when
+/// the settings or the list cannot be read).
+async fn unknown_company(engine: &Engine, id: &str) -> Result<Error, Error> {
+    let which = match engine.settings().await?.source_kind {
+        crate::source::SourceKind::Dashboard => "Dashboard",
+        crate::source::SourceKind::Msp360 => "MSP360",
+        crate::source::SourceKind::Comet => "Comet",
+        crate::source::SourceKind::Vspc => "VSPC",
+    };
+    let known = db_store(engine.store(), companies::list).await?;
+    let sample: Vec<String> = known.iter().take(10).map(|r| r.id.clone()).collect();
+    Ok(Error::NotFound(if sample.is_empty() {
+        format!(
+            "there is no {which} company with id \"{id}\"; run `backup-bridge companies refresh` first"
+        )
+    } else {
+        format!(
+            "there is no {which} company with id \"{id}\" (known ids include {}); \
+             `backup-bridge companies list` shows them all",
+            sample.join(", ")
+        )
+    }))
+}
+
+/// Checks the request's agreement condition and type lists.
+fn check_request(req: &MapRequest) -> Result<(), Error> {
+    if let Some(Override::Explicit(cond)) = &req.agreement_condition {
+        if !cond.trim().is_empty() {
+            conditions::validate(cond).map_err(|e| {
+                Error::Invalid(format!("the agreement condition is not valid: {e}"))
+            })?;
+        }
+    }
+    for filter in [&req.event_types, &req.backup_types].into_iter().flatten() {
+        if let Override::Explicit(TypeFilter::Only(list)) = filter {
+            if list.is_empty() {
+                return Err(Error::Invalid(
+                    "a type list cannot be empty: list at least one type, or use default"
+                        .to_owned(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The active ConnectWise company whose Company ID is `identifier`.
+async fn cw_company(engine: &Engine, identifier: &str) -> Result<Company, Error> {
+    let cw = engine.cw().await?;
+    cw.company_by_identifier(identifier).await?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "ConnectWise has no active company with the Company ID \"{identifier}\"; \
+             check it in ConnectWise under Companies (the short Company ID, not the name)"
+        ))
     })
 }
 

@@ -216,67 +216,12 @@ fn plan_update(
         return;
     };
     let (summary, priority, hash) = rendered(input, event);
-    let new_details = new_details(event, entry);
     let closing = transition == Transition::Close;
-    let mut steps = Vec::new();
-    // A removed event that reappears is tracked again like a closed one.
-    let mut final_state = match entry.state {
-        TicketState::Removed => TicketState::Closed,
-        state => state,
-    };
-    match transition {
-        Transition::Reopen(ReopenCause::FailedAgain) => {
-            steps.push(Step::Reopen);
-            final_state = TicketState::Open;
-        }
-        Transition::Reopen(ReopenCause::NewDetails(count)) => {
-            // Once for this batch; the details follow as notes.
-            steps.push(Step::Reopen);
-            steps.push(Step::Note {
-                text: render::reopen_note(count),
-                resolution: false,
-                effect: NoteEffect::None,
-            });
-        }
-        _ => {}
-    }
-    // Rule 4: patch only the fields whose value changes; the description
-    // is never edited.
-    let patch_summary = (summary != entry.summary).then(|| summary.clone());
-    let patch_priority = priority
-        .clone()
-        .filter(|p| Some(p) != entry.priority.as_ref());
-    if patch_summary.is_some() || patch_priority.is_some() {
-        steps.push(Step::Patch {
-            summary: patch_summary,
-            priority: patch_priority,
-        });
-    }
-    let old = Tracked {
-        event_type: &entry.event_type,
-        job_status: &entry.job_status,
-        message: &entry.message,
-    };
-    let new = Tracked {
-        event_type: &event.event_type,
-        job_status: &event.job_status,
-        message: &event.message,
-    };
-    // Rule 4: one note saying what changed; when the change is the job
-    // completing, it goes on the Resolution tab (rule 6).
-    if let Some(text) = render::change_note(&old, &new) {
-        steps.push(Step::Note {
-            text,
-            resolution: closing,
-            effect: NoteEffect::Tracked {
-                event_type: event.event_type.clone(),
-                job_status: event.job_status.clone(),
-                message: event.message.clone(),
-            },
-        });
-    }
+    let mut steps = reopen_steps(&transition);
+    steps.extend(patch_step(entry, &summary, priority.as_ref()));
+    steps.extend(change_note(entry, event, closing));
     // Rule 5: each new detail once, as its own note.
-    for detail in &new_details {
+    for detail in new_details(event, entry) {
         steps.push(Step::Note {
             text: render::detail_note(detail),
             resolution: false,
@@ -285,10 +230,9 @@ fn plan_update(
     }
     if closing {
         steps.push(Step::Close);
-        final_state = TicketState::Closed;
     }
     let mut done = entry.clone();
-    done.state = final_state;
+    done.state = state_after(entry.state, &transition);
     done.event_type = event.event_type.clone();
     done.job_status = event.job_status.clone();
     done.message = event.message.clone();
@@ -307,6 +251,72 @@ fn plan_update(
         steps,
         done,
     });
+}
+
+/// The steps a reopen starts with (none for other transitions).
+fn reopen_steps(transition: &Transition) -> Vec<Step> {
+    match transition {
+        Transition::Reopen(ReopenCause::FailedAgain) => vec![Step::Reopen],
+        // Once for this batch; the details follow as notes.
+        Transition::Reopen(ReopenCause::NewDetails(count)) => vec![
+            Step::Reopen,
+            Step::Note {
+                text: render::reopen_note(*count),
+                resolution: false,
+                effect: NoteEffect::None,
+            },
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// The ledger state once `transition`'s steps are done.
+fn state_after(state: TicketState, transition: &Transition) -> TicketState {
+    match transition {
+        Transition::Close => TicketState::Closed,
+        Transition::Reopen(ReopenCause::FailedAgain) => TicketState::Open,
+        // A removed event that reappears is tracked again like a closed one.
+        _ if state == TicketState::Removed => TicketState::Closed,
+        _ => state,
+    }
+}
+
+/// Rule 4: patch only the fields whose value changes; the description
+/// is never edited.
+fn patch_step(entry: &LedgerEntry, summary: &str, priority: Option<&String>) -> Option<Step> {
+    let patch_summary = (summary != entry.summary).then(|| summary.to_owned());
+    let patch_priority = priority
+        .cloned()
+        .filter(|p| Some(p) != entry.priority.as_ref());
+    (patch_summary.is_some() || patch_priority.is_some()).then_some(Step::Patch {
+        summary: patch_summary,
+        priority: patch_priority,
+    })
+}
+
+/// Rule 4: one note saying what changed; when the change is the job
+/// completing, it goes on the Resolution tab (rule 6).
+fn change_note(entry: &LedgerEntry, event: &MonitoringEvent, closing: bool) -> Option<Step> {
+    let old = Tracked {
+        event_type: &entry.event_type,
+        job_status: &entry.job_status,
+        message: &entry.message,
+    };
+    let new = Tracked {
+        event_type: &event.event_type,
+        job_status: &event.job_status,
+        message: &event.message,
+    };
+    let text = render::change_note(&old, &new)?;
+    Some(Step::Note {
+        text,
+        resolution: closing,
+        effect: NoteEffect::Tracked {
+            event_type: event.event_type.clone(),
+            job_status: event.job_status.clone(),
+            message: event.message.clone(),
+        },
+    })
 }
 
 /// Rule 7's candidates: the tracked events the listing no longer has

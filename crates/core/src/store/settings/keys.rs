@@ -288,17 +288,7 @@ pub(crate) fn normalize(spec: &KeySpec, raw: &str) -> Result<Option<String>, Str
             crate::source::tls::Fingerprint::parse(value).map(|f| Some(f.to_string()))
         }
         Kind::RemovedPolicy => one_of(value, &["close", "leave", "delete"]),
-        Kind::EventTypes | Kind::BackupTypes => match TypeFilter::parse(value) {
-            TypeFilter::Only(list) if list.is_empty() => Err(format!(
-                "list at least one {} type (comma separated), or use all",
-                if spec.kind == Kind::EventTypes {
-                    "event"
-                } else {
-                    "backup"
-                }
-            )),
-            f => Ok(Some(f.to_string())),
-        },
+        Kind::EventTypes | Kind::BackupTypes => normalize_types(spec.kind, value),
         Kind::Condition => {
             if value.is_empty() {
                 return Ok(None);
@@ -315,38 +305,54 @@ pub(crate) fn normalize(spec: &KeySpec, raw: &str) -> Result<Option<String>, Str
             validate_template(value)?;
             Ok(Some(value.to_owned()))
         }
-        Kind::Interval => {
-            let n = parse_number(value)?;
-            if !(MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&n) {
-                return Err(format!(
-                    "the interval must be between {MIN_INTERVAL_SECS} and {MAX_INTERVAL_SECS} seconds, got {n}"
-                ));
-            }
-            Ok(Some(n.to_string()))
-        }
-        Kind::Concurrency => {
-            let n = parse_number(value)?;
-            if !CONCURRENCY_RANGE.contains(&n) {
-                return Err(format!(
-                    "the concurrency must be between {} and {}, got {n}",
-                    CONCURRENCY_RANGE.start(),
-                    CONCURRENCY_RANGE.end()
-                ));
-            }
-            Ok(Some(n.to_string()))
-        }
-        Kind::RequestRate => {
-            let n = parse_number(value)?;
-            if !REQUEST_RATE_RANGE.contains(&n) {
-                return Err(format!(
-                    "the request rate must be between {} (no limit) and {} per minute, got {n}",
-                    REQUEST_RATE_RANGE.start(),
-                    REQUEST_RATE_RANGE.end()
-                ));
-            }
-            Ok(Some(n.to_string()))
-        }
+        Kind::Interval => number_in(value, MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS, |n| {
+            format!(
+                "the interval must be between {MIN_INTERVAL_SECS} and {MAX_INTERVAL_SECS} seconds, got {n}"
+            )
+        }),
+        Kind::Concurrency => number_in(value, CONCURRENCY_RANGE, |n| {
+            format!(
+                "the concurrency must be between {} and {}, got {n}",
+                CONCURRENCY_RANGE.start(),
+                CONCURRENCY_RANGE.end()
+            )
+        }),
+        Kind::RequestRate => number_in(value, REQUEST_RATE_RANGE, |n| {
+            format!(
+                "the request rate must be between {} (no limit) and {} per minute, got {n}",
+                REQUEST_RATE_RANGE.start(),
+                REQUEST_RATE_RANGE.end()
+            )
+        }),
     }
+}
+
+/// A type filter (`all` or a comma-separated list of at least one type).
+fn normalize_types(kind: Kind, value: &str) -> Result<Option<String>, String> {
+    match TypeFilter::parse(value) {
+        TypeFilter::Only(list) if list.is_empty() => Err(format!(
+            "list at least one {} type (comma separated), or use all",
+            if kind == Kind::EventTypes {
+                "event"
+            } else {
+                "backup"
+            }
+        )),
+        f => Ok(Some(f.to_string())),
+    }
+}
+
+/// `value` as a whole number within `range`; `out_of_range` words the error.
+fn number_in(
+    value: &str,
+    range: std::ops::RangeInclusive<u64>,
+    out_of_range: impl Fn(u64) -> String,
+) -> Result<Option<String>, String> {
+    let n = parse_number(value)?;
+    if !range.contains(&n) {
+        return Err(out_of_range(n));
+    }
+    Ok(Some(n.to_string()))
 }
 
 fn non_empty(value: &str) -> Option<String> {
