@@ -139,6 +139,7 @@ pub async fn map_company(engine: &Engine, req: MapRequest) -> Result<CompanyRow,
 
 /// A company row with its effective filters, for lists.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CompanyView {
     #[serde(flatten)]
     pub row: CompanyRow,
