@@ -6,6 +6,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 
 import type {
+  Agreement,
   AppInfo,
   ArgsOf,
   Attention,
@@ -25,7 +26,6 @@ import type {
   RunReport,
   SeenTypes,
   SettingEntry,
-  Agreement,
   Status,
   StuckIntent,
   TestReport,
@@ -39,7 +39,7 @@ export type * from './bindings/contract';
 type CallArgs<K extends CommandName> = ArgsOf<K> extends Record<string, never> ? [] : [args: ArgsOf<K>];
 
 /** Calls `command` in the backend; rejects with an `AppError`. */
-export async function call<K extends CommandName>(command: K, ...args: CallArgs<K>): Promise<ResultOf<K>> {
+async function call<K extends CommandName>(command: K, ...args: CallArgs<K>): Promise<ResultOf<K>> {
   try {
     return await invoke<ResultOf<K>>(command, args[0]);
   } catch (error) {

@@ -39,9 +39,9 @@ fn bindings_are_up_to_date() {
     }
     assert!(
         stale.is_empty(),
-        "the generated UI contract is stale: {} differ from the command declarations in \
-         crates/shell/src/commands/mod.rs and the types they name. Regenerate them with \
-         `{REGENERATE}` and commit the result.",
+        "the generated UI contract is out of date: {} no longer matches the command \
+         declarations in crates/shell/src/commands/mod.rs and the types they name. \
+         Regenerate it with `{REGENERATE}` and commit the result.",
         stale.join(" and ")
     );
 }

@@ -51,6 +51,11 @@ where
     Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
 }
 
+// The UI contract: `name(argument: Type, ...) -> Result => handler call;`.
+// After a change here, regenerate the bindings
+// (`BB_UPDATE_BINDINGS=1 cargo test -p bridge-shell bindings`); a new command
+// also needs its permission in src-tauri/capabilities/main.json (a test there
+// checks it).
 ui_commands! {
     state;
     app_info() -> AppInfo => app::app_info(state).await;
