@@ -3,9 +3,9 @@
 //! runs it: each takes the state, calls core once, and returns a DTO or a
 //! `{kind, message}` error. No rule lives here.
 //!
-//! This file is the UI contract's one source of truth: the
-//! [`ui_commands!`](declare) list below declares each command once, with its
-//! arguments and result. From it come the dispatcher [`call`], the name list
+//! This file is the UI contract's one source of truth: the `ui_commands!`
+//! list below (the macro is in `declare.rs`) declares each command once,
+//! with its arguments and result. From it come the dispatcher [`call`], the name list
 //! [`COMMANDS`], the wire types in [`wire`] and, through [`bindings`], the
 //! checked-in TypeScript (`ui/src/bindings/contract.ts`) and the name list
 //! the window's build script reads (`names.rs`).
