@@ -40,12 +40,15 @@ pub fn run() -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use bridge_shell::commands::COMMANDS;
+    // The generated name list, by path as `build.rs` reads it: this crate
+    // does not need the shell for it. The shell's `bindings` test keeps the
+    // file equal to the commands its dispatcher declares.
+    include!("../../crates/shell/src/commands/names.rs");
 
     /// The capability grants exactly the commands the tray process answers
-    /// (`bridge_shell::commands::call`, whose own test reaches each by
-    /// name): a command missing there would be refused at run time, an
-    /// extra permission would be more than the UI needs.
+    /// (`bridge_shell::commands::call`, generated from the same declaration
+    /// as `names.rs`): a command missing there would be refused at run
+    /// time, an extra permission would be more than the UI needs.
     #[test]
     fn permissions_match_the_commands() {
         let capability: serde_json::Value =

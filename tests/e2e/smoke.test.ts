@@ -11,7 +11,7 @@
 // web engine) keeps syncing; a second launch starts a new window. Last, an
 // old login item (`backup-bridge-app --minimized`) starts the tray alone.
 //
-// Selectors are the `data-testid`s used by ui/src (the UI contract is the command list in crates/shell/src/commands/names.rs).
+// Selectors are the `data-testid`s used by ui/src (the UI contract is declared in crates/shell/src/commands/mod.rs and generated into ui/src/bindings/contract.ts).
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';

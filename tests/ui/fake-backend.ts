@@ -1,13 +1,13 @@
 // The fake Tauri backend of the browser tests. Bundled into one classic script
 // and injected with page.addInitScript before the UI loads: it installs
 // `mockIPC` (with event mocking, so `listen` works) and answers every command
-// of the UI contract (crates/shell/src/commands/names.rs) from an in-memory world, rejecting with
+// of the UI contract (typed by the generated ui/src/bindings/contract.ts) from an in-memory world, rejecting with
 // `{kind, message}` as the shell does. Tests drive it through
 // `window.__bbFake` (calls log, emit, the keychain to check secrets arrived).
 // The Connection commands live in fake-connection.ts.
 import { mockIPC } from '@tauri-apps/api/mocks';
 
-import type { ConnectionInput, MapRequest, Override, RunReport, TypeFilter } from '../../ui/src/api';
+import type { AppInfo, ArgsOf, CommandName, CompanyView, MapCompanyInput, Override, ResultOf, RunReport, TypeFilter } from '../../ui/src/api';
 import { matches, parse, validate } from './fake-conditions';
 import { saveConnection, testConnection } from './fake-connection';
 import {
@@ -141,7 +141,7 @@ function overrideTypes(v: string | undefined, current: Override<TypeFilter>): Ov
   return { Explicit: f };
 }
 
-async function mapCompany(req: MapRequest): Promise<unknown> {
+async function mapCompany(req: MapCompanyInput): Promise<CompanyView> {
   await sleep(120);
   const row = world.companies.find((c) => c.id === req.backupCompanyId);
   if (row === undefined) return fail('not_found', `there is no Dashboard company with id "${req.backupCompanyId}"`);
@@ -185,7 +185,7 @@ function diagnostics(): string {
   return lines.join('\n');
 }
 
-async function startDemo(): Promise<unknown> {
+async function startDemo(): Promise<AppInfo> {
   demo = true;
   world = configuredWorld({ configured: true }, new Date());
   world.stored.set('cw.site', '127.0.0.1:41234');
@@ -197,152 +197,142 @@ async function startDemo(): Promise<unknown> {
 /** Set once `recover_database` has repaired the (fake) damaged database. */
 let recovered = false;
 
-async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown> {
-  switch (cmd) {
-    case 'app_info':
-      return {
-        ...appInfo(world, demo),
-        error:
-          !demo && !recovered && scenario.startError !== undefined
-            ? { kind: 'damaged', message: scenario.startError }
-            : null,
-      };
-    case 'get_status':
-      return world.status;
-    case 'sync_now':
-      if (missing(world).length > 0) fail('config', `BackupBridge is not set up yet: ${missing(world).join(', ')} still missing`);
-      setTimeout(() => void cycle(), 10);
-      return null;
-    case 'set_paused':
-      await setStatus({ state: a['paused'] === true ? { state: 'paused' } : { state: 'idle' }, next_in_secs: a['paused'] === true ? null : 300 });
-      return null;
-    case 'get_connection':
-      return connectionView(world);
-    case 'save_connection':
-      return saveConnection(world, a['input'] as ConnectionInput);
-    case 'test_connection':
-      return testConnection(world);
-    case 'get_settings':
-      return settingEntries(world.stored);
-    case 'set_setting': {
-      const key = String(a['key']);
-      const value = String(a['value']);
-      if (/secret|password|private|token/i.test(key)) fail('invalid', `${key} looks like a secret: secrets go to the keychain, never the settings`);
-      const problem = checkSetting(key, value);
-      if (problem !== null) fail('invalid', problem);
-      if (value.trim() === '') world.stored.delete(key);
-      else world.stored.set(key, value.trim());
-      world.companies = world.companies.map((c) => withEffective(world, c));
-      return settingEntries(world.stored);
+/** The fake's answer to each command, typed by the generated contract: a renamed command or field does not compile. */
+type Handlers = { [K in CommandName]: (args: ArgsOf<K>) => ResultOf<K> | Promise<ResultOf<K>> };
+
+const handlers: Handlers = {
+  app_info: () => ({
+    ...appInfo(world, demo),
+    error: !demo && !recovered && scenario.startError !== undefined ? { kind: 'damaged', message: scenario.startError } : null,
+  }),
+  get_status: () => world.status,
+  sync_now: () => {
+    if (missing(world).length > 0) fail('config', `BackupBridge is not set up yet: ${missing(world).join(', ')} still missing`);
+    setTimeout(() => void cycle(), 10);
+    return null;
+  },
+  set_paused: async ({ paused }) => {
+    await setStatus({ state: paused ? { state: 'paused' } : { state: 'idle' }, next_in_secs: paused ? null : 300 });
+    return null;
+  },
+  get_connection: () => connectionView(world),
+  save_connection: ({ input }) => saveConnection(world, input),
+  test_connection: () => testConnection(world),
+  get_settings: () => settingEntries(world.stored),
+  set_setting: ({ key, value }) => {
+    if (/secret|password|private|token/i.test(key)) fail('invalid', `${key} looks like a secret: secrets go to the keychain, never the settings`);
+    const problem = checkSetting(key, value);
+    if (problem !== null) fail('invalid', problem);
+    if (value.trim() === '') world.stored.delete(key);
+    else world.stored.set(key, value.trim());
+    world.companies = world.companies.map((c) => withEffective(world, c));
+    return settingEntries(world.stored);
+  },
+  validate_condition: ({ text }) => validate(text),
+  preview_agreements: async ({ backupCompanyId, condition }) => {
+    needCw();
+    await sleep(80);
+    const row = world.companies.find((c) => c.id === backupCompanyId);
+    if (row?.cw_company_id == null) return fail('invalid', `${row?.name ?? 'the company'} is not mapped to a ConnectWise company yet; map it on the Companies screen first`);
+    const parsed = condition.trim() === '' ? null : parse(condition);
+    if (parsed !== null && 'error' in parsed) return fail('invalid', parsed.error.message);
+    return AGREEMENTS.filter((ag) => ag.company?.id === row.cw_company_id)
+      .filter((ag) => parsed === null || matches(parsed.expr, ag as unknown as Record<string, unknown>))
+      .sort((x, y) => x.id - y.id);
+  },
+  summary_example: ({ template: t }) => {
+    const bad = [...t.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '').find((p) => !['eventType', 'computer', 'plan', 'backupType', 'company'].includes(p));
+    if (t.trim() === '') fail('invalid', 'the summary template cannot be empty');
+    if (bad !== undefined) fail('invalid', `unknown placeholder {${bad}}: use {eventType}, {computer}, {plan}, {backupType} or {company}`);
+    return t.replace(/\{eventType\}/g, 'Error').replace(/\{computer\}/g, 'ACME-DC01').replace(/\{plan\}/g, 'Nightly files').replace(/\{backupType\}/g, 'FileLevel').replace(/\{company\}/g, 'Acme Dental Ltd');
+  },
+  list_boards: async () => {
+    needCw();
+    await sleep(60);
+    return BOARDS;
+  },
+  board_options: ({ board }) => {
+    needCw();
+    return BOARD_OPTIONS[board] ?? fail('invalid', `ConnectWise has no board named "${board}"`);
+  },
+  list_priorities: () => {
+    needCw();
+    return PRIORITIES;
+  },
+  seen_types: () => SEEN_TYPES,
+  list_companies: () => world.companies,
+  refresh_companies: async () => {
+    if (!world.stored.has('dashboard.url')) fail('config', 'the Dashboard URL is not set: set it on the Connection screen');
+    await sleep(100);
+    return world.companies;
+  },
+  map_company: ({ req }) => mapCompany(req),
+  unmap_company: ({ backupCompanyId }) => {
+    world.companies = world.companies.map((c) =>
+      c.id === backupCompanyId ? { ...c, cw_identifier: null, cw_company_id: null, cw_company_name: null, last_status: null } : c,
+    );
+    return null;
+  },
+  suggest_companies: async ({ backupCompanyId }) => {
+    needCw();
+    const row = world.companies.find((c) => c.id === backupCompanyId);
+    const words = (row?.name ?? '').toLowerCase().split(/\W+/).filter((w) => w.length >= 3 && !['ltd', 'llp', 'inc'].includes(w));
+    await sleep(80);
+    return CW_COMPANIES.filter((c) => words.some((w) => c.name.toLowerCase().includes(w)));
+  },
+  list_tickets: () => world.tickets,
+  recent_runs: () => world.runs,
+  preview_sync: async () => {
+    needCw();
+    await sleep(150);
+    return report(true);
+  },
+  open_ticket: () => null,
+  needs_attention: () => structuredClone(world.attention),
+  confirm_removals: () => {
+    // As the shell: the confirmation is kept for the next cycle, asked for at once.
+    world.removalsConfirmed = true;
+    if (missing(world).length > 0) fail('config', `BackupBridge is not set up yet: ${missing(world).join(', ')} still missing`);
+    setTimeout(() => void cycle(), 10);
+    return null;
+  },
+  forget_intent: ({ id }) => {
+    if (typeof id !== 'number' || !Number.isInteger(id)) return fail('invalid', `invalid arguments for forget_intent: id must be a whole number, got ${JSON.stringify(id)}`);
+    const gone = world.attention.stuck.find((s) => s.id === id);
+    if (gone === undefined) {
+      return fail('invalid', `no unsettled ConnectWise call has the id ${id}; \`backup-bridge status\` lists the stuck ones with their ids`);
     }
-    case 'validate_condition':
-      return validate(String(a['text']));
-    case 'preview_agreements': {
-      needCw();
-      await sleep(80);
-      const text = String(a['condition']);
-      const row = world.companies.find((c) => c.id === a['backupCompanyId']);
-      if (row?.cw_company_id == null) return fail('invalid', `${row?.name ?? 'the company'} is not mapped to a ConnectWise company yet; map it on the Companies screen first`);
-      const parsed = text.trim() === '' ? null : parse(text);
-      if (parsed !== null && 'error' in parsed) return fail('invalid', parsed.error.message);
-      return AGREEMENTS.filter((ag) => ag.company?.id === row.cw_company_id)
-        .filter((ag) => parsed === null || matches(parsed.expr, ag as unknown as Record<string, unknown>))
-        .sort((x, y) => x.id - y.id);
-    }
-    case 'summary_example': {
-      const t = String(a['template']);
-      const bad = [...t.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '').find((p) => !['eventType', 'computer', 'plan', 'backupType', 'company'].includes(p));
-      if (t.trim() === '') fail('invalid', 'the summary template cannot be empty');
-      if (bad !== undefined) fail('invalid', `unknown placeholder {${bad}}: use {eventType}, {computer}, {plan}, {backupType} or {company}`);
-      return t.replace(/\{eventType\}/g, 'Error').replace(/\{computer\}/g, 'ACME-DC01').replace(/\{plan\}/g, 'Nightly files').replace(/\{backupType\}/g, 'FileLevel').replace(/\{company\}/g, 'Acme Dental Ltd');
-    }
-    case 'list_boards':
-      needCw();
-      await sleep(60);
-      return BOARDS;
-    case 'board_options': {
-      needCw();
-      const o = BOARD_OPTIONS[String(a['board'])];
-      return o ?? fail('invalid', `ConnectWise has no board named "${String(a['board'])}"`);
-    }
-    case 'list_priorities':
-      needCw();
-      return PRIORITIES;
-    case 'seen_types':
-      return SEEN_TYPES;
-    case 'list_companies':
-      return world.companies;
-    case 'refresh_companies':
-      if (!world.stored.has('dashboard.url')) fail('config', 'the Dashboard URL is not set: set it on the Connection screen');
-      await sleep(100);
-      return world.companies;
-    case 'map_company':
-      return mapCompany(a['req'] as MapRequest);
-    case 'unmap_company':
-      world.companies = world.companies.map((c) =>
-        c.id === a['backupCompanyId'] ? { ...c, cw_identifier: null, cw_company_id: null, cw_company_name: null, last_status: null } : c,
-      );
-      return null;
-    case 'suggest_companies': {
-      needCw();
-      const row = world.companies.find((c) => c.id === a['backupCompanyId']);
-      const words = (row?.name ?? '').toLowerCase().split(/\W+/).filter((w) => w.length >= 3 && !['ltd', 'llp', 'inc'].includes(w));
-      await sleep(80);
-      return CW_COMPANIES.filter((c) => words.some((w) => c.name.toLowerCase().includes(w)));
-    }
-    case 'list_tickets':
-      return world.tickets;
-    case 'recent_runs':
-      return world.runs;
-    case 'preview_sync':
-      needCw();
-      await sleep(150);
-      return report(true);
-    case 'open_ticket':
-      return null;
-    case 'needs_attention':
-      return structuredClone(world.attention);
-    case 'confirm_removals':
-      // As the shell: the confirmation is kept for the next cycle, asked for at once.
-      world.removalsConfirmed = true;
-      if (missing(world).length > 0) fail('config', `BackupBridge is not set up yet: ${missing(world).join(', ')} still missing`);
-      setTimeout(() => void cycle(), 10);
-      return null;
-    case 'forget_intent': {
-      const id = a['id'];
-      if (typeof id !== 'number' || !Number.isInteger(id)) return fail('invalid', `invalid arguments for forget_intent: id must be a whole number, got ${JSON.stringify(id)}`);
-      const gone = world.attention.stuck.find((s) => s.id === id);
-      if (gone === undefined) {
-        return fail('invalid', `no unsettled ConnectWise call has the id ${id}; \`backup-bridge status\` lists the stuck ones with their ids`);
-      }
-      world.attention = { ...world.attention, stuck: world.attention.stuck.filter((s) => s.id !== id) };
-      return gone;
-    }
-    case 'log_tail': {
-      const run = a['run'];
-      if (typeof run !== 'number') return LOG_TAIL;
-      const lines = LOG_TAIL.split('\n').filter((line) => line.includes(`sync{run=${run}}`));
-      return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-    }
-    case 'copy_diagnostics':
-      return diagnostics();
-    case 'start_demo':
-      return startDemo();
-    case 'recover_database':
-      recovered = true;
-      real.status = { ...real.status, state: { state: 'idle' } };
-      return [
-        'The damaged database was moved to backupbridge.db.damaged-20261127T010000Z.',
-        'Settings: 24 of 24 kept.',
-        'Company mapping: 6 of 6 kept.',
-      ];
-    case 'stop_demo':
-      demo = false;
-      world = real;
-      return appInfo(world, demo);
-    default:
-      return fail('internal', `command ${cmd} not found`);
-  }
+    world.attention = { ...world.attention, stuck: world.attention.stuck.filter((s) => s.id !== id) };
+    return gone;
+  },
+  log_tail: ({ run }) => {
+    if (typeof run !== 'number') return LOG_TAIL;
+    const lines = LOG_TAIL.split('\n').filter((line) => line.includes(`sync{run=${run}}`));
+    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  },
+  copy_diagnostics: () => diagnostics(),
+  start_demo: () => startDemo(),
+  recover_database: () => {
+    recovered = true;
+    real.status = { ...real.status, state: { state: 'idle' } };
+    return [
+      'The damaged database was moved to backupbridge.db.damaged-20261127T010000Z.',
+      'Settings: 24 of 24 kept.',
+      'Company mapping: 6 of 6 kept.',
+    ];
+  },
+  stop_demo: () => {
+    demo = false;
+    world = real;
+    return appInfo(world, demo);
+  },
+};
+
+function handle(cmd: string, args: Record<string, unknown>): unknown {
+  if (!Object.hasOwn(handlers, cmd)) return fail('internal', `command ${cmd} not found`);
+  // The UI's `invoke` is typed by the same contract; the fake trusts what it sends.
+  const handler = handlers[cmd as CommandName] as (a: Record<string, unknown>) => unknown;
+  return handler(args);
 }
 
 if (scenario.startError !== undefined) {
@@ -374,7 +364,7 @@ mockIPC(
   (cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
     calls.push({ cmd, args: a });
-    return handle(cmd, a);
+    return Promise.resolve().then(() => handle(cmd, a));
   },
   { shouldMockEvents: true },
 );

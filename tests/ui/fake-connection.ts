@@ -4,7 +4,7 @@
 // to `source.url` or MSP360's default address) and `test_connection`
 // (ConnectWise steps, then the backup source's own steps, each named after
 // the source, as `ops::test_connection` reports them).
-import type { ConnectionInput, TestReport, TestStep } from '../../ui/src/api';
+import type { ConnectionInput, ConnectionView, TestReport, TestStep } from '../../ui/src/api';
 import {
   checkSetting,
   connectionView,
@@ -23,7 +23,7 @@ const fail = (kind: string, message: string): never => {
   throw { kind, message } satisfies { kind: string; message: string };
 };
 
-export function saveConnection(world: World, input: ConnectionInput): unknown {
+export function saveConnection(world: World, input: ConnectionInput): ConnectionView {
   const pairs: Array<[string, string]> = [
     ['cw.site', input.site],
     ['cw.company', input.company],

@@ -116,12 +116,14 @@ export function missing(w: World): string[] {
 export function appInfo(w: World, demo: boolean): AppInfo {
   const m = missing(w);
   return {
+    name: 'BackupBridge',
     version: VERSION,
     data_dir: demo ? `${DATA_DIR}/demo` : DATA_DIR,
     log_dir: `${DATA_DIR}/logs`,
     demo,
     configured: m.length === 0,
     missing: m,
+    error: null,
   };
 }
 

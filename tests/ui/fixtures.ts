@@ -6,7 +6,7 @@ import type {
   GuardedRemovals,
   BoardOptions,
   CompanyView,
-  CwCompany,
+  Company,
   NamedRef,
   Priority,
   RunRecord,
@@ -16,7 +16,7 @@ import type {
 } from '../../ui/src/api';
 
 /** ConnectWise companies (`company/companies`). */
-export const CW_COMPANIES: CwCompany[] = [
+export const CW_COMPANIES: Company[] = [
   { id: 250, identifier: 'AcmeDental', name: 'Acme Dental Ltd' },
   { id: 251, identifier: 'NorthwindLaw', name: 'Northwind Law LLP' },
   { id: 252, identifier: 'ContosoHealth', name: 'Contoso Health Clinic' },
@@ -177,6 +177,9 @@ export function manyCompanies(n: number, now: Date): CompanyView[] {
   return out;
 }
 
+/** The ledger's `source` of an event the Dashboard listed (`Source::identity`). */
+const DASHBOARD_SOURCE = 'dashboard:https://dash.example.com/';
+
 /** Tickets a demo sync creates. */
 export function demoTickets(site: string, now: Date): TicketRow[] {
   const url = (id: number): string =>
@@ -186,6 +189,7 @@ export function demoTickets(site: string, now: Date): TicketRow[] {
     pushed_details: [],
     last_error: null,
     updated_at: now.toISOString(),
+    source: DASHBOARD_SOURCE,
   };
   return [
     { ...base, event_id: 'evt-101', company_id: 'c-1001', ticket_id: 1001, state: 'Open', anomaly: false, event_type: 'Error', job_status: 'Failed', message: '3 files could not be read', summary: 'Error: ACME-DC01 - Nightly files (FileLevel)', priority: 'Priority 2 - High', last_action: 'created', url: url(1001) },
@@ -217,6 +221,7 @@ export function moreTickets(site: string, now: Date): TicketRow[] {
       last_action: i % 4 === 3 ? 'resolution noted, closed' : 'created',
       last_error: null,
       updated_at: new Date(now.getTime() - (i + 1) * 3_600_000).toISOString(),
+      source: DASHBOARD_SOURCE,
       url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}&companyName=demo`,
     };
   });

@@ -1,7 +1,8 @@
 // Harness of the UI browser tests: serves ui/dist over loopback, bundles the
-// fake backend into one classic script, starts Debian's Chromium through
-// playwright-core (never a downloaded browser) and opens the app with the
-// fake injected before any UI script runs. Screenshots go to target/screenshots/.
+// fake backend (or, for real-backend.test.ts, the bridge to the real
+// dispatcher) into one classic script, starts Debian's Chromium through
+// playwright-core (never a downloaded browser) and opens the app with it
+// injected before any UI script runs. Screenshots go to target/screenshots/.
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -13,6 +14,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { build } from 'vite';
 
 import type { Scenario } from './fake-world';
+import type { RealBackend } from './real-backend';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DIST = join(ROOT, 'ui', 'dist');
@@ -68,29 +70,38 @@ export async function serveDist(): Promise<{ url: string; close(): Promise<void>
   };
 }
 
-let fakeScript: Promise<string> | undefined;
+const scripts = new Map<string, Promise<string>>();
+
+/** `tests/ui/<entry>` and what it imports, as one IIFE script to inject into the page. */
+function pageScript(entry: string): Promise<string> {
+  let script = scripts.get(entry);
+  if (script === undefined) {
+    script = (async () => {
+      const out = await build({
+        configFile: false,
+        logLevel: 'silent',
+        root: ROOT,
+        build: {
+          write: false,
+          minify: false,
+          target: 'es2021',
+          lib: { entry: join(ROOT, 'tests', 'ui', entry), formats: ['iife'], name: 'bbBackend', fileName: 'backend' },
+        },
+      });
+      const result = Array.isArray(out) ? out[0] : out;
+      if (result === undefined || !('output' in result)) throw new Error(`vite did not return the bundle of ${entry}`);
+      const chunk = result.output.find((o) => o.type === 'chunk');
+      if (chunk === undefined || chunk.type !== 'chunk') throw new Error(`the bundle of ${entry} has no code`);
+      return chunk.code;
+    })();
+    scripts.set(entry, script);
+  }
+  return script;
+}
 
 /** The fake backend (fake-backend.ts and what it imports) as one IIFE script. */
 export function fakeBackendScript(): Promise<string> {
-  fakeScript ??= (async () => {
-    const out = await build({
-      configFile: false,
-      logLevel: 'silent',
-      root: ROOT,
-      build: {
-        write: false,
-        minify: false,
-        target: 'es2021',
-        lib: { entry: join(ROOT, 'tests', 'ui', 'fake-backend.ts'), formats: ['iife'], name: 'bbFakeBackend', fileName: 'fake' },
-      },
-    });
-    const result = Array.isArray(out) ? out[0] : out;
-    if (result === undefined || !('output' in result)) throw new Error('vite did not return the fake backend bundle');
-    const chunk = result.output.find((o) => o.type === 'chunk');
-    if (chunk === undefined || chunk.type !== 'chunk') throw new Error('the fake backend bundle has no code');
-    return chunk.code;
-  })();
-  return fakeScript;
+  return pageScript('fake-backend.ts');
 }
 
 /** Debian's Chromium (BB_CHROMIUM overrides). */
@@ -142,6 +153,23 @@ export class App {
     await page.addInitScript({ content: await fakeBackendScript() });
     const app = new App(page);
     await page.goto(`${base}${hash}`);
+    await page.locator('[data-testid="sync-state"]').waitFor();
+    return app;
+  }
+
+  /**
+   * Opens the UI with `invoke` going to the real dispatcher at `backend`
+   * (real-ipc.ts in the page, `RealBackend` in this process) instead of the fake.
+   */
+  static async openReal(browser: Browser, base: string, backend: RealBackend, viewport: Viewport = WIDE): Promise<App> {
+    const context = await browser.newContext({ viewport, colorScheme: 'light', reducedMotion: 'reduce' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const page = await context.newPage();
+    await page.exposeFunction('__bbRealCall', (cmd: string, args: unknown) => backend.call(cmd, args));
+    await page.exposeFunction('__bbRealEvents', (since: number) => backend.events(since));
+    await page.addInitScript({ content: await pageScript('real-ipc.ts') });
+    const app = new App(page);
+    await page.goto(base);
     await page.locator('[data-testid="sync-state"]').waitFor();
     return app;
   }

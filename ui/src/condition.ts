@@ -1,7 +1,7 @@
 // Showing where an agreement condition is wrong: the core reports a 1-based
 // column counted in characters (not UTF-16 units), so the text is split by
 // code points before marking the spot.
-import type { ConditionError } from './api';
+import type { ConditionProblem } from './api';
 
 /** The condition split around the error column, ready to render. */
 export interface ConditionMark {
@@ -20,7 +20,7 @@ export interface ConditionMark {
 }
 
 /** Splits `text` around `error.column`; columns past the end mark the end. */
-export function markCondition(text: string, error: ConditionError): ConditionMark {
+export function markCondition(text: string, error: ConditionProblem): ConditionMark {
   // The core parses trimmed text but counts columns in the text as given.
   const chars = Array.from(text.replace(/[\r\n\t]/g, ' '));
   const column = Math.min(Math.max(1, Math.trunc(error.column)), chars.length + 1);
@@ -40,7 +40,7 @@ export function markCondition(text: string, error: ConditionError): ConditionMar
  * The error's sentence, capitalised with a full stop, without its "at column
  * N" when N is the column shown beside it (the marked text says where).
  */
-export function conditionMessage(error: ConditionError): string {
+export function conditionMessage(error: ConditionProblem): string {
   const text = error.message.trim().replace(new RegExp(` (starting )?at column ${Math.trunc(error.column)}\\b`), '');
   if (text === '') return 'The condition is not valid.';
   const first = text.charAt(0).toUpperCase() + text.slice(1);

@@ -12,6 +12,7 @@ use crate::Error;
 
 /// A notification to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Notification {
     pub title: String,
     pub body: String,

@@ -88,6 +88,7 @@ impl MonitoringEvent {
 /// A type filter: everything, or an explicit set of names (case-sensitive, as
 /// the dashboard sends them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum TypeFilter {
     All,
     Only(Vec<String>),
@@ -130,6 +131,7 @@ impl std::fmt::Display for TypeFilter {
 
 /// A per-company setting: inherit the global default, or an explicit override.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Override<T> {
     Default,
     Explicit(T),

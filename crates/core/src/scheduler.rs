@@ -28,6 +28,7 @@ pub const BACKOFF_CAP_SECS: u64 = 900;
 
 /// What the loop is doing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncState {
     /// Waiting for the next cycle; the last one (if any) succeeded.
@@ -44,6 +45,7 @@ pub enum SyncState {
 
 /// The published status.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Status {
     pub state: SyncState,
     /// Cycles finished since start (successful or not).

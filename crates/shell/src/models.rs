@@ -1,13 +1,14 @@
 //! Data the shell hands to the UI, or takes from it, where no core type fits
 //! as it is. Core DTOs (ConnectionView, CompanyView, TicketRow, Status, ...)
-//! cross unchanged; `ui/src/api.ts` mirrors these.
+//! cross unchanged. Their TypeScript is generated (`commands/bindings.rs`).
 
 use bridge_core::model::Override;
 use bridge_core::ops::MapRequest;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// An error as the UI sees it, when it is data rather than a failed call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ErrorInfo {
     /// Machine-readable kind (`database`, `demo`, ...).
     pub kind: String,
@@ -16,7 +17,7 @@ pub struct ErrorInfo {
 }
 
 /// Identity, mode and whereabouts of the running app (`app_info`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AppInfo {
     /// Product name, "BackupBridge".
     pub name: String,
@@ -37,7 +38,7 @@ pub struct AppInfo {
 }
 
 /// Where a conditions text is wrong (`validate_condition`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ConditionProblem {
     /// 1-based column, in characters.
     pub column: usize,
@@ -58,8 +59,10 @@ impl From<bridge_core::conditions::ConditionError> for ConditionProblem {
 /// the current value, `"default"` inherits the global setting, anything else
 /// is the value (`all` or a comma list for types; condition text, empty for
 /// "no agreement").
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+// Absent and `null` read the same; the UI leaves the key out.
+#[ts(optional_fields)]
 pub struct MapCompanyInput {
     /// The Dashboard company's id.
     pub backup_company_id: String,

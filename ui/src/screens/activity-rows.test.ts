@@ -33,6 +33,7 @@ const TICKET: TicketRow = {
   last_action: 'created',
   last_error: null,
   updated_at: '2026-11-20T11:58:00Z',
+  source: 'dashboard:https://dash.example.com/',
   url: 'https://cw.example/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=1042&companyName=x',
 };
 

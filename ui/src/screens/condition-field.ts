@@ -21,7 +21,7 @@ export interface ConditionEditor {
 }
 
 /** Renders `error` for `text` into `target` (empty error clears it). */
-export function renderConditionError(target: HTMLElement, text: string, error: api.ConditionError | null): void {
+export function renderConditionError(target: HTMLElement, text: string, error: api.ConditionProblem | null): void {
   if (error === null) {
     target.replaceChildren();
     target.hidden = true;

@@ -124,7 +124,7 @@ export const mountConnection: MountFn = (root, nav) => {
 
   let lastView: api.ConnectionView | null = null;
   let dirty = false;
-  const mode = (): api.AuthMode => (intRadio.checked ? 'integrator' : 'api_member');
+  const mode = (): 'api_member' | 'integrator' => (intRadio.checked ? 'integrator' : 'api_member');
   const drawMode = (): void => {
     const integrator = mode() === 'integrator';
     apiFields.hidden = integrator;

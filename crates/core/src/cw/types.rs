@@ -20,6 +20,7 @@ where
 
 /// A reference to a named record (`{id, name}`), e.g. board, status, type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NamedRef {
     pub id: i64,
@@ -29,6 +30,7 @@ pub struct NamedRef {
 
 /// A reference to a company (`{id, identifier, name}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CompanyRef {
     pub id: i64,
@@ -40,6 +42,7 @@ pub struct CompanyRef {
 
 /// A ConnectWise company (customer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Company {
     pub id: i64,
@@ -49,11 +52,13 @@ pub struct Company {
     pub name: String,
     /// Deleted companies are filtered out client-side (absent = not deleted).
     #[serde(default, deserialize_with = "null_as_default", skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub deleted_flag: bool,
 }
 
 /// A company's agreement (contract).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Agreement {
     pub id: i64,
@@ -82,6 +87,7 @@ pub struct Board {
 
 /// A status of one board (statuses are per board).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BoardStatus {
     pub id: i64,
@@ -99,6 +105,7 @@ pub struct BoardStatus {
 
 /// A ticket priority.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Priority {
     pub id: i64,
@@ -337,6 +344,7 @@ impl PermissionReport {
 
 /// One right the security role lacks, in plain words, with where to grant it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MissingRight {
     /// What the app cannot do, e.g. "create tickets".
     pub right: String,

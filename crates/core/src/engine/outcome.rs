@@ -9,6 +9,7 @@ use crate::store::runs::RunCounts;
 
 /// One thing the engine did (or, in a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ActionLine {
     pub event_id: String,
     pub company_id: String,
@@ -39,6 +40,7 @@ impl std::fmt::Display for ActionLine {
 /// One problem of a cycle: what it is about (`key`, stable across cycles so a
 /// failure is recognised as the same one) and one sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Problem {
     /// `company:<id>`, `event:<id>` or `item:<position>`.
     pub key: String,
@@ -53,6 +55,7 @@ impl std::fmt::Display for Problem {
 
 /// What one cycle did.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunReport {
     pub run_id: Option<i64>,
     pub dry_run: bool,

@@ -20,6 +20,7 @@ pub const SEEN_TYPE_MAX_CHARS: usize = 64;
 /// Event and backup types to offer: the documented ones, plus any the
 /// Dashboard has sent (unknown types are kept and filterable).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SeenTypes {
     pub event_types: Vec<String>,
     pub backup_types: Vec<String>,

@@ -11,6 +11,7 @@ use crate::Error;
 
 /// A ledger row with its ConnectWise link.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TicketRow {
     #[serde(flatten)]
     pub entry: LedgerEntry,

@@ -160,6 +160,7 @@ async fn cw_company(engine: &Engine, identifier: &str) -> Result<Company, Error>
 
 /// A company row with its effective filters, for lists.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CompanyView {
     #[serde(flatten)]
     pub row: CompanyRow,

@@ -16,6 +16,7 @@ use crate::Error;
 /// The connection as the Setup screen shows it. Secrets are never read back:
 /// only whether one is saved, and for which host.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConnectionView {
     pub site: Option<String>,
     pub company: Option<String>,
@@ -58,6 +59,7 @@ pub struct ConnectionView {
 
 /// What the Setup screen saves; `None` secrets keep the saved one.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConnectionInput {
     pub site: String,
     pub company: String,
@@ -221,6 +223,7 @@ pub fn source_name(kind: SourceKind) -> &'static str {
 
 /// One line of the self-test.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestStep {
     pub name: String,
     pub ok: bool,
@@ -229,6 +232,7 @@ pub struct TestStep {
 
 /// The outcome of "Test connection".
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestReport {
     pub ok: bool,
     pub steps: Vec<TestStep>,

@@ -10,6 +10,7 @@ use crate::Error;
 
 /// An unsettled ConnectWise call, as `status` and the Activity screen show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StuckIntent {
     /// The outbox id (`backup-bridge outbox forget ID`).
     pub id: i64,
@@ -36,6 +37,7 @@ impl From<PendingIntent> for StuckIntent {
 
 /// What waits for a person.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Attention {
     /// Stuck intents, oldest first (rule 16).
     pub stuck: Vec<StuckIntent>,

@@ -18,6 +18,7 @@ pub async fn boards(engine: &Engine) -> Result<Vec<NamedRef>, Error> {
 
 /// Everything that depends on the chosen board.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BoardOptions {
     pub statuses: Vec<BoardStatus>,
     pub types: Vec<NamedRef>,

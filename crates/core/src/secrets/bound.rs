@@ -16,6 +16,7 @@ use super::{prepare_value, SecretError, SecretKey, SecretStore};
 
 /// How a secret stands for the configured host, as the Connection screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SecretStatus {
     /// Nothing saved.

@@ -13,6 +13,7 @@ use crate::model::{BackupCompany, EventDetail, MonitoringEvent};
 
 /// An item the source skipped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RejectedItem {
     /// 0-based position in the whole listing, across pages (the first item of
     /// page 2 follows the last item of page 1).

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The backup platform BackupBridge reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     /// The Cloud Backup Dashboard contract (`reference/dashboard-api.md`).

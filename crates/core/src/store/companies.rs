@@ -16,6 +16,7 @@ use crate::model::{BackupCompany, MonitoringEvent, Override, TypeFilter};
 
 /// Outcome of the last sync for one company ("Last Update Status").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LastStatus {
     pub ok: bool,
     pub at: DateTime<Utc>,
@@ -45,6 +46,7 @@ impl LastStatus {
 
 /// One Dashboard company and its mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CompanyRow {
     /// Dashboard company id.
     pub id: String,
@@ -80,6 +82,7 @@ pub struct Mapping {
 
 /// A company's filters after applying the global defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EffectiveFilters {
     pub event_types: TypeFilter,
     pub backup_types: TypeFilter,

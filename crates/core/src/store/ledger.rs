@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a tracked ticket stands, as far as BackupBridge knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum TicketState {
     /// Open in ConnectWise (a technician may have moved it to another open status).
     Open,
@@ -45,6 +46,7 @@ impl TicketState {
 
 /// One ledger row: an event and the ticket mirroring it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LedgerEntry {
     pub event_id: String,
     pub company_id: String,

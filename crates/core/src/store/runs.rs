@@ -23,6 +23,7 @@ pub const RUN_ERROR_MAX_CHARS: usize = 1_000;
 
 /// What one cycle did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunCounts {
     pub created: u32,
     pub updated: u32,
@@ -48,6 +49,7 @@ pub enum RunOutcome {
 
 /// One run as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunRecord {
     pub id: RunId,
     pub started_at: DateTime<Utc>,

@@ -1,8 +1,14 @@
 //! The commands the UI calls. The window process forwards each call, by
 //! name and with its JSON arguments, to the tray process, where [`call`]
 //! runs it: each takes the state, calls core once, and returns a DTO or a
-//! `{kind, message}` error. No rule lives here; see `names.rs`
-//! for the list the UI relies on.
+//! `{kind, message}` error. No rule lives here.
+//!
+//! This file is the UI contract's one source of truth: the `ui_commands!`
+//! list below (the macro is in `declare.rs`) declares each command once,
+//! with its arguments and result. From it come the dispatcher [`call`], the name list
+//! [`COMMANDS`], the wire types in [`wire`] and, through [`bindings`], the
+//! checked-in TypeScript (`ui/src/bindings/contract.ts`) and the name list
+//! the window's build script reads (`names.rs`).
 //!
 //! Split by screen: [`app`] (identity, status, demo), [`setup`] (connection,
 //! settings, pick-lists), [`companies`] and [`activity`] (tickets, runs,
@@ -13,16 +19,27 @@ pub mod app;
 pub mod companies;
 pub mod setup;
 
-use bridge_core::engine::Engine;
-use bridge_core::store::{Store, StoreError};
+pub mod bindings;
+mod declare;
 
+use bridge_core::cw::{Agreement, Company, NamedRef, Priority};
+use bridge_core::engine::{Engine, RunReport};
+use bridge_core::ops::{
+    Attention, BoardOptions, CompanyView, ConnectionInput, ConnectionView, SeenTypes, StuckIntent,
+    TestReport, TicketRow,
+};
+use bridge_core::scheduler::Status;
+use bridge_core::store::runs::RunRecord;
+use bridge_core::store::settings::SettingEntry;
+use bridge_core::store::{Store, StoreError};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::models::MapCompanyInput;
+use crate::models::{AppInfo, ConditionProblem, MapCompanyInput};
 use crate::state::AppState;
+use declare::ui_commands;
 
 /// Runs a blocking store call off the async runtime.
 async fn blocking<T, F>(engine: &Engine, f: F) -> Result<T>
@@ -34,80 +51,52 @@ where
     Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
 }
 
-// `COMMANDS`: every command the UI may call. One list, shared with the
-// build script (which generates a permission per command).
-include!("names.rs");
-
-/// Runs the UI command `command` with its arguments as the UI sent them (an
-/// object with camelCase keys, as Tauri's `invoke` passes them) and returns
-/// its result as JSON. An unknown command or arguments of the wrong shape
-/// are an `invalid` error naming them.
-pub async fn call(state: &AppState, command: &str, args: Value) -> Result<Value> {
-    /// Reads the named arguments from `args` into a tuple.
-    macro_rules! args {
-        ($($name:ident: $ty:ty),+) => {{
-            #[derive(Deserialize)]
-            #[serde(rename_all = "camelCase")]
-            struct Args {
-                $($name: $ty),+
-            }
-            let parsed: Args = parse(command, args)?;
-            ($(parsed.$name),+)
-        }};
-    }
-    match command {
-        "app_info" => json(app::app_info(state).await),
-        "get_status" => json(app::get_status(state).await),
-        "sync_now" => json(app::sync_now(state).await),
-        "set_paused" => json(app::set_paused(state, args!(paused: bool)).await),
-        "start_demo" => json(app::start_demo(state).await),
-        "stop_demo" => json(app::stop_demo(state).await),
-        "recover_database" => json(app::recover_database(state).await),
-        "get_connection" => json(setup::get_connection(state).await),
-        "save_connection" => json(
-            setup::save_connection(state, args!(input: bridge_core::ops::ConnectionInput)).await,
-        ),
-        "test_connection" => json(setup::test_connection(state).await),
-        "get_settings" => json(setup::get_settings(state).await),
-        "set_setting" => {
-            let (key, value) = args!(key: String, value: String);
-            json(setup::set_setting(state, key, value).await)
-        }
-        "validate_condition" => json(Ok(setup::validate_condition(args!(text: String)))),
-        "preview_agreements" => {
-            let (id, condition) = args!(backup_company_id: String, condition: String);
-            json(setup::preview_agreements(state, id, condition).await)
-        }
-        "summary_example" => json(setup::summary_example(args!(template: String))),
-        "list_boards" => json(setup::list_boards(state).await),
-        "board_options" => json(setup::board_options(state, args!(board: String)).await),
-        "list_priorities" => json(setup::list_priorities(state).await),
-        "seen_types" => json(setup::seen_types(state).await),
-        "list_companies" => json(companies::list_companies(state).await),
-        "refresh_companies" => json(companies::refresh_companies(state).await),
-        "map_company" => json(companies::map_company(state, args!(req: MapCompanyInput)).await),
-        "unmap_company" => {
-            json(companies::unmap_company(state, args!(backup_company_id: String)).await)
-        }
-        "suggest_companies" => {
-            json(companies::suggest_companies(state, args!(backup_company_id: String)).await)
-        }
-        "list_tickets" => json(activity::list_tickets(state).await),
-        "recent_runs" => json(activity::recent_runs(state).await),
-        "preview_sync" => json(activity::preview_sync(state).await),
-        "needs_attention" => json(activity::needs_attention(state).await),
-        "confirm_removals" => json(activity::confirm_removals(state).await),
-        "forget_intent" => json(activity::forget_intent(state, args!(id: i64)).await),
-        "open_ticket" => json(activity::open_ticket(&args!(url: String))),
-        "log_tail" => {
-            let (lines, run) = args!(lines: usize, run: Option<i64>);
-            json(activity::log_tail(state, lines, run).await)
-        }
-        "copy_diagnostics" => json(activity::copy_diagnostics(state).await),
-        other => Err(Error::Invalid(format!(
-            "\"{other}\" is not a command of this version of BackupBridge"
-        ))),
-    }
+// The UI contract: `name(argument: Type, ...) -> Result => handler call;`.
+// After a change here, regenerate the bindings
+// (`BB_UPDATE_BINDINGS=1 cargo test -p bridge-shell bindings`); a new command
+// also needs its permission in src-tauri/capabilities/main.json (a test there
+// checks it).
+ui_commands! {
+    state;
+    app_info() -> AppInfo => app::app_info(state).await;
+    get_status() -> Status => app::get_status(state).await;
+    sync_now() -> () => app::sync_now(state).await;
+    set_paused(paused: bool) -> () => app::set_paused(state, paused).await;
+    start_demo() -> AppInfo => app::start_demo(state).await;
+    stop_demo() -> AppInfo => app::stop_demo(state).await;
+    recover_database() -> Vec<String> => app::recover_database(state).await;
+    get_connection() -> ConnectionView => setup::get_connection(state).await;
+    save_connection(input: ConnectionInput) -> ConnectionView =>
+        setup::save_connection(state, input).await;
+    test_connection() -> TestReport => setup::test_connection(state).await;
+    get_settings() -> Vec<SettingEntry> => setup::get_settings(state).await;
+    set_setting(key: String, value: String) -> Vec<SettingEntry> =>
+        setup::set_setting(state, key, value).await;
+    validate_condition(text: String) -> Option<ConditionProblem> =>
+        Ok(setup::validate_condition(text));
+    preview_agreements(backup_company_id: String, condition: String) -> Vec<Agreement> =>
+        setup::preview_agreements(state, backup_company_id, condition).await;
+    summary_example(template: String) -> String => setup::summary_example(template);
+    list_boards() -> Vec<NamedRef> => setup::list_boards(state).await;
+    board_options(board: String) -> BoardOptions => setup::board_options(state, board).await;
+    list_priorities() -> Vec<Priority> => setup::list_priorities(state).await;
+    seen_types() -> SeenTypes => setup::seen_types(state).await;
+    list_companies() -> Vec<CompanyView> => companies::list_companies(state).await;
+    refresh_companies() -> Vec<CompanyView> => companies::refresh_companies(state).await;
+    map_company(req: MapCompanyInput) -> CompanyView => companies::map_company(state, req).await;
+    unmap_company(backup_company_id: String) -> () =>
+        companies::unmap_company(state, backup_company_id).await;
+    suggest_companies(backup_company_id: String) -> Vec<Company> =>
+        companies::suggest_companies(state, backup_company_id).await;
+    list_tickets() -> Vec<TicketRow> => activity::list_tickets(state).await;
+    recent_runs() -> Vec<RunRecord> => activity::recent_runs(state).await;
+    preview_sync() -> RunReport => activity::preview_sync(state).await;
+    needs_attention() -> Attention => activity::needs_attention(state).await;
+    confirm_removals() -> () => activity::confirm_removals(state).await;
+    forget_intent(id: i64) -> StuckIntent => activity::forget_intent(state, id).await;
+    open_ticket(url: String) -> () => activity::open_ticket(&url);
+    log_tail(lines: usize, run: Option<i64>) -> String => activity::log_tail(state, lines, run).await;
+    copy_diagnostics() -> String => activity::copy_diagnostics(state).await;
 }
 
 fn parse<T: DeserializeOwned>(command: &str, args: Value) -> Result<T> {

@@ -1,7 +1,8 @@
-// Every command the UI may call: `commands::COMMANDS` and the build script's
-// permission list both include this file, so there is one list. tauri-build
-// generates an `allow-<command>` permission for each; the capability
-// (`capabilities/main.json`) grants exactly these, as a test checks.
+// Generated from the command declarations in crates/shell/src/commands/mod.rs:
+// do not edit; regenerate with `BB_UPDATE_BINDINGS=1 cargo test -p bridge-shell bindings`.
+// Every command the UI may call. The window's build script includes this file:
+// tauri-build generates an `allow-<command>` permission for each, and the
+// capability (`capabilities/main.json`) grants exactly these, as a test checks.
 pub const COMMANDS: &[&str] = &[
     "app_info",
     "get_status",

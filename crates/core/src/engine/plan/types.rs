@@ -83,6 +83,7 @@ pub struct RemovalGuard {
 
 /// Removals the guard held back (rule 15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GuardedRemovals {
     /// Tracked events missing from the listing.
     pub count: usize,

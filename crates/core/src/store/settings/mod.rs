@@ -305,6 +305,7 @@ impl Settings {
 
 /// One row of `config show`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SettingEntry {
     pub key: &'static str,
     /// The effective value; `None` when unset with no default.
