@@ -4,6 +4,7 @@
 
 use crate::model::{EventDetail, MonitoringEvent};
 use crate::store::settings::render_template;
+pub use bridge_base::hex;
 use sha2::{Digest, Sha256};
 
 /// Longest detail text copied into one note or description; the rest is cut
@@ -216,11 +217,6 @@ pub fn content_hash(event: &MonitoringEvent, summary: &str, priority: Option<&st
         h.update([0u8]);
     }
     hex(&h.finalize())[..32].to_owned()
-}
-
-/// `bytes` as lowercase hexadecimal, two digits each.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Cuts `text` to `max` characters with a marker saying how much was left out.
