@@ -55,8 +55,9 @@ pub const DEMO_ARG: &str = "--demo";
 /// The backup platform the demo simulates: `--demo-source=vspc`.
 pub const DEMO_SOURCE_PREFIX: &str = "--demo-source=";
 /// The platforms `--demo-source=` accepts: each one's `source.kind` word
-/// (`bridge_core::source::SourceKind`, which the tray's tests hold this
-/// list to) and the flag that asks for it. The first is the default.
+/// (`bridge_core::source::SourceKind`; the tests of `bridge_shell::demo`
+/// hold this list to it) and the flag that asks for it. The first is the
+/// default.
 pub const DEMO_SOURCES: [(&str, &str); 4] = [
     ("dashboard", "--demo-source=dashboard"),
     ("msp360", "--demo-source=msp360"),
