@@ -37,6 +37,9 @@ step "tsc" npm run --silent typecheck
 step "UI unit tests (vitest)" npm run --silent test:ui
 step "UI in headless Chromium (IPC mocked at api.ts)" npm run --silent test:browser
 step "clippy" cargo clippy --workspace --all-targets -- -D warnings
+# The workspace build has demo mode (the tray's default feature); the tray
+# must build and pass clippy without it too.
+step "clippy, tray without demo mode" cargo clippy -p bridge-tray --no-default-features --all-targets -- -D warnings
 step "cargo test" cargo test --workspace
 step "desktop smoke test (Xvfb + WebDriver)" "$ROOT/scripts/e2e.sh"
 step "installer holds both executables (.deb)" "$ROOT/scripts/check-bundle.sh"

@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use bridge_shell::instance::{self, Reach, HAND_OVER_WAIT};
-use bridge_shell::launch::{child_command, installed, sibling_binary, LaunchOptions, TRAY_BINARY};
-pub use bridge_shell::logging::TRAY_STDERR_FILE;
-use bridge_shell::{Error, Result};
+use bridge_link::instance::{self, Reach, HAND_OVER_WAIT};
+use bridge_link::launch::{child_command, installed, sibling_binary, LaunchOptions, TRAY_BINARY};
+pub use bridge_link::logging::TRAY_STDERR_FILE;
+use bridge_link::{Error, Result};
 
 /// Runs the launch; returns the exit status.
 pub fn run(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {
@@ -51,7 +51,7 @@ fn become_tray(tray: &Path) -> Result<i32> {
 #[cfg(not(unix))]
 fn become_tray(tray: &Path) -> Result<i32> {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
-    start_detached(tray, &args, &bridge_core::store::default_data_dir())?;
+    start_detached(tray, &args, &bridge_base::paths::default_data_dir())?;
     Ok(0)
 }
 
@@ -64,12 +64,12 @@ fn start_detached<S: AsRef<std::ffi::OsStr>>(
     args: &[S],
     data_dir: &Path,
 ) -> Result<Child> {
-    let log_dir = bridge_core::logs::log_dir(data_dir);
-    bridge_core::private::create_private_dir(&log_dir)?;
+    let log_dir = bridge_base::logs::log_dir(data_dir);
+    bridge_base::private::create_private_dir(&log_dir)?;
     // Past 1 MB it starts again (the previous one kept as .1).
-    let stderr = bridge_core::logs::open_capped_append(
+    let stderr = bridge_base::logs::open_capped_append(
         &log_dir.join(TRAY_STDERR_FILE),
-        bridge_core::logs::CAPPED_FILE_MAX_BYTES,
+        bridge_base::logs::CAPPED_FILE_MAX_BYTES,
     )?;
     let mut command = child_command(tray);
     command

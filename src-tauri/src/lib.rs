@@ -1,8 +1,10 @@
 //! BackupBridge desktop app: the executable the user starts, and the window.
 //!
-//! The app runs as two processes (see `bridge_shell`): the tray process
+//! The app runs as two processes (see `bridge_link`): the tray process
 //! (`backup-bridge-tray`, no web engine) runs all day; this one shows the
-//! window and ends when it is closed.
+//! window and ends when it is closed. It links `bridge-link` and not the
+//! engine (`bridge-core`, `bridge-shell`, the simulators): every command is
+//! forwarded by name, and a test below keeps it that way.
 //!
 //! - Started by the user: when the tray process runs, it is asked to show
 //!   its window and this process ends ([`launcher`]). Otherwise it starts
@@ -13,13 +15,13 @@
 pub mod launcher;
 pub mod window;
 
-use bridge_shell::launch::LaunchOptions;
+use bridge_link::launch::LaunchOptions;
 
 /// Runs the app as its flags say; returns the exit status.
 pub fn run() -> i32 {
     let launch = LaunchOptions::from_args(std::env::args());
-    let data_dir = bridge_core::store::default_data_dir();
-    if let Err(error) = bridge_shell::logging::init(&data_dir) {
+    let data_dir = bridge_base::paths::default_data_dir();
+    if let Err(error) = bridge_link::logging::init(&data_dir) {
         eprintln!("BackupBridge could not start: {error}");
         return 1;
     }
@@ -68,5 +70,61 @@ mod tests {
             );
         }
         assert_eq!(granted.len(), COMMANDS.len(), "{granted:?}");
+    }
+
+    /// Crates the window process must not link: the engine and its
+    /// database, HTTP client and keychain, the shell over it and the
+    /// simulators. Its commands all run in the tray process.
+    const NOT_LINKED: &[&str] = &[
+        "bridge-core",
+        "bridge-shell",
+        "bridge-sim",
+        "rusqlite",
+        "reqwest",
+        "keyring",
+    ];
+
+    /// Every crate `backup-bridge-app` links (its normal dependencies, for
+    /// this platform), as `cargo tree` lists them.
+    fn linked_crates() -> Vec<String> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+        let output = std::process::Command::new(cargo)
+            .args(["tree", "--offline", "--edges", "normal", "--prefix", "none"])
+            .args(["--format", "{p}", "--manifest-path", manifest])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            output.status.success(),
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+            .lines()
+            .filter_map(|line| line.split_whitespace().next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Issue 15: the window process only forwards JSON, yet it linked the
+    /// whole engine (rusqlite, reqwest, keyring) and the simulators.
+    #[test]
+    fn the_window_process_links_no_engine() {
+        let linked = linked_crates();
+        assert!(linked.iter().any(|c| c == "bridge-link"), "{linked:?}");
+        assert!(linked.iter().any(|c| c == "tauri"), "{linked:?}");
+        let mut found: Vec<&String> = linked
+            .iter()
+            .filter(|c| NOT_LINKED.contains(&c.as_str()))
+            .collect();
+        found.sort();
+        found.dedup();
+        assert!(
+            found.is_empty(),
+            "backup-bridge-app links {found:?}; the window process forwards every command to the \
+             tray process and must not link the engine. Move what it needs into bridge-link or \
+             bridge-base"
+        );
     }
 }

@@ -8,9 +8,9 @@ fn main() {
     // engine, the browser a ticket link opens and the tray process it may
     // start must not inherit one (a tray process started by hand keeps its
     // own environment's).
-    drop(bridge_core::secrets::EnvSecrets::take());
+    drop(bridge_base::env_secrets::EnvSecrets::take());
     // Each thread would otherwise keep an arena of freed memory.
-    bridge_core::mem::tune_allocator(2);
-    bridge_shell::render::prefer_software_rendering();
+    bridge_base::mem::tune_allocator(2);
+    bridge_link::webview::prefer_software_rendering();
     std::process::exit(bridge_app::run());
 }

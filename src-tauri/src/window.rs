@@ -8,10 +8,10 @@ use std::process::Child;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use bridge_shell::instance::{retry_for, Failed, TrayAddress};
-use bridge_shell::ipc::{error_value, FromTray, TrayClient};
-use bridge_shell::logging::TRAY_STDERR_FILE;
-use bridge_shell::{Error, Result};
+use bridge_link::instance::{retry_for, Failed, TrayAddress};
+use bridge_link::ipc::{error_value, FromTray, TrayClient};
+use bridge_link::logging::TRAY_STDERR_FILE;
+use bridge_link::{Error, Result};
 use serde_json::Value;
 use tauri::ipc::{Invoke, InvokeBody, InvokeError};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindowBuilder, WindowEvent};
@@ -58,7 +58,7 @@ async fn connect(
     data_dir: &Path,
     mut tray: Option<Child>,
 ) -> Result<(TrayClient, UnboundedReceiver<FromTray>)> {
-    let log_dir = bridge_core::logs::log_dir(data_dir);
+    let log_dir = bridge_base::logs::log_dir(data_dir);
     let attempt = || {
         let ended = match tray.as_mut().map(Child::try_wait) {
             Some(Ok(Some(status))) => Some(Error::Runtime(format!(
@@ -105,7 +105,7 @@ fn forward<R: Runtime>(client: &Arc<TrayClient>, invoke: Invoke<R>) -> bool {
     };
     if command == "open_ticket" {
         let url = args.get("url").and_then(Value::as_str).unwrap_or_default();
-        match bridge_shell::commands::activity::open_ticket(url) {
+        match bridge_link::browser::open_web_link(url) {
             Ok(()) => invoke.resolver.resolve(Value::Null),
             Err(error) => invoke.resolver.reject(error_value(&error)),
         }

@@ -27,9 +27,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use bridge_core::alerts::Notification;
 use bridge_core::secrets::{MemoryStore, SecretStore};
+use bridge_link::launch::StartMode;
 use bridge_shell::commands;
 use bridge_shell::events::{EventSink, Outputs, Snapshot, NOTIFICATION_EVENT, STATUS_EVENT};
-use bridge_shell::launch::StartMode;
 use bridge_shell::notify::Notifier;
 use bridge_shell::state::{AppPaths, AppState};
 use serde_json::{json, Value};
@@ -136,7 +136,7 @@ async fn until_asked_to_end() {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
-    bridge_shell::logging::init(data.path())?;
+    bridge_link::logging::init(data.path())?;
     let recorded = Arc::new(Recorded::default());
     let outputs = Arc::new(Outputs::new(recorded.clone(), Arc::new(Quiet)));
     let state = Arc::new(AppState::with_secrets(

@@ -21,10 +21,10 @@ use bridge_core::scheduler::{Scheduler, SchedulerOptions, Status, SyncState};
 use bridge_core::secrets::SecretStore;
 use bridge_core::source::SourceKind;
 use bridge_core::store::{self, settings::Settings, Store};
-use bridge_sim::demo::Demo;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
+use crate::demo::Demo;
 use crate::error::{Error, Result};
 use crate::events::{Outputs, Phase, Snapshot};
 

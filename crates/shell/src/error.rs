@@ -2,7 +2,6 @@
 //! UI can tell one kind of failure from another without parsing text. Core
 //! errors keep the kind core gives them (`auth`, `offline`, `database`, ...).
 
-use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 /// Errors raised by the desktop shell.
@@ -78,12 +77,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Core(e) => e.is_retryable(),
-            Self::Io(error) => matches!(
-                error.kind(),
-                std::io::ErrorKind::Interrupted
-                    | std::io::ErrorKind::WouldBlock
-                    | std::io::ErrorKind::TimedOut
-            ),
+            Self::Io(error) => bridge_link::error::io_is_retryable(error),
             Self::Unavailable { .. }
             | Self::Invalid(_)
             | Self::Demo(_)
@@ -103,6 +97,21 @@ impl From<bridge_core::store::StoreError> for Error {
     }
 }
 
+/// The link's failures keep their kind and sentence: the UI sees the same
+/// `{kind, message}` whichever crate failed.
+impl From<bridge_link::Error> for Error {
+    fn from(error: bridge_link::Error) -> Self {
+        match error {
+            bridge_link::Error::Invalid(message) => Self::Invalid(message),
+            bridge_link::Error::Runtime(message) => Self::Runtime(message),
+            bridge_link::Error::Logging(message) => Self::Logging(message),
+            bridge_link::Error::Io(error) => Self::Io(error),
+            bridge_link::Error::Opener(message) => Self::Opener(message),
+            bridge_link::Error::Internal(message) => Self::Internal(message),
+        }
+    }
+}
+
 impl From<tokio::task::JoinError> for Error {
     fn from(error: tokio::task::JoinError) -> Self {
         Self::Internal(format!("a background task failed: {error}"))
@@ -111,10 +120,7 @@ impl From<tokio::task::JoinError> for Error {
 
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("Error", 2)?;
-        out.serialize_field("kind", self.kind())?;
-        out.serialize_field("message", &self.to_string())?;
-        out.end()
+        bridge_link::error::serialize_kind_and_message(serializer, self.kind(), &self.to_string())
     }
 }
 
@@ -168,6 +174,25 @@ mod tests {
         ];
         for (error, expected) in cases {
             assert_eq!(serde_json::to_string(&error).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn the_link_errors_keep_their_kind_and_message() {
+        let cases = [
+            bridge_link::Error::Invalid("only web links open".into()),
+            bridge_link::Error::Runtime("the tray process stopped".into()),
+            bridge_link::Error::Logging("cannot write".into()),
+            bridge_link::Error::Io(std::io::Error::from(std::io::ErrorKind::TimedOut)),
+            bridge_link::Error::Opener("no browser".into()),
+            bridge_link::Error::Internal("x".into()),
+        ];
+        for link in cases {
+            let expected = serde_json::to_string(&link).unwrap();
+            let retryable = link.is_retryable();
+            let shell = Error::from(link);
+            assert_eq!(serde_json::to_string(&shell).unwrap(), expected);
+            assert_eq!(shell.is_retryable(), retryable, "{shell}");
         }
     }
 

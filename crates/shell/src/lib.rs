@@ -7,26 +7,23 @@
 //!   single-instance rule;
 //! - the window process (`src-tauri`, `backup-bridge-app`) lives only while
 //!   the window is open: a Tauri web view whose commands go to the tray
-//!   process over [`ipc`].
+//!   process over `bridge_link::ipc`.
 //!
-//! This crate is what both share and what can be tested without a desktop:
-//! the backend ([`state`], [`backend`]), the commands ([`commands::call`]),
-//! what the tray shows and does ([`tray`]), the outputs ([`events`]) and the
-//! link between the processes ([`ipc`], [`instance`], [`address`]). Every
-//! product rule lives in `bridge-core`; this crate only hosts it.
+//! This crate is the tray process's side that can be tested without a
+//! desktop: the backend ([`state`], [`backend`]), the commands
+//! ([`commands::call`]), what the tray shows and does ([`tray`]), the
+//! outputs ([`events`]) and demo mode ([`demo`], behind the cargo feature
+//! `demo`). The link between the processes, which the window process links
+//! without this crate, is `bridge-link`. Every product rule lives in
+//! `bridge-core`; this crate only hosts it.
 
-pub mod address;
 pub mod backend;
 pub mod commands;
+pub mod demo;
 pub mod error;
 pub mod events;
-pub mod instance;
-pub mod ipc;
-pub mod launch;
-pub mod logging;
 pub mod models;
 pub mod notify;
-pub mod render;
 pub mod state;
 pub mod tray;
 

@@ -16,12 +16,12 @@ use bridge_core::engine::Engine;
 use bridge_core::scheduler::Status;
 use bridge_core::secrets::{EnvOverride, EnvSecrets, KeyringStore, SecretStore};
 use bridge_core::source::SourceKind;
+use bridge_link::launch::StartMode;
 use tokio::sync::{OwnedRwLockWriteGuard, RwLock};
 
 use crate::backend::{self, Backend, DEMO_INTERVAL_SECS};
 use crate::error::{Error, Result};
 use crate::events::{Outputs, Phase, Snapshot};
-use crate::launch::StartMode;
 
 /// Folders the app writes to, resolved once at start-up from the OS conventions.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use auto_launch::{AutoLaunch, AutoLaunchBuilder};
-use bridge_shell::instance::{TrayAddress, TrayLock};
-use bridge_shell::ipc::{ToWindow, WindowLink};
-use bridge_shell::launch::MINIMIZED_ARG;
+use bridge_link::instance::{TrayAddress, TrayLock};
+use bridge_link::ipc::{ToWindow, WindowLink};
+use bridge_link::launch::MINIMIZED_ARG;
 use bridge_shell::notify::Notifier;
 use bridge_shell::state::AppState;
 use bridge_shell::tray::{
@@ -413,7 +413,7 @@ impl Notifier for DesktopNotifier {
             .body(&crate::markup::notification_text(body));
         // The icon installed with the window's executable name (Linux packages).
         #[cfg(all(unix, not(target_os = "macos")))]
-        notification.icon(bridge_shell::launch::WINDOW_BINARY);
+        notification.icon(bridge_link::launch::WINDOW_BINARY);
         #[cfg(windows)]
         if installed() {
             notification.app_id(bridge_shell::APP_IDENTIFIER);

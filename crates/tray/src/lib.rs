@@ -6,24 +6,24 @@
 //! process with a web view. The window is a second process
 //! (`backup-bridge-app --window`) that this one starts on *Open* and that
 //! ends when the window is closed; its commands come here over the loopback
-//! link of `bridge_shell::ipc`.
+//! link of `bridge_link::ipc`.
 
 mod desktop;
 mod markup;
 mod window_process;
 
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bridge_core::alerts::Notification;
 use bridge_core::secrets::EnvSecrets;
+use bridge_link::instance::{self, Reach, HAND_OVER_WAIT};
+use bridge_link::ipc::{self, CallFuture, TrayService, WindowChange, WindowLink};
+use bridge_link::launch::{sibling_binary, LaunchOptions, StartMode, WINDOW_BINARY};
+use bridge_link::logging;
 use bridge_shell::events::{EventSink, Outputs, Snapshot, NOTIFICATION_EVENT, STATUS_EVENT};
-use bridge_shell::instance::{self, Reach, HAND_OVER_WAIT};
-use bridge_shell::ipc::{self, TrayService, WindowChange, WindowLink};
-use bridge_shell::launch::{sibling_binary, LaunchOptions, WINDOW_BINARY};
 use bridge_shell::state::{AppPaths, AppState};
-use bridge_shell::{commands, logging, Result};
+use bridge_shell::{commands, demo, Result};
 use serde_json::Value;
 use tao::event_loop::{EventLoopBuilder, EventLoopProxy};
 
@@ -102,14 +102,15 @@ fn try_run(env_secrets: EnvSecrets) -> Result<i32> {
     ));
     let state = Arc::new(
         AppState::new(paths.clone(), Arc::clone(&outputs), env_secrets)
-            .with_demo_source(launch.demo_source),
+            .with_demo_source(demo::launch_source(&launch)),
     );
 
     // The backend starts in the background (opening the database, or the
     // demo's simulators); commands issued meanwhile wait for it.
     let slot = state.lock_for_start()?;
     let starting = Arc::clone(&state);
-    runtime.spawn(async move { starting.start_with(slot, launch.mode).await });
+    let mode = start_mode(launch.mode);
+    runtime.spawn(async move { starting.start_with(slot, mode).await });
 
     let window = Arc::new(WindowProcess::new(
         Arc::clone(&link),
@@ -149,6 +150,24 @@ fn try_run(env_secrets: EnvSecrets) -> Result<i32> {
         _lock: lock,
     };
     desktop::run(event_loop, shell)
+}
+
+/// The mode to start in. A build without demo mode starts normally where
+/// the demo was only a choice for a fresh machine (`--demo-if-unconfigured`);
+/// asked for the demo outright (`--demo`), it tries, and the backend reports
+/// that this build has none ([`demo::NO_DEMO_MODE`]).
+fn start_mode(asked: StartMode) -> StartMode {
+    match asked {
+        StartMode::DemoIfUnconfigured if !demo::AVAILABLE => {
+            tracing::info!("this build has no demo mode; starting normally");
+            StartMode::Real
+        }
+        StartMode::Demo if !demo::AVAILABLE => {
+            tracing::error!("{}", demo::NO_DEMO_MODE);
+            StartMode::Demo
+        }
+        mode => mode,
+    }
 }
 
 /// Quits like the tray's Quit when the system asks the process to end
@@ -207,12 +226,12 @@ struct Service {
 }
 
 impl TrayService for Service {
-    fn call(
-        &self,
-        command: String,
-        args: Value,
-    ) -> Pin<Box<dyn std::future::Future<Output = Result<Value>> + Send + '_>> {
-        Box::pin(async move { commands::call(&self.state, &command, args).await })
+    fn call(&self, command: String, args: Value) -> CallFuture<'_> {
+        Box::pin(async move {
+            commands::call(&self.state, &command, args)
+                .await
+                .map_err(|error| ipc::error_value(&error))
+        })
     }
 
     fn open(&self) {

@@ -11,6 +11,6 @@ fn main() {
     // The process idles in the tray for days, and each of its threads would
     // otherwise keep an arena of freed memory.
     bridge_core::mem::tune_allocator(2);
-    bridge_shell::render::prefer_software_rendering();
+    bridge_link::webview::prefer_software_rendering();
     std::process::exit(bridge_tray::run(env_secrets));
 }

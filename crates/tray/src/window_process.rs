@@ -7,8 +7,8 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use bridge_shell::ipc::{ToWindow, WindowLink};
-use bridge_shell::launch::{child_command, installed, WINDOW_ARG};
+use bridge_link::ipc::{ToWindow, WindowLink};
+use bridge_link::launch::{child_command, installed, WINDOW_ARG};
 use bridge_shell::state::AppState;
 use bridge_shell::{Result, APP_NAME};
 

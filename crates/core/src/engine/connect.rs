@@ -85,7 +85,7 @@ impl<T: Clone> ClientCache<T> {
 
 /// A short digest of a secret, for cache keys (never the secret itself).
 fn fingerprint(secret: &SecretString) -> String {
-    crate::digest::hex(&Sha256::digest(secret.expose_secret().as_bytes())[..8])
+    bridge_base::hex(&Sha256::digest(secret.expose_secret().as_bytes())[..8])
 }
 
 fn missing(keys: &[(&str, bool)]) -> Vec<String> {

@@ -2,11 +2,9 @@
 //! template, the creation description, and the notes for changes, details,
 //! completion and removal. Pure functions, no I/O.
 
-/// Kept here for the shell's callers (`address.rs`, `ipc/auth.rs`); it
-/// lives in [`crate::digest`], which the sources use too.
-pub use crate::digest::hex;
 use crate::model::{EventDetail, MonitoringEvent};
 use crate::store::settings::render_template;
+use bridge_base::hex;
 use sha2::{Digest, Sha256};
 
 /// Longest detail text copied into one note or description; the rest is cut

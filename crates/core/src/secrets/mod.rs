@@ -7,14 +7,14 @@
 //! Secrets are `SecretString`s: never in `Debug` output, logs, the database
 //! or an error message. The UI never reads one back; it shows "saved".
 //! A saved secret is bound to the host it was saved for ([`bound`]); the
-//! variables that carry secrets never reach a child process ([`env`]).
+//! variables that carry secrets never reach a child process
+//! ([`bridge_base::env_secrets`], re-exported here).
 
 pub mod bound;
-mod env;
 mod keyring_store;
 
 pub use bound::{read_for_host, save_for_host, SecretHost, SecretStatus};
-pub use env::{without_env_secrets, EnvSecrets, ENV_SECRET_VARS};
+pub use bridge_base::env_secrets::{without_env_secrets, EnvSecrets, ENV_SECRET_VARS};
 pub use keyring_store::{KeyringStore, KEYCHAIN_NAME, SERVICE};
 
 use std::collections::HashMap;

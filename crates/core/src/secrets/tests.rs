@@ -145,3 +145,10 @@ fn keyring_errors_become_sentences_without_the_secret() {
         assert_eq!(mapped.is_retryable(), retryable, "{message}");
     }
 }
+
+#[test]
+fn every_secret_key_variable_is_in_the_list() {
+    for key in SecretKey::ALL {
+        assert!(ENV_SECRET_VARS.contains(&key.env_var()), "{key:?}");
+    }
+}

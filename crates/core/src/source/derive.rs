@@ -217,7 +217,7 @@ fn add_lines(event: &mut MonitoringEvent, run: &PlanRun) {
 /// A detail id from a line's text: the same text is the same detail.
 fn line_id(text: &str) -> String {
     let digest = Sha256::digest(text.trim().as_bytes());
-    format!("line-{}", &crate::digest::hex(&digest)[..16])
+    format!("line-{}", &bridge_base::hex(&digest)[..16])
 }
 
 /// The event id of an incident: `<kind>:<incident id>`, so its ticket's

@@ -38,8 +38,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, SchemaVersion, M};
 
-/// Folder name under the OS data directory.
-pub const APP_DIR_NAME: &str = "BackupBridge";
+pub use bridge_base::paths::{default_data_dir, APP_DIR_NAME};
 /// File name of the database inside the data directory.
 pub const DB_FILE_NAME: &str = "backupbridge.db";
 /// How long a statement waits for another connection's lock before failing.
@@ -55,16 +54,6 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/005_incidents.sql")),
     M::up(include_str!("migrations/006_outbox_kind.sql")),
 ];
-
-/// The data directory for this OS: `~/.local/share/BackupBridge` on Linux,
-/// `~/Library/Application Support/BackupBridge` on macOS and
-/// `%APPDATA%\BackupBridge` on Windows. Falls back to `./BackupBridge` when
-/// the OS reports no data directory (no home directory at all).
-pub fn default_data_dir() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join(APP_DIR_NAME)
-}
 
 /// The database path inside `data_dir`.
 pub fn db_path(data_dir: &Path) -> PathBuf {

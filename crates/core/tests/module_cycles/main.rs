@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! No import cycles between modules (issue 15 item 4), in every crate of the
 //! workspace and at every level: the crate's top-level modules, the files of
-//! `cw`, of `engine`, of `ops`, of the shell's `ipc`, and so on.
+//! `cw`, of `engine`, of `ops`, of the link's `ipc`, and so on.
 //!
 //! Module `a` uses its sibling `b` when a file of `a` (or of a module inside
 //! it) names a path into `b`: `use crate::b::X`, `use super::b::{X, Y}`,

@@ -73,8 +73,8 @@ fn the_check_sees_the_uses_it_guards() {
     assert!(uses(core, &["cw"], "http", "auth"));
     assert!(uses(core, &["cw"], "auth", "request"));
     assert!(uses(core, &["engine"], "pass", "plan"));
-    assert!(uses("crates/shell/src/lib.rs", &[], "instance", "ipc"));
-    assert!(uses("crates/shell/src/lib.rs", &[], "ipc", "address"));
+    assert!(uses("crates/link/src/lib.rs", &[], "instance", "ipc"));
+    assert!(uses("crates/link/src/lib.rs", &[], "ipc", "address"));
     assert!(uses("src-tauri/src/lib.rs", &[], "launcher", "window"));
     // The directions chosen when the older cycles were removed.
     assert!(uses(core, &[], "engine", "source"));

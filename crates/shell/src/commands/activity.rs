@@ -8,7 +8,7 @@ use bridge_core::store::runs::{self, RunRecord};
 use url::Url;
 
 use super::blocking;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::state::AppState;
 
 /// How many runs the Activity screen lists.
@@ -65,21 +65,13 @@ pub async fn forget_intent(state: &AppState, id: i64) -> Result<StuckIntent> {
 /// [`std::process::Command`] could only replace through a shell that parses
 /// the URL (`cmd /c start`).
 pub fn open_ticket(url: &str) -> Result<()> {
-    let url = web_url(url)?;
-    open::that_detached(url.as_str()).map_err(|e| Error::Opener(e.to_string()))
+    Ok(bridge_link::browser::open_web_link(url)?)
 }
 
 /// `text` as a URL if it is an `http` or `https` link; anything else (files,
 /// scripts, other programs' schemes) is refused.
 pub fn web_url(text: &str) -> Result<Url> {
-    let url = Url::parse(text.trim())
-        .map_err(|e| Error::Invalid(format!("\"{text}\" is not a web link: {e}")))?;
-    match url.scheme() {
-        "http" | "https" => Ok(url),
-        scheme => Err(Error::Invalid(format!(
-            "only http and https links are opened, not {scheme}:"
-        ))),
-    }
+    Ok(bridge_link::browser::web_url(text)?)
 }
 
 /// The last `lines` lines of the log (the app and the CLI share it), or of

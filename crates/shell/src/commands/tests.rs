@@ -5,12 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bridge_core::secrets::SecretStore;
+use bridge_link::launch::StartMode;
 use bridge_sim::demo::Demo;
 use serde_json::json;
 
 use super::*;
 use crate::events::tests::recording;
-use crate::launch::StartMode;
 use crate::state::AppPaths;
 
 async fn started(data_dir: &std::path::Path) -> AppState {

@@ -36,7 +36,7 @@ impl TrayAddress {
         let bytes: [u8; 16] = rand::random();
         Self {
             port,
-            token: bridge_core::engine::render::hex(&bytes),
+            token: bridge_base::hex(&bytes),
             pid: std::process::id(),
         }
     }
@@ -67,7 +67,7 @@ impl TrayAddress {
     /// Writes the file, readable by the user only, replacing it at once (a
     /// reader never sees half of it).
     pub fn write(&self, data_dir: &Path) -> Result<()> {
-        bridge_core::private::create_private_dir(data_dir)?;
+        bridge_base::private::create_private_dir(data_dir)?;
         let path = Self::path(data_dir);
         let temp = data_dir.join(format!("{ADDRESS_FILE_NAME}.{}", std::process::id()));
         let mut options = OpenOptions::new();

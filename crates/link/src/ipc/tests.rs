@@ -16,11 +16,7 @@ struct FakeService {
 }
 
 impl TrayService for FakeService {
-    fn call(
-        &self,
-        command: String,
-        args: Value,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Value>> + Send + '_>> {
+    fn call(&self, command: String, args: Value) -> CallFuture<'_> {
         Box::pin(async move {
             match command.as_str() {
                 "echo" => Ok(args),
@@ -28,7 +24,9 @@ impl TrayService for FakeService {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                     Ok(json!("slow"))
                 }
-                _ => Err(Error::Invalid(format!("no command {command}"))),
+                _ => Err(error_value(&Error::Invalid(format!(
+                    "no command {command}"
+                )))),
             }
         })
     }

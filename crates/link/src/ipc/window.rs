@@ -10,7 +10,7 @@ use serde_json::Value;
 use tokio::io::BufReader;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{connect, error_value, handshake, receive, send, Outcome, ToTray, ToWindow};
+use super::{connect, error_value, handshake, receive, send, CallOutcome, ToTray, ToWindow};
 use crate::address::TrayAddress;
 use crate::error::{Error, Result};
 
@@ -33,7 +33,7 @@ pub enum FromTray {
 }
 
 /// Calls waiting for their reply; `None` once the link is lost.
-type Pending = Arc<Mutex<Option<HashMap<u64, oneshot::Sender<Outcome>>>>>;
+type Pending = Arc<Mutex<Option<HashMap<u64, oneshot::Sender<CallOutcome>>>>>;
 
 /// The window's connection to the tray process.
 pub struct TrayClient {
@@ -143,8 +143,8 @@ impl TrayClient {
             return Err(lost());
         }
         match outcome.await {
-            Ok(Outcome::Ok(value)) => Ok(value),
-            Ok(Outcome::Err(error)) => Err(error),
+            Ok(CallOutcome::Ok(value)) => Ok(value),
+            Ok(CallOutcome::Err(error)) => Err(error),
             Err(_) => Err(lost()),
         }
     }

@@ -1,5 +1,5 @@
 //! Logging: `tracing` events go to the daily-rotated file that the CLI also
-//! writes (`bridge_core::logs`: `<data dir>/logs`, same naming, 14 days
+//! writes (`bridge_base::logs`: `<data dir>/logs`, same naming, 14 days
 //! kept), and to stderr only when it is a terminal. The tray and window
 //! processes a launch starts write their stderr to a file
 //! (`tray-stderr.txt`), which keeps what the log cannot (toolkit warnings,
@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Mutex;
 
-use bridge_core::logs::{file_appender, LOG_FILTER_ENV};
+use bridge_base::logs::{file_appender, LOG_FILTER_ENV};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -52,7 +52,7 @@ where
     let appender = file_appender(data_dir).map_err(|error| {
         Error::Logging(format!(
             "cannot write logs in {}: {error}",
-            bridge_core::logs::log_dir(data_dir).display()
+            bridge_base::logs::log_dir(data_dir).display()
         ))
     })?;
     let file = fmt::layer()
@@ -119,7 +119,7 @@ mod tests {
                 to_console,
                 "{copied}"
             );
-            let logged = bridge_core::logs::log_tail(dir.path(), 5).unwrap();
+            let logged = bridge_base::logs::log_tail(dir.path(), 5).unwrap();
             assert!(logged.contains("a line for the log"), "{logged}");
         }
     }

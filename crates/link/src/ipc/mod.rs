@@ -65,7 +65,7 @@ pub enum ToTray {
     Call {
         /// Matches the reply.
         id: u64,
-        /// The command's name (`commands::COMMANDS`).
+        /// The command's name (`bridge_shell::commands::COMMANDS`).
         command: String,
         /// Its arguments, as the UI passed them.
         args: Value,
@@ -94,7 +94,7 @@ pub enum ToWindow {
         id: u64,
         /// The result, or the error as `{kind, message}`.
         #[serde(flatten)]
-        outcome: Outcome,
+        outcome: CallOutcome,
     },
     /// An event for the UI (`status`, `notification`).
     Event {
@@ -109,28 +109,34 @@ pub enum ToWindow {
     Close,
 }
 
-/// A call's result.
+/// A call's result, as it travels in a [`ToWindow::Reply`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum CallOutcome {
     /// What the command returned.
     Ok(Value),
     /// The command's error, `{kind, message}`.
     Err(Value),
 }
 
-impl From<Result<Value>> for Outcome {
-    fn from(result: Result<Value>) -> Self {
+impl From<std::result::Result<Value, Value>> for CallOutcome {
+    fn from(result: std::result::Result<Value, Value>) -> Self {
         match result {
             Ok(value) => Self::Ok(value),
-            Err(error) => Self::Err(error_value(&error)),
+            Err(error) => Self::Err(error),
         }
     }
 }
 
-/// An error as the UI receives it: `{kind, message}`.
-pub fn error_value(error: &Error) -> Value {
-    serde_json::json!({ "kind": error.kind(), "message": error.to_string() })
+/// An error as the UI receives it: `{kind, message}`. Both this crate's
+/// [`Error`] and the shell's serialise that way.
+pub fn error_value<E: Serialize + std::fmt::Display>(error: &E) -> Value {
+    serde_json::to_value(error).unwrap_or_else(|failure| {
+        serde_json::json!({
+            "kind": "internal",
+            "message": format!("internal: an error could not be written ({failure}): {error}"),
+        })
+    })
 }
 
 /// Writes `message` as one line.
@@ -262,7 +268,7 @@ mod auth;
 mod tray;
 mod window;
 
-pub use tray::{listen, serve, TrayService, WindowChange, WindowLink};
+pub use tray::{listen, serve, CallFuture, TrayService, WindowChange, WindowLink};
 pub use window::{FromTray, TrayClient};
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ fn hmac_sha256(key: &[u8], message: &[&[u8]]) -> [u8; 32] {
 /// A fresh random nonce (128 bits, hex).
 pub(super) fn nonce() -> String {
     let bytes: [u8; 16] = rand::random();
-    bridge_core::engine::render::hex(&bytes)
+    bridge_base::hex(&bytes)
 }
 
 /// The proof that `role` knows `token`, for `nonce` (hex).
@@ -52,7 +52,7 @@ pub(super) fn proof(token: &str, role: &str, nonce: &str) -> String {
         token.as_bytes(),
         &[role.as_bytes(), b"\0", nonce.as_bytes()],
     );
-    bridge_core::engine::render::hex(&mac)
+    bridge_base::hex(&mac)
 }
 
 /// Whether `presented` is `role`'s proof of `token` for `nonce`.
@@ -78,7 +78,7 @@ mod tests {
         // Test case 2 (a short key) and 6 (a key longer than the block).
         let short = hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
         assert_eq!(
-            bridge_core::engine::render::hex(&short),
+            bridge_base::hex(&short),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         let long = hmac_sha256(
@@ -86,7 +86,7 @@ mod tests {
             &[b"Test Using Larger Than Block-Size Key - Hash Key First"],
         );
         assert_eq!(
-            bridge_core::engine::render::hex(&long),
+            bridge_base::hex(&long),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
     }

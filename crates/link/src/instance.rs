@@ -34,13 +34,13 @@ pub struct TrayLock {
 /// it. Taken, it proves that no tray process runs: a `tray.json` left by one
 /// that stopped without quitting is removed.
 pub fn lock(data_dir: &Path) -> Result<Option<TrayLock>> {
-    bridge_core::private::create_private_dir(data_dir)?;
+    bridge_base::private::create_private_dir(data_dir)?;
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(bridge_core::private::FILE_MODE);
+        options.mode(bridge_base::private::FILE_MODE);
     }
     let file = options.open(data_dir.join(LOCK_FILE_NAME))?;
     match file.try_lock() {

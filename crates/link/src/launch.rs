@@ -16,14 +16,12 @@
 //! Children are started with [`child_command`], which keeps the variables
 //! that carry secrets out of their environment.
 
-use bridge_core::source::SourceKind;
-
 /// A command to start one of the app's own processes (or any other child):
 /// it never inherits the variables that carry secrets
-/// (`bridge_core::secrets::ENV_SECRET_VARS`), whatever this process holds.
+/// (`bridge_base::env_secrets::ENV_SECRET_VARS`), whatever this process holds.
 pub fn child_command(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
     let mut command = std::process::Command::new(program);
-    bridge_core::secrets::without_env_secrets(&mut command);
+    bridge_base::env_secrets::without_env_secrets(&mut command);
     command
 }
 
@@ -56,6 +54,18 @@ pub const MINIMIZED_ARG: &str = "--minimized";
 pub const DEMO_ARG: &str = "--demo";
 /// The backup platform the demo simulates: `--demo-source=vspc`.
 pub const DEMO_SOURCE_PREFIX: &str = "--demo-source=";
+/// The platforms `--demo-source=` accepts: each one's `source.kind` word
+/// (`bridge_core::source::SourceKind`; the tests of `bridge_shell::demo`
+/// hold this list to it) and the flag that asks for it. The first is the
+/// default.
+pub const DEMO_SOURCES: [(&str, &str); 4] = [
+    ("dashboard", "--demo-source=dashboard"),
+    ("msp360", "--demo-source=msp360"),
+    ("comet", "--demo-source=comet"),
+    ("vspc", "--demo-source=vspc"),
+];
+/// The platform the demo simulates when no `--demo-source=` says otherwise.
+pub const DEFAULT_DEMO_SOURCE: &str = DEMO_SOURCES[0].0;
 /// Start in demo mode when nothing is configured.
 pub const DEMO_IF_UNCONFIGURED_ARG: &str = "--demo-if-unconfigured";
 /// The window process: the tray process starts `backup-bridge-app` with this
@@ -87,8 +97,9 @@ pub struct LaunchOptions {
     pub window: bool,
     /// A window is on its way ([`WINDOW_FOLLOWS_ARG`]).
     pub window_follows: bool,
-    /// The backup platform the demo simulates ([`DEMO_SOURCE_PREFIX`]).
-    pub demo_source: SourceKind,
+    /// The backup platform the demo simulates ([`DEMO_SOURCE_PREFIX`]): a
+    /// `source.kind` word of [`DEMO_SOURCES`].
+    pub demo_source: &'static str,
 }
 
 impl LaunchOptions {
@@ -105,7 +116,7 @@ impl LaunchOptions {
             mode: StartMode::Real,
             window: false,
             window_follows: false,
-            demo_source: SourceKind::Dashboard,
+            demo_source: DEFAULT_DEMO_SOURCE,
         };
         for arg in args.into_iter().skip(1) {
             match arg.as_ref() {
@@ -118,7 +129,7 @@ impl LaunchOptions {
                 }
                 other => {
                     let kind = other.strip_prefix(DEMO_SOURCE_PREFIX);
-                    match kind.map(SourceKind::parse) {
+                    match kind.map(demo_source) {
                         Some(Some(kind)) => options.demo_source = kind,
                         Some(None) => tracing::warn!(
                             argument = other,
@@ -140,18 +151,26 @@ impl LaunchOptions {
             StartMode::Demo => Some(DEMO_ARG),
             StartMode::DemoIfUnconfigured => Some(DEMO_IF_UNCONFIGURED_ARG),
         };
-        let source = match self.demo_source {
-            SourceKind::Dashboard => None,
-            SourceKind::Msp360 => Some("--demo-source=msp360"),
-            SourceKind::Comet => Some("--demo-source=comet"),
-            SourceKind::Vspc => Some("--demo-source=vspc"),
-        };
+        let source = DEMO_SOURCES
+            .iter()
+            .find(|(word, _)| *word == self.demo_source && *word != DEFAULT_DEMO_SOURCE)
+            .map(|(_, flag)| *flag);
         [MINIMIZED_ARG, WINDOW_FOLLOWS_ARG]
             .into_iter()
             .chain(mode)
             .chain(source)
             .collect()
     }
+}
+
+/// The `source.kind` word of [`DEMO_SOURCES`] that `text` names,
+/// case-insensitively; `None` for anything else.
+fn demo_source(text: &str) -> Option<&'static str> {
+    let text = text.trim();
+    DEMO_SOURCES
+        .iter()
+        .map(|(word, _)| *word)
+        .find(|word| word.eq_ignore_ascii_case(text))
 }
 
 #[cfg(test)]
@@ -200,12 +219,12 @@ mod tests {
     #[test]
     fn the_demo_source_is_read_and_passed_on() {
         for (arg, kind) in [
-            (None, SourceKind::Dashboard),
-            (Some("--demo-source=vspc"), SourceKind::Vspc),
-            (Some("--demo-source=MSP360"), SourceKind::Msp360),
-            (Some("--demo-source=comet"), SourceKind::Comet),
-            (Some("--demo-source=veeam"), SourceKind::Dashboard),
-            (Some("--demo-source"), SourceKind::Dashboard),
+            (None, "dashboard"),
+            (Some("--demo-source=vspc"), "vspc"),
+            (Some("--demo-source=MSP360"), "msp360"),
+            (Some("--demo-source=comet"), "comet"),
+            (Some("--demo-source=veeam"), "dashboard"),
+            (Some("--demo-source"), "dashboard"),
         ] {
             let args = ["app", "--demo"].into_iter().chain(arg);
             let options = LaunchOptions::from_args(args);

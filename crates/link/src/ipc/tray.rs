@@ -13,20 +13,22 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 use super::{
-    auth, receive, receive_at_most, send, Outcome, ToTray, ToWindow, HELLO_TIMEOUT,
+    auth, receive, receive_at_most, send, CallOutcome, ToTray, ToWindow, HELLO_TIMEOUT,
     MAX_HELLO_BYTES, MAX_PENDING_HELLOS,
 };
 use crate::address::TrayAddress;
 use crate::error::{Error, Result};
 
+/// A UI command running in the tray process: what it returns, or its error
+/// as `{kind, message}` ([`super::error_value`]), as the UI expects it.
+pub type CallFuture<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = std::result::Result<Value, Value>> + Send + 'a>,
+>;
+
 /// What the tray process does for its connections.
 pub trait TrayService: Send + Sync + 'static {
     /// Runs a UI command.
-    fn call(
-        &self,
-        command: String,
-        args: Value,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Value>> + Send + '_>>;
+    fn call(&self, command: String, args: Value) -> CallFuture<'_>;
     /// A second launch asked for the window.
     fn open(&self);
     /// The window connected, or went away.
@@ -207,7 +209,7 @@ async fn connection(
                 ToTray::Call { id, command, args } => {
                     let (service, tx) = (Arc::clone(&service), tx.clone());
                     tokio::spawn(async move {
-                        let outcome = Outcome::from(service.call(command, args).await);
+                        let outcome = CallOutcome::from(service.call(command, args).await);
                         let _ = tx.send(ToWindow::Reply { id, outcome });
                     });
                 }
