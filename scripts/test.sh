@@ -35,7 +35,7 @@ step() {
 step "rustfmt" cargo fmt --all --check
 step "tsc" npm run --silent typecheck
 step "UI unit tests (vitest)" npm run --silent test:ui
-step "UI in headless Chromium (IPC mocked at api.ts)" npm run --silent test:browser
+step "UI in headless Chromium (a fake backend, and the real dispatcher)" npm run --silent test:browser
 step "clippy" cargo clippy --workspace --all-targets -- -D warnings
 # The workspace build has demo mode (the tray's default feature); the tray
 # must build and pass clippy without it too.
