@@ -1,6 +1,7 @@
 //! Settings: the validation table, defaults, load/set/all round trips.
 
 use super::*;
+use rusqlite::OptionalExtension;
 
 fn store() -> Store {
     Store::open_in_memory().unwrap()
