@@ -11,7 +11,8 @@
 //! them.
 //!
 //! The shell, the CLI and the scheduler call [`Engine::run_cycle_guarded`]
-//! (or [`Engine::run_cycle`]); they hold no rule.
+//! (or [`Engine::run_cycle`]); they hold no rule. One cycle's body, between
+//! the locks and the run record, is in [`cycle`].
 
 mod adopt;
 mod blocking;

@@ -10,13 +10,13 @@
 //! decisions into steps, so the two cannot drift.
 //!
 //! The other rules live where their facts are: rule 9 (intents recorded
-//! before each call, settled after a crash) in `engine/execute.rs`,
+//! before each call, settled after a crash) in `engine/execute/`,
 //! `engine/recover.rs` and `store/outbox.rs`; rule 10's zero-request cycle
 //! in `engine/in_step.rs` (and [`Transition::InStep`] here); rule 11
 //! (unreadable items skipped and named) in `source/decode.rs` and each
 //! platform's decoder; rule 12 in `store/lock.rs`; rules 13 and 14 in
-//! `engine/execute.rs`, `engine/recover.rs` and `engine/adopt.rs`; rule 15's
-//! guard here, its saved state in `engine/removals.rs`, its confirmation in
+//! `engine/execute/`, `engine/recover.rs` and `engine/adopt.rs`; rule 15's
+//! guard in [`removal`], its saved state in `engine/removals.rs`, its confirmation in
 //! `ops/outbox.rs` and its one notification in `alerts.rs`; rule 16 in `store/outbox.rs` and `ops/outbox.rs`; rule 17 in
 //! `store/history.rs`, `store/runs.rs` and `store/files.rs`.
 
