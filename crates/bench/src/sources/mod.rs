@@ -20,7 +20,14 @@
 //!   ("Job state", `BackupVmJob`) and one active alarm in Error per plan,
 //!   read 500 a page (20 pages at the full size).
 
+mod comet;
+mod msp360;
 pub mod vspc;
+
+use comet::tenant_id;
+pub use comet::{comet_jobs, comet_tenants, comet_users};
+use msp360::msp360_company_id;
+pub use msp360::{msp360_companies, msp360_rows};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -32,12 +39,11 @@ use bridge_core::secrets::SecretKey;
 use bridge_core::source::SourceKind;
 use bridge_core::store::settings;
 use bridge_core::store::Store;
-use bridge_sim::comet::{job, DEMO_COMET_PASSWORD, DEMO_COMET_USER};
+use bridge_sim::comet::{DEMO_COMET_PASSWORD, DEMO_COMET_USER};
 use bridge_sim::demo::Demo;
 use bridge_sim::msp360::{DEMO_MSP360_PASSWORD, DEMO_MSP360_USER};
 use bridge_sim::vspc::{DEMO_VSPC_PASSWORD, DEMO_VSPC_USER};
 use bridge_sim::{CometSim, CwSim, Msp360Sim, VspcSim};
-use serde_json::{json, Map, Value};
 
 use crate::world::{self, company_name, Shape, Tuning};
 
@@ -83,170 +89,6 @@ impl SourceShape {
             events_per_company: self.plans_per_company,
         }
     }
-}
-
-/// `/api/Companies` id of MSP360 company `i`.
-fn msp360_company_id(i: usize) -> String {
-    format!("7d3c0a52-1f4e-4b8a-9b61-{i:012}")
-}
-
-/// Comet tenant id of company `i`.
-fn tenant_id(i: usize) -> String {
-    format!("tenant-{i:04}")
-}
-
-fn comet_user(i: usize) -> String {
-    format!("bench-user-{i:04}")
-}
-
-/// The MSP360 companies.
-pub fn msp360_companies(shape: SourceShape) -> Vec<Value> {
-    (0..shape.companies)
-        .map(|i| {
-            json!({
-                "ID": msp360_company_id(i), "Name": company_name(i),
-                "StorageLimit": 1_099_511_627_776_i64, "LicenseSettings": 0, "Destinations": [],
-            })
-        })
-        .collect()
-}
-
-/// One failed `/api/Monitoring` row per plan, interleaved across companies.
-pub fn msp360_rows(shape: SourceShape) -> Vec<Value> {
-    let mut out = Vec::with_capacity(shape.plans());
-    for p in 0..shape.plans_per_company {
-        for i in 0..shape.companies {
-            let computer = format!("BC{i:04}-PC{:02}", p % DEVICES);
-            let plan_id = format!("a1f0c3e2-{i:04}-4d1b-9c55-{p:012}");
-            let start = format!("2026-11-20T{:02}:{:02}:00", 1 + p % 4, p % 60);
-            let plan_type = [3, 7, 11][p % 3];
-            out.push(json!({
-                "PlanName": format!("Plan {p:03}"),
-                "CompanyName": company_name(i),
-                "UserName": format!("bc{i:04}-backup"),
-                "UserID": format!("0b9e6f14-3c2d-4e7a-8f10-{i:012}"),
-                "ComputerName": computer,
-                "BuildVersion": "7.9.4.83",
-                "StorageType": "AmazonS3",
-                "LastStart": start,
-                "NextStart": "2026-11-20T23:00:00",
-                "Status": 2,
-                "ErrorMessage": format!("Access is denied: D:\\Shares\\Share{p:03}"),
-                "FilesCopied": 1186,
-                "FilesFailed": 14,
-                "DataCopied": 52_428_800_i64,
-                "DataToBackup": 52_428_800_i64,
-                "TotalData": 10_737_418_240_i64,
-                "FilesScanned": 48_000,
-                "FilesToBackup": 1200,
-                "Duration": "15 minute(s)",
-                "PlanId": plan_id,
-                "PlanType": plan_type,
-                "DetailedReportLink": format!("https://mspbackups.example/reports/{plan_id}/{start}"),
-            }));
-        }
-    }
-    out
-}
-
-/// The Comet tenants.
-pub fn comet_tenants(shape: SourceShape) -> Vec<(String, String)> {
-    (0..shape.companies)
-        .map(|i| (tenant_id(i), company_name(i)))
-        .collect()
-}
-
-fn device_id(i: usize, d: usize) -> String {
-    format!("dev-{i:04}-{d:02}")
-}
-
-fn item_guid(i: usize, p: usize) -> String {
-    format!("src-{i:04}-{p:03}")
-}
-
-/// `list-users-full`: one user per tenant, with its devices, protected
-/// items (plan `p` on device `p % 10`) and vault.
-pub fn comet_users(shape: SourceShape) -> Value {
-    let engines = ["engine1/file", "engine1/windisk", "engine1/mssql"];
-    let mut users = Map::new();
-    for i in 0..shape.companies {
-        let user = comet_user(i);
-        let devices: Map<String, Value> = (0..DEVICES)
-            .map(|d| {
-                let profile = json!({
-                    "FriendlyName": format!("BC{i:04}-PC{d:02}"),
-                    "RegistrationTime": 1_780_000_000_i64,
-                    "PlatformVersion": {"Version": "10.0", "Distribution": "Windows Server 2022"},
-                });
-                (device_id(i, d), profile)
-            })
-            .collect();
-        let sources: Map<String, Value> = (0..shape.plans_per_company)
-            .map(|p| {
-                let item = json!({
-                    "Description": format!("Plan {p:03}"), "Engine": engines[p % 3],
-                    "OwnerDevice": device_id(i, p % DEVICES), "EngineProps": {},
-                    "CreateTime": 1_790_000_000_i64, "ModifyTime": 1_790_000_000_i64,
-                });
-                (item_guid(i, p), item)
-            })
-            .collect();
-        users.insert(
-            user.clone(),
-            json!({
-                "Username": user, "AccountName": format!("{} account", company_name(i)),
-                "OrganizationID": tenant_id(i), "LocalTimezone": "UTC",
-                "LanguageCode": "en_US", "CreateTime": 1_780_000_000_i64,
-                "Devices": devices, "Sources": sources,
-                "Destinations": {format!("{user}-vault"): {
-                    "Description": format!("{user} cloud vault"), "DestinationType": 1003,
-                }},
-                "Policy": {}, "Email": format!("it@bc{i:04}.example"),
-            }),
-        );
-    }
-    Value::Object(users)
-}
-
-fn job_guid(i: usize, p: usize) -> String {
-    format!("job-{i:04}-{p:03}")
-}
-
-/// One failed backup job per plan, started within the 5 minutes before
-/// `now` (Unix seconds), interleaved across tenants, with its log lines:
-/// an `I` line (left out by `MinSeverity=W`) and one or two `E` lines.
-pub fn comet_jobs(shape: SourceShape, now: i64) -> (Vec<Value>, Vec<(String, Vec<Value>)>) {
-    let mut jobs = Vec::with_capacity(shape.plans());
-    let mut logs = Vec::with_capacity(shape.plans());
-    for p in 0..shape.plans_per_company {
-        for i in 0..shape.companies {
-            let guid = job_guid(i, p);
-            let start = now - 300 + (p % 240) as i64;
-            let end = start + 30;
-            jobs.push(job(
-                &guid,
-                &comet_user(i),
-                &item_guid(i, p),
-                &device_id(i, p % DEVICES),
-                7002,
-                (start, end),
-            ));
-            let line = |t: i64, severity: &str, message: String| json!({"Time": t, "Severity": severity, "Message": message});
-            let mut entries = vec![
-                line(start, "I", "Starting backup".to_owned()),
-                line(
-                    end,
-                    "E",
-                    format!("Cannot read C:\\Data\\file-{p:03}.db: the file is locked"),
-                ),
-            ];
-            if p % 2 == 0 {
-                entries.push(line(end, "E", "2 files could not be backed up".to_owned()));
-            }
-            logs.push((guid, entries));
-        }
-    }
-    (jobs, logs)
 }
 
 /// The backup platform's simulator.

@@ -21,6 +21,7 @@ mod http;
 mod pace;
 mod permissions;
 mod request;
+mod server_text;
 mod setup;
 mod text;
 mod tickets;

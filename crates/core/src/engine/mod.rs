@@ -11,11 +11,13 @@
 //! them.
 //!
 //! The shell, the CLI and the scheduler call [`Engine::run_cycle_guarded`]
-//! (or [`Engine::run_cycle`]); they hold no rule.
+//! (or [`Engine::run_cycle`]); they hold no rule. One cycle's body, between
+//! the locks and the run record, is in [`cycle`].
 
 mod adopt;
 mod blocking;
 mod connect;
+mod cycle;
 mod execute;
 mod guarded;
 mod in_step;
@@ -33,15 +35,13 @@ pub(crate) mod seen;
 mod steps;
 pub mod template;
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::OnceCell;
 use tracing::Instrument;
 
-use in_step::Recall;
+use cycle::Cycle;
 
 pub(crate) use blocking::{db, db_store};
 pub use connect::{cw_client, dashboard_client, secret_host, source_client, NetTuning};
@@ -54,27 +54,10 @@ pub use removals::{guarded_removals, GUARDED_REMOVALS_KEY};
 use crate::cw::CwClient;
 use crate::secrets::SecretStore;
 use crate::source::Source;
-use crate::store::companies;
-use crate::store::ledger;
 use crate::store::runs;
 use crate::store::settings::{self, Settings};
 use crate::store::{lock, Store, WriterLock};
 use crate::Error;
-
-/// What one cycle works with.
-struct Cycle<'a> {
-    settings: &'a Settings,
-    /// The backup source `source.kind` names.
-    listing_source: &'a Source,
-    cw: &'a CwClient,
-    dry_run: bool,
-    now: &'a str,
-    on_action: ActionSink<'a>,
-    /// Where the listing comes from (rule 15), e.g. `dashboard:https://…/`.
-    source: String,
-    /// A person confirmed the removals this cycle finds (rule 15).
-    confirmed_removals: bool,
-}
 
 /// The engine: a store, the keychain, and a ConnectWise client reused across
 /// cycles while the connection settings stay the same.
@@ -311,125 +294,6 @@ impl Engine {
             }
         }
         result.map(|()| report)
-    }
-
-    async fn cycle(&self, cx: Cycle<'_>, report: &mut RunReport) -> Result<(), Error> {
-        let store = &self.store;
-        let recovered = if cx.dry_run {
-            recover::Recovered::default()
-        } else {
-            let source = cx.source.clone();
-            db(store, move |c| ledger::adopt_unsourced(c, &source)).await?;
-            recover::recover(cx.cw, store, cx.now).await?
-        };
-        // After a damaged database was recovered without its whole ledger,
-        // tickets may exist that the ledger does not know (rule 9).
-        let ledger_incomplete = !cx.dry_run
-            && db_store(store, |s| {
-                settings::get(s, crate::store::LEDGER_INCOMPLETE_KEY)
-            })
-            .await?
-            .is_some();
-        let rows = db_store(store, companies::list).await?;
-        let scopes = scopes(&rows, cx.settings);
-        let rules = rules(cx.settings);
-        let settled = recovered.settled() && !ledger_incomplete;
-        // Read before any row: a write by anyone after it moves the revision
-        // and so fails the next cycle's check.
-        let ledger_revision = db(store, ledger::revision).await?;
-        let recalled = self
-            .recall(&cx, ledger_revision, &scopes, &rules, settled)
-            .await?;
-        let mut events = match recalled {
-            Recall::Read(listing) => listing,
-            Recall::Unchanged(memo) => {
-                tracing::debug!("nothing changed since the last in-step cycle");
-                self.in_step_hits
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                *report = memo.report();
-                self.record_statuses(&scopes, &BTreeMap::new()).await?;
-                self.keep_in_step(memo);
-                return Ok(());
-            }
-        };
-        let executor = (!cx.dry_run).then(|| {
-            Arc::new(execute::Executor {
-                cw: cx.cw.clone(),
-                store: store.clone(),
-                now: cx.now.to_owned(),
-                spec: template::TemplateSpec::from_settings(cx.settings),
-                template: OnceCell::new(),
-                unconfirmed: recovered.creates.clone(),
-                held: recovered.held.clone(),
-                look_up_every_create: ledger_incomplete,
-                abort: AtomicBool::new(false),
-            })
-        });
-        let mut pass = pass::Pass::new(pass::PassContext {
-            store,
-            cw: cx.cw,
-            settings: cx.settings,
-            scopes: &scopes,
-            rules: &rules,
-            now: cx.now,
-            executor,
-            on_action: cx.on_action,
-            source: &cx.source,
-            confirmed_removals: cx.confirmed_removals,
-        });
-        while let Some(page) = events.next_page().await? {
-            pass.page(page, report).await?;
-        }
-        let end = events.finish();
-        let marks = end.marks.clone();
-        report.events_seen = end.present.len();
-        let pass::PassEnd {
-            company_errors,
-            in_step,
-            removals_planned,
-        } = pass.finish(end, report).await?;
-        let in_step = in_step && settled;
-        if cx.dry_run {
-            return Ok(());
-        }
-        if removals_planned {
-            if cx.confirmed_removals {
-                // This listing used the confirmation.
-                self.confirm_removals.store(false, Ordering::SeqCst);
-            }
-            let guarded = report.removals_guarded;
-            db_store(store, move |s| removals::remember_guarded(s, guarded)).await?;
-        }
-        if ledger_incomplete && !report.has_errors() {
-            // Every in-scope event now has its ticket in the ledger.
-            db_store(store, |s| {
-                settings::reset(s, crate::store::LEDGER_INCOMPLETE_KEY)
-            })
-            .await?;
-        }
-        self.record_statuses(&scopes, &company_errors).await?;
-        if in_step {
-            self.keep_in_step(in_step::InStep {
-                pages: marks,
-                ledger_revision,
-                rules,
-                events_seen: report.events_seen,
-                skipped: report.counts.skipped,
-                rejected: report.rejected.clone(),
-                removals_held: report.removals_held,
-                scopes,
-            });
-        }
-        Ok(())
-    }
-
-    /// Last Update Status for every mapped company: its error, or OK.
-    async fn record_statuses(
-        &self,
-        scopes: &BTreeMap<String, plan::CompanyScope>,
-        company_errors: &BTreeMap<String, String>,
-    ) -> Result<(), Error> {
-        inputs::record_statuses(&self.store, scopes, company_errors).await
     }
 }
 

@@ -13,6 +13,7 @@ mod media;
 mod model;
 mod paging;
 mod patch;
+mod refs;
 mod routes_setup;
 mod routes_tickets;
 pub mod seed;

@@ -8,9 +8,8 @@ use serde_json::Value;
 
 use super::error::{ApiError, ApiResult, FieldError};
 use super::model::Model;
-use super::tickets::{
-    check_level, check_summary, check_xref, ref_spec, Errors, RefSpec, PATCHABLE,
-};
+use super::refs::{ref_spec, RefSpec};
+use super::tickets::{check_level, check_summary, check_xref, Errors, PATCHABLE};
 
 const OPS: [&str; 3] = ["add", "replace", "remove"];
 

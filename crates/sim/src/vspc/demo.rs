@@ -15,7 +15,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
-use super::model::{AlarmObject, AlarmStatus, Change, NewAlarm};
+use super::alarm::{AlarmObject, AlarmStatus, Change, NewAlarm};
 
 /// The VSPC user the demo signs in with (password grant, so tokens are used).
 pub const DEMO_VSPC_USER: &str = "svc-backupbridge";

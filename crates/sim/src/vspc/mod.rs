@@ -17,6 +17,7 @@
 //! pages, to prove it de-duplicates by uid. Tokens are expired by the test,
 //! never by waiting. One-shot faults hit the next authorised GET.
 
+mod alarm;
 mod auth;
 pub mod demo;
 mod http;
@@ -32,10 +33,10 @@ use axum::Router;
 use serde_json::Value;
 use tokio::sync::watch;
 
+pub use alarm::{AlarmObject, AlarmStatus, Change, NewAlarm};
 pub use auth::{DEFAULT_ACCESS_TOKEN_LIFETIME_SECS, DEFAULT_REFRESH_TOKEN_LIFETIME_SECS};
 pub use demo::{DEMO_VSPC_API_KEY, DEMO_VSPC_PASSWORD, DEMO_VSPC_USER};
 pub use http::{DEFAULT_LIMIT, MAX_LIMIT};
-pub use model::{AlarmObject, AlarmStatus, Change, NewAlarm};
 pub use routes::SHIFTED_ALARM_MESSAGE;
 
 use crate::log::{RequestLog, RequestRecord};

@@ -14,8 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 
+use super::alarm::{AlarmStatus, NewAlarm};
 use super::http::{bad_request, error, page, page_answer, Paging, LOGICAL, RETRYABLE, SECURITY};
-use super::model::{random_uid, AlarmStatus, NewAlarm};
+use super::model::random_uid;
 use super::{Data, Fault, Shared};
 use crate::lock;
 

@@ -10,21 +10,19 @@
 //! decisions into steps, so the two cannot drift.
 //!
 //! The other rules live where their facts are: rule 9 (intents recorded
-//! before each call, settled after a crash) in `engine/execute.rs`,
+//! before each call, settled after a crash) in `engine/execute/`,
 //! `engine/recover.rs` and `store/outbox.rs`; rule 10's zero-request cycle
 //! in `engine/in_step.rs` (and [`Transition::InStep`] here); rule 11
 //! (unreadable items skipped and named) in `source/decode.rs` and each
 //! platform's decoder; rule 12 in `store/lock.rs`; rules 13 and 14 in
-//! `engine/execute.rs`, `engine/recover.rs` and `engine/adopt.rs`; rule 15's
-//! guard here, its saved state in `engine/removals.rs`, its confirmation in
+//! `engine/execute/`, `engine/recover.rs` and `engine/adopt.rs`; rule 15's
+//! guard in [`removal`], its saved state in `engine/removals.rs`, its confirmation in
 //! `ops/outbox.rs` and its one notification in `alerts.rs`; rule 16 in `store/outbox.rs` and `ops/outbox.rs`; rule 17 in
 //! `store/history.rs`, `store/runs.rs` and `store/files.rs`.
 
-use std::collections::BTreeSet;
-
 use super::render::{self, Tracked};
 use crate::model::MonitoringEvent;
-use crate::store::ledger::{LedgerEntry, TicketState, REMOVAL_NOTED};
+use crate::store::ledger::{LedgerEntry, TicketState};
 
 mod decide;
 mod types;
@@ -34,6 +32,10 @@ pub use decide::{decide, decide_removal, Lookup, Removal, ReopenCause, Transitio
 pub use types::*;
 
 use decide::new_details;
+
+mod removal;
+pub use removal::REMOVAL_GUARD_MIN;
+use removal::{plan_removals, removals};
 
 /// Which lookups the plan needs (first pass): the ones its decisions ask for.
 pub fn needs(input: &PlanInput<'_>) -> Needs {
@@ -59,22 +61,6 @@ pub fn needs(input: &PlanInput<'_>) -> Needs {
         }
     }
     needs
-}
-
-/// Fewest removals in one listing that the removal guard weighs (rule 15).
-pub const REMOVAL_GUARD_MIN: usize = 10;
-
-/// Rule 15: a listing that would remove at least [`REMOVAL_GUARD_MIN`]
-/// tracked events, and more than half of those its source tracks, removes
-/// none of them until a person confirms (an empty listing during a Dashboard
-/// incident, a token re-scoped to fewer companies).
-fn guard(input: &PlanInput<'_>, removed: usize) -> Option<GuardedRemovals> {
-    let facts = input.removal_guard;
-    let too_many = removed >= REMOVAL_GUARD_MIN && removed.saturating_mul(2) > facts.tracked;
-    (too_many && !facts.confirmed).then_some(GuardedRemovals {
-        count: removed,
-        tracked: facts.tracked,
-    })
 }
 
 /// The actions that bring ConnectWise in step (second pass). A lookup
@@ -317,83 +303,6 @@ fn change_note(entry: &LedgerEntry, event: &MonitoringEvent, closing: bool) -> O
             message: event.message.clone(),
         },
     })
-}
-
-/// Rule 7's candidates: the tracked events the listing no longer has
-/// (never an unreadable one, rule 11), or `Err` when removals wait: an
-/// unreadable item without an id (rule 11 meets rule 7), or too many at
-/// once (rule 15).
-fn removals<'a>(input: &PlanInput<'a>) -> Result<Vec<&'a LedgerEntry>, Held> {
-    let listed: BTreeSet<&str> = input.events.iter().map(|e| e.id.as_str()).collect();
-    let removed: Vec<&LedgerEntry> = input
-        .absent
-        .values()
-        .filter(|e| matches!(e.state, TicketState::Open | TicketState::Closed))
-        .filter(|e| !listed.contains(e.event_id.as_str()))
-        .filter(|e| !input.unreadable_ids.contains(&e.event_id))
-        .collect();
-    if removed.is_empty() {
-        return Ok(removed);
-    }
-    if input.removal_blocked {
-        return Err(Held::Unreadable);
-    }
-    if let Some(guarded) = guard(input, removed.len()) {
-        return Err(Held::Guarded(guarded));
-    }
-    Ok(removed)
-}
-
-/// Why removals wait.
-enum Held {
-    Unreadable,
-    Guarded(GuardedRemovals),
-}
-
-fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
-    let removed = match removals(input) {
-        Ok(removed) => removed,
-        Err(Held::Unreadable) => {
-            out.removals_held = true;
-            return;
-        }
-        Err(Held::Guarded(guarded)) => {
-            out.removals_guarded = Some(guarded);
-            return;
-        }
-    };
-    for entry in removed {
-        let (steps, state, quiet) = match decide_removal(input, entry) {
-            Removal::Quiet(why, state) => (Vec::new(), state, why),
-            Removal::Close | Removal::NeedsLookup(_) => {
-                let mut steps = Vec::new();
-                // Rule 9: after a crash between the note and the close,
-                // only the close is left to do.
-                if entry.content_hash != REMOVAL_NOTED {
-                    steps.push(Step::Note {
-                        text: render::removed_note(&entry.event_id),
-                        resolution: true,
-                        effect: NoteEffect::RemovalNoted,
-                    });
-                }
-                steps.push(Step::Close);
-                (steps, TicketState::Removed, "")
-            }
-            Removal::Delete => (vec![Step::Delete], TicketState::Deleted, ""),
-        };
-        let mut done = entry.clone();
-        done.state = state;
-        done.last_action = Some(describe_steps(&steps).unwrap_or_else(|| quiet.to_owned()));
-        done.last_error = None;
-        done.updated_at = now.to_owned();
-        out.items.push(EventPlan {
-            event_id: entry.event_id.clone(),
-            company_id: entry.company_id.clone(),
-            ticket_id: Some(entry.ticket_id),
-            steps,
-            done,
-        });
-    }
 }
 
 /// A short human description of a step list, e.g. `noted, closed`.

@@ -1,3 +1,4 @@
+use super::super::template::render_template;
 use super::*;
 
 #[test]
