@@ -79,7 +79,6 @@ fn the_check_sees_the_uses_it_guards() {
     // The directions chosen when the older cycles were removed.
     assert!(uses(core, &[], "engine", "source"));
     assert!(uses(core, &[], "store", "source"));
-    assert!(uses(core, &[], "source", "digest"));
     assert!(uses(core, &["source"], "error", "platform"));
     assert!(uses(core, &["source"], "platform", "tls"));
     assert!(uses(core, &["source", "vspc"], "alarms", "decode"));
