@@ -202,6 +202,9 @@ describe('the UI on the real dispatcher (a damaged database)', () => {
     await a.id('db-recover').click();
     await a.id('toast').filter({ hasText: 'Database recovered' }).waitFor({ timeout: 30_000 });
     await a.id('app-error').waitFor({ state: 'detached' });
+    // The screen is drawn again on the new database: no stale "damaged" error.
+    await a.id('connection-form').waitFor();
+    expect(await a.page.locator('#content').textContent()).not.toContain('damaged');
     await a.shot('real-recovered');
   });
 });
