@@ -4,6 +4,9 @@
 // folder). It visits every screen and uses every command the UI can call,
 // asserting the real demo data shows, so a command or field renamed on one
 // side only fails here even where the fake would have followed the UI.
+// Links open through a fake opener (nothing real starts); a stuck call and
+// held removals are prepared through the server's controls; a second server
+// starts on a damaged database, which the header's Recover repairs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,16 +14,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { App, launch, ROOT, serveDist } from './harness';
-import { RealBackend } from './real-backend';
-
-/**
- * Commands api.ts can call that this test does not, and why:
- * - open_ticket opens the machine's web browser on the ticket's link;
- * - recover_database is offered only for a damaged database;
- * - forget_intent and confirm_removals act on stuck calls and held
- *   removals, which the demo world never has.
- */
-const NOT_CALLED = ['open_ticket', 'recover_database', 'forget_intent', 'confirm_removals'];
+import { FakeOpener, RealBackend } from './real-backend';
 
 /** The commands ui/src/api.ts calls, read from its `call('<command>'` lines. */
 function commandsOfApi(): string[] {
@@ -31,21 +25,39 @@ function commandsOfApi(): string[] {
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveDist>>;
 let backend: RealBackend;
+let damaged: RealBackend;
 let app: App;
+let damagedApp: App;
+const opener = new FakeOpener();
 
 beforeAll(async () => {
-  [browser, server, backend] = await Promise.all([launch(), serveDist(), RealBackend.start()]);
+  [browser, server, backend, damaged] = await Promise.all([
+    launch(),
+    serveDist(),
+    RealBackend.start({ env: opener.env }),
+    RealBackend.start({ args: ['--damaged-database'], env: opener.env }),
+  ]);
   app = await App.openReal(browser, server.url, backend);
+  damagedApp = await App.openReal(browser, server.url, damaged);
 }, 120_000);
 
 afterAll(async () => {
   await app?.close();
+  await damagedApp?.close();
   await browser?.close();
   await server?.close();
   await backend?.stop();
+  await damaged?.stop();
+  opener.remove();
 });
 
-const called = (): Set<string> => new Set(backend.calls.map((c) => c.cmd));
+const called = (): Set<string> => new Set([...backend.calls, ...damaged.calls].map((c) => c.cmd));
+
+/** Shows Activity afresh (it reads what needs attention when it opens). */
+async function reopenActivity(a: App): Promise<void> {
+  await a.nav('companies');
+  await a.nav('activity');
+}
 
 describe('the UI on the real dispatcher (demo mode)', () => {
   it('Activity lists the tickets and the run of the demo’s first sync, and previews the next', async () => {
@@ -59,6 +71,44 @@ describe('the UI on the real dispatcher (demo mode)', () => {
     await a.id('preview-sync').click();
     await a.id('preview-result').waitFor();
     await a.shot('real-activity');
+  });
+
+  it('a ticket link goes to the system opener (a fake here), not into the window', async () => {
+    const a = app;
+    const link = a.id('ticket-link').first();
+    const url = (await link.getAttribute('data-url')) ?? '';
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    await link.click();
+    await expect.poll(() => opener.opened(), { timeout: 10_000 }).toEqual([`xdg-open ${url}`]);
+    expect(new URL(a.page.url()).origin).toBe(new URL(server.url).origin);
+  });
+
+  it('a stuck ConnectWise call is listed and forgotten', async () => {
+    const a = app;
+    const { id } = (await backend.control('stuck-call')) as { id: number };
+    await reopenActivity(a);
+    const row = a.page.locator(`[data-testid="stuck-row"][data-id="${id}"]`);
+    await row.waitFor();
+    await row.locator('[data-action="forget-ask"]').click();
+    await a.page.locator('[data-action="forget-confirm"]').click();
+    await a.id('toast').filter({ hasText: `Call ${id} forgotten` }).waitFor();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it('removals the guard holds after a real sync are confirmed and applied', async () => {
+    const a = app;
+    const attention = (await backend.control('hold-removals')) as { guarded_removals: { count: number } | null };
+    expect(attention.guarded_removals?.count).toBe(12);
+    await reopenActivity(a);
+    const ask = a.id('guard-slot').locator('[data-action="guard-ask"]');
+    await ask.waitFor();
+    expect(await a.id('guard-slot').textContent()).toContain('12');
+    await a.shot('real-guard');
+    await ask.click();
+    await a.id('guard-slot').locator('[data-action="guard-confirm"]').click();
+    await a.id('toast').filter({ hasText: 'Removals confirmed' }).waitFor();
+    // The sync the confirmation started applies them; the guard goes.
+    await a.id('guard-slot').locator('button').waitFor({ state: 'detached', timeout: 30_000 });
   });
 
   it('Companies shows the demo companies; a ConnectWise Id is checked by the real client', async () => {
@@ -142,9 +192,28 @@ describe('the UI on the real dispatcher (demo mode)', () => {
     await a.id('demo-banner').waitFor();
   });
 
-  it('used every command the UI can call, but those that cannot run here', () => {
-    const expected = commandsOfApi().filter((c) => !NOT_CALLED.includes(c));
-    expect([...called()].sort()).toEqual(expected);
+});
+
+describe('the UI on the real dispatcher (a damaged database)', () => {
+  it('the header offers Recover, which repairs the database', async () => {
+    const a = damagedApp;
+    await a.id('app-error').filter({ hasText: 'BackupBridge cannot sync' }).waitFor();
+    await a.shot('real-damaged');
+    await a.id('db-recover').click();
+    await a.id('toast').filter({ hasText: 'Database recovered' }).waitFor({ timeout: 30_000 });
+    await a.id('app-error').waitFor({ state: 'detached' });
+    // The screen is drawn again on the new database: no stale "damaged" error.
+    await a.id('connection-form').waitFor();
+    expect(await a.page.locator('#content').textContent()).not.toContain('damaged');
+    await a.shot('real-recovered');
+  });
+});
+
+describe('the commands', () => {
+  it('the UI called every command api.ts can call, each on the real dispatcher', () => {
+    expect([...called()].sort()).toEqual(commandsOfApi());
     expect(app.problems).toEqual([]);
+    expect(damagedApp.problems).toEqual([]);
+    expect(opener.opened()).toHaveLength(1);
   });
 });

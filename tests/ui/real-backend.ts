@@ -3,7 +3,8 @@
 // demo mode on a fresh data folder, `bridge_shell::commands::call` over
 // loopback HTTP) and relays the page's calls and the backend's events.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -29,6 +30,51 @@ export function backendBinary(): string {
 
 const START_TIMEOUT_MS = 30_000;
 
+/** How the server starts: its arguments (`--damaged-database`) and extra environment. */
+export interface StartOptions {
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * Every launcher the `open` crate tries on Linux, xdg-open first. The fake
+ * opener stands in for all of them, so a link is recorded and nothing real
+ * opens whichever one is tried.
+ */
+const LAUNCHERS = ['xdg-open', 'gio', 'gnome-open', 'kde-open6', 'kde-open5', 'kde-open'];
+
+/**
+ * A folder of fake openers that append `<launcher> <arguments>` to a log:
+ * start the server with `env` (its `PATH` is that folder alone) and read
+ * what it opened with `opened()`.
+ */
+export class FakeOpener {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'bb-opener-'));
+  private readonly log = join(this.dir, 'opened.log');
+
+  constructor() {
+    for (const name of LAUNCHERS) {
+      const script = join(this.dir, name);
+      writeFileSync(script, `#!/bin/sh\nprintf '%s %s\\n' '${name}' "$*" >> '${this.log}'\n`);
+      chmodSync(script, 0o755);
+    }
+  }
+
+  /** The environment that makes the server open links here. */
+  get env(): Record<string, string> {
+    return { PATH: this.dir };
+  }
+
+  /** What was opened, one `<launcher> <arguments>` a line. */
+  opened(): string[] {
+    return existsSync(this.log) ? readFileSync(this.log, 'utf8').split('\n').filter((l) => l !== '') : [];
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
 export class RealBackend {
   /** The commands the page called, in order. */
   readonly calls: Array<{ cmd: string; args: unknown }> = [];
@@ -39,13 +85,16 @@ export class RealBackend {
   ) {}
 
   /** Starts the server and waits for its address. */
-  static async start(): Promise<RealBackend> {
+  static async start(options: StartOptions = {}): Promise<RealBackend> {
     const binary = backendBinary();
     if (!existsSync(binary)) {
       throw new Error(`${binary} is missing: build it with \`cargo build -p bridge-shell --example ui_backend\` (npm run test:browser does)`);
     }
     // stdin stays open: the server ends when it closes, so it never outlives the test.
-    const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(binary, options.args ?? [], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, ...options.env },
+    });
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`ui_backend did not say where it listens within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
       child.once('exit', (code) => reject(new Error(`ui_backend ended (exit ${String(code)}) before it listened`)));
@@ -73,6 +122,17 @@ export class RealBackend {
     });
     const body: unknown = await response.json();
     return response.ok ? { ok: true, value: body } : { ok: false, error: body };
+  }
+
+  /**
+   * Prepares the demo's data through the server's `/control/<action>`
+   * (`stuck-call`, `hold-removals`; see ui_backend.rs); not a page call.
+   */
+  async control(action: string): Promise<unknown> {
+    const response = await fetch(`${this.url}/control/${action}`, { method: 'POST' });
+    const body: unknown = await response.json();
+    if (!response.ok) throw new Error(`ui_backend could not ${action}: ${JSON.stringify(body)}`);
+    return body;
   }
 
   /** The events from the `since`-th on, and the index to ask from next. */

@@ -66,8 +66,10 @@ async function start(): Promise<void> {
   const renderHeader = startHeader(nav);
   subscribe((now, before) => {
     renderHeader(now);
-    // Demo on/off swaps every piece of data: redraw the screen from scratch.
-    if (current !== null && before.info !== null && now.info !== null && before.info.demo !== now.info.demo) {
+    // Demo on/off swaps every piece of data, and so does a backend that
+    // starts after a failed start (Recover): redraw the screen from scratch.
+    const started = before.info?.error != null && now.info?.error == null;
+    if (current !== null && before.info !== null && now.info !== null && (before.info.demo !== now.info.demo || started)) {
       nav.go(current.id);
       return;
     }

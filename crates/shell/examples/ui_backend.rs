@@ -10,11 +10,25 @@
 //! - `GET /events?since=N`: the `status` and `notification` events from the
 //!   N-th on, as `{"next": M, "events": [{"event", "payload"}]}`.
 //!
+//! - `POST /control/stuck-call`: records a stuck ConnectWise call in the
+//!   demo's outbox (through the store's own functions), as a call whose
+//!   outcome could not be settled leaves it; answers `{"id": <intent id>}`;
+//! - `POST /control/hold-removals`: makes the removal guard hold removals
+//!   the real way: the Dashboard simulator lists 12 more events, a sync
+//!   files their tickets, the simulator drops them again and a second sync
+//!   holds their removals back; answers `needs_attention`'s result.
+//!
+//! With `--damaged-database` it starts in real mode instead, on a database
+//! file of garbage bytes: the start fails as `damaged` and the UI offers
+//! Recover.
+//!
 //! It prints `listening on http://127.0.0.1:<port>` once ready and ends when
 //! its standard input closes or it is asked to end (SIGTERM, Ctrl-C), which
-//! removes the data folder.
+//! removes the data folder. Links it is asked to open go to the system's
+//! opener (`xdg-open` first on Linux): the test puts a fake one first in its
+//! `PATH`.
 //!
-//! `cargo run -p bridge-shell --example ui_backend`
+//! `cargo run -p bridge-shell --example ui_backend [-- --damaged-database]`
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -27,16 +41,25 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use bridge_core::alerts::Notification;
 use bridge_core::secrets::{MemoryStore, SecretStore};
+use bridge_core::store::outbox::{self, Intent, OutboxState};
 use bridge_link::launch::StartMode;
 use bridge_shell::commands;
 use bridge_shell::events::{EventSink, Outputs, Snapshot, NOTIFICATION_EVENT, STATUS_EVENT};
 use bridge_shell::notify::Notifier;
-use bridge_shell::state::{AppPaths, AppState};
+use bridge_shell::state::{AppPaths, AppState, Slot};
+use bridge_sim::DashboardSim;
 use serde_json::{json, Value};
 
 /// Seconds between the demo's cycles: the first runs at once, the rest only
 /// when asked (*Sync now*), so what the test sees does not change under it.
 const DEMO_INTERVAL_SECS: u64 = 3_600;
+
+/// Events the Dashboard simulator lists and then drops for the removal
+/// guard: at least `REMOVAL_GUARD_MIN`, and more than the demo's own.
+const GUARDED_EVENTS: usize = 12;
+
+/// How long a control waits for the slot or for a sync cycle.
+const CONTROL_WAIT: Duration = Duration::from_secs(30);
 
 /// The events published so far, in order.
 #[derive(Default)]
@@ -104,6 +127,113 @@ async fn events(
     Json(json!({"next": all.len(), "events": new}))
 }
 
+/// Runs `f` on the demo's Dashboard simulator. The slot is only reachable
+/// through its start lock, taken when no command holds it.
+async fn with_dashboard<T>(
+    state: &AppState,
+    f: impl FnOnce(&DashboardSim) -> T,
+) -> anyhow::Result<T> {
+    let deadline = tokio::time::Instant::now() + CONTROL_WAIT;
+    loop {
+        if let Ok(slot) = state.lock_for_start() {
+            return match &*slot {
+                Slot::Ready(backend) => match backend.demo() {
+                    Some(demo) => Ok(f(&demo.dashboard)),
+                    None => anyhow::bail!("the demo is not running"),
+                },
+                _ => anyhow::bail!("the backend is not running"),
+            };
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "the backend stayed busy"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Asks for a sync and waits until it has finished.
+async fn sync_and_wait(state: &AppState) -> anyhow::Result<()> {
+    let before = state.status().await?.cycles;
+    state.sync_now().await?;
+    let deadline = tokio::time::Instant::now() + CONTROL_WAIT;
+    while state.status().await?.cycles == before {
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "the sync did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// `/control/stuck-call`: an unsettled update of a demo ticket, marked stuck.
+async fn stuck_call(state: &AppState) -> anyhow::Result<Value> {
+    let engine = state.engine().await?;
+    let now = bridge_core::engine::now_text();
+    let id = engine.store().with_conn(|c| {
+        let intent = Intent::Update {
+            ticket_id: 1001,
+            what: "close the ticket".to_owned(),
+        };
+        let id = outbox::intend(c, "evt-7f3a", &intent, &now)?;
+        let why = "ConnectWise answered 400 Bad Request when the call was checked";
+        outbox::finish(c, id, OutboxState::Stuck, Some(why), &now)?;
+        Ok(id)
+    })?;
+    Ok(json!({ "id": id }))
+}
+
+/// `/control/hold-removals`: events listed, synced, dropped and synced again.
+async fn hold_removals(state: &AppState) -> anyhow::Result<Value> {
+    let own = with_dashboard(state, |dashboard| {
+        let timeline = bridge_sim::dashboard::demo_timeline();
+        let at = dashboard
+            .snapshot_index()
+            .min(timeline.len().saturating_sub(1));
+        timeline.get(at).cloned().unwrap_or_default()
+    })
+    .await?;
+    let first = own.first().cloned().unwrap_or_default();
+    let extra = (0..GUARDED_EVENTS).map(|i| {
+        let mut event = first.clone();
+        event["id"] = json!(format!("evt-guard-{i:02}"));
+        event["computer"] = json!(format!("GUARD-PC{i:02}"));
+        event
+    });
+    let listed: Vec<Value> = own.iter().cloned().chain(extra).collect();
+    with_dashboard(state, |dashboard| dashboard.set_events(listed)).await?;
+    sync_and_wait(state).await?;
+    with_dashboard(state, |dashboard| dashboard.set_events(own)).await?;
+    sync_and_wait(state).await?;
+    Ok(commands::call(state, "needs_attention", Value::Null).await?)
+}
+
+async fn control(
+    State(served): State<Served>,
+    Path(action): Path<String>,
+) -> (StatusCode, Json<Value>) {
+    let done = match action.as_str() {
+        "stuck-call" => stuck_call(&served.state).await,
+        "hold-removals" => hold_removals(&served.state).await,
+        other => Err(anyhow::anyhow!("no control {other}")),
+    };
+    match done {
+        Ok(value) => (StatusCode::OK, Json(value)),
+        Err(error) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "message": format!("{error:#}") })),
+        ),
+    }
+}
+
+/// Overwrites the real database with garbage bytes, as a damaged disk might.
+fn damage_database(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let garbage: Vec<u8> = (0..16_384u32).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(bridge_core::store::db_path(data_dir), garbage)?;
+    Ok(())
+}
+
 /// Returns when standard input closes or the process is asked to end.
 async fn until_asked_to_end() {
     let stdin_closed = async {
@@ -135,7 +265,11 @@ async fn until_asked_to_end() {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let damaged = std::env::args().skip(1).any(|a| a == "--damaged-database");
     let data = tempfile::tempdir()?;
+    if damaged {
+        damage_database(data.path())?;
+    }
     bridge_link::logging::init(data.path())?;
     let recorded = Arc::new(Recorded::default());
     let outputs = Arc::new(Outputs::new(recorded.clone(), Arc::new(Quiet)));
@@ -146,11 +280,17 @@ async fn main() -> anyhow::Result<()> {
         Duration::from_secs(DEMO_INTERVAL_SECS),
     ));
     let slot = state.lock_for_start()?;
-    state.start_with(slot, StartMode::Demo).await;
+    let mode = if damaged {
+        StartMode::Real
+    } else {
+        StartMode::Demo
+    };
+    state.start_with(slot, mode).await;
 
     let app = Router::new()
         .route("/call/{command}", post(call))
         .route("/events", get(events))
+        .route("/control/{action}", post(control))
         .with_state(Served {
             state: Arc::clone(&state),
             recorded,
