@@ -113,7 +113,7 @@ function renderBanners(now: Shared, nav: Navigator): void {
           try {
             const kept = await api.recoverDatabase();
             update({ info: await api.getAppInfo(), status: await api.getStatus() });
-            toast('Database recovered', kept.join(' '), false);
+            toast('Database recovered', kept.join('\n'), false);
           } catch (error) {
             toast('Could not recover the database', errorSentence(toAppError(error)), true);
           }
