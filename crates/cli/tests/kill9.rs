@@ -208,17 +208,7 @@ async fn kill_once(
     }
     // Requests the server already accepted finish on their own (a real
     // server completes work whose client vanished).
-    let settle = Instant::now();
-    while w
-        .cw()
-        .requests()
-        .iter()
-        .any(|r| r.status == STATUS_NO_RESPONSE)
-        && settle.elapsed() < LATENCY * 6
-    {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    tokio::time::sleep(LATENCY * 2).await;
+    w.cw_idle().await;
     (!finished).then_some(landed)
 }
 

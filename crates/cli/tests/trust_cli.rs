@@ -7,6 +7,7 @@
 #[path = "../../sim/tests/world/mod.rs"]
 mod world;
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -46,6 +47,22 @@ async fn finish(child: Child) -> Output {
     tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap()
+}
+
+/// Hands a child's stdout over line by line, so a test waits on what the
+/// process says rather than on a guess of how long it takes. The reader
+/// keeps draining after the receiver is gone, so the child never blocks on
+/// a full pipe.
+fn stdout_lines(child: &mut Child) -> tokio::sync::mpsc::UnboundedReceiver<String> {
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let _ = tx.send(line);
+        }
+    });
+    rx
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -112,7 +129,12 @@ async fn two_processes_at_once_make_one_ticket_per_event_and_no_duplicate_note()
             .iter()
             .any(|r| r.method == "POST" && r.api_path() == "/service/tickets")
     };
-    while !creating(&w) && start.elapsed() < Duration::from_secs(30) {
+    while !creating(&w) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the first process never started creating tickets: {:?}",
+            w.cw().requests()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let second = run(dir, &["sync", "--once"]).await;
@@ -160,17 +182,36 @@ async fn sync_once_next_to_a_running_sync_loop() {
     let w = World::new().await;
     w.map(ACME, "AcmeDental").await;
     let dir = w.dir.path();
+    // No second cycle of the loop while this test runs: --once must meet
+    // the loop between cycles, not at the start of its next one.
+    w.set("sync.interval_secs", "86400");
     w.demo.dashboard.set_events(failing(4, &["d-1"]));
     let mut looping = spawn(dir, &["sync"]);
-    let start = Instant::now();
-    while w.cw().tickets().len() < 4 && start.elapsed() < Duration::from_secs(60) {
-        assert!(
-            looping.try_wait().unwrap().is_none(),
-            "the loop keeps running"
+    let mut lines = stdout_lines(&mut looping);
+    // The loop prints its cycle's summary once the cycle is over and its
+    // writer lock released.
+    let mut seen = Vec::new();
+    let first_cycle = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.recv().await {
+            let done = line.starts_with("Sync finished");
+            seen.push(line);
+            if done {
+                return true;
+            }
+        }
+        false // stdout closed: the loop ended
+    })
+    .await;
+    if !matches!(first_cycle, Ok(true)) {
+        let _ = looping.kill();
+        let out = finish(looping).await;
+        panic!(
+            "the loop's first cycle never finished\nstdout:\n{}\nstderr:\n{}",
+            seen.join("\n"),
+            text(&out.stderr)
         );
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // The loop's cycle is over (or ends within the wait): --once runs.
+    one_of_each(&w, 4, &["d-1"]);
     w.demo.dashboard.set_events(failing(5, &["d-1", "d-2"]));
     let once = run(dir, &["sync", "--once"]).await;
     code(&once, 0, "sync --once beside the loop");

@@ -1,6 +1,7 @@
 //! Request log shared by both simulators: every request's method, path, query,
 //! final status and the delay fault injection added to it, so tests can assert
-//! on the traffic a client produced.
+//! on the traffic a client produced. It also counts the requests still being
+//! handled, so a test can wait until the server is idle instead of sleeping.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -9,6 +10,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::Serialize;
+use tokio::sync::watch;
 
 use crate::lock;
 
@@ -65,6 +67,26 @@ pub(crate) struct InjectedDelay(pub Duration);
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RequestLog {
     inner: Arc<Mutex<LogInner>>,
+    /// Requests accepted and not yet finished (answered, or dropped because
+    /// the connection went away mid-handling).
+    in_flight: Arc<watch::Sender<usize>>,
+}
+
+/// Counts one request as in flight until dropped, so a handler future that
+/// hyper drops (its client vanished) is not counted forever.
+struct InFlight(Arc<watch::Sender<usize>>);
+
+impl InFlight {
+    fn new(counter: &Arc<watch::Sender<usize>>) -> Self {
+        counter.send_modify(|n| *n += 1);
+        Self(counter.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n = n.saturating_sub(1));
+    }
 }
 
 #[derive(Debug, Default)]
@@ -111,11 +133,22 @@ impl RequestLog {
     pub(crate) fn clear(&self) {
         lock(&self.inner).entries.clear();
     }
+
+    /// Resolves once no request is being handled: every accepted request has
+    /// been answered, or dropped with its connection. Returns at once when
+    /// idle. A request hung by fault injection keeps it waiting until the
+    /// simulator shuts down.
+    pub(crate) async fn idle(&self) {
+        let mut rx = self.in_flight.subscribe();
+        // The sender lives in `self`, so the channel cannot close here.
+        let _ = rx.wait_for(|n| *n == 0).await;
+    }
 }
 
 /// Middleware: records the request on arrival (so hung requests show up) and
 /// its status and injected delay when the response leaves.
 pub(crate) async fn record(State(log): State<RequestLog>, req: Request, next: Next) -> Response {
+    let _in_flight = InFlight::new(&log.in_flight);
     let seq = log.begin(req.method().as_str(), req.uri().path(), req.uri().query());
     let response = next.run(req).await;
     let status = if response.extensions().get::<NoResponseSent>().is_some() {
@@ -176,5 +209,19 @@ mod tests {
         log.finish(new, 200, Duration::from_millis(5));
         assert_eq!(log.snapshot()[0].status, 200);
         assert_eq!(log.snapshot()[0].injected_delay, Duration::from_millis(5));
+    }
+
+    #[tokio::test]
+    async fn idle_waits_for_requests_in_flight_even_when_dropped() {
+        let log = RequestLog::default();
+        log.idle().await; // nothing in flight: immediate
+        let answered = InFlight::new(&log.in_flight);
+        let dropped = InFlight::new(&log.in_flight);
+        drop(answered);
+        assert_eq!(*log.in_flight.borrow(), 1, "one request is still in flight");
+        drop(dropped);
+        tokio::time::timeout(std::time::Duration::from_secs(30), log.idle())
+            .await
+            .expect("idle() never resolved after the last request ended");
     }
 }

@@ -179,17 +179,7 @@ async fn kill_during(w: &World, nth: usize, offset: Duration) {
     // Requests the server already accepted finish on their own (a real
     // server also completes work whose client vanished): let them land
     // before the "restarted" process looks.
-    let settle = Instant::now();
-    while w
-        .cw()
-        .requests()
-        .iter()
-        .any(|r| r.status == STATUS_NO_RESPONSE)
-        && settle.elapsed() < LATENCY * 6
-    {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    tokio::time::sleep(LATENCY * 3).await;
+    w.cw_idle().await;
 }
 
 async fn iteration(seed: u64, reference: Arc<Vec<(String, usize)>>) -> Hits {

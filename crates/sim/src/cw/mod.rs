@@ -248,6 +248,15 @@ impl CwSim {
         self.log.clear();
     }
 
+    /// Resolves once no request is being handled: each one accepted so far
+    /// was answered, or dropped with its connection. Tests wait on this
+    /// after killing a client, instead of sleeping until work it started
+    /// has landed. A request hung by [`FaultControl::hang_next`] keeps it
+    /// waiting until shutdown.
+    pub async fn idle(&self) {
+        self.log.idle().await;
+    }
+
     /// Fault injection controls (shared; settable while running).
     pub fn faults(&self) -> FaultControl {
         FaultControl(self.shared.faults.clone())

@@ -23,6 +23,9 @@ use bridge_sim::demo::Demo;
 use bridge_sim::CwSim;
 use serde_json::{json, Value};
 
+/// How long [`World::cw_idle`] waits before calling the server hung.
+const CW_IDLE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Dashboard company ids of the demo data (named like the ConnectWise ones).
 pub const ACME: &str = "c-1001";
 pub const NORTHWIND: &str = "c-1002";
@@ -105,6 +108,21 @@ impl World {
 
     pub fn cw(&self) -> &CwSim {
         &self.demo.cw
+    }
+
+    /// Waits until ConnectWise has finished every request it accepted, e.g.
+    /// after the client was killed: a real server completes work whose client
+    /// vanished, and the "restarted" process must see it. The deadline only
+    /// trips when a request hangs.
+    pub async fn cw_idle(&self) {
+        tokio::time::timeout(CW_IDLE_DEADLINE, self.cw().idle())
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "ConnectWise still handling requests after {CW_IDLE_DEADLINE:?}: {:?}",
+                    self.cw().requests()
+                )
+            });
     }
 
     /// Sets one setting (design §2 key).
