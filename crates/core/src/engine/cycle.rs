@@ -38,21 +38,7 @@ pub(super) struct Cycle<'a> {
 impl Engine {
     pub(super) async fn cycle(&self, cx: Cycle<'_>, report: &mut RunReport) -> Result<(), Error> {
         let store = &self.store;
-        let recovered = if cx.dry_run {
-            recover::Recovered::default()
-        } else {
-            let source = cx.source.clone();
-            db(store, move |c| ledger::adopt_unsourced(c, &source)).await?;
-            recover::recover(cx.cw, store, cx.now).await?
-        };
-        // After a damaged database was recovered without its whole ledger,
-        // tickets may exist that the ledger does not know (rule 9).
-        let ledger_incomplete = !cx.dry_run
-            && db_store(store, |s| {
-                settings::get(s, crate::store::LEDGER_INCOMPLETE_KEY)
-            })
-            .await?
-            .is_some();
+        let (recovered, ledger_incomplete) = self.settle(&cx).await?;
         let rows = db_store(store, companies::list).await?;
         let scopes = scopes(&rows, cx.settings);
         let rules = rules(cx.settings);
@@ -65,29 +51,9 @@ impl Engine {
             .await?;
         let mut events = match recalled {
             Recall::Read(listing) => listing,
-            Recall::Unchanged(memo) => {
-                tracing::debug!("nothing changed since the last in-step cycle");
-                self.in_step_hits
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                *report = memo.report();
-                self.record_statuses(&scopes, &BTreeMap::new()).await?;
-                self.keep_in_step(memo);
-                return Ok(());
-            }
+            Recall::Unchanged(memo) => return self.answer_unchanged(memo, &scopes, report).await,
         };
-        let executor = (!cx.dry_run).then(|| {
-            Arc::new(execute::Executor {
-                cw: cx.cw.clone(),
-                store: store.clone(),
-                now: cx.now.to_owned(),
-                spec: template::TemplateSpec::from_settings(cx.settings),
-                template: OnceCell::new(),
-                unconfirmed: recovered.creates.clone(),
-                held: recovered.held.clone(),
-                look_up_every_create: ledger_incomplete,
-                abort: AtomicBool::new(false),
-            })
-        });
+        let executor = self.executor(&cx, recovered, ledger_incomplete);
         let mut pass = pass::Pass::new(pass::PassContext {
             store,
             cw: cx.cw,
@@ -115,6 +81,100 @@ impl Engine {
         if cx.dry_run {
             return Ok(());
         }
+        self.after_pass(&cx, report, removals_planned, ledger_incomplete)
+            .await?;
+        self.record_statuses(&scopes, &company_errors).await?;
+        if in_step {
+            self.keep_in_step(in_step::InStep {
+                pages: marks,
+                ledger_revision,
+                rules,
+                events_seen: report.events_seen,
+                skipped: report.counts.skipped,
+                rejected: report.rejected.clone(),
+                removals_held: report.removals_held,
+                scopes,
+            });
+        }
+        Ok(())
+    }
+
+    /// Before the listing is read (not in a dry run): stamps the ledger rows
+    /// written before sources were recorded with this listing's source and
+    /// settles the calls whose outcome is unknown. Also says whether the
+    /// ledger may be missing rows.
+    async fn settle(&self, cx: &Cycle<'_>) -> Result<(recover::Recovered, bool), Error> {
+        let store = &self.store;
+        let recovered = if cx.dry_run {
+            recover::Recovered::default()
+        } else {
+            let source = cx.source.clone();
+            db(store, move |c| ledger::adopt_unsourced(c, &source)).await?;
+            recover::recover(cx.cw, store, cx.now).await?
+        };
+        // After a damaged database was recovered without its whole ledger,
+        // tickets may exist that the ledger does not know (rule 9).
+        let ledger_incomplete = !cx.dry_run
+            && db_store(store, |s| {
+                settings::get(s, crate::store::LEDGER_INCOMPLETE_KEY)
+            })
+            .await?
+            .is_some();
+        Ok((recovered, ledger_incomplete))
+    }
+
+    /// Rule 10: nothing changed since the last in-step cycle, so its report
+    /// stands; only each company's Last Update Status is confirmed.
+    async fn answer_unchanged(
+        &self,
+        memo: in_step::InStep,
+        scopes: &BTreeMap<String, plan::CompanyScope>,
+        report: &mut RunReport,
+    ) -> Result<(), Error> {
+        tracing::debug!("nothing changed since the last in-step cycle");
+        self.in_step_hits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        *report = memo.report();
+        self.record_statuses(scopes, &BTreeMap::new()).await?;
+        self.keep_in_step(memo);
+        Ok(())
+    }
+
+    /// The executor that sends this cycle's calls; none in a dry run. It
+    /// knows the events whose earlier create is unconfirmed or whose earlier
+    /// call is unsettled (rule 16), and whether the ledger may be incomplete.
+    fn executor(
+        &self,
+        cx: &Cycle<'_>,
+        recovered: recover::Recovered,
+        ledger_incomplete: bool,
+    ) -> Option<Arc<execute::Executor>> {
+        (!cx.dry_run).then(|| {
+            Arc::new(execute::Executor {
+                cw: cx.cw.clone(),
+                store: self.store.clone(),
+                now: cx.now.to_owned(),
+                spec: template::TemplateSpec::from_settings(cx.settings),
+                template: OnceCell::new(),
+                unconfirmed: recovered.creates,
+                held: recovered.held,
+                look_up_every_create: ledger_incomplete,
+                abort: AtomicBool::new(false),
+            })
+        })
+    }
+
+    /// After the last page of a cycle that writes: remembers how many
+    /// removals the guard held back, and clears the "ledger incomplete" mark
+    /// once a cycle without errors has put every ticket in the ledger.
+    async fn after_pass(
+        &self,
+        cx: &Cycle<'_>,
+        report: &RunReport,
+        removals_planned: bool,
+        ledger_incomplete: bool,
+    ) -> Result<(), Error> {
+        let store = &self.store;
         if removals_planned {
             if cx.confirmed_removals {
                 // This listing used the confirmation.
@@ -129,19 +189,6 @@ impl Engine {
                 settings::reset(s, crate::store::LEDGER_INCOMPLETE_KEY)
             })
             .await?;
-        }
-        self.record_statuses(&scopes, &company_errors).await?;
-        if in_step {
-            self.keep_in_step(in_step::InStep {
-                pages: marks,
-                ledger_revision,
-                rules,
-                events_seen: report.events_seen,
-                skipped: report.counts.skipped,
-                rejected: report.rejected.clone(),
-                removals_held: report.removals_held,
-                scopes,
-            });
         }
         Ok(())
     }
