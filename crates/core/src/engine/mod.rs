@@ -207,18 +207,7 @@ impl Engine {
         on_action: ActionSink<'_>,
     ) -> Result<RunReport, Error> {
         let store = &self.store;
-        // Rule 12: the whole cycle is this process's, and this process's
-        // alone, from the first write to the last.
-        let _gate = if dry_run {
-            None
-        } else {
-            Some(self.cycle_gate.lock().await)
-        };
-        let _lock = if dry_run {
-            None
-        } else {
-            self.writer_lock().await?
-        };
+        let _locks = self.cycle_locks(dry_run).await?;
         let settings = self.settings().await?;
         let listing_source = self.source(&settings)?;
         // Compared with what the database holds, not with the client: the
@@ -230,12 +219,7 @@ impl Engine {
         let run_id = if dry_run {
             None
         } else {
-            // A run cut off by a crash is closed with a note, never left "running".
-            db_store(store, |s| {
-                runs::close_unfinished(s, "BackupBridge stopped during this run")
-            })
-            .await?;
-            Some(db_store(store, runs::start_run).await?)
+            Some(self.start_run().await?)
         };
         let mut report = RunReport {
             dry_run,
@@ -251,15 +235,60 @@ impl Engine {
             source: listing_source.identity(),
             confirmed_removals: self.confirm_removals.load(Ordering::SeqCst),
         };
+        let result = self.logged_cycle(cycle, run_id, &mut report).await;
+        if !dry_run {
+            self.remember_codebase(&cw, codebase_before).await?;
+        }
+        report.run_id = run_id;
+        if let Some(id) = run_id {
+            self.finish_run(id, &report, &result).await?;
+        }
+        result.map(|()| report)
+    }
+
+    /// Rule 12: the whole cycle is this process's, and this process's
+    /// alone, from the first write to the last. A dry run takes neither lock.
+    async fn cycle_locks(&self, dry_run: bool) -> Result<CycleLocks<'_>, Error> {
+        if dry_run {
+            return Ok(CycleLocks {
+                _writer: None,
+                _gate: None,
+            });
+        }
+        let gate = self.cycle_gate.lock().await;
+        Ok(CycleLocks {
+            _writer: self.writer_lock().await?,
+            _gate: Some(gate),
+        })
+    }
+
+    /// Opens this cycle's run record.
+    async fn start_run(&self) -> Result<runs::RunId, Error> {
+        let store = &self.store;
+        // A run cut off by a crash is closed with a note, never left "running".
+        db_store(store, |s| {
+            runs::close_unfinished(s, "BackupBridge stopped during this run")
+        })
+        .await?;
+        db_store(store, runs::start_run).await
+    }
+
+    /// One cycle's body, logged at its start and end.
+    async fn logged_cycle(
+        &self,
+        cycle: Cycle<'_>,
+        run_id: Option<runs::RunId>,
+        report: &mut RunReport,
+    ) -> Result<(), Error> {
         // Every line this cycle logs carries its run id (`sync{run=42}:`),
         // so the Logs screen and `grep` can pick one run out of a day's log.
         let span = match run_id {
             Some(id) => tracing::info_span!("sync", run = id),
             None => tracing::info_span!("sync", run = "dry-run"),
         };
-        let result = async {
+        async {
             tracing::info!(source = %cycle.source, "sync cycle started");
-            let result = self.cycle(cycle, &mut report).await;
+            let result = self.cycle(cycle, report).await;
             match &result {
                 Ok(()) => tracing::info!(
                     created = report.counts.created,
@@ -274,27 +303,41 @@ impl Engine {
             result
         }
         .instrument(span)
-        .await;
-        if !dry_run {
-            self.remember_codebase(&cw, codebase_before).await?;
-        }
-        report.run_id = run_id;
+        .await
+    }
+
+    /// Closes run `id` with the cycle's counts and errors, then prunes old
+    /// history.
+    async fn finish_run(
+        &self,
+        id: runs::RunId,
+        report: &RunReport,
+        result: &Result<(), Error>,
+    ) -> Result<(), Error> {
+        let store = &self.store;
         // What was done before a failure is in the run's counts.
-        let errors: Vec<String> = match &result {
+        let errors: Vec<String> = match result {
             Ok(()) => report.errors.iter().map(|p| p.message.clone()).collect(),
             Err(e) => vec![e.to_string()],
         };
-        if let Some(id) = run_id {
-            let counts = report.counts;
-            db_store(store, move |s| runs::finish_run(s, id, &counts, &errors)).await?;
-            // Rule 17: old outbox rows and runs go (a failure is only logged).
-            let prune = |s: &Store| crate::store::prune_history(s, chrono::Utc::now());
-            if let Err(error) = db_store(store, prune).await {
-                tracing::warn!(%error, "old sync history could not be pruned");
-            }
+        let counts = report.counts;
+        db_store(store, move |s| runs::finish_run(s, id, &counts, &errors)).await?;
+        // Rule 17: old outbox rows and runs go (a failure is only logged).
+        let prune = |s: &Store| crate::store::prune_history(s, chrono::Utc::now());
+        if let Err(error) = db_store(store, prune).await {
+            tracing::warn!(%error, "old sync history could not be pruned");
         }
-        result.map(|()| report)
+        Ok(())
     }
+}
+
+/// The locks a cycle holds to its end (rule 12). The fields drop in order:
+/// the writer lock, then the in-process gate.
+struct CycleLocks<'a> {
+    /// The data folder's writer lock; keeps other processes out.
+    _writer: Option<WriterLock>,
+    /// One cycle at a time within this process.
+    _gate: Option<tokio::sync::MutexGuard<'a, ()>>,
 }
 
 /// Settings key caching the discovered ConnectWise codebase.
