@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use bridge_core::alerts::Notification;
 use bridge_core::secrets::EnvSecrets;
-use bridge_link::instance::{self, Reach, HAND_OVER_WAIT};
+use bridge_link::instance::{self, Reach, TrayAddress, TrayLock, HAND_OVER_WAIT};
 use bridge_link::ipc::{self, CallFuture, TrayService, WindowChange, WindowLink};
 use bridge_link::launch::{sibling_binary, LaunchOptions, StartMode, WINDOW_BINARY};
 use bridge_link::logging;
@@ -64,23 +64,8 @@ fn try_run(env_secrets: EnvSecrets) -> Result<i32> {
         .enable_all()
         .build()?;
 
-    let lock = match instance::lock(&paths.data_dir)? {
-        Some(lock) => lock,
-        None if launch.minimized => {
-            tracing::info!("BackupBridge is already running; nothing to start");
-            return Ok(0);
-        }
-        None => match runtime.block_on(instance::reach(&paths.data_dir, HAND_OVER_WAIT))? {
-            Reach::Running(address) => {
-                tracing::info!(
-                    pid = address.pid,
-                    "second launch: handed over to the running BackupBridge"
-                );
-                return Ok(0);
-            }
-            // The running one was quitting: this one takes over.
-            Reach::Free(lock) => lock,
-        },
+    let Some(lock) = claim_instance(&paths, &launch, &runtime)? else {
+        return Ok(0);
     };
     tracing::info!(
         version = bridge_shell::VERSION,
@@ -120,18 +105,7 @@ fn try_run(env_secrets: EnvSecrets) -> Result<i32> {
     if launch.window_follows {
         window.expect_window();
     }
-    let (listener, address) = runtime.block_on(ipc::listen())?;
-    address.write(&paths.data_dir)?;
-    let service = Arc::new(Service {
-        state: Arc::clone(&state),
-        window: Arc::clone(&window),
-    });
-    runtime.spawn(ipc::serve(
-        listener,
-        address.token.clone(),
-        service,
-        Arc::clone(&link),
-    ));
+    let address = serve_window(&runtime, &paths, &state, &window, &link)?;
     runtime.spawn(quit_on_signal(proxy.clone()));
 
     if launch.minimized {
@@ -150,6 +124,58 @@ fn try_run(env_secrets: EnvSecrets) -> Result<i32> {
         _lock: lock,
     };
     desktop::run(event_loop, shell)
+}
+
+/// The single-instance rule: this process's lock, or `None` when another
+/// BackupBridge runs (a second launch hands over to it and ends).
+fn claim_instance(
+    paths: &AppPaths,
+    launch: &LaunchOptions,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Option<TrayLock>> {
+    Ok(match instance::lock(&paths.data_dir)? {
+        Some(lock) => Some(lock),
+        None if launch.minimized => {
+            tracing::info!("BackupBridge is already running; nothing to start");
+            None
+        }
+        None => match runtime.block_on(instance::reach(&paths.data_dir, HAND_OVER_WAIT))? {
+            Reach::Running(address) => {
+                tracing::info!(
+                    pid = address.pid,
+                    "second launch: handed over to the running BackupBridge"
+                );
+                None
+            }
+            // The running one was quitting: this one takes over.
+            Reach::Free(lock) => Some(lock),
+        },
+    })
+}
+
+/// Serves the window process's commands over the loopback link, after
+/// writing the link's address to the data folder (a second launch reads it
+/// there to hand over).
+fn serve_window(
+    runtime: &tokio::runtime::Runtime,
+    paths: &AppPaths,
+    state: &Arc<AppState>,
+    window: &Arc<WindowProcess>,
+    link: &Arc<WindowLink>,
+) -> Result<TrayAddress> {
+    let (listener, address) = runtime.block_on(ipc::listen())?;
+    address.write(&paths.data_dir)?;
+    let service = Arc::new(Service {
+        state: Arc::clone(state),
+        window: Arc::clone(window),
+    });
+    runtime.spawn(ipc::serve(
+        listener,
+        address.token.clone(),
+        service,
+        Arc::clone(link),
+    ));
+    Ok(address)
 }
 
 /// The mode to start in. A build without demo mode starts normally where
