@@ -203,33 +203,42 @@ async fn connection(
             }
         }
     });
-    let read_result = async {
-        while let Some(message) = receive::<_, ToTray>(&mut read).await? {
-            match message {
-                ToTray::Call { id, command, args } => {
-                    let (service, tx) = (Arc::clone(&service), tx.clone());
-                    tokio::spawn(async move {
-                        let outcome = CallOutcome::from(service.call(command, args).await);
-                        let _ = tx.send(ToWindow::Reply { id, outcome });
-                    });
-                }
-                // Gone for the tray at once: an Open from now on starts a
-                // new window instead of focusing one that is closing.
-                ToTray::Closing => {
-                    if link.detach(id) {
-                        service.window_changed(WindowChange::Closed);
-                    }
-                }
-                ToTray::Hello { .. } | ToTray::Open { .. } => {}
-            }
-        }
-        Ok::<_, Error>(())
-    }
-    .await;
+    let read_result = window_messages(&mut read, id, &tx, &service, &link).await;
     if link.detach(id) {
         service.window_changed(WindowChange::Lost);
     }
     drop(tx);
     writer.abort();
     read_result
+}
+
+/// Reads the connected window's messages until it disconnects: each call
+/// runs in its own task and its reply goes out through `tx`.
+async fn window_messages(
+    read: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
+    id: u64,
+    tx: &mpsc::UnboundedSender<ToWindow>,
+    service: &Arc<dyn TrayService>,
+    link: &WindowLink,
+) -> Result<()> {
+    while let Some(message) = receive::<_, ToTray>(read).await? {
+        match message {
+            ToTray::Call { id, command, args } => {
+                let (service, tx) = (Arc::clone(service), tx.clone());
+                tokio::spawn(async move {
+                    let outcome = CallOutcome::from(service.call(command, args).await);
+                    let _ = tx.send(ToWindow::Reply { id, outcome });
+                });
+            }
+            // Gone for the tray at once: an Open from now on starts a
+            // new window instead of focusing one that is closing.
+            ToTray::Closing => {
+                if link.detach(id) {
+                    service.window_changed(WindowChange::Closed);
+                }
+            }
+            ToTray::Hello { .. } | ToTray::Open { .. } => {}
+        }
+    }
+    Ok(())
 }
