@@ -5,6 +5,7 @@
 //! carries the secret.
 
 use reqwest::header::CONTENT_TYPE;
+use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -49,13 +50,7 @@ impl CometClient {
 
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Result<Value, PlatformError> {
         // Built before the first await: the serializer is not `Send`.
-        let body = {
-            let mut form = url::form_urlencoded::Serializer::new(String::new());
-            for (k, v) in self.auth_fields().into_iter().chain(fields.iter().copied()) {
-                form.append_pair(k, v);
-            }
-            form.finish()
-        };
+        let body = self.form_body(fields);
         let url = crate::source::base_url::join(&self.inner.base, path);
         let response = self
             .inner
@@ -98,7 +93,23 @@ impl CometClient {
                 ))
             }
         };
-        let value = serde_json::from_slice::<Value>(&body).ok();
+        self.answer(path, status, &body)
+    }
+
+    /// The form body: the sign-in fields, then `fields`.
+    fn form_body(&self, fields: &[(&str, &str)]) -> String {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in self.auth_fields().into_iter().chain(fields.iter().copied()) {
+            form.append_pair(k, v);
+        }
+        form.finish()
+    }
+
+    /// What an answer read in full stands for: the failure its body's
+    /// `Status` states (whatever the HTTP code), else the failure its HTTP
+    /// code states, else its JSON.
+    fn answer(&self, path: &str, status: StatusCode, body: &[u8]) -> Result<Value, PlatformError> {
+        let value = serde_json::from_slice::<Value>(body).ok();
         let stated = value
             .as_ref()
             .and_then(|v| v.get("Status"))
