@@ -35,3 +35,13 @@ tray_binary() {
 has_display() {
   [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ] || [ "$(uname -s)" != Linux ]
 }
+
+# Folder of the tools that scripts/setup.sh installs for the project alone.
+tools_dir() {
+  printf '%s/tools\n' "$(target_dir)"
+}
+
+# Path of the workflows' linter (scripts/setup.sh test installs it).
+actionlint_bin() {
+  printf '%s/bin/actionlint\n' "$(tools_dir)"
+}

