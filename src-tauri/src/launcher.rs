@@ -3,11 +3,12 @@
 //! the window.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 use bridge_link::instance::{self, Reach, HAND_OVER_WAIT};
 use bridge_link::launch::{child_command, installed, sibling_binary, LaunchOptions, TRAY_BINARY};
 pub use bridge_link::logging::TRAY_STDERR_FILE;
+use bridge_link::platform::{self, Os};
 use bridge_link::{Error, Result};
 
 /// Runs the launch; returns the exit status.
@@ -36,29 +37,27 @@ pub fn run(data_dir: &Path, launch: LaunchOptions) -> Result<i32> {
     }
 }
 
-/// Replaces this process with the tray process, same arguments.
-#[cfg(unix)]
+/// Becomes the tray process, same arguments: replaces this process with
+/// it where the OS can (Unix), or starts it and ends (Windows).
 fn become_tray(tray: &Path) -> Result<i32> {
-    use std::os::unix::process::CommandExt;
-    let error = child_command(tray).args(std::env::args_os().skip(1)).exec();
-    Err(Error::Runtime(format!(
-        "cannot start {}: {error}",
-        tray.display()
-    )))
-}
-
-/// Starts the tray process with the same arguments and ends.
-#[cfg(not(unix))]
-fn become_tray(tray: &Path) -> Result<i32> {
+    if platform::replaces_itself(Os::current()) {
+        let error =
+            platform::replace_process(child_command(tray).args(std::env::args_os().skip(1)));
+        return Err(Error::Runtime(format!(
+            "cannot start {}: {error}",
+            tray.display()
+        )));
+    }
     let args: Vec<_> = std::env::args_os().skip(1).collect();
     start_detached(tray, &args, &bridge_base::paths::default_data_dir())?;
     Ok(0)
 }
 
 /// Starts the tray process so that it outlives this one: its own process
-/// group (a Ctrl+C meant for a terminal's window does not reach it), no
-/// inherited input or output (its standard error goes to a file in the log
-/// folder, capped).
+/// group (a Ctrl+C meant for a terminal's window does not reach it), out of
+/// the job of whatever started this process on Windows where the job
+/// allows it (`bridge_link::platform`), no inherited input or output (its
+/// standard error goes to a file in the log folder, capped).
 fn start_detached<S: AsRef<std::ffi::OsStr>>(
     tray: &Path,
     args: &[S],
@@ -77,41 +76,8 @@ fn start_detached<S: AsRef<std::ffi::OsStr>>(
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(stderr);
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        command.process_group(0);
-    }
-    let child = spawn_outside_job(&mut command)
+    let child = platform::spawn_detached(&mut command)
         .map_err(|e| Error::Runtime(format!("cannot start {}: {e}", tray.display())))?;
     tracing::info!(pid = child.id(), "tray process started");
     Ok(child)
-}
-
-#[cfg(not(windows))]
-fn spawn_outside_job(command: &mut Command) -> std::io::Result<Child> {
-    command.spawn()
-}
-
-/// Windows: no console, a process group of its own, and out of the job of
-/// whatever started this process (an installer's "launch now" or a terminal
-/// ends its job's processes when it closes) where the job allows it.
-#[cfg(windows)]
-fn spawn_outside_job(command: &mut Command) -> std::io::Result<Child> {
-    use std::os::windows::process::CommandExt;
-    const DETACHED_PROCESS: u32 = 0x0000_0008;
-    const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
-    const CREATE_BREAKAWAY_FROM_JOB: u32 = 0x0100_0000;
-    let flags = DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP;
-    match command
-        .creation_flags(flags | CREATE_BREAKAWAY_FROM_JOB)
-        .spawn()
-    {
-        Ok(child) => Ok(child),
-        // The job does not allow breaking away.
-        Err(error) if error.kind() == std::io::ErrorKind::PermissionDenied => {
-            command.creation_flags(flags).spawn()
-        }
-        Err(error) => Err(error),
-    }
 }

@@ -9,6 +9,7 @@
 //! - [`env_secrets`]: the environment variables that carry secrets, kept
 //!   from child processes;
 //! - [`mem`]: allocator tuning for long-running processes;
+//! - [`platform`]: what differs between operating systems, and [`platform::Os`];
 //! - [`hex`]: bytes as hexadecimal text.
 //!
 //! It depends on no other workspace crate. `bridge-core` re-exports these
@@ -18,6 +19,7 @@ pub mod env_secrets;
 pub mod logs;
 pub mod mem;
 pub mod paths;
+pub mod platform;
 pub mod private;
 
 /// `bytes` as lowercase hexadecimal, two digits each.

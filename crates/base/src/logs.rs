@@ -215,24 +215,25 @@ mod tests {
     }
 
     /// Review L8: the log folder and the log files are readable by the user only.
-    #[cfg(unix)]
     #[test]
     fn log_folder_and_files_are_private() {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        use crate::platform::{self, Os};
+        if !Os::current().is_unix() {
+            return; // No modes (see `private`).
+        }
+        let mode = |p: &Path| platform::mode(&std::fs::metadata(p).unwrap()).unwrap();
         let dir = tempfile::tempdir().unwrap();
         write_log(dir.path(), "backup-bridge.2026-11-19.log", &["old"]);
         let old = log_dir(dir.path()).join("backup-bridge.2026-11-19.log");
-        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
-        std::fs::set_permissions(log_dir(dir.path()), std::fs::Permissions::from_mode(0o755))
-            .unwrap();
+        platform::set_mode(&old, 0o644).unwrap();
+        platform::set_mode(&log_dir(dir.path()), 0o755).unwrap();
         let mut appender = file_appender(dir.path()).unwrap();
         assert_eq!(mode(&log_dir(dir.path())), 0o700);
         assert_eq!(mode(&old), 0o600, "an older file is tightened");
         // A day's file as the appender creates it (umask mode): private once written to.
         let files = log_files(dir.path()).unwrap();
         assert_eq!(files.len(), 2, "{files:?}");
-        std::fs::set_permissions(&files[1], std::fs::Permissions::from_mode(0o644)).unwrap();
+        platform::set_mode(&files[1], 0o644).unwrap();
         appender.write_all(b"hello\n").unwrap();
         assert_eq!(mode(&files[1]), 0o600);
     }

@@ -2,7 +2,10 @@
 //! events allocates and frees megabytes; glibc's allocator keeps freed memory
 //! (and one arena per thread, up to eight per core) for reuse, so a tray app
 //! that synced once stays at its peak for good. These two calls keep the
-//! allocator from holding on to it and hand it back. Elsewhere than Linux with glibc they do nothing.
+//! allocator from holding on to it and hand it back. Elsewhere than Linux with glibc they do nothing
+//! (`platform::allocator`).
+
+use crate::platform::allocator;
 
 /// glibc's own setting for the arena cap; a value the user set wins.
 pub const ARENA_MAX_ENV: &str = "MALLOC_ARENA_MAX";
@@ -23,46 +26,15 @@ const GIVE_BACK_BYTES: i32 = 64 * 1024;
 /// user chose); `GLIBC_TUNABLES`, when set, is left to rule the rest.
 pub fn tune_allocator(arenas: i32) -> bool {
     if std::env::var_os(TUNABLES_ENV).is_none() {
-        set_give_back(GIVE_BACK_BYTES);
+        allocator::set_give_back(GIVE_BACK_BYTES);
     }
-    std::env::var_os(ARENA_MAX_ENV).is_none() && set_arena_max(arenas.max(1))
+    std::env::var_os(ARENA_MAX_ENV).is_none() && allocator::set_arena_max(arenas.max(1))
 }
-
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn set_arena_max(arenas: i32) -> bool {
-    // SAFETY: mallopt only sets an allocator parameter; M_ARENA_MAX takes any
-    // positive count.
-    unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) == 1 }
-}
-
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn set_give_back(bytes: i32) {
-    // SAFETY: mallopt only sets allocator parameters; each takes any
-    // non-negative size. Setting the thresholds turns off their dynamic
-    // growth.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, bytes);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, bytes);
-        libc::mallopt(libc::M_TOP_PAD, 0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn set_arena_max(_arenas: i32) -> bool {
-    false
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn set_give_back(_bytes: i32) {}
 
 /// Returns free allocator memory to the OS (between cycles, and when the
 /// window closes to the tray).
 pub fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory; it is thread-safe.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    allocator::release_free_memory();
 }
 
 #[cfg(test)]
@@ -70,7 +42,7 @@ mod tests {
     #[test]
     fn the_cap_is_set_on_glibc_unless_the_user_chose_one() {
         let user_chose = std::env::var_os(super::ARENA_MAX_ENV).is_some();
-        let glibc = cfg!(all(target_os = "linux", target_env = "gnu"));
+        let glibc = crate::platform::TUNES_ALLOCATOR;
         assert_eq!(super::tune_allocator(2), glibc && !user_chose);
         // Blocks past the give-back size, and many small ones, still work.
         let big: Vec<Vec<u8>> = (0..8).map(|i| vec![i; 256 * 1024]).collect();

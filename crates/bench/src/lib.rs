@@ -8,6 +8,7 @@
 
 pub mod baseline;
 pub mod churn;
+pub mod platform;
 pub mod procfs;
 pub mod report;
 pub mod requests;

@@ -1,4 +1,5 @@
-//! Reading CPU time and memory from Linux `/proc` and the kernel's CPU clocks.
+//! Reading CPU time and memory from Linux `/proc` and the kernel's CPU
+//! clocks (`platform`). Elsewhere every reading is `None` (or zero).
 //!
 //! The simulators run in this process on their own runtime, whose threads
 //! register their CPU clocks ([`register_sim_thread`]). Engine-side CPU is
@@ -14,41 +15,23 @@ use std::fs;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::platform::{self, CpuClock, Os};
+
 /// Name of the simulators' runtime threads.
 pub const SIM_THREAD: &str = "bb-sim";
 
 /// CPU clocks of the simulator threads.
-static SIM_CLOCKS: Mutex<Vec<libc::clockid_t>> = Mutex::new(Vec::new());
+static SIM_CLOCKS: Mutex<Vec<CpuClock>> = Mutex::new(Vec::new());
 
 /// Registers the calling thread as a simulator thread (a runtime's
 /// `on_thread_start` hook).
 pub fn register_sim_thread() {
-    let mut clock: libc::clockid_t = 0;
-    // SAFETY: `pthread_self` is always valid for the calling thread and
-    // `clock` is a valid out-pointer for the duration of the call.
-    let rc = unsafe { libc::pthread_getcpuclockid(libc::pthread_self(), &mut clock) };
-    if rc == 0 {
+    if let Some(clock) = platform::thread_cpu_clock() {
         SIM_CLOCKS
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(clock);
     }
-}
-
-/// The CPU time of `clock`, if it can be read.
-fn read_clock(clock: libc::clockid_t) -> Option<Duration> {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid out-pointer; an invalid clock only yields an error code.
-    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
-    (rc == 0).then(|| {
-        Duration::new(
-            u64::try_from(ts.tv_sec).unwrap_or(0),
-            u32::try_from(ts.tv_nsec).unwrap_or(0),
-        )
-    })
 }
 
 /// CPU time consumed so far by this process's threads.
@@ -76,9 +59,9 @@ pub fn cpu_now() -> CpuTimes {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone();
-    match read_clock(libc::CLOCK_PROCESS_CPUTIME_ID) {
+    match platform::process_cpu_clock().and_then(platform::read_clock) {
         Some(all) if !clocks.is_empty() => {
-            let sim: Duration = clocks.into_iter().filter_map(read_clock).sum();
+            let sim: Duration = clocks.into_iter().filter_map(platform::read_clock).sum();
             CpuTimes {
                 engine: all.saturating_sub(sim),
                 all,
@@ -224,6 +207,14 @@ pub fn process_tree(pid: u32) -> Vec<u32> {
 
 /// Machine facts for the report: CPU model, core count, memory.
 pub fn machine() -> String {
+    if !platform::measures_processes(Os::current()) {
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        return format!(
+            "{cores} cores, {} ({})",
+            std::env::consts::OS,
+            platform::NOT_MEASURED
+        );
+    }
     let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
         .lines()
@@ -319,8 +310,15 @@ mod tests {
     }
 
     #[test]
-    fn this_process_is_visible() {
+    fn this_process_is_visible_where_it_is_measured() {
         let pid = std::process::id();
+        if !platform::measures_processes(Os::current()) {
+            assert_eq!(memory_of(pid), None);
+            assert!(process_tree(pid).is_empty());
+            assert_eq!(cpu_now(), CpuTimes::default());
+            assert!(machine().contains(platform::NOT_MEASURED));
+            return;
+        }
         let (rss, hwm) = memory_of(pid).unwrap();
         assert!(rss > 0 && hwm >= rss);
         assert!(process_tree(pid).contains(&pid));

@@ -72,11 +72,7 @@ impl TrayAddress {
         let temp = data_dir.join(format!("{ADDRESS_FILE_NAME}.{}", std::process::id()));
         let mut options = OpenOptions::new();
         options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
+        bridge_base::platform::set_create_mode(&mut options, bridge_base::private::FILE_MODE);
         let mut file = options.open(&temp)?;
         let text = serde_json::to_vec(self)
             .map_err(|e| Error::Internal(format!("the tray address cannot be written: {e}")))?;
@@ -101,26 +97,25 @@ impl TrayAddress {
 /// The file is the user's own and nobody else may change it (Unix; the
 /// data folder is in the user's profile elsewhere).
 fn trusted(path: &Path, file: &File) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let meta = file.metadata()?;
-        // SAFETY: getuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::getuid() };
-        let (owner, mode) = (meta.uid(), meta.mode() & 0o777);
-        if owner != uid || mode & 0o022 != 0 {
-            return Err(Error::Runtime(format!(
-                "{} belongs to another user (uid {owner}, you are {uid}) or others may change \
-                 it (mode {mode:o}), so BackupBridge does not trust the address in it; delete the \
-                 file (the tray process writes it again at its start) and check who else can \
-                 write to {}",
-                path.display(),
-                path.parent().unwrap_or(path).display()
-            )));
-        }
+    use bridge_base::platform;
+    let meta = file.metadata()?;
+    let (Some(owner), Some(mode), Some(uid)) = (
+        platform::owner(&meta),
+        platform::mode(&meta),
+        platform::current_user(),
+    ) else {
+        return Ok(());
+    };
+    if owner != uid || mode & 0o022 != 0 {
+        return Err(Error::Runtime(format!(
+            "{} belongs to another user (uid {owner}, you are {uid}) or others may change \
+             it (mode {mode:o}), so BackupBridge does not trust the address in it; delete the \
+             file (the tray process writes it again at its start) and check who else can \
+             write to {}",
+            path.display(),
+            path.parent().unwrap_or(path).display()
+        )));
     }
-    #[cfg(not(unix))]
-    let _ = (path, file);
     Ok(())
 }
 
@@ -137,13 +132,8 @@ mod tests {
         assert_ne!(ours.token, TrayAddress::new(4321).token);
         ours.write(dir.path()).unwrap();
         assert_eq!(TrayAddress::read(dir.path()).unwrap(), Some(ours.clone()));
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(TrayAddress::path(dir.path()))
-                .unwrap()
-                .permissions()
-                .mode();
+        let meta = std::fs::metadata(TrayAddress::path(dir.path())).unwrap();
+        if let Some(mode) = bridge_base::platform::mode(&meta) {
             assert_eq!(mode & 0o077, 0, "readable by others: {mode:o}");
         }
         // A newer tray process wrote its own: ours does not remove it.

@@ -37,11 +37,7 @@ pub fn lock(data_dir: &Path) -> Result<Option<TrayLock>> {
     bridge_base::private::create_private_dir(data_dir)?;
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(bridge_base::private::FILE_MODE);
-    }
+    bridge_base::platform::set_create_mode(&mut options, bridge_base::private::FILE_MODE);
     let file = options.open(data_dir.join(LOCK_FILE_NAME))?;
     match file.try_lock() {
         Ok(()) => {
@@ -218,8 +214,7 @@ mod tests {
         let error = reach(dir.path(), HAND_OVER_WAIT).await.unwrap_err();
         assert!(error.to_string().contains("does not trust"), "{error}");
         // Owned by another user (only root can hand a file over).
-        // SAFETY: getuid has no preconditions.
-        if unsafe { libc::getuid() } == 0 {
+        if bridge_base::platform::current_user() == Some(0) {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
             std::os::unix::fs::chown(&path, Some(65534), None).unwrap();
             let error = TrayAddress::read(dir.path()).unwrap_err().to_string();

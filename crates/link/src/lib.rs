@@ -14,7 +14,8 @@
 //! This crate is what both share: the loopback link ([`ipc`]), finding the
 //! running tray process ([`instance`], [`address`]), the launch flags and
 //! child processes ([`launch`]), logging to the shared log folder
-//! ([`logging`]), how the web view draws ([`webview`]), opening links in the
+//! ([`logging`]), how the web view draws ([`webview`]), what differs between
+//! operating systems ([`platform`]), opening links in the
 //! browser ([`browser`]) and the `{kind, message}` error ([`error`]). The
 //! leaf pieces it needs below it (data folder, private files, log files,
 //! secret-carrying variables) come from `bridge-base`.
@@ -26,6 +27,7 @@ pub mod instance;
 pub mod ipc;
 pub mod launch;
 pub mod logging;
+pub mod platform;
 pub mod webview;
 
 pub use error::{Error, Result};

@@ -9,22 +9,26 @@
 //! yet) inherit the variable; it only concerns GTK's own OpenGL use, which a
 //! browser does not draw with.
 
+use crate::platform::Os;
+
 /// The environment variable GTK 3 reads for its OpenGL use.
 pub const GDK_GL: &str = "GDK_GL";
 
-/// What [`prefer_software_rendering`] sets `GDK_GL` to, unless it is set.
-pub fn gdk_gl_value(current: Option<&str>) -> Option<&'static str> {
-    match current {
-        Some(_) => None,
-        None => Some("disable"),
+/// What [`prefer_software_rendering`] sets `GDK_GL` to on `os`, given its
+/// value now: `disable` where the web view is WebKitGTK (Linux), unless the
+/// user set it.
+pub fn gdk_gl_value(os: Os, current: Option<&str>) -> Option<&'static str> {
+    match (os, current) {
+        (Os::Linux, None) => Some("disable"),
+        (Os::Linux, Some(_)) | (Os::Windows | Os::MacOs | Os::OtherUnix, _) => None,
     }
 }
 
 /// Sets `GDK_GL=disable` on Linux unless the user chose a value. Call first
 /// thing in `main`, before any thread starts (the environment is shared).
 pub fn prefer_software_rendering() {
-    #[cfg(target_os = "linux")]
-    if let Some(value) = gdk_gl_value(std::env::var(GDK_GL).ok().as_deref()) {
+    let current = std::env::var(GDK_GL).ok();
+    if let Some(value) = gdk_gl_value(Os::current(), current.as_deref()) {
         std::env::set_var(GDK_GL, value);
     }
 }
@@ -35,8 +39,15 @@ mod tests {
 
     #[test]
     fn a_value_the_user_set_is_kept() {
-        assert_eq!(gdk_gl_value(None), Some("disable"));
-        assert_eq!(gdk_gl_value(Some("always")), None);
-        assert_eq!(gdk_gl_value(Some("")), None);
+        assert_eq!(gdk_gl_value(Os::Linux, None), Some("disable"));
+        assert_eq!(gdk_gl_value(Os::Linux, Some("always")), None);
+        assert_eq!(gdk_gl_value(Os::Linux, Some("")), None);
+    }
+
+    #[test]
+    fn only_linux_turns_gtk_opengl_off() {
+        for os in [Os::Windows, Os::MacOs, Os::OtherUnix] {
+            assert_eq!(gdk_gl_value(os, None), None, "{os:?}");
+        }
     }
 }

@@ -243,23 +243,9 @@ async fn until_asked_to_end() {
         })
         .await;
     };
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => return stdin_closed.await,
-            };
-        tokio::select! {
-            _ = stdin_closed => {}
-            _ = term.recv() => {}
-            _ = tokio::signal::ctrl_c() => {}
-        }
-    }
-    #[cfg(not(unix))]
     tokio::select! {
         _ = stdin_closed => {}
-        _ = tokio::signal::ctrl_c() => {}
+        _ = bridge_link::platform::asked_to_end() => {}
     }
 }
 

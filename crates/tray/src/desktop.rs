@@ -7,10 +7,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use auto_launch::{AutoLaunch, AutoLaunchBuilder};
+use auto_launch::AutoLaunch;
 use bridge_link::instance::{TrayAddress, TrayLock};
 use bridge_link::ipc::{ToWindow, WindowLink};
-use bridge_link::launch::MINIMIZED_ARG;
 use bridge_shell::notify::Notifier;
 use bridge_shell::state::AppState;
 use bridge_shell::tray::{
@@ -23,6 +22,7 @@ use tao::event_loop::{ControlFlow, EventLoop, EventLoopProxy};
 use tray_icon::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tray_icon::{Icon, MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 
+use crate::platform::{self, Os};
 use crate::window_process::WindowProcess;
 use crate::EXIT_GRACE;
 
@@ -56,16 +56,8 @@ pub struct Shell {
 
 /// Runs the event loop until the user quits.
 pub fn run(mut event_loop: EventLoop<UserEvent>, shell: Shell) -> ! {
-    // macOS: a menu-bar app, without a Dock icon of its own (the window
-    // process has the app's Dock icon while the window is open).
-    #[cfg(target_os = "macos")]
-    {
-        use tao::platform::macos::{ActivationPolicy, EventLoopExtMacOS};
-        event_loop.set_activation_policy(ActivationPolicy::Accessory);
-    }
-    #[cfg(not(target_os = "macos"))]
-    let _ = &mut event_loop;
-    DesktopNotifier::init();
+    platform::prepare_event_loop(&mut event_loop);
+    platform::init_notifications();
     let menu_proxy = shell.proxy.clone();
     MenuEvent::set_event_handler(Some(move |event| {
         let _ = menu_proxy.send_event(UserEvent::Menu(event));
@@ -158,7 +150,7 @@ fn quit(shell: &Shell, code: i32) {
 /// macOS convention: a click opens the menu. Elsewhere a left click opens
 /// the window and the menu is on the right button.
 fn on_icon(shell: &Shell, event: &TrayIconEvent) {
-    if cfg!(target_os = "macos") {
+    if platform::menu_on_left_click(Os::current()) {
         return;
     }
     if let TrayIconEvent::Click {
@@ -218,7 +210,7 @@ impl Tray {
             .with_icon(icon(TrayState::Idle)?)
             .with_tooltip(format!("{APP_NAME} — starting…"))
             .with_menu(Box::new(menu))
-            .with_menu_on_left_click(cfg!(target_os = "macos"))
+            .with_menu_on_left_click(platform::menu_on_left_click(Os::current()))
             .build()
             .map_err(runtime)?;
         Ok(Tray {
@@ -347,18 +339,13 @@ impl ShellControl for ShellHandle<'_> {
     }
 }
 
-/// The login item: this executable, started in the tray.
+/// The login item: this executable, started in the tray (registered for
+/// the user only: `platform::login_item`).
 fn autostart() -> Result<AutoLaunch> {
-    let exe = std::env::current_exe()?;
-    // An AppImage runs from a temporary mount; the login item must name the image.
-    let path = std::env::var("APPIMAGE")
-        .ok()
-        .filter(|p| cfg!(target_os = "linux") && !p.is_empty())
-        .unwrap_or_else(|| exe.display().to_string());
-    AutoLaunchBuilder::new()
-        .set_app_name(APP_NAME)
-        .set_app_path(&path)
-        .set_args(&[MINIMIZED_ARG])
+    let exe = std::env::current_exe()?.display().to_string();
+    let appimage = std::env::var("APPIMAGE").ok();
+    let program = platform::login_item_program(Os::current(), &exe, appimage.as_deref());
+    platform::login_item_builder(APP_NAME, &program)
         .build()
         .map_err(autostart_error)
 }
@@ -368,40 +355,9 @@ fn autostart_error(error: auto_launch::Error) -> Error {
 }
 
 /// The OS notification centre, with the app's identity: its bundle id on
-/// macOS, its AppUserModelID on Windows (installed builds), its icon on Linux.
+/// macOS, its AppUserModelID on Windows (installed builds), its icon on
+/// Linux (`platform::identify`).
 pub struct DesktopNotifier;
-
-impl DesktopNotifier {
-    /// Sets what the process's notifications are shown as; once, at start.
-    fn init() {
-        #[cfg(target_os = "macos")]
-        {
-            // An unbundled build (cargo's target folder) is not a registered app.
-            let id = if installed() {
-                bridge_shell::APP_IDENTIFIER
-            } else {
-                "com.apple.Terminal"
-            };
-            if let Err(error) = notify_rust::set_application(id) {
-                tracing::warn!(%error, "notifications will not show the app's name");
-            }
-        }
-    }
-}
-
-/// Whether this executable runs from an installation rather than from
-/// cargo's `target` folder.
-#[cfg(any(target_os = "macos", windows))]
-fn installed() -> bool {
-    let Ok(exe) = std::env::current_exe() else {
-        return false;
-    };
-    let in_target = exe.parent().is_some_and(|dir| {
-        dir.ends_with(std::path::Path::new("target").join("debug"))
-            || dir.ends_with(std::path::Path::new("target").join("release"))
-    });
-    !in_target
-}
 
 impl Notifier for DesktopNotifier {
     fn notify(&self, title: &str, body: &str) -> Result<()> {
@@ -411,13 +367,7 @@ impl Notifier for DesktopNotifier {
             .appname(APP_NAME)
             .summary(&crate::markup::notification_text(title))
             .body(&crate::markup::notification_text(body));
-        // The icon installed with the window's executable name (Linux packages).
-        #[cfg(all(unix, not(target_os = "macos")))]
-        notification.icon(bridge_link::launch::WINDOW_BINARY);
-        #[cfg(windows)]
-        if installed() {
-            notification.app_id(bridge_shell::APP_IDENTIFIER);
-        }
+        platform::identify(&mut notification);
         // Showing waits on the notification service: never on the caller's thread.
         std::thread::Builder::new()
             .name("notification".into())

@@ -10,6 +10,7 @@
 
 mod desktop;
 mod markup;
+mod platform;
 mod window_process;
 
 use std::sync::Arc;
@@ -199,27 +200,7 @@ fn start_mode(asked: StartMode) -> StartMode {
 /// Quits like the tray's Quit when the system asks the process to end
 /// (log-out, `kill`, Ctrl+C in a terminal).
 async fn quit_on_signal(proxy: EventLoopProxy<UserEvent>) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::hangup()),
-        ) else {
-            tracing::warn!("cannot listen for termination signals");
-            return;
-        };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = int.recv() => {}
-            _ = hup.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    if tokio::signal::ctrl_c().await.is_err() {
-        return;
-    }
+    bridge_link::platform::asked_to_end().await;
     tracing::info!("asked to end by the system");
     let _ = proxy.send_event(UserEvent::Quit(0));
 }

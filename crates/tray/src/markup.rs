@@ -7,12 +7,11 @@
 
 use std::borrow::Cow;
 
-/// Whether this platform's notification server reads markup.
-const READS_MARKUP: bool = cfg!(all(unix, not(target_os = "macos")));
+use crate::platform::{self, Os};
 
 /// `text` ready for this platform's notifications (see the module notes).
 pub(crate) fn notification_text(text: &str) -> Cow<'_, str> {
-    notification_text_for(text, READS_MARKUP)
+    notification_text_for(text, platform::reads_markup(Os::current()))
 }
 
 fn notification_text_for(text: &str, reads_markup: bool) -> Cow<'_, str> {
@@ -56,7 +55,7 @@ mod tests {
         assert_eq!(notification_text_for(text, false), text);
         assert_eq!(
             notification_text(text),
-            if cfg!(all(unix, not(target_os = "macos"))) {
+            if platform::reads_markup(Os::current()) {
                 escaped
             } else {
                 text

@@ -211,12 +211,18 @@ impl Bench {
     /// the background meanwhile (it is idle, the others are not).
     pub fn run(&mut self, selected: &[Scenario]) -> anyhow::Result<Results> {
         let mut results = Results::default();
-        let app = if selected.contains(&Scenario::App) {
+        // The footprint scenarios read other processes in `/proc`.
+        let footprint = crate::platform::measures_processes(crate::platform::Os::current());
+        let app = if footprint && selected.contains(&Scenario::App) {
             Some(AppProbe::start(self.opts.app.clone(), self.opts.app_secs))
         } else {
             None
         };
         for scenario in selected {
+            if !footprint && matches!(scenario, Scenario::Headless | Scenario::App) {
+                results.note(scenario.name(), crate::platform::NOT_MEASURED);
+                continue;
+            }
             let started = Instant::now();
             eprintln!("[bench] {} …", scenario.name());
             let part = match scenario {

@@ -3,6 +3,7 @@
 //! KWallet) with the kernel keyutils as a cache. Service `BackupBridge`,
 //! accounts `connectwise` and `dashboard`.
 
+use bridge_base::platform::Os;
 use keyring::{Entry, Error as KeyringError};
 use secrecy::SecretString;
 
@@ -11,18 +12,18 @@ use super::{prepare_value, SecretError, SecretKey, SecretStore};
 /// Keychain service name for every BackupBridge secret.
 pub const SERVICE: &str = "BackupBridge";
 
+/// What the user calls `os`'s keychain, for error sentences.
+pub const fn keychain_name(os: Os) -> &'static str {
+    match os {
+        Os::MacOs => "the macOS Keychain",
+        Os::Windows => "the Windows Credential Manager",
+        Os::Linux => "the Secret Service keyring (GNOME Keyring or KWallet)",
+        Os::OtherUnix => "the system keychain",
+    }
+}
+
 /// What the user calls this OS's keychain, for error sentences.
-#[cfg(target_os = "macos")]
-pub const KEYCHAIN_NAME: &str = "the macOS Keychain";
-/// What the user calls this OS's keychain, for error sentences.
-#[cfg(target_os = "windows")]
-pub const KEYCHAIN_NAME: &str = "the Windows Credential Manager";
-/// What the user calls this OS's keychain, for error sentences.
-#[cfg(target_os = "linux")]
-pub const KEYCHAIN_NAME: &str = "the Secret Service keyring (GNOME Keyring or KWallet)";
-/// What the user calls this OS's keychain, for error sentences.
-#[cfg(not(any(target_os = "macos", target_os = "windows", target_os = "linux")))]
-pub const KEYCHAIN_NAME: &str = "the system keychain";
+pub const KEYCHAIN_NAME: &str = keychain_name(Os::current());
 
 /// Secrets in the OS keychain.
 #[derive(Debug, Clone)]

@@ -152,3 +152,14 @@ fn every_secret_key_variable_is_in_the_list() {
         assert!(ENV_SECRET_VARS.contains(&key.env_var()), "{key:?}");
     }
 }
+
+#[test]
+fn each_os_names_its_own_keychain() {
+    use bridge_base::platform::Os;
+    let names = Os::ALL.map(keyring_store::keychain_name);
+    assert!(names[0].contains("Windows Credential Manager"), "{names:?}");
+    assert!(names[1].contains("macOS Keychain"), "{names:?}");
+    assert!(names[2].contains("Secret Service"), "{names:?}");
+    assert_eq!(names[3], "the system keychain");
+    assert_eq!(KEYCHAIN_NAME, keyring_store::keychain_name(Os::current()));
+}

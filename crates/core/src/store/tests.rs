@@ -282,12 +282,12 @@ fn foreign_keys_are_enforced() {
 fn default_data_dir_ends_with_the_app_folder() {
     let dir = default_data_dir();
     assert!(dir.ends_with(APP_DIR_NAME), "{}", dir.display());
-    assert!(db_path(&dir).ends_with("BackupBridge/backupbridge.db") || cfg!(windows));
-    #[cfg(target_os = "linux")]
-    if let Some(home) = dirs::home_dir() {
-        if std::env::var_os("XDG_DATA_HOME").is_none() {
-            assert_eq!(dir, home.join(".local/share/BackupBridge"));
-        }
+    let os = bridge_base::platform::Os::current();
+    assert!(db_path(&dir).ends_with("BackupBridge/backupbridge.db") || !os.is_unix());
+    let xdg_default =
+        os == bridge_base::platform::Os::Linux && std::env::var_os("XDG_DATA_HOME").is_none();
+    if let (true, Some(home)) = (xdg_default, dirs::home_dir()) {
+        assert_eq!(dir, home.join(".local/share/BackupBridge"));
     }
 }
 
@@ -412,15 +412,17 @@ fn a_changed_file_or_a_bad_stamp_is_checked() {
 
 /// Review L8: the data folder and the database (with its `-wal` and
 /// `-shm`) are readable by the user only, and an open folder is tightened.
-#[cfg(unix)]
 #[test]
 fn the_folder_and_the_database_files_are_private() {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    use bridge_base::platform::{self, Os};
+    if !Os::current().is_unix() {
+        return; // No modes (see `bridge_base::private`).
+    }
+    let mode = |p: &Path| platform::mode(&std::fs::metadata(p).unwrap()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("BackupBridge");
     std::fs::create_dir(&data).unwrap();
-    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    platform::set_mode(&data, 0o755).unwrap();
     let path = data.join(DB_FILE_NAME);
     let store = Store::open(&path).unwrap();
     settings::set(&store, "ticket.board", "Service Desk").unwrap();
@@ -430,7 +432,7 @@ fn the_folder_and_the_database_files_are_private() {
     }
     drop(store);
     // A database left readable by an older version is tightened at open.
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    platform::set_mode(&path, 0o644).unwrap();
     drop(Store::open(&path).unwrap());
     assert_eq!(mode(&path), 0o600);
 }
