@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything a change must pass: formatting, type checks, the CI workflows'
 # lint, lints, Rust and UI unit tests, the UI's flows in headless Chromium, the
-# end-to-end smoke test of the real app under Xvfb, and the installer's contents.
+# end-to-end smoke test of the real app under Xvfb, and the installer (built,
+# installed, run, removed).
 # Installs what is missing first (scripts/setup.sh). Runs every step, then
 # exits non-zero if any failed.
 set -uo pipefail
@@ -45,7 +46,9 @@ step "clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "clippy, tray without demo mode" cargo clippy -p bridge-tray --no-default-features --all-targets -- -D warnings
 step "cargo test" cargo test --workspace
 step "desktop smoke test (Xvfb + WebDriver)" "$ROOT/scripts/e2e.sh"
-step "installer holds both executables (.deb)" "$ROOT/scripts/check-bundle.sh"
+# Builds the .deb, checks its contents, installs it here, starts the tray as
+# the login item does and sees it sync in demo mode, then removes it.
+step "installer (.deb): contents, install, demo sync, remove" "$ROOT/scripts/check-deb-install.sh"
 
 echo
 for name in "${failures[@]}"; do
