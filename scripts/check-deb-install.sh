@@ -39,6 +39,22 @@ as_root() {
   fi
 }
 installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
+# The child of process $1 that runs the executable $2 (from /proc: procps
+# is not in a bare Debian container).
+children_running() {
+  local stat pid ppid
+  for stat in /proc/[0-9]*/stat; do
+    pid=${stat#/proc/}
+    pid=${pid%/stat}
+    stat=$(cat "$stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    read -r _ ppid _ <<<"$stat"
+    if [ "$ppid" = "$1" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$2" ]; then
+      echo "$pid"
+      return
+    fi
+  done
+}
 # True while process $1 runs (an ended child not reaped yet is a zombie, Z).
 running() {
   local stat
@@ -157,9 +173,7 @@ say "A second launch opens the window"
 window=
 waited=0
 until [ -n "$window" ]; do
-  for child in $(pgrep -P "$tray" || true); do
-    [ "$(readlink "/proc/$child/exe" 2>/dev/null)" = /usr/bin/backup-bridge-app ] && window=$child
-  done
+  window=$(children_running "$tray" /usr/bin/backup-bridge-app)
   [ -n "$window" ] && break
   [ "$waited" -lt "$WINDOW_WAIT_SECS" ] || die "no window process within ${WINDOW_WAIT_SECS}s"
   sleep 1
@@ -186,7 +200,7 @@ done
 # Checked before the display goes away, which would end the window anyway.
 waited=0
 while running "$window"; do
-  [ "$waited" -lt 10 ] || die "the window process outlived the tray by 10s: $(ps -o pid,ppid,stat,cmd -p "$window")"
+  [ "$waited" -lt 10 ] || die "the window process outlived the tray by 10s"
   sleep 1
   waited=$((waited + 1))
 done
