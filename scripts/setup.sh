@@ -11,13 +11,17 @@ MODE=${1:-run}
 
 # Debian packages (see shared setup notes): WebKitGTK and friends to build the
 # app, Xvfb/D-Bus/ImageMagick to run it headless, WebKitWebDriver and Chromium
-# for UI tests, gnome-keyring for the real-keychain tests.
+# for UI tests, gnome-keyring for the real-keychain tests, MinGW to type-check
+# the Windows code (its C dependencies' build scripts and the resource compiler).
 DEBIAN_PACKAGES=(
   build-essential pkg-config curl file ca-certificates
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev libdbus-1-dev
   webkit2gtk-driver xvfb xauth imagemagick dbus dbus-x11 gnome-keyring libsecret-tools keyutils chromium
+  gcc-mingw-w64-x86-64
 )
+# The Rust target `scripts/test.sh` type-checks the Windows code for.
+WINDOWS_TARGET=x86_64-pc-windows-gnu
 NODE_MAJOR_MIN=20
 
 installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
@@ -57,6 +61,10 @@ rust_toolchain() {
   if ! cargo clippy --version >/dev/null 2>&1 || ! cargo fmt --version >/dev/null 2>&1; then
     say "Adding clippy and rustfmt"
     rustup component add clippy rustfmt
+  fi
+  if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx "$WINDOWS_TARGET"; then
+    say "Adding the Rust target $WINDOWS_TARGET"
+    rustup target add "$WINDOWS_TARGET" || echo "could not add $WINDOWS_TARGET: the Windows check will say so"
   fi
   echo "rust: $(cargo --version)"
 }
