@@ -11,12 +11,14 @@ MODE=${1:-run}
 
 # Debian packages (see shared setup notes): WebKitGTK and friends to build the
 # app, Xvfb/D-Bus/ImageMagick to run it headless, WebKitWebDriver and Chromium
-# for UI tests, gnome-keyring for the real-keychain tests.
+# for UI tests, gnome-keyring for the real-keychain tests, systemd for
+# `systemd-analyze verify` of the service unit (crates/cli/tests/service.rs).
 DEBIAN_PACKAGES=(
   build-essential pkg-config curl file ca-certificates
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev libdbus-1-dev
   webkit2gtk-driver xvfb xauth imagemagick dbus dbus-x11 gnome-keyring libsecret-tools keyutils chromium
+  systemd
 )
 NODE_MAJOR_MIN=20
 
