@@ -9,7 +9,7 @@ use std::future::Future;
 /// between. A handler that cannot be installed leaves that signal's default
 /// (the process ends) rather than stopping at once.
 pub fn requested() -> impl Future<Output = ()> {
-    let terminate = unix::terminate();
+    let terminate = sigterm::received();
     let interrupt = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
@@ -24,13 +24,13 @@ pub fn requested() -> impl Future<Output = ()> {
 }
 
 #[cfg(unix)]
-mod unix {
+mod sigterm {
     use std::future::Future;
 
     use tokio::signal::unix::{signal, SignalKind};
 
     /// Resolves at SIGTERM.
-    pub fn terminate() -> impl Future<Output = ()> {
+    pub fn received() -> impl Future<Output = ()> {
         let stream = signal(SignalKind::terminate());
         async move {
             match stream {
@@ -44,11 +44,11 @@ mod unix {
 }
 
 #[cfg(not(unix))]
-mod unix {
+mod sigterm {
     use std::future::Future;
 
     /// No SIGTERM here: never resolves.
-    pub fn terminate() -> impl Future<Output = ()> {
+    pub fn received() -> impl Future<Output = ()> {
         std::future::pending()
     }
 }

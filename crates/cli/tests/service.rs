@@ -161,14 +161,26 @@ fn wait(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
     None
 }
 
-fn terminate(child: &Child) {
+fn send(child: &Child, signal: libc::c_int) {
     let pid = libc::pid_t::try_from(child.id()).unwrap();
     // SAFETY: kill(2) on our own child's pid, which has not been reaped yet.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
 }
 
 #[test]
 fn the_unit_syncs_with_its_credential_files_and_stops_cleanly_on_sigterm() {
+    sync_then_stop(libc::SIGTERM, "SIGTERM");
+}
+
+/// Ctrl-C in a terminal still stops the loop the same way.
+#[test]
+fn ctrl_c_stops_the_loop_as_before() {
+    sync_then_stop(libc::SIGINT, "SIGINT");
+}
+
+/// Runs the unit's command until it has made a ticket, then sends `signal`:
+/// the loop must end with exit 0.
+fn sync_then_stop(signal: libc::c_int, name: &str) {
     let started = Instant::now();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -227,16 +239,16 @@ fn the_unit_syncs_with_its_credential_files_and_stops_cleanly_on_sigterm() {
         "{created:?}"
     );
     let synced = Instant::now();
-    terminate(child);
+    send(child, signal);
     let Some(status) = wait(child, STOP_TIMEOUT) else {
-        panic!("SIGTERM did not stop the loop:\n{}", output(logs));
+        panic!("{name} did not stop the loop:\n{}", output(logs));
     };
     assert_eq!(status.code(), Some(0), "{}", output(logs));
     let all = output(logs);
     assert!(all.contains("stopping"), "{all}");
     assert!(!all.contains(DEMO_PRIVATE_KEY) && !all.contains(DEMO_DASHBOARD_TOKEN));
     println!(
-        "service test: synced after {:?}, stopped {:?} after SIGTERM",
+        "service test: synced after {:?}, stopped {:?} after {name}",
         synced - started,
         synced.elapsed()
     );
