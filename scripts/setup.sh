@@ -23,9 +23,10 @@ DEBIAN_PACKAGES=(
 )
 # Only for `setup.sh test`: WebKitWebDriver and Chromium for the UI tests,
 # ShellCheck (actionlint checks the workflows' `run:` scripts with it), pip
-# to install actionlint, and MinGW to type-check the Windows code (its C
-# dependencies' build scripts and the resource compiler).
-DEBIAN_TEST_PACKAGES=(webkit2gtk-driver chromium shellcheck python3-pip gcc-mingw-w64-x86-64)
+# to install actionlint, MinGW to type-check the Windows code (its C
+# dependencies' build scripts and the resource compiler), and systemd for
+# `systemd-analyze verify` of the service unit.
+DEBIAN_TEST_PACKAGES=(webkit2gtk-driver chromium shellcheck python3-pip gcc-mingw-w64-x86-64 systemd)
 if [ "$MODE" = test ]; then
   DEBIAN_PACKAGES+=("${DEBIAN_TEST_PACKAGES[@]}")
 fi

@@ -8,7 +8,7 @@ use bridge_core::engine::Engine;
 use bridge_core::model::Override;
 use bridge_core::ops::{self, MapRequest};
 use bridge_core::scheduler::{Scheduler, SchedulerOptions, Status};
-use bridge_core::secrets::{EnvOverride, KeyringStore, SecretKey, SecretStatus, SecretStore};
+use bridge_core::secrets::{self, EnvOverride, KeyringStore, SecretKey, SecretStatus, SecretStore};
 use bridge_core::store::{self, settings, Store};
 use tokio::sync::watch;
 
@@ -29,12 +29,20 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
     {
         return crate::commands::demo(cli.data_dir, cycles, interval_secs, source).await;
     }
+    let recover = matches!(
+        cli.command,
+        Command::Db {
+            action: DbAction::Recover
+        }
+    );
+    if !recover {
+        // A service given a broken `BB_*_FILE` stops here, before it touches
+        // anything, with exit 2 (its unit does not restart on that).
+        secrets::env::check(&secrets::env::process_environment)?;
+    }
     let data_dir = cli.data_dir.clone().unwrap_or_else(store::default_data_dir);
     init_logging(&data_dir);
-    if let Command::Db {
-        action: DbAction::Recover,
-    } = cli.command
-    {
+    if recover {
         return db_recover(&data_dir);
     }
     let store = open_store(&data_dir)?;
@@ -267,10 +275,12 @@ fn printing_actions(options: SchedulerOptions) -> SchedulerOptions {
     }
 }
 
-/// Prints each cycle's report until Ctrl-C (or `cycles` cycles); returns
+/// Prints each cycle's report until Ctrl-C or SIGTERM (or `cycles` cycles); returns
 /// whether any cycle had errors. The loop ending by itself, without being
 /// asked, is a failure (exit 1) with a sentence.
 async fn follow(mut status: watch::Receiver<Status>, cycles: Option<u32>) -> Result<bool, Failure> {
+    let stop = crate::stop::requested();
+    tokio::pin!(stop);
     let mut seen = 0u64;
     let mut had_errors = false;
     loop {
@@ -305,7 +315,7 @@ async fn follow(mut status: watch::Receiver<Status>, cycles: Option<u32>) -> Res
                     }
                 }
             }
-            _ = tokio::signal::ctrl_c() => {
+            () = &mut stop => {
                 eprintln!("stopping…");
                 return Ok(had_errors);
             }

@@ -2,16 +2,20 @@
 //!
 //! A thin layer over `bridge-core`: it parses arguments, opens the store and
 //! the keychain, calls one core operation and prints the result. Exit codes:
-//! 0 success, 1 failure or a sync that finished with errors, 2 bad usage.
+//! 0 success (and a `sync` loop stopped by Ctrl-C or SIGTERM), 1 failure or
+//! a sync that finished with errors, 2 bad usage or a secret variable that
+//! cannot be used (`BB_CW_SECRET_FILE` naming a missing file, …).
 
 mod cli;
 mod commands;
 mod output;
+mod stop;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use bridge_core::secrets::SecretError;
 use bridge_core::store::StoreError;
 use bridge_core::Error;
 
@@ -45,6 +49,7 @@ impl From<Error> for Failure {
         let usage = matches!(
             e,
             Error::Invalid(_)
+                | Error::Secret(SecretError::Environment { .. })
                 | Error::Store(
                     StoreError::UnknownSetting { .. }
                         | StoreError::InvalidSetting { .. }
@@ -57,6 +62,12 @@ impl From<Error> for Failure {
             code: if usage { 2 } else { 1 },
             message: e.to_string(),
         }
+    }
+}
+
+impl From<SecretError> for Failure {
+    fn from(e: SecretError) -> Self {
+        Failure::from(Error::from(e))
     }
 }
 

@@ -80,6 +80,9 @@ impl Error {
             // Recover button): the UI branches on this kind.
             Error::Store(StoreError::Damaged { .. }) => "damaged",
             Error::Store(_) => "database",
+            // A `_FILE` variable naming a missing file is a setting to fix,
+            // not the keychain failing.
+            Error::Secret(SecretError::Environment { .. }) => "config",
             Error::Secret(_) => "keychain",
             Error::Locked(_) => "busy",
             Error::Internal(_) => "internal",

@@ -132,9 +132,9 @@ pub fn read_for_host(
 /// How `key` stands for `host` (`None`: no host configured yet). A keychain
 /// that cannot be read counts as nothing saved.
 pub fn status(store: &dyn SecretStore, key: SecretKey, host: Option<&str>) -> SecretStatus {
-    if store.is_from_environment(key) {
+    if let Some(variable) = store.environment_variable(key) {
         return SecretStatus::Environment {
-            variable: key.env_var().to_owned(),
+            variable: variable.to_owned(),
         };
     }
     match store.get(key) {

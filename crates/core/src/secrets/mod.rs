@@ -2,7 +2,8 @@
 //! the backup source's password or API key)
 //! behind the small [`SecretStore`] trait: the OS keychain in the product
 //! ([`KeyringStore`]), memory in tests ([`MemoryStore`]), and environment
-//! variables over either for automation ([`EnvOverride`]).
+//! variables over either for automation ([`EnvOverride`]: the variable, or
+//! its `_FILE` form naming a file that holds the secret, see [`env`]).
 //!
 //! Secrets are `SecretString`s: never in `Debug` output, logs, the database
 //! or an error message. The UI never reads one back; it shows "saved".
@@ -11,10 +12,12 @@
 //! ([`bridge_base::env_secrets`], re-exported here).
 
 pub mod bound;
+pub mod env;
 mod keyring_store;
 
 pub use bound::{read_for_host, save_for_host, SecretHost, SecretStatus};
 pub use bridge_base::env_secrets::{without_env_secrets, EnvSecrets, ENV_SECRET_VARS};
+pub use env::EnvOverride;
 pub use keyring_store::{KeyringStore, KEYCHAIN_NAME, SERVICE};
 
 use std::collections::HashMap;
@@ -62,6 +65,16 @@ impl SecretKey {
             SecretKey::CwSecret => "BB_CW_SECRET",
             SecretKey::DashboardToken => "BB_DASHBOARD_TOKEN",
             SecretKey::SourceSecret => "BB_SOURCE_SECRET",
+        }
+    }
+
+    /// Environment variable naming a file that holds the secret (a service's
+    /// credentials file, see [`env`]).
+    pub fn file_env_var(self) -> &'static str {
+        match self {
+            SecretKey::CwSecret => "BB_CW_SECRET_FILE",
+            SecretKey::DashboardToken => "BB_DASHBOARD_TOKEN_FILE",
+            SecretKey::SourceSecret => "BB_SOURCE_SECRET_FILE",
         }
     }
 
@@ -191,6 +204,17 @@ pub enum SecretError {
         key: SecretKey,
         setting: &'static str,
     },
+    /// A secret variable of the environment cannot be used: both forms are
+    /// set, or the `_FILE` form names a file that is missing, unreadable,
+    /// empty or not text. Bad configuration: nothing falls back to the keychain.
+    #[error("{variable} {problem}")]
+    Environment {
+        key: SecretKey,
+        /// The variable at fault.
+        variable: &'static str,
+        /// What is wrong and what to do, never the secret.
+        problem: String,
+    },
 }
 
 impl SecretError {
@@ -210,10 +234,14 @@ pub trait SecretStore: Send + Sync {
     fn set(&self, key: SecretKey, value: &str) -> Result<(), SecretError>;
     /// Forget a secret; deleting one that is not saved is not an error.
     fn delete(&self, key: SecretKey) -> Result<(), SecretError>;
-    /// True when `get` answers from the environment (automation), not from
-    /// what was saved: such a secret is used as given, for any host.
-    fn is_from_environment(&self, _key: SecretKey) -> bool {
-        false
+    /// The environment variable `get` answers from (automation), if any,
+    /// instead of what was saved: such a secret is used as given, for any host.
+    fn environment_variable(&self, _key: SecretKey) -> Option<&'static str> {
+        None
+    }
+    /// True when `get` answers from the environment ([`Self::environment_variable`]).
+    fn is_from_environment(&self, key: SecretKey) -> bool {
+        self.environment_variable(key).is_some()
     }
 }
 
@@ -227,8 +255,8 @@ impl<S: SecretStore + ?Sized> SecretStore for Arc<S> {
     fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
         (**self).delete(key)
     }
-    fn is_from_environment(&self, key: SecretKey) -> bool {
-        (**self).is_from_environment(key)
+    fn environment_variable(&self, key: SecretKey) -> Option<&'static str> {
+        (**self).environment_variable(key)
     }
 }
 
@@ -242,8 +270,8 @@ impl<S: SecretStore + ?Sized> SecretStore for Box<S> {
     fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
         (**self).delete(key)
     }
-    fn is_from_environment(&self, key: SecretKey) -> bool {
-        (**self).is_from_environment(key)
+    fn environment_variable(&self, key: SecretKey) -> Option<&'static str> {
+        (**self).environment_variable(key)
     }
 }
 
@@ -306,83 +334,6 @@ impl SecretStore for MemoryStore {
     fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
         self.lock().remove(&key);
         Ok(())
-    }
-}
-
-type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
-
-/// Environment variables (`BB_CW_SECRET`, `BB_DASHBOARD_TOKEN`) over an inner
-/// store: a non-empty variable wins on `get` (and is used for any host);
-/// `set` and `delete` go to the inner store.
-pub struct EnvOverride<S> {
-    inner: S,
-    lookup: Box<Lookup>,
-}
-
-impl<S> std::fmt::Debug for EnvOverride<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EnvOverride").finish_non_exhaustive()
-    }
-}
-
-impl<S: SecretStore> EnvOverride<S> {
-    /// Read the process environment at each `get`.
-    pub fn new(inner: S) -> Self {
-        Self::with_lookup(inner, |name| std::env::var(name).ok())
-    }
-
-    /// Read the variables taken out of the environment at start
-    /// ([`EnvSecrets::take`]), so no child process inherits them.
-    pub fn from_taken(inner: S, taken: EnvSecrets) -> Self {
-        Self::with_lookup(inner, move |name| taken.get(name))
-    }
-
-    /// Use `lookup` instead of the process environment (tests).
-    pub fn with_lookup(
-        inner: S,
-        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
-    ) -> Self {
-        EnvOverride {
-            inner,
-            lookup: Box::new(lookup),
-        }
-    }
-
-    /// True when the environment provides this secret (so the keychain value is ignored).
-    pub fn is_overridden(&self, key: SecretKey) -> bool {
-        self.env_value(key).is_some()
-    }
-
-    /// The wrapped store.
-    pub fn inner(&self) -> &S {
-        &self.inner
-    }
-
-    fn env_value(&self, key: SecretKey) -> Option<SecretString> {
-        (self.lookup)(key.env_var())
-            .filter(|v| !v.trim().is_empty())
-            .map(SecretString::from)
-    }
-}
-
-impl<S: SecretStore> SecretStore for EnvOverride<S> {
-    fn get(&self, key: SecretKey) -> Result<Option<SecretString>, SecretError> {
-        match self.env_value(key) {
-            Some(value) => Ok(Some(value)),
-            None => self.inner.get(key),
-        }
-    }
-
-    fn set(&self, key: SecretKey, value: &str) -> Result<(), SecretError> {
-        self.inner.set(key, value)
-    }
-
-    fn delete(&self, key: SecretKey) -> Result<(), SecretError> {
-        self.inner.delete(key)
-    }
-
-    fn is_from_environment(&self, key: SecretKey) -> bool {
-        self.is_overridden(key)
     }
 }
 

@@ -150,6 +150,8 @@ fn keyring_errors_become_sentences_without_the_secret() {
 fn every_secret_key_variable_is_in_the_list() {
     for key in SecretKey::ALL {
         assert!(ENV_SECRET_VARS.contains(&key.env_var()), "{key:?}");
+        assert_eq!(key.file_env_var(), format!("{}_FILE", key.env_var()));
+        assert!(ENV_SECRET_VARS.contains(&key.file_env_var()), "{key:?}");
     }
 }
 
