@@ -16,4 +16,8 @@ contents=$(dpkg-deb -c "$deb")
 for exe in usr/bin/backup-bridge-app usr/bin/backup-bridge-tray usr/bin/backup-bridge; do
   grep -q " \./$exe\$\| $exe\$" <<<"$contents" || die "$deb lacks $exe"
 done
-echo "$deb holds backup-bridge-app, backup-bridge-tray and backup-bridge"
+unit=usr/lib/systemd/system/backup-bridge.service
+grep -q " \./$unit\$\| $unit\$" <<<"$contents" || die "$deb lacks the service unit $unit"
+cmp -s <(dpkg-deb --fsys-tarfile "$deb" | tar -xO "./$unit") packaging/systemd/backup-bridge.service ||
+  die "$deb's $unit differs from packaging/systemd/backup-bridge.service"
+echo "$deb holds backup-bridge-app, backup-bridge-tray, backup-bridge and the service unit"

@@ -2,7 +2,8 @@
 # Installs the Debian package into this machine and uses it as a person
 # would, then removes it:
 #   - `apt-get install ./backup-bridge_*.deb` installs the three executables,
-#     none of them missing a shared library (ldd);
+#     none of them missing a shared library (ldd), and the systemd unit, which
+#     `systemd-analyze verify` finds clean where it is installed;
 #   - `backup-bridge-tray --minimized`, as the login item starts it, runs in
 #     its own Xvfb display and D-Bus session with a fresh home folder, lands
 #     in demo mode and logs a finished sync;
@@ -27,6 +28,7 @@ cd "$ROOT"
 SYNC_WAIT_SECS=60
 WINDOW_WAIT_SECS=30
 BINARIES=(/usr/bin/backup-bridge-app /usr/bin/backup-bridge-tray /usr/bin/backup-bridge)
+UNIT=/usr/lib/systemd/system/backup-bridge.service
 
 [ "$(uname -s)" = Linux ] || die "this check installs a .deb: it runs on Debian or Ubuntu"
 for tool in apt-get apt-cache dpkg dpkg-deb ldd xvfb-run dbus-run-session; do
@@ -115,6 +117,16 @@ for exe in "${BINARIES[@]}"; do
 done
 echo "installed: ${BINARIES[*]} ($(dpkg-query -W -f '${Installed-Size}' "$package") KiB)"
 /usr/bin/backup-bridge --version
+# The service unit where the package puts it, next to the CLI it starts:
+# systemd's own check must find nothing to say (the unit is not enabled).
+[ -f "$UNIT" ] || die "$package did not install $UNIT"
+if command -v systemd-analyze >/dev/null; then
+  verdict=$(systemd-analyze verify "$UNIT" 2>&1) || die "systemd-analyze verify $UNIT failed: $verdict"
+  [ -z "$verdict" ] || die "systemd-analyze verify $UNIT: $verdict"
+  echo "systemd-analyze verify $UNIT: clean"
+else
+  die "systemd-analyze is missing (scripts/setup.sh test installs the systemd package)"
+fi
 
 say "Starting backup-bridge-tray --minimized in a fresh home folder"
 export HOME=$work/home XDG_RUNTIME_DIR=$work/run NO_AT_BRIDGE=1
@@ -210,7 +222,7 @@ echo "the tray ended with status 0, and its window with it"
 
 say "Removing $package"
 as_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq "$package" >/dev/null
-for exe in "${BINARIES[@]}"; do
+for exe in "${BINARIES[@]}" "$UNIT"; do
   [ ! -e "$exe" ] || die "apt-get remove left $exe"
 done
 if [ ! -f "$data/demo.db" ] || ! ls "$data"/logs/backup-bridge.*.log >/dev/null; then

@@ -9,6 +9,7 @@
 mod cli;
 mod commands;
 mod output;
+mod platform;
 mod stop;
 
 use std::process::ExitCode;

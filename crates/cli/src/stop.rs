@@ -9,7 +9,7 @@ use std::future::Future;
 /// between. A handler that cannot be installed leaves that signal's default
 /// (the process ends) rather than stopping at once.
 pub fn requested() -> impl Future<Output = ()> {
-    let terminate = sigterm::received();
+    let terminate = crate::platform::sigterm_received();
     let interrupt = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
@@ -20,35 +20,5 @@ pub fn requested() -> impl Future<Output = ()> {
             () = interrupt => {}
             () = terminate => {}
         }
-    }
-}
-
-#[cfg(unix)]
-mod sigterm {
-    use std::future::Future;
-
-    use tokio::signal::unix::{signal, SignalKind};
-
-    /// Resolves at SIGTERM.
-    pub fn received() -> impl Future<Output = ()> {
-        let stream = signal(SignalKind::terminate());
-        async move {
-            match stream {
-                Ok(mut stream) => {
-                    stream.recv().await;
-                }
-                Err(_) => std::future::pending().await,
-            }
-        }
-    }
-}
-
-#[cfg(not(unix))]
-mod sigterm {
-    use std::future::Future;
-
-    /// No SIGTERM here: never resolves.
-    pub fn received() -> impl Future<Output = ()> {
-        std::future::pending()
     }
 }

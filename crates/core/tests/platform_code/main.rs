@@ -34,6 +34,8 @@ const ALLOWED_TEST_ITEMS: &[(&str, &str)] = &[
     ),
     // Stands in for the window process with `/bin/sh` scripts.
     ("crates/tray/src/window_process.rs", "mod tests"),
+    // Runs the CLI as the systemd unit does and stops it with SIGTERM.
+    ("crates/cli/tests/service.rs", "whole file"),
 ];
 
 fn workspace_root() -> PathBuf {
@@ -185,10 +187,20 @@ fn a_stray_condition_is_found_and_the_allowed_ones_are_not() {
             "crates/x/src/source/platform/mod.rs",
             "#[cfg(unix)]\nfn q() {}\n",
         ),
+        // A whole file: allowed only by name.
+        file(
+            "crates/x/tests/unix_only.rs",
+            "#![cfg(unix)]\nuse std::io;\n",
+        ),
+        file(
+            "crates/x/tests/other.rs",
+            "#![cfg(windows)]\nuse std::io;\n",
+        ),
     ];
     let allowed = [
         ("crates/x/src/lib.rs", "mod tests"),
         ("crates/x/src/lib.rs", "fn gone"),
+        ("crates/x/tests/unix_only.rs", "whole file"),
     ];
     let (found, unused) = stray(&files, &allowed);
     assert_eq!(
@@ -201,6 +213,7 @@ fn a_stray_condition_is_found_and_the_allowed_ones_are_not() {
             "crates/x/src/lib.rs:14: cfg(unix)",
             "crates/x/src/source/platform.rs:1: cfg(unix)",
             "crates/x/src/source/platform/mod.rs:1: cfg(unix)",
+            "crates/x/tests/other.rs:1: cfg(windows)",
         ]
     );
     assert_eq!(unused, ["crates/x/src/lib.rs: fn gone"]);

@@ -19,7 +19,8 @@ pub struct OsCfg {
     pub line: usize,
     /// The condition as written (spaces normalised), for the report.
     pub text: String,
-    /// `mod name` or `fn name` for an attribute on a module or a function.
+    /// `mod name` or `fn name` for an attribute on a module or a function,
+    /// `whole file` for an inner attribute (`#![cfg(…)]`).
     pub item: Option<String>,
 }
 
@@ -56,9 +57,13 @@ pub fn os_cfgs(src: &str) -> Vec<OsCfg> {
             (_, true) => format!("cfg!({inner})"),
             _ => format!("cfg({inner})"),
         };
-        let item = (!bang && word == "cfg")
-            .then(|| item_after_attribute(&tokens, close))
-            .flatten();
+        let item = if !bang && word == "cfg" && is_inner_attribute(&tokens, i) {
+            Some("whole file".to_string())
+        } else {
+            (!bang && word == "cfg")
+                .then(|| item_after_attribute(&tokens, close))
+                .flatten()
+        };
         out.push(OsCfg {
             line: token.line,
             text,
@@ -101,6 +106,15 @@ fn top_level_comma(tokens: &[Token], open: usize, close: usize) -> Option<usize>
         }
     }
     None
+}
+
+/// Whether the word at `at` opens an inner attribute, `#![…]`: one on the
+/// whole file.
+fn is_inner_attribute(tokens: &[Token], at: usize) -> bool {
+    at >= 3
+        && is_punct(tokens.get(at - 1), '[')
+        && is_punct(tokens.get(at - 2), '!')
+        && is_punct(tokens.get(at - 3), '#')
 }
 
 /// `mod name` or `fn name` of the item an attribute ending with the `)` at
