@@ -18,6 +18,6 @@ for exe in usr/bin/backup-bridge-app usr/bin/backup-bridge-tray usr/bin/backup-b
 done
 unit=usr/lib/systemd/system/backup-bridge.service
 grep -q " \./$unit\$\| $unit\$" <<<"$contents" || die "$deb lacks the service unit $unit"
-cmp -s <(dpkg-deb --fsys-tarfile "$deb" | tar -xO "./$unit") packaging/systemd/backup-bridge.service ||
+cmp -s <(dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards "*$unit") packaging/systemd/backup-bridge.service ||
   die "$deb's $unit differs from packaging/systemd/backup-bridge.service"
 echo "$deb holds backup-bridge-app, backup-bridge-tray, backup-bridge and the service unit"
