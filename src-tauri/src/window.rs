@@ -20,6 +20,10 @@ use tokio::sync::mpsc::UnboundedReceiver;
 /// Label of the main window in `tauri.conf.json`.
 pub const MAIN_WINDOW: &str = "main";
 
+/// How long a closing window waits for its last message to the tray
+/// process to be written.
+const LAST_WORD_WAIT: Duration = Duration::from_secs(2);
+
 /// How long the window waits for the tray process (which may be starting).
 pub const CONNECT_WAIT: Duration = Duration::from_secs(30);
 
@@ -30,6 +34,7 @@ pub fn run(data_dir: &Path, tray: Option<Child>) -> Result<i32> {
     let (client, events) = tauri::async_runtime::block_on(connect(data_dir, tray))?;
     let client = Arc::new(client);
     let closing = Arc::clone(&client);
+    let last_word = Arc::clone(&client);
     let events = Mutex::new(Some(events));
     let app = tauri::Builder::default()
         .invoke_handler(move |invoke| forward(&client, invoke))
@@ -49,7 +54,17 @@ pub fn run(data_dir: &Path, tray: Option<Child>) -> Result<i32> {
         })
         .build(tauri::generate_context!())
         .map_err(runtime)?;
-    Ok(app.run_return(|_, _| {}))
+    let status = app.run_return(|_, _| {});
+    // The process ends next, and with it the link's writer: the tray must
+    // first have read that the window was closed (not lost).
+    // The timer is made inside the runtime: it needs its clock.
+    let flushed = tauri::async_runtime::block_on(async {
+        tokio::time::timeout(LAST_WORD_WAIT, last_word.flushed()).await
+    });
+    if flushed.is_err() {
+        tracing::warn!("the tray process did not take the window's last message in time");
+    }
+    Ok(status)
 }
 
 /// Connects to the tray process, waiting for it to write its address and

@@ -196,6 +196,35 @@ async fn a_closed_window_is_gone_at_once_and_reported_once() {
 }
 
 #[tokio::test]
+async fn a_window_whose_last_word_is_flushed_is_closed_even_if_it_vanishes_at_once() {
+    let tray = tray().await;
+    let (client, events) = TrayClient::connect(&tray.address).await.unwrap();
+    until("the window", || tray.link.is_open()).await;
+    client.closing();
+    tokio::time::timeout(Duration::from_secs(5), client.flushed())
+        .await
+        .expect("the closing message is written");
+    // Written to the connection: the tray reads it even though the window
+    // goes away now, as a process that exits does.
+    drop(client);
+    drop(events);
+    until("the connection to end", || connections(&tray) == 0).await;
+    assert_eq!(
+        *tray.service.windows.lock().unwrap(),
+        vec![WindowChange::Opened, WindowChange::Closed]
+    );
+}
+
+#[tokio::test]
+async fn flushed_returns_at_once_when_nothing_is_queued() {
+    let tray = tray().await;
+    let (client, _events) = TrayClient::connect(&tray.address).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), client.flushed())
+        .await
+        .expect("nothing to wait for");
+}
+
+#[tokio::test]
 async fn a_quitting_tray_process_turns_launches_and_windows_away() {
     let tray = tray().await;
     tray.service.quitting.store(true, Ordering::SeqCst);

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Value;
 use tokio::io::BufReader;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::{connect, error_value, handshake, receive, send, CallOutcome, ToTray, ToWindow};
 use crate::address::TrayAddress;
@@ -38,6 +38,10 @@ type Pending = Arc<Mutex<Option<HashMap<u64, oneshot::Sender<CallOutcome>>>>>;
 /// The window's connection to the tray process.
 pub struct TrayClient {
     tx: mpsc::UnboundedSender<ToTray>,
+    /// Messages given to `tx` so far, and how many of them the writer has
+    /// written to the connection (see [`TrayClient::flushed`]).
+    queued: AtomicU64,
+    written: watch::Receiver<u64>,
     pending: Pending,
     next: AtomicU64,
 }
@@ -54,11 +58,13 @@ impl TrayClient {
         handshake(&mut read, &mut write, address, true).await?;
 
         let (tx, mut outgoing) = mpsc::unbounded_channel::<ToTray>();
+        let (written_tx, written) = watch::channel(0u64);
         tokio::spawn(async move {
             while let Some(message) = outgoing.recv().await {
                 if send(&mut write, &message).await.is_err() {
                     break;
                 }
+                written_tx.send_modify(|count| *count += 1);
             }
         });
         let pending: Pending = Arc::new(Mutex::new(Some(HashMap::new())));
@@ -103,6 +109,8 @@ impl TrayClient {
         Ok((
             TrayClient {
                 tx,
+                queued: AtomicU64::new(0),
+                written,
                 pending,
                 next: AtomicU64::new(1),
             },
@@ -112,7 +120,27 @@ impl TrayClient {
 
     /// Tells the tray process that the user is closing the window.
     pub fn closing(&self) {
-        let _ = self.tx.send(ToTray::Closing);
+        let _ = self.queue(ToTray::Closing);
+    }
+
+    /// Resolves once every message queued so far is written to the
+    /// connection, or at once when the link is gone. A process about to
+    /// exit awaits it (with a timeout), so that its last message, such as
+    /// [`TrayClient::closing`], is not lost with the writer task.
+    pub async fn flushed(&self) {
+        let target = self.queued.load(Ordering::SeqCst);
+        let mut written = self.written.clone();
+        let _ = written.wait_for(|count| *count >= target).await;
+    }
+
+    /// Hands `message` to the writer; false when the link is gone.
+    fn queue(&self, message: ToTray) -> bool {
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        if self.tx.send(message).is_err() {
+            self.queued.fetch_sub(1, Ordering::SeqCst);
+            return false;
+        }
+        true
     }
 
     /// Runs a UI command in the tray process. The error is `{kind, message}`,
@@ -139,7 +167,7 @@ impl TrayClient {
             command: command.to_owned(),
             args,
         };
-        if self.tx.send(message).is_err() {
+        if !self.queue(message) {
             return Err(lost());
         }
         match outcome.await {
