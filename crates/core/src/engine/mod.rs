@@ -295,6 +295,7 @@ impl Engine {
                     updated = report.counts.updated,
                     notes = report.counts.notes,
                     closed = report.counts.closed,
+                    held = report.creates_held,
                     errors = report.errors.len(),
                     "sync cycle finished"
                 ),
