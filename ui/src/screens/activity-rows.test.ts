@@ -74,6 +74,7 @@ describe('planHtml', () => {
     rejected: [],
     removals_held: false,
     removals_guarded: null,
+    creates_held: 0,
   };
   it('says when nothing would happen', () => {
     expect(planHtml(report)).toContain('Nothing to do: all 4 events');

@@ -33,6 +33,7 @@ pub mod render;
 mod report;
 pub(crate) mod seen;
 mod steps;
+pub mod storm;
 pub mod template;
 
 use std::sync::atomic::{AtomicBool, Ordering};
