@@ -15,6 +15,11 @@
 //!   together with the removed events' tickets, as a whole-snapshot plan
 //!   would.
 //!
+//! Under the storm guard's cap (issue 17, `storm.max_creates_per_cycle`)
+//! creates wait too: the oldest `max` of the whole listing are kept (at most
+//! `max` drafts) and applied after the last page; the rest are held for a
+//! later cycle, recorded nowhere.
+//!
 //! The planner is the same pure function: it is given a page's events and
 //! ledger rows, and at the end the kept-aside events and the rows of the
 //! events no page had.
