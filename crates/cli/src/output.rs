@@ -287,11 +287,12 @@ pub fn report(r: &RunReport) {
             c.created, c.updated, c.notes, c.closed, c.reopened, c.deleted
         )
     };
-    let held = if r.removals_held {
-        "; removals held back until the dashboard returns only readable items"
-    } else {
-        ""
-    };
+    let mut held = r
+        .storm_line()
+        .map_or(String::new(), |line| format!("; {line}"));
+    if r.removals_held {
+        held.push_str("; removals held back until the dashboard returns only readable items");
+    }
     if r.has_errors() {
         println!(
             "{what} finished with {} error{}: {} events seen, {planned}{held}.",

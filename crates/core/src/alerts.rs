@@ -1,6 +1,7 @@
 //! Which failures deserve a notification: each distinct failure once when it
 //! appears, and one "recovered" when everything works again — never one per
-//! cycle for the same failure. Pure state, fed with each cycle's outcome; the
+//! cycle for the same failure. A storm (issue 17: cycles whose creates the
+//! storm guard holds) is notified once when it starts, whatever its length. Pure state, fed with each cycle's outcome; the
 //! shell only displays what comes out.
 
 use std::collections::BTreeMap;
@@ -24,6 +25,8 @@ pub struct Notification {
 #[derive(Debug, Clone, Default)]
 pub struct Alerts {
     active: BTreeMap<String, String>,
+    /// The last cycle's creates were held by the storm guard.
+    storm: bool,
 }
 
 /// The failures a cycle outcome shows, by stable key.
@@ -68,6 +71,7 @@ impl Alerts {
 
     /// Records a cycle's outcome; returns what to notify (usually nothing).
     pub fn observe(&mut self, outcome: &Result<RunReport, Error>) -> Vec<Notification> {
+        let mut out = self.storm(outcome);
         let now = failures(outcome);
         let fresh: Vec<(&String, &String)> = now
             .iter()
@@ -76,7 +80,6 @@ impl Alerts {
                 Some(before) => before != *m && new_when_text_changes(k),
             })
             .collect();
-        let mut out = Vec::new();
         if let Some((key, message)) = fresh.first() {
             let body = if fresh.len() == 1 {
                 (*message).clone()
@@ -97,6 +100,29 @@ impl Alerts {
         }
         self.active = now;
         out
+    }
+
+    /// Issue 17: a storm starts with a cycle that holds creates and ends
+    /// with one that holds none; one notification at its start. A failed
+    /// cycle says nothing about it.
+    fn storm(&mut self, outcome: &Result<RunReport, Error>) -> Vec<Notification> {
+        let Ok(report) = outcome else {
+            return Vec::new();
+        };
+        let started = report.creates_held > 0 && !self.storm;
+        self.storm = report.creates_held > 0;
+        match report.storm_line() {
+            Some(line) if started => vec![Notification {
+                title: "BackupBridge: storm guard holding new tickets".to_owned(),
+                body: format!(
+                    "{line}: more events failed at once than storm.max_creates_per_cycle \
+                     allows in one sync. They are created oldest first over the next syncs; \
+                     nothing is lost."
+                ),
+                is_failure: true,
+            }],
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -137,6 +163,51 @@ mod tests {
         assert!(a.observe(&held(11)).is_empty());
         assert!(a.observe(&held(12)).is_empty());
         assert!(!a.observe(&report(&[])).is_empty(), "recovered");
+    }
+
+    #[test]
+    fn a_storm_is_notified_once_when_it_starts() {
+        let mut a = Alerts::new();
+        let held = |n: usize| {
+            Ok(RunReport {
+                creates_held: n,
+                ..RunReport::default()
+            })
+        };
+        assert!(a.observe(&held(0)).is_empty());
+        let first = a.observe(&held(120));
+        assert_eq!(first.len(), 1);
+        assert_eq!(
+            first[0].title,
+            "BackupBridge: storm guard holding new tickets"
+        );
+        assert!(
+            first[0]
+                .body
+                .starts_with("120 tickets held by the storm guard: "),
+            "{}",
+            first[0].body
+        );
+        // The same storm, shrinking, and a failed cycle in the middle: silence.
+        assert!(a.observe(&held(70)).is_empty());
+        let offline: Result<RunReport, Error> = Err(Error::Cw(CwError::Auth {
+            message: "refused".into(),
+        }));
+        assert_eq!(a.observe(&offline).len(), 1, "only the failure");
+        assert!(a
+            .observe(&held(20))
+            .iter()
+            .all(|n| !n.title.contains("storm")));
+        // The storm ends without a word; the next one is notified again.
+        assert!(a
+            .observe(&held(0))
+            .iter()
+            .all(|n| !n.title.contains("storm")));
+        assert!(!a.failing());
+        assert_eq!(
+            a.observe(&held(1))[0].body.split(':').next(),
+            Some("1 ticket held by the storm guard")
+        );
     }
 
     #[test]

@@ -242,6 +242,9 @@ async fn problems_come_in_the_order_of_a_whole_listing() {
 async fn after_a_refused_connection_later_pages_send_nothing_and_say_so() {
     let w = World::new().await;
     w.set("defaults.agreement_condition", ICB_ACTIVE);
+    // Creates page by page: under the storm guard's cap they wait for the
+    // end of the listing (issue 17), after every page's lookups.
+    w.set("storm.max_creates_per_cycle", "0");
     w.map(ACME, "AcmeDental").await;
     w.map(NORTHWIND, "NorthwindLaw").await;
     // A first sync resolves and caches the ticket template.

@@ -476,6 +476,12 @@ export type RunReport = {
    * many to apply without a person's confirmation; none was applied.
    */
   removals_guarded: GuardedRemovals | null;
+  /**
+   * Issue 17: new tickets the storm guard held for a later cycle
+   * (`storm.max_creates_per_cycle`); nothing records them, so a later
+   * cycle creates them, oldest event first.
+   */
+  creates_held: number;
 };
 
 /**

@@ -74,6 +74,7 @@ describe('planHtml', () => {
     rejected: [],
     removals_held: false,
     removals_guarded: null,
+    creates_held: 0,
   };
   it('says when nothing would happen', () => {
     expect(planHtml(report)).toContain('Nothing to do: all 4 events');
@@ -102,6 +103,13 @@ describe('planHtml', () => {
     expect(html.match(/missing eventType/g)).toHaveLength(1);
     expect(html).toContain('Item 3: missing eventType');
     expect(html).toContain('no agreement matches');
+  });
+  it('says how many creates the storm guard would hold (issue 17)', () => {
+    const held = { event_id: 'evt-9', company_id: 'c-1', ticket_id: null, text: 'would wait for a later sync: held by the storm guard (storm.max_creates_per_cycle)' };
+    const html = planHtml({ ...report, actions: [held], creates_held: 1200 });
+    expect(html).toContain('1,200 new tickets wait for later syncs: the storm guard creates at most storm.max_creates_per_cycle tickets a sync, oldest events first.');
+    expect(planHtml({ ...report, actions: [held], creates_held: 1 })).toContain('1 new ticket waits for later syncs');
+    expect(planHtml({ ...report, actions: [held] })).not.toContain('plan-storm');
   });
   it('is empty-handed only when there is nothing at all', () => {
     const html = planHtml({

@@ -108,6 +108,12 @@ export function planHtml(report: RunReport): string {
         .join('')}</ul>`,
     );
   }
+  if (report.creates_held > 0) {
+    const n = report.creates_held;
+    parts.push(
+      `<p class="muted" data-testid="plan-storm">${count(n)} new ${n === 1 ? 'ticket waits' : 'tickets wait'} for later syncs: the storm guard creates at most storm.max_creates_per_cycle tickets a sync, oldest events first.</p>`,
+    );
+  }
   if (report.removals_held) {
     parts.push('<p class="muted">Removed events wait for a Dashboard listing without unreadable items before their tickets are touched.</p>');
   }

@@ -33,6 +33,7 @@ pub mod render;
 mod report;
 pub(crate) mod seen;
 mod steps;
+pub mod storm;
 pub mod template;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -295,6 +296,7 @@ impl Engine {
                     updated = report.counts.updated,
                     notes = report.counts.notes,
                     closed = report.counts.closed,
+                    held = report.creates_held,
                     errors = report.errors.len(),
                     "sync cycle finished"
                 ),

@@ -70,11 +70,24 @@ pub struct RunReport {
     /// Rule 15: the listing would have removed this many tracked events, too
     /// many to apply without a person's confirmation; none was applied.
     pub removals_guarded: Option<plan::GuardedRemovals>,
+    /// Issue 17: new tickets the storm guard held for a later cycle
+    /// (`storm.max_creates_per_cycle`); nothing records them, so a later
+    /// cycle creates them, oldest event first.
+    pub creates_held: usize,
 }
 
 impl RunReport {
     /// The run finished "with errors" (exit code 1 in the CLI).
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
+    }
+
+    /// `N tickets held by the storm guard`, when the storm guard held any.
+    pub fn storm_line(&self) -> Option<String> {
+        match self.creates_held {
+            0 => None,
+            1 => Some("1 ticket held by the storm guard".to_owned()),
+            n => Some(format!("{n} tickets held by the storm guard")),
+        }
     }
 }

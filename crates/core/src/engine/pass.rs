@@ -15,6 +15,11 @@
 //!   together with the removed events' tickets, as a whole-snapshot plan
 //!   would.
 //!
+//! Under the storm guard's cap (issue 17, `storm.max_creates_per_cycle`)
+//! creates wait too: the oldest `max` of the whole listing are kept (at most
+//! `max` drafts) and applied after the last page; the rest are held for a
+//! later cycle, recorded nowhere.
+//!
 //! The planner is the same pure function: it is given a page's events and
 //! ledger rows, and at the end the kept-aside events and the rows of the
 //! events no page had.
@@ -79,6 +84,8 @@ pub(super) struct Pass<'a> {
     in_step: bool,
     /// Rule 15's facts, known once the listing has been read.
     removal_guard: RemovalGuard,
+    /// The storm guard's cap on this cycle's creates (issue 17).
+    creates: plan::CreateCap,
 }
 
 /// What a whole pass found.
@@ -96,7 +103,6 @@ pub(super) struct PassEnd {
 impl<'a> Pass<'a> {
     pub fn new(cx: PassContext<'a>) -> Pass<'a> {
         Pass {
-            cx,
             agreements: BTreeMap::new(),
             waiting: Vec::new(),
             waiting_rows: BTreeMap::new(),
@@ -107,6 +113,8 @@ impl<'a> Pass<'a> {
             dry_template: None,
             in_step: true,
             removal_guard: RemovalGuard::default(),
+            creates: plan::CreateCap::new(cx.settings.storm_max_creates_per_cycle),
+            cx,
         }
     }
 
@@ -198,6 +206,7 @@ impl<'a> Pass<'a> {
         };
         let needs = plan::needs(&self.input(&last));
         self.plan_and_apply(&last, needs, report).await?;
+        self.apply_capped(report).await;
         let mut problems = super::in_step::rejected_problems(&end.rejected);
         if let Some(guarded) = report.removals_guarded {
             problems.push(Problem {
@@ -270,15 +279,45 @@ impl<'a> Pass<'a> {
                 lookups::ticket_states(self.cx.cw, &needs).await?
             }
         };
-        let plan = {
+        let mut plan = {
             let input = PlanInput {
                 remote: &remote,
                 ..self.input(batch)
             };
             plan::plan(&input, self.cx.now)
         };
+        if !plan.items.is_empty() {
+            // Creates the cap keeps aside are still to do (rule 10).
+            self.in_step = false;
+        }
+        plan.items = self
+            .creates
+            .defer(std::mem::take(&mut plan.items), batch.events);
         self.apply(plan, report).await;
         Ok(())
+    }
+
+    /// Issue 17, after the last page: the creates the storm guard lets
+    /// through, oldest event first. The others are only counted: no intent
+    /// or ledger row records them, so a later cycle creates them.
+    async fn apply_capped(&mut self, report: &mut RunReport) {
+        let capped = std::mem::take(&mut self.creates).finish();
+        report.creates_held = capped.held.len();
+        if self.cx.executor.is_none() {
+            for held in capped.held {
+                (self.cx.on_action)(ActionLine {
+                    event_id: held.event_id,
+                    company_id: held.company_id,
+                    ticket_id: None,
+                    text: STORM_HELD_DRY_RUN.to_owned(),
+                });
+            }
+        }
+        let plan = plan::Plan {
+            items: capped.creates,
+            ..plan::Plan::default()
+        };
+        self.apply(plan, report).await;
     }
 
     async fn apply(&mut self, plan: plan::Plan, report: &mut RunReport) {
@@ -343,6 +382,10 @@ impl<'a> Pass<'a> {
         }
     }
 }
+
+/// A dry run's line for a create the storm guard would hold (issue 17).
+pub const STORM_HELD_DRY_RUN: &str =
+    "would wait for a later sync: held by the storm guard (storm.max_creates_per_cycle)";
 
 /// The key of the removal guard's problem: one notification while it holds
 /// (rule 15), whatever the count.

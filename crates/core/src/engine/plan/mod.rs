@@ -18,7 +18,8 @@
 //! `engine/execute/`, `engine/recover.rs` and `engine/adopt.rs`; rule 15's
 //! guard in [`removal`], its saved state in `engine/removals.rs`, its confirmation in
 //! `ops/outbox.rs` and its one notification in `alerts.rs`; rule 16 in `store/outbox.rs` and `ops/outbox.rs`; rule 17 in
-//! `store/history.rs`, `store/runs.rs` and `store/files.rs`.
+//! `store/history.rs`, `store/runs.rs` and `store/files.rs`. The storm
+//! guard's create cap (issue 17) is in [`cap`].
 
 use super::render::{self, Tracked};
 use crate::model::MonitoringEvent;
@@ -32,6 +33,9 @@ pub use decide::{decide, decide_removal, Lookup, Removal, ReopenCause, Transitio
 pub use types::*;
 
 use decide::new_details;
+
+mod cap;
+pub use cap::{Capped, CreateCap, HeldCreate};
 
 mod removal;
 pub use removal::REMOVAL_GUARD_MIN;

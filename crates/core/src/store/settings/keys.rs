@@ -17,6 +17,8 @@ pub const MIN_INTERVAL_SECS: u64 = 10;
 pub const MAX_INTERVAL_SECS: u64 = 86_400;
 /// Allowed `cw.requests_per_minute` range (0 = no client-side limit).
 pub const REQUEST_RATE_RANGE: std::ops::RangeInclusive<u64> = 0..=100_000;
+/// Largest allowed `storm.max_creates_per_cycle` (`0` = no cap).
+pub const MAX_CREATES_PER_CYCLE: u64 = 1_000_000;
 /// Allowed `sync.concurrency` range.
 pub const CONCURRENCY_RANGE: std::ops::RangeInclusive<u64> = 1..=16;
 
@@ -44,6 +46,8 @@ pub(crate) enum Kind {
     /// A certificate's SHA-256 fingerprint (64 hex digits, colons allowed);
     /// empty clears it.
     Fingerprint,
+    /// A count of tickets, `0` = no cap.
+    CreateCap,
 }
 
 /// One known setting.
@@ -233,6 +237,12 @@ pub(crate) const KEYS: &[KeySpec] = &[
         Kind::Fingerprint,
         "SHA-256 fingerprint of a self-hosted platform's own certificate (self-signed VSPC or Comet Server), trusted instead of a certificate authority; empty uses the usual checks",
     ),
+    spec(
+        "storm.max_creates_per_cycle",
+        Some("50"),
+        Kind::CreateCap,
+        "most tickets created per sync; the rest wait for the next sync, oldest first (0 = no cap)",
+    ),
 ];
 
 /// Find a known key.
@@ -312,6 +322,16 @@ pub(crate) fn normalize(spec: &KeySpec, raw: &str) -> Result<Option<String>, Str
                 CONCURRENCY_RANGE.end()
             )
         }),
+        Kind::CreateCap => value
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n <= MAX_CREATES_PER_CYCLE)
+            .map(|n| Some(n.to_string()))
+            .ok_or_else(|| {
+                format!(
+                    "expected a whole number of tickets from 0 (no cap) to {MAX_CREATES_PER_CYCLE}, got \"{value}\""
+                )
+            }),
         Kind::RequestRate => number_in(value, REQUEST_RATE_RANGE, |n| {
             format!(
                 "the request rate must be between {} (no limit) and {} per minute, got {n}",

@@ -12,8 +12,12 @@ mod template;
 
 use crate::source::SourceKind;
 pub use keys::{
-    CONCURRENCY_RANGE, INTERNAL_PREFIX, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS, REQUEST_RATE_RANGE,
+    CONCURRENCY_RANGE, INTERNAL_PREFIX, MAX_CREATES_PER_CYCLE, MAX_INTERVAL_SECS,
+    MIN_INTERVAL_SECS, REQUEST_RATE_RANGE,
 };
+
+/// Default `storm.max_creates_per_cycle`.
+pub const DEFAULT_MAX_CREATES_PER_CYCLE: usize = 50;
 pub use template::{
     render_template, validate_template, DEFAULT_SUMMARY_TEMPLATE, SUMMARY_PLACEHOLDERS,
 };
@@ -113,6 +117,9 @@ pub struct Settings {
     /// `source.tls_fingerprint`: the pinned certificate of a self-hosted
     /// platform (normalised `AB:CD:…`).
     pub source_tls_fingerprint: Option<String>,
+    /// `storm.max_creates_per_cycle`: tickets created per cycle at most,
+    /// oldest event first (`0` = no cap).
+    pub storm_max_creates_per_cycle: usize,
 }
 
 impl Default for Settings {
@@ -150,6 +157,7 @@ impl Default for Settings {
             source_url: None,
             source_username: None,
             source_tls_fingerprint: None,
+            storm_max_creates_per_cycle: DEFAULT_MAX_CREATES_PER_CYCLE,
         }
     }
 }
@@ -250,6 +258,11 @@ impl Settings {
             "source.url" => self.source_url = text(value),
             "source.username" => self.source_username = text(value),
             "source.tls_fingerprint" => self.source_tls_fingerprint = text(value),
+            "storm.max_creates_per_cycle" => {
+                self.storm_max_creates_per_cycle = value
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(defaults.storm_max_creates_per_cycle)
+            }
             // `keys::KEYS` and this match list the same keys; a test checks it.
             _ => {}
         }

@@ -28,6 +28,7 @@ fn defaults_match_design() {
     assert_eq!(s.sync_interval_secs, 300);
     assert_eq!(s.sync_concurrency, 4);
     assert_eq!(s.cw_requests_per_minute, 900);
+    assert_eq!(s.storm_max_creates_per_cycle, 50);
     assert_eq!(s.cw_site, None);
     assert_eq!(s.priority_for("Error"), None);
 }
@@ -106,6 +107,7 @@ fn every_key_reaches_its_field() {
         ("source.kind", "comet"),
         ("source.url", "https://comet.example.com"),
         ("source.username", "bridge-reader"),
+        ("storm.max_creates_per_cycle", "0"),
         (
             "source.tls_fingerprint",
             "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
@@ -128,6 +130,7 @@ fn typed_values_follow_stored_ones() {
         ("ticket.removed_policy", "delete"),
         ("sync.interval_secs", "45"),
         ("sync.concurrency", "8"),
+        ("storm.max_creates_per_cycle", "7"),
         ("defaults.backup_types", "FileLevel, ImageBased"),
         ("ticket.priority.Warning", "Priority 3 - Normal"),
     ] {
@@ -138,6 +141,7 @@ fn typed_values_follow_stored_ones() {
     assert_eq!(s.removed_policy, RemovedPolicy::Delete);
     assert_eq!(s.sync_interval_secs, 45);
     assert_eq!(s.sync_concurrency, 8);
+    assert_eq!(s.storm_max_creates_per_cycle, 7);
     assert!(s.default_backup_types.allows("ImageBased"));
     assert!(!s.default_backup_types.allows("MSSQL"));
     assert_eq!(s.priority_for("Warning"), Some("Priority 3 - Normal"));
