@@ -103,6 +103,7 @@ function report(dry: boolean): RunReport {
     ],
     rejected: [],
     removals_held: false,
+    creates_held: 0,
     removals_guarded: guarded,
   };
 }
