@@ -59,6 +59,7 @@ fn rules(policy: RemovedPolicy) -> TicketRules {
             ("Error".to_owned(), "Priority 2 - High".to_owned()),
             ("Warning".to_owned(), "Priority 3 - Normal".to_owned()),
         ]),
+        snoozes: Vec::new(),
     }
 }
 
