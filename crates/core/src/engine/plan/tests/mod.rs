@@ -6,6 +6,7 @@ use super::*;
 mod changes;
 mod guard;
 mod lifecycle;
+mod snooze;
 
 use std::collections::{BTreeMap, BTreeSet};
 
