@@ -91,7 +91,7 @@ pub fn decide(input: &PlanInput<'_>, event: &MonitoringEvent, hash: &str) -> Tra
         None => decide_create(input, scope, event),
         Some(entry) if entry.state == TicketState::Deleted => decide_create(input, scope, event),
         // Snooze over: the end note is due even when the event is in step.
-        Some(entry) if snooze::end_due(input, event, entry) => {
+        Some(entry) if snooze::end_due(input, scope, event, entry) => {
             match decide_update(input, event, entry, hash) {
                 Transition::InStep => Transition::Update,
                 other => other,

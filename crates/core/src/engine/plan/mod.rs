@@ -207,7 +207,8 @@ fn plan_update(
     let (summary, priority, hash) = rendered(input, event);
     let closing = transition == Transition::Close;
     // The snooze is over: its end note first, then the normal rules.
-    let mut steps: Vec<Step> = snooze::end_due(input, event, entry)
+    let mut steps: Vec<Step> = decide::scope_of(input, event)
+        .is_ok_and(|scope| snooze::end_due(input, scope, event, entry))
         .then(snooze::end_note)
         .into_iter()
         .collect();

@@ -92,10 +92,11 @@ pub(super) fn end_note() -> Step {
 
 /// The event's ticket carries a start note and no snooze covers the event
 /// any more: its end note is due.
-pub(super) fn end_due(input: &PlanInput<'_>, event: &MonitoringEvent, entry: &LedgerEntry) -> bool {
-    entry.snoozed.is_some()
-        && super::decide::scope_of(input, event)
-            .ok()
-            .and_then(|scope| covering(input, scope, event))
-            .is_none()
+pub(super) fn end_due(
+    input: &PlanInput<'_>,
+    scope: &CompanyScope,
+    event: &MonitoringEvent,
+    entry: &LedgerEntry,
+) -> bool {
+    entry.snoozed.is_some() && covering(input, scope, event).is_none()
 }
