@@ -18,7 +18,8 @@
 //! `engine/execute/`, `engine/recover.rs` and `engine/adopt.rs`; rule 15's
 //! guard in [`removal`], its saved state in `engine/removals.rs`, its confirmation in
 //! `ops/outbox.rs` and its one notification in `alerts.rs`; rule 16 in `store/outbox.rs` and `ops/outbox.rs`; rule 17 in
-//! `store/history.rs`, `store/runs.rs` and `store/files.rs`.
+//! `store/history.rs`, `store/runs.rs` and `store/files.rs`. Snoozes
+//! (maintenance windows) are decided in `snooze.rs` before the rules.
 
 use super::render::{self, Tracked};
 use crate::model::MonitoringEvent;
