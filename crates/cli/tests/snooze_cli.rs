@@ -149,7 +149,7 @@ fn add_list_remove_and_bad_input() {
     let json: Vec<Value> =
         serde_json::from_str(&expect(dir, &["--json", "snooze", "list"], 0).stdout).unwrap();
     assert_eq!(json[1]["until"], "2099-01-02T03:04:00Z");
-    assert_eq!(json[2]["removed_at"].is_string(), true);
+    assert!(json[2]["removed_at"].is_string(), "{json:?}");
 }
 
 fn event(id: &str, message: &str) -> Value {
