@@ -249,7 +249,10 @@ fn a_snoozed_company_gets_no_tickets_one_start_note_and_one_end_note() {
     assert!(!out.stdout.contains("snoozed"), "{}", out.stdout);
     let after = notes(&demo, ticket);
     assert_eq!(after.len(), 3, "{after:?}");
-    assert!(after[1].starts_with("Snooze ended"), "{after:?}");
+    assert!(
+        after[1].starts_with(&format!("Snooze #{id} ended")),
+        "{after:?}"
+    );
     assert!(after[2].contains("disk full"), "{after:?}");
     assert_eq!(demo.tickets().len(), 2);
     expect(dir, &["sync", "--once"], 0);

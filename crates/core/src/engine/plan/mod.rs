@@ -208,11 +208,11 @@ fn plan_update(
     let (summary, priority, hash) = rendered(input, event);
     let closing = transition == Transition::Close;
     // The snooze is over: its end note first, then the normal rules.
-    let mut steps: Vec<Step> = decide::scope_of(input, event)
-        .is_ok_and(|scope| snooze::end_due(input, scope, event, entry))
-        .then(snooze::end_note)
-        .into_iter()
-        .collect();
+    let ended = entry.snoozed.filter(|_| {
+        decide::scope_of(input, event)
+            .is_ok_and(|scope| snooze::end_due(input, scope, event, entry))
+    });
+    let mut steps: Vec<Step> = ended.map(snooze::end_note).into_iter().collect();
     steps.extend(reopen_steps(&transition));
     steps.extend(patch_step(entry, &summary, priority.as_ref()));
     steps.extend(change_note(entry, event, closing));

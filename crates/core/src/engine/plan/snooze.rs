@@ -60,31 +60,31 @@ pub(super) fn decide_snoozed(
     }
 }
 
-/// The start note of `snooze`.
+/// The start note of `snooze`. Its number makes the text unique on the
+/// ticket, so a note whose answer was lost is recognised by its text (rule 13).
 pub(super) fn start_note(snooze: &Snooze) -> Step {
     let reason = snooze.reason.trim();
     let until = snooze.until.replace('T', " ").replace('Z', " UTC");
-    let text = if reason.is_empty() {
-        format!(
-            "Snoozed by BackupBridge until {until}: no updates are posted to this ticket until then."
-        )
+    let why = if reason.is_empty() {
+        String::new()
     } else {
-        format!(
-            "Snoozed by BackupBridge until {until}: {reason}. No updates are posted to this \
-             ticket until then."
-        )
+        format!(" Reason: {reason}.")
     };
     Step::Note {
-        text,
+        text: format!(
+            "Snoozed by BackupBridge until {until} (snooze #{}): no updates are posted to this \
+             ticket until then.{why}",
+            snooze.id
+        ),
         resolution: false,
         effect: NoteEffect::SnoozeStarted(snooze.id),
     }
 }
 
-/// The end note: the snooze is over and updates resume.
-pub(super) fn end_note() -> Step {
+/// The end note of snooze `id`: it is over and updates resume.
+pub(super) fn end_note(id: i64) -> Step {
     Step::Note {
-        text: "Snooze ended: BackupBridge posts updates to this ticket again.".to_owned(),
+        text: format!("Snooze #{id} ended: BackupBridge posts updates to this ticket again."),
         resolution: false,
         effect: NoteEffect::SnoozeEnded,
     }

@@ -78,7 +78,8 @@ fn open_ticket_gets_one_start_note_then_nothing_then_one_end_note_and_the_rules(
     assert_eq!(verbs(&p, "e1"), ["noted"]);
     let texts = note_texts(&p);
     assert!(
-        texts[0].contains("Snoozed by BackupBridge until 2026-11-27 18:00:00 UTC: server move"),
+        texts[0].starts_with("Snoozed by BackupBridge until 2026-11-27 18:00:00 UTC (snooze #7)")
+            && texts[0].ends_with("Reason: server move."),
         "{texts:?}"
     );
     assert_eq!(w.ledger["e1"].snoozed, Some(7));
@@ -99,7 +100,7 @@ fn open_ticket_gets_one_start_note_then_nothing_then_one_end_note_and_the_rules(
         verbs(&p, "e1"),
         ["noted", "updated", "noted", "detail noted"]
     );
-    assert!(note_texts(&p)[0].starts_with("Snooze ended"));
+    assert!(note_texts(&p)[0].starts_with("Snooze #7 ended"));
     assert_eq!(w.ledger["e1"].snoozed, None);
     assert!(w.sync().items.is_empty());
 }
