@@ -244,6 +244,33 @@ mod tests {
             .unwrap();
     }
 
+    /// The ledger's per-ticket mark (migration 007) is stored and read back,
+    /// and a confirmed note's effect sets and clears it.
+    #[test]
+    fn the_ledger_keeps_the_snooze_mark() {
+        use crate::store::ledger::{self, NoteLedgerEffect};
+        let store = Store::open_in_memory().unwrap();
+        let mut entry: ledger::LedgerEntry = serde_json::from_value(serde_json::json!({
+            "event_id": "e1", "company_id": "c-1", "ticket_id": 7, "state": "Open",
+            "anomaly": false, "event_type": "Error", "job_status": "Failed", "message": "m",
+            "summary": "s", "priority": null, "content_hash": "h", "pushed_details": [],
+            "last_action": null, "last_error": null, "updated_at": NOW
+        }))
+        .unwrap();
+        assert_eq!(
+            entry.snoozed, None,
+            "rows saved before snoozes read as none"
+        );
+        ledger::apply_note_effect(&mut entry, &NoteLedgerEffect::SnoozeStarted(3));
+        store.with_conn(|c| ledger::put(c, &entry)).unwrap();
+        let got = store.with_conn(|c| ledger::get(c, "e1")).unwrap().unwrap();
+        assert_eq!(got.snoozed, Some(3));
+        ledger::apply_note_effect(&mut entry, &NoteLedgerEffect::SnoozeEnded);
+        store.with_conn(|c| ledger::put(c, &entry)).unwrap();
+        let got = store.with_conn(|c| ledger::get(c, "e1")).unwrap().unwrap();
+        assert_eq!(got.snoozed, None);
+    }
+
     #[test]
     fn the_table_refuses_an_unknown_scope() {
         let store = Store::open_in_memory().unwrap();
