@@ -91,6 +91,7 @@ function report(dry: boolean): RunReport {
     dry_run: dry,
     events_seen: 7,
     counts: { created: 4, updated: 0, notes: 2, closed: 1, reopened: 0, deleted: 0, skipped: 1, errors: 1 },
+    snoozed: 0,
     actions: [
       { event_id: 'evt-101', company_id: 'c-1001', ticket_id: null, text: 'would create "Error: ACME-DC01 - Nightly files (FileLevel)" for Acme Dental Ltd on board "Service Desk" with status "New", priority Priority 2 - High, agreement Business Continuity ICB' },
       { event_id: 'evt-102', company_id: 'c-1002', ticket_id: null, text: 'would create "Warning: NW-FS02 - System image (ImageBased)" for Northwind Law LLP on board "Service Desk" with status "New", priority Priority 3 - Normal, agreement Business Continuity ICB' },

@@ -190,6 +190,7 @@ export function demoTickets(site: string, now: Date): TicketRow[] {
     last_error: null,
     updated_at: now.toISOString(),
     source: DASHBOARD_SOURCE,
+    snoozed: null,
   };
   return [
     { ...base, event_id: 'evt-101', company_id: 'c-1001', ticket_id: 1001, state: 'Open', anomaly: false, event_type: 'Error', job_status: 'Failed', message: '3 files could not be read', summary: 'Error: ACME-DC01 - Nightly files (FileLevel)', priority: 'Priority 2 - High', last_action: 'created', url: url(1001) },
@@ -222,6 +223,7 @@ export function moreTickets(site: string, now: Date): TicketRow[] {
       last_error: null,
       updated_at: new Date(now.getTime() - (i + 1) * 3_600_000).toISOString(),
       source: DASHBOARD_SOURCE,
+      snoozed: null,
       url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}&companyName=demo`,
     };
   });

@@ -52,6 +52,12 @@ pub enum Command {
     Status,
     /// List tracked events and their tickets.
     Tickets,
+    /// Maintenance windows: hold back the tickets and notes of a company,
+    /// computer or backup plan until a time.
+    Snooze {
+        #[command(subcommand)]
+        action: SnoozeAction,
+    },
     /// ConnectWise calls whose outcome could not be settled.
     Outbox {
         #[command(subcommand)]
@@ -135,6 +141,41 @@ pub enum CompaniesAction {
         #[arg(long, value_name = "COND|default", allow_hyphen_values = true)]
         agreement: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnoozeAction {
+    /// Snooze the events of a company, computer or plan: no new ticket and
+    /// no notes until TIME; an open ticket gets one note when the snooze
+    /// starts and one when it ends.
+    Add {
+        /// What VALUE names.
+        scope: SnoozeWhat,
+        /// The company's id or name as `companies list` shows it, the
+        /// computer name, or the plan name (case-insensitive).
+        value: String,
+        /// When it ends: 2026-12-07T06:00:00Z, a local 2026-12-07 06:00, or 90m, 2h, 1d from now.
+        #[arg(long, value_name = "TIME")]
+        until: String,
+        /// Why, shown in the start note and in `snooze list`.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// The active snoozes, then the ended ones (kept 30 days).
+    List,
+    /// End a snooze now; its end notes follow on the next sync.
+    Remove {
+        /// The id `snooze list` shows.
+        id: i64,
+    },
+}
+
+/// What a snooze covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SnoozeWhat {
+    Company,
+    Computer,
+    Plan,
 }
 
 #[derive(Debug, Subcommand)]

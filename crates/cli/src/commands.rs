@@ -9,12 +9,13 @@ use bridge_core::model::Override;
 use bridge_core::ops::{self, MapRequest};
 use bridge_core::scheduler::{Scheduler, SchedulerOptions, Status};
 use bridge_core::secrets::{self, EnvOverride, KeyringStore, SecretKey, SecretStatus, SecretStore};
+use bridge_core::store::snoozes::SnoozeScope;
 use bridge_core::store::{self, settings, Store};
 use tokio::sync::watch;
 
 use crate::cli::{
     Cli, Command, CompaniesAction, ConfigAction, DbAction, DemoSource, OutboxAction, SecretAction,
-    SecretWhich,
+    SecretWhich, SnoozeAction, SnoozeWhat,
 };
 use crate::{output, Failure};
 use bridge_core::source::SourceKind;
@@ -94,6 +95,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
             );
             Ok(0)
         }
+        Command::Snooze { action } => snooze(&engine, action, json).await,
         Command::Tickets => {
             let list = ops::tickets(&engine).await?;
             output::tickets(&list, json);
@@ -101,6 +103,47 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Command::Demo { .. } | Command::Db { .. } => Ok(0),
     }
+}
+
+/// `snooze add | list | remove`.
+async fn snooze(engine: &Engine, action: SnoozeAction, json: bool) -> Result<u8, Failure> {
+    match action {
+        SnoozeAction::Add {
+            scope,
+            value,
+            until,
+            reason,
+        } => {
+            let scope = match scope {
+                SnoozeWhat::Company => SnoozeScope::Company,
+                SnoozeWhat::Computer => SnoozeScope::Computer,
+                SnoozeWhat::Plan => SnoozeScope::Plan,
+            };
+            let reason = reason.unwrap_or_default();
+            let added = ops::add_snooze(engine, scope, &value, &until, &reason).await?;
+            println!(
+                "snooze {} added: {} \"{}\" until {}",
+                added.id,
+                scope.as_str(),
+                added.value,
+                output::local_time(&added.until)
+            );
+        }
+        SnoozeAction::List => {
+            let (list, now) = ops::list_snoozes(engine).await?;
+            output::snoozes(&list, &now, json);
+        }
+        SnoozeAction::Remove { id } => {
+            let removed = ops::remove_snooze(engine, id).await?;
+            println!(
+                "snooze {} ended ({} \"{}\"); its end notes follow on the next sync",
+                removed.id,
+                removed.scope.as_str(),
+                removed.value
+            );
+        }
+    }
+    Ok(0)
 }
 
 /// `db recover`: the damaged database moves aside, a new one keeps what can

@@ -5,6 +5,7 @@ use bridge_core::model::{Override, TypeFilter};
 use bridge_core::ops::{Attention, CompanyView, TicketRow};
 use bridge_core::store::runs::{RunOutcome, RunRecord};
 use bridge_core::store::settings::SettingEntry;
+use bridge_core::store::snoozes::Snooze;
 use serde::Serialize;
 
 fn print_json<T: Serialize + ?Sized>(value: &T) {
@@ -266,6 +267,43 @@ pub fn tickets(list: &[TicketRow], json: bool) {
 }
 
 /// One action line on stdout.
+/// A stored UTC time in local time (`2026-12-07 07:00`), or as stored.
+pub fn local_time(utc: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(utc).map_or_else(
+        |_| utc.to_owned(),
+        |t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
+}
+
+/// `snooze list`: active snoozes first, then the ended ones.
+pub fn snoozes(list: &[Snooze], now: &str, json: bool) {
+    if json {
+        return print_json(list);
+    }
+    if list.is_empty() {
+        println!("No snoozes.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.to_string(),
+                s.scope.as_str().to_owned(),
+                s.value.clone(),
+                local_time(&s.until),
+                s.reason.clone(),
+                s.state(now).to_owned(),
+            ]
+        })
+        .collect();
+    table(&["ID", "SCOPE", "VALUE", "UNTIL", "REASON", "STATE"], &rows);
+}
+
 pub fn action(line: &ActionLine) {
     println!("{line}");
 }
@@ -293,6 +331,11 @@ pub fn report(r: &RunReport) {
     if r.removals_held {
         held.push_str("; removals held back until the dashboard returns only readable items");
     }
+    let planned = if r.snoozed > 0 {
+        format!("{planned}, {} snoozed", r.snoozed)
+    } else {
+        planned
+    };
     if r.has_errors() {
         println!(
             "{what} finished with {} error{}: {} events seen, {planned}{held}.",

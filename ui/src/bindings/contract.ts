@@ -461,6 +461,10 @@ export type RunReport = {
   dry_run: boolean;
   events_seen: number;
   counts: RunCounts;
+  /**
+   * Events a snooze held back (no ticket, no note), also counted as skipped.
+   */
+  snoozed: number;
   actions: Array<ActionLine>;
   /**
    * One per problem (event, company or unreadable item).
@@ -634,6 +638,11 @@ export type TicketRow = {
    * were recorded.
    */
   source: string;
+  /**
+   * The snooze whose start note is on the ticket: its end note is still
+   * due (`None`: no snooze note pending).
+   */
+  snoozed: number | null;
 };
 
 /**

@@ -34,6 +34,7 @@ const TICKET: TicketRow = {
   last_error: null,
   updated_at: '2026-11-20T11:58:00Z',
   source: 'dashboard:https://dash.example.com/',
+  snoozed: null,
   url: 'https://cw.example/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=1042&companyName=x',
 };
 
@@ -69,6 +70,7 @@ describe('planHtml', () => {
     dry_run: true,
     events_seen: 4,
     counts: ZERO,
+    snoozed: 0,
     actions: [],
     errors: [],
     rejected: [],

@@ -17,7 +17,7 @@ use super::{
 use crate::cw::CwClient;
 use crate::source::Source;
 use crate::store::settings::{self, Settings};
-use crate::store::{companies, ledger};
+use crate::store::{companies, ledger, snoozes};
 use crate::Error;
 
 /// What one cycle works with.
@@ -41,7 +41,9 @@ impl Engine {
         let (recovered, ledger_incomplete) = self.settle(&cx).await?;
         let rows = db_store(store, companies::list).await?;
         let scopes = scopes(&rows, cx.settings);
-        let rules = rules(cx.settings);
+        let mut rules = rules(cx.settings);
+        let now = cx.now.to_owned();
+        rules.snoozes = db(store, move |c| snoozes::active(c, &now)).await?;
         let settled = recovered.settled() && !ledger_incomplete;
         // Read before any row: a write by anyone after it moves the revision
         // and so fails the next cycle's check.
@@ -91,6 +93,7 @@ impl Engine {
                 rules,
                 events_seen: report.events_seen,
                 skipped: report.counts.skipped,
+                snoozed: report.snoozed,
                 rejected: report.rejected.clone(),
                 removals_held: report.removals_held,
                 scopes,

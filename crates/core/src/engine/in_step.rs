@@ -8,7 +8,9 @@
 //! "Not changed" is checked, not assumed: the Dashboard pages must hash to
 //! the same SHA-256 digests, the ledger's revision (moved by a trigger on
 //! every ledger and outbox write, from any process) must be the same, and the
-//! companies' effective filters and the ticket rules must be equal.
+//! companies' effective filters and the ticket rules (the active snoozes
+//! included, so one that starts, ends or is removed reads the listing
+//! again) must be equal.
 //! [`Engine::recall`] makes the check at the start of a cycle: the
 //! remembered cycle, or the listing to read.
 
@@ -29,6 +31,7 @@ pub(crate) struct InStep {
     pub rules: TicketRules,
     pub events_seen: usize,
     pub skipped: u32,
+    pub snoozed: u32,
     pub rejected: Vec<RejectedItem>,
     pub removals_held: bool,
 }
@@ -56,6 +59,7 @@ impl InStep {
             ..RunReport::default()
         };
         report.counts.skipped = self.skipped;
+        report.snoozed = self.snoozed;
         report
     }
 }

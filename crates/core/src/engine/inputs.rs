@@ -72,6 +72,8 @@ pub fn rules(settings: &Settings) -> TicketRules {
         summary_template: settings.summary_template.clone(),
         removed_policy: settings.removed_policy,
         priority_by_event_type,
+        // Read from the store by the cycle (they depend on the time).
+        snoozes: Vec::new(),
     }
 }
 

@@ -61,6 +61,8 @@ pub struct RunReport {
     pub dry_run: bool,
     pub events_seen: usize,
     pub counts: RunCounts,
+    /// Events a snooze held back (no ticket, no note), also counted as skipped.
+    pub snoozed: u32,
     pub actions: Vec<ActionLine>,
     /// One per problem (event, company or unreadable item).
     pub errors: Vec<Problem>,

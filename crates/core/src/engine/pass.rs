@@ -331,6 +331,14 @@ impl<'a> Pass<'a> {
         }
         let skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
         report.counts.skipped = report.counts.skipped.saturating_add(skipped);
+        let snoozed = plan
+            .skipped
+            .iter()
+            .filter(|s| s.reason == plan::SkipReason::Snoozed)
+            .count();
+        report.snoozed = report
+            .snoozed
+            .saturating_add(u32::try_from(snoozed).unwrap_or(u32::MAX));
         for (company, error) in &plan.company_errors {
             let label = inputs::company_label(self.cx.scopes, company);
             self.company_problems

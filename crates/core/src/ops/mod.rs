@@ -8,6 +8,7 @@ mod connection;
 mod outbox;
 mod seen;
 mod setup;
+mod snooze;
 
 pub use activity::{diagnostics, ticket_url, tickets, TicketRow};
 pub use companies::{
@@ -23,3 +24,4 @@ pub use seen::{seen_types, SeenTypes, SEEN_TYPES_KEY, SEEN_TYPES_MAX, SEEN_TYPE_
 pub use setup::{
     board_options, boards, preview_agreements, priorities, summary_example, BoardOptions,
 };
+pub use snooze::{add_snooze, list_snoozes, parse_until, remove_snooze, UNTIL_FORMS};

@@ -1,10 +1,10 @@
-//! Bounded growth (design rule 17): settled outbox rows and sync runs older
-//! than [`HISTORY_DAYS`] go, and at most [`runs::RUNS_KEPT`] runs stay. The
+//! Bounded growth (design rule 17): settled outbox rows, sync runs and ended
+//! snoozes older than [`HISTORY_DAYS`] go, and at most [`runs::RUNS_KEPT`] runs stay. The
 //! engine calls [`prune_history`] once per cycle, after the run is recorded.
 
 use chrono::{DateTime, Utc};
 
-use super::{outbox, runs, Store, StoreError};
+use super::{outbox, runs, snoozes, Store, StoreError};
 
 /// Days the outbox and the run history are kept.
 pub const HISTORY_DAYS: i64 = 30;
@@ -16,9 +16,11 @@ pub struct Pruned {
     pub outbox: usize,
     /// Finished sync runs.
     pub runs: usize,
+    /// Snoozes that ended or were removed.
+    pub snoozes: usize,
 }
 
-/// Drops settled outbox rows and finished runs older than [`HISTORY_DAYS`]
+/// Drops settled outbox rows, finished runs and ended snoozes older than [`HISTORY_DAYS`]
 /// before `now`, and runs beyond the newest [`runs::RUNS_KEPT`], in one
 /// transaction. Rows whose outcome is still open are never touched.
 pub fn prune_history(store: &Store, now: DateTime<Utc>) -> Result<Pruned, StoreError> {
@@ -28,6 +30,7 @@ pub fn prune_history(store: &Store, now: DateTime<Utc>) -> Result<Pruned, StoreE
         Ok(Pruned {
             outbox: outbox::prune(tx, &before)?,
             runs: runs::prune(tx, &before, runs::RUNS_KEPT)?,
+            snoozes: snoozes::prune(tx, &before)?,
         })
     })
 }
@@ -82,7 +85,14 @@ mod tests {
             })
             .unwrap();
         let pruned = prune_history(&store, now).unwrap();
-        assert_eq!(pruned, Pruned { outbox: 4, runs: 1 });
+        assert_eq!(
+            pruned,
+            Pruned {
+                outbox: 4,
+                runs: 1,
+                snoozes: 0
+            }
+        );
         assert_eq!(
             count(&store, "SELECT event_id FROM outbox ORDER BY id"),
             [

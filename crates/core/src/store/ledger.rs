@@ -71,11 +71,15 @@ pub struct LedgerEntry {
     /// were recorded.
     #[serde(default)]
     pub source: String,
+    /// The snooze whose start note is on the ticket: its end note is still
+    /// due (`None`: no snooze note pending).
+    #[serde(default)]
+    pub snoozed: Option<i64>,
 }
 
 const LEDGER_COLUMNS: &str = "event_id, company_id, ticket_id, state, anomaly, event_type, \
      job_status, message, summary, priority, content_hash, pushed_details, last_action, \
-     last_error, updated_at, source";
+     last_error, updated_at, source, snoozed";
 
 fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     let pushed: String = row.get(11)?;
@@ -97,6 +101,7 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
         last_error: row.get(13)?,
         updated_at: row.get(14)?,
         source: row.get(15)?,
+        snoozed: row.get(16)?,
     })
 }
 
@@ -211,7 +216,7 @@ pub fn put(conn: &Connection, e: &LedgerEntry) -> rusqlite::Result<()> {
     conn.execute(
         &format!(
             "INSERT OR REPLACE INTO ledger ({LEDGER_COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
         ),
         params![
             e.event_id,
@@ -230,6 +235,7 @@ pub fn put(conn: &Connection, e: &LedgerEntry) -> rusqlite::Result<()> {
             e.last_error,
             e.updated_at,
             e.source,
+            e.snoozed,
         ],
     )?;
     Ok(())
@@ -258,6 +264,10 @@ pub enum NoteLedgerEffect {
     Detail(String),
     /// The removed-event note is on the ticket (see [`REMOVAL_NOTED`]).
     RemovalNoted,
+    /// The start note of this snooze is on the ticket.
+    SnoozeStarted(i64),
+    /// The snooze's end note is on the ticket.
+    SnoozeEnded,
     None,
 }
 
@@ -283,6 +293,8 @@ pub fn apply_note_effect(entry: &mut LedgerEntry, effect: &NoteLedgerEffect) {
             entry.pushed_details.insert(id.clone());
         }
         NoteLedgerEffect::RemovalNoted => entry.content_hash = REMOVAL_NOTED.to_owned(),
+        NoteLedgerEffect::SnoozeStarted(id) => entry.snoozed = Some(*id),
+        NoteLedgerEffect::SnoozeEnded => entry.snoozed = None,
         NoteLedgerEffect::None => {}
     }
 }

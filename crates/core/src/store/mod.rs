@@ -25,6 +25,7 @@ pub mod outbox;
 mod recover;
 pub mod runs;
 pub mod settings;
+pub mod snoozes;
 
 pub use files::{stamp_path, CLEAN_STAMP_SUFFIX};
 pub use history::{prune_history, Pruned, HISTORY_DAYS};
@@ -53,6 +54,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/004_ledger_source.sql")),
     M::up(include_str!("migrations/005_incidents.sql")),
     M::up(include_str!("migrations/006_outbox_kind.sql")),
+    M::up(include_str!("migrations/007_snoozes.sql")),
 ];
 
 /// The database path inside `data_dir`.

@@ -29,6 +29,7 @@ fn entry(event_id: &str, ticket_id: i64) -> LedgerEntry {
         last_error: None,
         updated_at: "2026-11-20T02:00:00Z".to_owned(),
         source: String::new(),
+        snoozed: None,
     }
 }
 

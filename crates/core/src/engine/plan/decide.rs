@@ -7,7 +7,7 @@
 use crate::model::{EventDetail, MonitoringEvent};
 use crate::store::ledger::{LedgerEntry, TicketState};
 
-use super::{AgreementLookup, CompanyScope, PlanInput, RemovedPolicy, SkipReason};
+use super::{snooze, AgreementLookup, CompanyScope, PlanInput, RemovedPolicy, SkipReason};
 
 /// A fact a rule needs that only ConnectWise has; the engine looks it up
 /// and the planner decides again.
@@ -50,6 +50,8 @@ pub enum Transition {
     Close,
     /// Rules 6 and 8: the ticket reopens.
     Reopen(ReopenCause),
+    /// Snooze: the open ticket gets this snooze's start note, nothing else.
+    SnoozeStart(i64),
 }
 
 /// Rule 1's answer for an event: its company's scope, or why it is out.
@@ -78,10 +80,23 @@ pub fn decide(input: &PlanInput<'_>, event: &MonitoringEvent, hash: &str) -> Tra
         Ok(scope) => scope,
         Err(reason) => return Transition::Skip(reason),
     };
-    match input.rows.get(&event.id) {
+    let row = input.rows.get(&event.id);
+    if let Some(snooze) = snooze::covering(input, scope, event) {
+        if let Some(held) = snooze::decide_snoozed(snooze, event, row) {
+            return held;
+        }
+    }
+    match row {
         // Rule 2: no ticket yet, or its ticket was deleted.
         None => decide_create(input, scope, event),
         Some(entry) if entry.state == TicketState::Deleted => decide_create(input, scope, event),
+        // Snooze over: the end note is due even when the event is in step.
+        Some(entry) if snooze::end_due(input, scope, event, entry) => {
+            match decide_update(input, event, entry, hash) {
+                Transition::InStep => Transition::Update,
+                other => other,
+            }
+        }
         Some(entry) => decide_update(input, event, entry, hash),
     }
 }

@@ -19,13 +19,15 @@
 //! guard in [`removal`], its saved state in `engine/removals.rs`, its confirmation in
 //! `ops/outbox.rs` and its one notification in `alerts.rs`; rule 16 in `store/outbox.rs` and `ops/outbox.rs`; rule 17 in
 //! `store/history.rs`, `store/runs.rs` and `store/files.rs`. The storm
-//! guard's create cap (issue 17) is in [`cap`].
+//! guard's create cap (issue 17) is in [`cap`]. Snoozes (maintenance
+//! windows) are decided in `snooze.rs` before the rules.
 
 use super::render::{self, Tracked};
 use crate::model::MonitoringEvent;
 use crate::store::ledger::{LedgerEntry, TicketState};
 
 mod decide;
+mod snooze;
 mod types;
 
 pub use crate::store::settings::RemovedPolicy;
@@ -86,6 +88,7 @@ pub fn plan(input: &PlanInput<'_>, now: &str) -> Plan {
                 hold(event, error, &mut out);
             }
             Transition::Create { agreement } => plan_create(input, event, agreement, now, &mut out),
+            Transition::SnoozeStart(id) => plan_snooze_start(input, event, id, now, &mut out),
             Transition::InStep => {}
             Transition::NeedsLookup(Lookup::TicketState { .. }) => {
                 plan_update(input, event, Transition::Update, now, &mut out)
@@ -182,6 +185,7 @@ fn plan_create(
         last_error: None,
         updated_at: now.to_owned(),
         source: input.source.to_owned(),
+        snoozed: None,
     };
     out.items.push(EventPlan {
         event_id: event.id.clone(),
@@ -207,7 +211,13 @@ fn plan_update(
     };
     let (summary, priority, hash) = rendered(input, event);
     let closing = transition == Transition::Close;
-    let mut steps = reopen_steps(&transition);
+    // The snooze is over: its end note first, then the normal rules.
+    let ended = entry.snoozed.filter(|_| {
+        decide::scope_of(input, event)
+            .is_ok_and(|scope| snooze::end_due(input, scope, event, entry))
+    });
+    let mut steps: Vec<Step> = ended.map(snooze::end_note).into_iter().collect();
+    steps.extend(reopen_steps(&transition));
     steps.extend(patch_step(entry, &summary, priority.as_ref()));
     steps.extend(change_note(entry, event, closing));
     // Rule 5: each new detail once, as its own note.
@@ -223,6 +233,10 @@ fn plan_update(
     }
     let mut done = entry.clone();
     done.state = state_after(entry.state, &transition);
+    if closing || steps.first().is_some_and(is_end_note) {
+        // A ticket closed during a snooze needs no end note.
+        done.snoozed = None;
+    }
     done.event_type = event.event_type.clone();
     done.job_status = event.job_status.clone();
     done.message = event.message.clone();
@@ -232,6 +246,46 @@ fn plan_update(
     done.pushed_details
         .extend(event.details.iter().map(|d| d.id.clone()));
     done.last_action = Some(describe_steps(&steps).unwrap_or_else(|| "in step".to_owned()));
+    done.last_error = None;
+    done.updated_at = now.to_owned();
+    out.items.push(EventPlan {
+        event_id: event.id.clone(),
+        company_id: event.company_id.clone(),
+        ticket_id: Some(entry.ticket_id),
+        steps,
+        done,
+    });
+}
+
+fn is_end_note(step: &Step) -> bool {
+    matches!(
+        step,
+        Step::Note {
+            effect: NoteEffect::SnoozeEnded,
+            ..
+        }
+    )
+}
+
+/// Snooze: the open ticket's one start note; nothing else of the event is
+/// mirrored, so the normal rules see its changes once the snooze ends.
+fn plan_snooze_start(
+    input: &PlanInput<'_>,
+    event: &MonitoringEvent,
+    snooze_id: i64,
+    now: &str,
+    out: &mut Plan,
+) {
+    let (Some(entry), Some(snooze)) = (
+        input.rows.get(&event.id),
+        input.rules.snoozes.iter().find(|s| s.id == snooze_id),
+    ) else {
+        return;
+    };
+    let steps = vec![snooze::start_note(snooze)];
+    let mut done = entry.clone();
+    done.snoozed = Some(snooze_id);
+    done.last_action = Some("snooze noted".to_owned());
     done.last_error = None;
     done.updated_at = now.to_owned();
     out.items.push(EventPlan {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{MonitoringEvent, TypeFilter};
 use crate::store::ledger::LedgerEntry;
+use crate::store::snoozes::Snooze;
 
 use super::RemovedPolicy;
 
@@ -30,6 +31,8 @@ pub struct TicketRules {
     pub removed_policy: RemovedPolicy,
     /// Priority name per event type; absent = ConnectWise's default priority.
     pub priority_by_event_type: BTreeMap<String, String>,
+    /// The snoozes active this cycle (maintenance windows).
+    pub snoozes: Vec<Snooze>,
 }
 
 /// Outcome of the per-cycle agreement lookup for one company (rule 3).
@@ -171,6 +174,8 @@ pub enum SkipReason {
     CompletedBeforeTicket,
     /// Held back by its company's error (agreement missing or lookup failed).
     CompanyError,
+    /// Held back by a snooze (maintenance window).
+    Snoozed,
 }
 
 /// An event left alone this cycle.

@@ -6,6 +6,7 @@ use super::*;
 mod changes;
 mod guard;
 mod lifecycle;
+mod snooze;
 mod storm;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -60,6 +61,7 @@ fn rules(policy: RemovedPolicy) -> TicketRules {
             ("Error".to_owned(), "Priority 2 - High".to_owned()),
             ("Warning".to_owned(), "Priority 3 - Normal".to_owned()),
         ]),
+        snoozes: Vec::new(),
     }
 }
 
