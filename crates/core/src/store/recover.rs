@@ -28,6 +28,12 @@ struct TableSpec {
     /// What the user calls it.
     what: &'static str,
     columns: &'static str,
+    /// Columns a file from an older version may lack: carried over where
+    /// the damaged file has them.
+    later_columns: &'static [&'static str],
+    /// The table itself came with a later version: a file without it had
+    /// none of its rows to lose.
+    later_table: bool,
     /// Restricts the rows worth keeping.
     filter: &'static str,
 }
@@ -37,6 +43,8 @@ const TABLES: &[TableSpec] = &[
         table: "settings",
         what: "settings",
         columns: "key, value, updated_at",
+        later_columns: &[],
+        later_table: false,
         filter: "",
     },
     TableSpec {
@@ -45,6 +53,16 @@ const TABLES: &[TableSpec] = &[
         columns: "id, name, present, cw_identifier, cw_company_id, cw_company_name, \
                   event_types, backup_types, agreement_condition, last_ok, last_at, \
                   last_message, first_seen_at, updated_at",
+        later_columns: &[],
+        later_table: false,
+        filter: "",
+    },
+    TableSpec {
+        table: "snoozes",
+        what: "snoozes",
+        columns: "id, scope, value, until_at, reason, created_at, removed_at",
+        later_columns: &[],
+        later_table: true,
         filter: "",
     },
     TableSpec {
@@ -53,12 +71,17 @@ const TABLES: &[TableSpec] = &[
         columns: "event_id, company_id, ticket_id, state, anomaly, event_type, job_status, \
                   message, summary, priority, content_hash, pushed_details, last_action, \
                   last_error, updated_at",
+        // The snooze whose start note is on the ticket (migration 007).
+        later_columns: &["snoozed"],
+        later_table: false,
         filter: "",
     },
     TableSpec {
         table: "outbox",
         what: "unconfirmed ConnectWise calls",
         columns: "id, event_id, payload, state, error, created_at, finished_at",
+        later_columns: &[],
+        later_table: false,
         filter: " WHERE state IN ('pending', 'unknown', 'stuck')",
     },
     TableSpec {
@@ -66,6 +89,8 @@ const TABLES: &[TableSpec] = &[
         what: "sync history",
         columns: "id, started_at, finished_at, created, updated, notes, closed, reopened, \
                   deleted, skipped, errors, error_messages",
+        later_columns: &[],
+        later_table: false,
         filter: "",
     },
 ];
@@ -216,6 +241,8 @@ pub fn recover_damaged(path: &Path) -> Result<RecoveryReport, StoreError> {
 /// Rows read from one table of the damaged file, and the first problem met.
 struct Salvaged {
     spec: &'static TableSpec,
+    /// The columns read, in the order of each row's values.
+    columns: String,
     rows: Vec<Vec<Value>>,
     problem: Option<String>,
 }
@@ -243,12 +270,22 @@ fn salvage(conn: Result<&Connection, String>) -> Vec<Salvaged> {
         .iter()
         .map(|spec| {
             let mut rows = Vec::new();
+            let mut columns = spec.columns.to_owned();
             let problem = match &conn {
-                Ok(conn) => read_table(conn, spec, &mut rows).err(),
+                Ok(conn) => columns_of(conn, spec)
+                    .and_then(|found| {
+                        columns = found.unwrap_or_default();
+                        if columns.is_empty() {
+                            return Ok(());
+                        }
+                        read_table(conn, spec, &columns, &mut rows)
+                    })
+                    .err(),
                 Err(e) => Some(e.clone()),
             };
             Salvaged {
                 spec,
+                columns,
                 rows,
                 problem,
             }
@@ -256,13 +293,40 @@ fn salvage(conn: Result<&Connection, String>) -> Vec<Salvaged> {
         .collect()
 }
 
+/// The columns to read from `spec`'s table in the damaged file: its own,
+/// plus the later ones the file has. `None` for a later table the file does
+/// not have (nothing to read, nothing lost).
+fn columns_of(conn: &Connection, spec: &TableSpec) -> Result<Option<String>, String> {
+    if spec.later_columns.is_empty() && !spec.later_table {
+        return Ok(Some(spec.columns.to_owned()));
+    }
+    let sql = format!("SELECT name FROM pragma_table_info('{}')", spec.table);
+    let mut stmt = conn.prepare(&sql).map_err(|e| e.to_string())?;
+    let present = stmt
+        .query_map([], |row| row.get::<_, String>(0))
+        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+        .map_err(|e| e.to_string())?;
+    if present.is_empty() && spec.later_table {
+        return Ok(None);
+    }
+    let mut columns = spec.columns.to_owned();
+    for later in spec.later_columns {
+        if present.iter().any(|name| name == later) {
+            columns.push_str(", ");
+            columns.push_str(later);
+        }
+    }
+    Ok(Some(columns))
+}
+
 fn read_table(
     conn: &Connection,
     spec: &TableSpec,
+    columns: &str,
     out: &mut Vec<Vec<Value>>,
 ) -> Result<(), String> {
-    let sql = format!("SELECT {} FROM {}{}", spec.columns, spec.table, spec.filter);
-    let width = spec.columns.split(',').count();
+    let sql = format!("SELECT {columns} FROM {}{}", spec.table, spec.filter);
+    let width = columns.split(',').count();
     let mut stmt = conn.prepare(&sql).map_err(|e| e.to_string())?;
     let mut rows = stmt.query([]).map_err(|e| e.to_string())?;
     // Rows before a damaged page are kept; the scan stops at the first error.
@@ -282,11 +346,11 @@ fn restore(conn: &Connection, salvaged: Vec<Salvaged>) -> Vec<TableRecovery> {
     salvaged
         .into_iter()
         .map(|s| {
-            let width = s.spec.columns.split(',').count();
+            let width = s.columns.split(',').count();
             let marks = vec!["?"; width].join(", ");
             let sql = format!(
                 "INSERT OR REPLACE INTO {} ({}) VALUES ({marks})",
-                s.spec.table, s.spec.columns
+                s.spec.table, s.columns
             );
             let mut copied = 0;
             let mut problem = s.problem;

@@ -7,7 +7,7 @@ use super::*;
 use crate::model::{BackupCompany, Override, TypeFilter};
 use crate::store::companies::{self, Mapping};
 use crate::store::ledger::{self, LedgerEntry, TicketState};
-use crate::store::{db_path, runs, CLEAN_STAMP_SUFFIX, DB_FILE_NAME};
+use crate::store::{db_path, runs, snoozes, CLEAN_STAMP_SUFFIX, DB_FILE_NAME};
 
 const PAGE: usize = 4096;
 
@@ -30,6 +30,14 @@ fn entry(event_id: &str, ticket_id: i64) -> LedgerEntry {
         updated_at: "2026-11-20T02:00:00Z".to_owned(),
         source: String::new(),
         snoozed: None,
+    }
+}
+
+/// `entry` whose ticket carries the start note of snooze `snooze`.
+fn snoozed_entry(event_id: &str, ticket_id: i64, snooze: i64) -> LedgerEntry {
+    LedgerEntry {
+        snoozed: Some(snooze),
+        ..entry(event_id, ticket_id)
     }
 }
 
@@ -65,7 +73,15 @@ fn populated(path: &Path) {
     store
         .with_conn(|c| {
             ledger::put(c, &entry("evt-1", 1001))?;
-            ledger::put(c, &entry("evt-2", 1002))?;
+            let snooze = snoozes::add(
+                c,
+                snoozes::SnoozeScope::Company,
+                "c-1",
+                "2030-01-01T00:00:00Z",
+                "server move",
+                "2026-11-20T01:00:00Z",
+            )?;
+            ledger::put(c, &snoozed_entry("evt-2", 1002, snooze.id))?;
             // Everything in the main file, so scribbling on it is the whole damage.
             c.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
         })
@@ -128,6 +144,10 @@ fn damaged_history_pages_keep_settings_mapping_and_ledger() {
         (by_table("ledger").copied, by_table("ledger").complete),
         (2, true)
     );
+    assert_eq!(
+        (by_table("snoozes").copied, by_table("snoozes").complete),
+        (1, true)
+    );
     let history = by_table("sync_runs");
     assert!(!history.complete && history.copied < 300, "{history:?}");
     assert!(report.kept_mapping() && report.kept_ledger());
@@ -153,7 +173,18 @@ fn damaged_history_pages_keep_settings_mapping_and_ledger() {
     assert_eq!(acme.cw_company_id, Some(250));
     assert_eq!(acme.agreement_condition, Override::Explicit(String::new()));
     let rows = store.with_conn(ledger::all).unwrap();
-    assert_eq!(rows.get("evt-2"), Some(&entry("evt-2", 1002)));
+    // The snooze and the ticket's mark of its start note survive: its end
+    // note still follows.
+    assert_eq!(rows.get("evt-2"), Some(&snoozed_entry("evt-2", 1002, 1)));
+    let kept = store
+        .with_conn(|c| snoozes::list(c, "2026-11-21T00:00:00Z"))
+        .unwrap();
+    assert_eq!(
+        kept.iter()
+            .map(|s| (s.id, s.reason.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "server move")]
+    );
     // A second recovery has nothing to do.
     let again = recover_damaged(&path).unwrap_err();
     assert!(
@@ -225,4 +256,36 @@ fn healthy_missing_and_newer_databases_are_left_alone() {
     let err = recover_damaged(&path).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { .. }), "{err:?}");
     assert!(damaged_copies(dir.path()).is_empty());
+}
+
+#[test]
+fn a_file_from_before_a_later_table_or_column_gives_what_it_has() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE ledger (event_id TEXT, company_id TEXT, ticket_id INTEGER, state TEXT, \
+         anomaly INTEGER, event_type TEXT, job_status TEXT, message TEXT, summary TEXT, \
+         priority TEXT, content_hash TEXT, pushed_details TEXT, last_action TEXT, \
+         last_error TEXT, updated_at TEXT);",
+    )
+    .unwrap();
+    let spec = |name: &str| TABLES.iter().find(|t| t.table == name).unwrap();
+    // No `snoozed` column yet: the ledger's own columns only.
+    assert_eq!(
+        columns_of(&conn, spec("ledger")).unwrap().as_deref(),
+        Some(spec("ledger").columns)
+    );
+    // No snoozes table yet: nothing to read, and nothing missing.
+    assert_eq!(columns_of(&conn, spec("snoozes")).unwrap(), None);
+    let salvaged = salvage(Ok(&conn));
+    let snoozes = salvaged.iter().find(|s| s.spec.table == "snoozes").unwrap();
+    assert!(snoozes.problem.is_none() && snoozes.rows.is_empty());
+    let ledger = salvaged.iter().find(|s| s.spec.table == "ledger").unwrap();
+    assert!(ledger.problem.is_none(), "{:?}", ledger.problem);
+
+    conn.execute_batch("ALTER TABLE ledger ADD COLUMN snoozed INTEGER;")
+        .unwrap();
+    assert_eq!(
+        columns_of(&conn, spec("ledger")).unwrap(),
+        Some(format!("{}, snoozed", spec("ledger").columns))
+    );
 }
