@@ -90,7 +90,7 @@ function report(dry: boolean): RunReport {
     run_id: dry ? null : world.runs.length + 1,
     dry_run: dry,
     events_seen: 7,
-    counts: { created: 4, updated: 0, notes: 2, closed: 1, reopened: 0, deleted: 0, skipped: 1, errors: 1 },
+    counts: { created: 4, updated: 0, notes: 2, closed: 1, reopened: 0, deleted: 0, skipped: 1, errors: 1, held: 0, snoozed: 0 },
     snoozed: 0,
     actions: [
       { event_id: 'evt-101', company_id: 'c-1001', ticket_id: null, text: 'would create "Error: ACME-DC01 - Nightly files (FileLevel)" for Acme Dental Ltd on board "Service Desk" with status "New", priority Priority 2 - High, agreement Business Continuity ICB' },

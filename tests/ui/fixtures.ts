@@ -269,8 +269,8 @@ export function demoRuns(now: Date, cycles: number): RunRecord[] {
       started_at: started.toISOString(),
       finished_at: new Date(started.getTime() + 3200).toISOString(),
       counts: i === cycles - 1
-        ? { created: 4, updated: 0, notes: 2, closed: 1, reopened: 0, deleted: 0, skipped: 1, errors: 1 }
-        : { created: 0, updated: 1, notes: 1, closed: 0, reopened: 0, deleted: 0, skipped: 0, errors: 0 },
+        ? { created: 4, updated: 0, notes: 2, closed: 1, reopened: 0, deleted: 0, skipped: 1, errors: 1, held: 0, snoozed: 0 }
+        : { created: 0, updated: 1, notes: 1, closed: 0, reopened: 0, deleted: 0, skipped: 0, errors: 0, held: 0, snoozed: 0 },
       error_messages: i === cycles - 1
         ? ['no agreement of Blue Yonder Airlines matches name like "%ICB" and agreementStatus = "Active"; no ticket was created']
         : [],

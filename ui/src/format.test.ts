@@ -18,7 +18,7 @@ import {
 } from './format';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
-const ZERO = { created: 0, updated: 0, notes: 0, closed: 0, reopened: 0, deleted: 0, skipped: 0, errors: 0 };
+const ZERO = { created: 0, updated: 0, notes: 0, closed: 0, reopened: 0, deleted: 0, skipped: 0, errors: 0, held: 0, snoozed: 0 };
 
 describe('versionLabel', () => {
   const cases: Array<[string, string]> = [
@@ -106,6 +106,10 @@ describe('countsText', () => {
   it('shows only what happened', () => {
     expect(countsText(ZERO)).toBe('nothing to do');
     expect(countsText({ ...ZERO, created: 3, notes: 1, errors: 2 })).toBe('3 created, 1 note, 2 errors');
+  });
+  it('says what the storm guard and snoozes held back', () => {
+    expect(countsText({ ...ZERO, created: 50, held: 250 })).toBe('50 created, 250 tickets held by the storm guard');
+    expect(countsText({ ...ZERO, skipped: 4, snoozed: 4 })).toBe('4 skipped, 4 snoozed');
   });
 });
 

@@ -175,6 +175,8 @@ export function countsText(c: RunCounts): string {
     [c.reopened, 'reopened'],
     [c.deleted, 'deleted'],
     [c.skipped, 'skipped'],
+    [c.snoozed, 'snoozed'],
+    [c.held, c.held === 1 ? 'ticket held by the storm guard' : 'tickets held by the storm guard'],
     [c.errors, c.errors === 1 ? 'error' : 'errors'],
   ];
   const shown = parts.filter(([n]) => n > 0).map(([n, w]) => `${count(n)} ${w}`);

@@ -3,7 +3,7 @@
 use bridge_core::engine::{ActionLine, RunReport};
 use bridge_core::model::{Override, TypeFilter};
 use bridge_core::ops::{Attention, CompanyView, TicketRow};
-use bridge_core::store::runs::{RunOutcome, RunRecord};
+use bridge_core::store::runs::{RunCounts, RunOutcome, RunRecord};
 use bridge_core::store::settings::SettingEntry;
 use bridge_core::store::snoozes::Snooze;
 use serde::Serialize;
@@ -172,9 +172,12 @@ pub fn status(runs: &[RunRecord], companies: &[CompanyView], attention: &Attenti
                         RunOutcome::Unfinished => "unfinished",
                     }
                     .to_owned(),
-                    format!(
-                        "{} created, {} updated, {} notes, {} closed, {} reopened, {} deleted",
-                        c.created, c.updated, c.notes, c.closed, c.reopened, c.deleted
+                    held_back(
+                        format!(
+                            "{} created, {} updated, {} notes, {} closed, {} reopened, {} deleted",
+                            c.created, c.updated, c.notes, c.closed, c.reopened, c.deleted
+                        ),
+                        c,
                     ),
                     r.error_messages.first().cloned().unwrap_or_default(),
                 ]
@@ -373,4 +376,18 @@ pub fn sim_tickets(tickets: &[serde_json::Value]) {
         })
         .collect();
     table(&["TICKET", "COMPANY", "STATUS", "SUMMARY"], &rows);
+}
+
+/// `actions` followed by what the run held back, when it held any: "…, 3
+/// tickets held by the storm guard, 2 snoozed".
+fn held_back(mut actions: String, c: &RunCounts) -> String {
+    match c.held {
+        0 => {}
+        1 => actions.push_str(", 1 ticket held by the storm guard"),
+        n => actions.push_str(&format!(", {n} tickets held by the storm guard")),
+    }
+    if c.snoozed > 0 {
+        actions.push_str(&format!(", {} snoozed", c.snoozed));
+    }
+    actions
 }

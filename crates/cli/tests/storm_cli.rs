@@ -69,4 +69,16 @@ async fn the_create_cap_is_a_setting_and_sync_reports_what_it_held() {
     assert!(stdout.contains("1 created"), "{stdout}");
     assert!(!stdout.contains("storm guard"), "{stdout}");
     w.ticket_id("evt-2");
+    // The history says which run held what.
+    let (code, status, _) = run(dir, &["status"]);
+    assert_eq!(code, 0, "{status}");
+    let held: Vec<&str> = status
+        .lines()
+        .filter(|l| l.contains("held by the storm guard"))
+        .collect();
+    assert_eq!(held.len(), 1, "{status}");
+    assert!(
+        held[0].contains("1 created") && held[0].contains(", 1 ticket held by"),
+        "{status}"
+    );
 }

@@ -56,6 +56,14 @@ async fn the_storm_guard_creates_oldest_first_over_cycles_and_loses_nothing() {
         ["evt-1", "evt-2", "evt-3", "evt-4", "evt-5"],
         "one ticket per event"
     );
+    // The run history (Activity, `status`) keeps what each run held.
+    let history = bridge_core::store::runs::recent_runs(&w.store, 4).unwrap();
+    let held: Vec<(u32, u32)> = history
+        .iter()
+        .rev()
+        .map(|r| (r.counts.created, r.counts.held))
+        .collect();
+    assert_eq!(held, [(2, 3), (2, 1), (1, 0), (0, 0)]);
 }
 
 #[tokio::test]

@@ -437,6 +437,14 @@ export type RunCounts = {
   deleted: number;
   skipped: number;
   errors: number;
+  /**
+   * New tickets the storm guard held for a later cycle (issue 17).
+   */
+  held: number;
+  /**
+   * Events a snooze held back (also counted as skipped).
+   */
+  snoozed: number;
 };
 
 /**

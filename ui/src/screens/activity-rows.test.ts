@@ -15,7 +15,7 @@ import {
 } from './activity-rows';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
-const ZERO = { created: 0, updated: 0, notes: 0, closed: 0, reopened: 0, deleted: 0, skipped: 0, errors: 0 };
+const ZERO = { created: 0, updated: 0, notes: 0, closed: 0, reopened: 0, deleted: 0, skipped: 0, errors: 0, held: 0, snoozed: 0 };
 
 const TICKET: TicketRow = {
   event_id: 'evt-1',

@@ -303,6 +303,7 @@ impl<'a> Pass<'a> {
     async fn apply_capped(&mut self, report: &mut RunReport) {
         let capped = std::mem::take(&mut self.creates).finish();
         report.creates_held = capped.held.len();
+        report.counts.held = u32::try_from(report.creates_held).unwrap_or(u32::MAX);
         if self.cx.executor.is_none() {
             for held in capped.held {
                 (self.cx.on_action)(ActionLine {
@@ -339,6 +340,7 @@ impl<'a> Pass<'a> {
         report.snoozed = report
             .snoozed
             .saturating_add(u32::try_from(snoozed).unwrap_or(u32::MAX));
+        report.counts.snoozed = report.snoozed;
         for (company, error) in &plan.company_errors {
             let label = inputs::company_label(self.cx.scopes, company);
             self.company_problems

@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/005_incidents.sql")),
     M::up(include_str!("migrations/006_outbox_kind.sql")),
     M::up(include_str!("migrations/007_snoozes.sql")),
+    M::up(include_str!("migrations/008_run_held.sql")),
 ];
 
 /// The database path inside `data_dir`.

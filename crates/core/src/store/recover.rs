@@ -89,7 +89,8 @@ const TABLES: &[TableSpec] = &[
         what: "sync history",
         columns: "id, started_at, finished_at, created, updated, notes, closed, reopened, \
                   deleted, skipped, errors, error_messages",
-        later_columns: &[],
+        // What each run held back (migration 008).
+        later_columns: &["held", "snoozed"],
         later_table: false,
         filter: "",
     },

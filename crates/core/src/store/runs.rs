@@ -33,6 +33,10 @@ pub struct RunCounts {
     pub deleted: u32,
     pub skipped: u32,
     pub errors: u32,
+    /// New tickets the storm guard held for a later cycle (issue 17).
+    pub held: u32,
+    /// Events a snooze held back (also counted as skipped).
+    pub snoozed: u32,
 }
 
 /// How a run ended.
@@ -96,7 +100,7 @@ pub fn finish_run(
         c.execute(
             "UPDATE sync_runs SET finished_at = ?2, created = ?3, updated = ?4, notes = ?5,
                  closed = ?6, reopened = ?7, deleted = ?8, skipped = ?9, errors = ?10,
-                 error_messages = ?11
+                 error_messages = ?11, held = ?12, snoozed = ?13
              WHERE id = ?1",
             params![
                 id,
@@ -109,7 +113,9 @@ pub fn finish_run(
                 counts.deleted,
                 counts.skipped,
                 counts.errors,
-                errors_json
+                errors_json,
+                counts.held,
+                counts.snoozed
             ],
         )
     })?;
@@ -176,7 +182,7 @@ pub fn recent_runs(store: &Store, n: usize) -> Result<Vec<RunRecord>, StoreError
     let raw = store.with_conn(|c| {
         let mut stmt = c.prepare(
             "SELECT id, started_at, finished_at, created, updated, notes, closed, reopened,
-                    deleted, skipped, errors, error_messages
+                    deleted, skipped, errors, error_messages, held, snoozed
              FROM sync_runs ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], RawRun::read)?;
@@ -208,6 +214,8 @@ impl RawRun {
                 deleted: r.get(8)?,
                 skipped: r.get(9)?,
                 errors: r.get(10)?,
+                held: r.get(12)?,
+                snoozed: r.get(13)?,
             },
             error_messages: r.get(11)?,
         })
@@ -242,6 +250,7 @@ mod tests {
             created: 2,
             notes: 3,
             closed: 1,
+            held: 7,
             ..RunCounts::default()
         };
         finish_run(&store, first, &counts, &[]).unwrap();
@@ -253,6 +262,7 @@ mod tests {
         let counts2 = RunCounts {
             errors: 1,
             skipped: 1,
+            snoozed: 1,
             ..RunCounts::default()
         };
         finish_run(&store, second, &counts2, &errors).unwrap();
