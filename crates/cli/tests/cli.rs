@@ -3,11 +3,13 @@
 //! settings, secrets from the environment, company mapping with its errors,
 //! dry run, sync exit codes, status, tickets and the demo.
 
+mod binary;
+
 use std::path::Path;
-use std::process::Command;
+
+use binary::*;
 
 use bridge_sim::cw::{DEMO_CLIENT_ID, DEMO_COMPANY, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
-use bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN;
 use bridge_sim::demo::Demo;
 use serde_json::{json, Value};
 
@@ -29,57 +31,6 @@ impl Sims {
         let demo = rt.block_on(Demo::start()).unwrap();
         Sims { demo, _rt: rt }
     }
-}
-
-/// One finished run of the binary.
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_backup-bridge"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("BB_CW_SECRET", DEMO_PRIVATE_KEY)
-        .env("BB_DASHBOARD_TOKEN", DEMO_DASHBOARD_TOKEN)
-        .env_remove("BB_LOG")
-        .output()
-        .expect("the binary runs");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// Runs and checks the exit code, printing everything when it differs.
-#[track_caller]
-fn expect(dir: &Path, args: &[&str], code: i32) -> Out {
-    let out = run(dir, args);
-    assert_eq!(
-        out.code, code,
-        "{args:?}\nstdout:\n{}\nstderr:\n{}",
-        out.stdout, out.stderr
-    );
-    out
-}
-
-/// A usage error: exit 2 and exactly one line on stderr, naming `needle`.
-#[track_caller]
-/// Fails with `code` and one line on stderr containing `needle`.
-fn one_line_error(dir: &Path, args: &[&str], code: i32, needle: &str) {
-    let out = expect(dir, args, code);
-    let lines: Vec<&str> = out.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{args:?}: {}", out.stderr);
-    assert!(
-        lines[0].starts_with("backup-bridge: ") && lines[0].contains(needle),
-        "{}",
-        lines[0]
-    );
 }
 
 fn event(id: &str, company: &str, backup_type: &str) -> Value {

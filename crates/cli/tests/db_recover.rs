@@ -7,50 +7,19 @@
 //! has entered the settings and mapping again, by adopting the existing
 //! tickets through their `externalXRef`.
 
+mod binary;
 #[path = "../../sim/tests/world/mod.rs"]
 mod world;
 
 use std::path::Path;
-use std::process::Command;
 
+use binary::*;
 use bridge_core::store::{self, ledger, Store};
-use bridge_sim::cw::{DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
-use bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN;
+use bridge_sim::cw::DEMO_PUBLIC_KEY;
 use bridge_sim::demo::Demo;
 use world::*;
 
 const PAGE: usize = 4096;
-
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_backup-bridge"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("BB_CW_SECRET", DEMO_PRIVATE_KEY)
-        .env("BB_DASHBOARD_TOKEN", DEMO_DASHBOARD_TOKEN)
-        .env_remove("BB_LOG")
-        .output()
-        .unwrap();
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-#[track_caller]
-fn expect(dir: &Path, args: &[&str], code: i32) -> Out {
-    let out = run(dir, args);
-    assert_eq!(out.code, code, "{args:?}: {out:#?}");
-    out
-}
 
 /// A mapped world that synced the first phase through the binary; the
 /// test's own connections are closed so the file can be damaged.

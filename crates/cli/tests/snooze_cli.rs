@@ -4,52 +4,13 @@
 //! simulators — nothing ticketed or noted while snoozed, one start note and
 //! one end note on the open ticket, then the normal rules.
 
-use std::path::Path;
-use std::process::Command;
+mod binary;
 
-use bridge_sim::cw::{DEMO_CLIENT_ID, DEMO_COMPANY, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
-use bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN;
+use binary::*;
+
+use bridge_sim::cw::{DEMO_CLIENT_ID, DEMO_COMPANY, DEMO_PUBLIC_KEY};
 use bridge_sim::demo::Demo;
 use serde_json::{json, Value};
-
-/// One finished run of the binary.
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary in UTC (so local times print as typed) and checks its exit code.
-#[track_caller]
-fn expect(dir: &Path, args: &[&str], code: i32) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_backup-bridge"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("BB_CW_SECRET", DEMO_PRIVATE_KEY)
-        .env("BB_DASHBOARD_TOKEN", DEMO_DASHBOARD_TOKEN)
-        .env("TZ", "UTC")
-        .env_remove("BB_LOG")
-        .output()
-        .expect("the binary runs");
-    let out = Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert_eq!(out.code, code, "{args:?}\n{out:?}");
-    out
-}
-
-/// Fails with exit 2 and one line on stderr containing `needle`.
-#[track_caller]
-fn usage_error(dir: &Path, args: &[&str], needle: &str) {
-    let out = expect(dir, args, 2);
-    let lines: Vec<&str> = out.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{args:?}: {}", out.stderr);
-    assert!(lines[0].contains(needle), "{}", lines[0]);
-}
 
 #[test]
 fn add_list_remove_and_bad_input() {
@@ -95,15 +56,17 @@ fn add_list_remove_and_bad_input() {
     let forms = "use an RFC 3339 time (2026-12-07T06:00:00Z), a local time (2026-12-07 06:00) \
                  or a duration from now (90m, 2h, 1d)";
     for until in ["2020-01-01T00:00:00Z", "tomorrow", "0m", "2026-13-01 10:00"] {
-        usage_error(
+        one_line_error(
             dir,
             &["snooze", "add", "plan", "x", "--until", until],
+            2,
             forms,
         );
     }
-    usage_error(
+    one_line_error(
         dir,
         &["snooze", "add", "computer", " ", "--until", "1d"],
+        2,
         "a snooze needs the computer it covers",
     );
     // Unknown scope and missing --until: clap's usage errors, exit 2.
@@ -120,9 +83,10 @@ fn add_list_remove_and_bad_input() {
         out.stdout,
         "snooze 3 ended (plan \"Nightly\"); its end notes follow on the next sync\n"
     );
-    usage_error(
+    one_line_error(
         dir,
         &["snooze", "remove", "42"],
+        2,
         "no snooze has the id 42; `backup-bridge snooze list` shows them with their ids",
     );
 

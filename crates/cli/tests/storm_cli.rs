@@ -3,58 +3,47 @@
 //! `storm.max_creates_per_cycle`, `config show` lists it, and `sync` says
 //! how many new tickets the storm guard held (exit 0: nothing failed).
 
+mod binary;
 #[path = "../../sim/tests/world/mod.rs"]
 mod world;
 
-use std::path::Path;
-use std::process::Command;
-
-use bridge_sim::cw::DEMO_PRIVATE_KEY;
-use bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN;
+use binary::*;
 use world::*;
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_backup-bridge"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("BB_CW_SECRET", DEMO_PRIVATE_KEY)
-        .env("BB_DASHBOARD_TOKEN", DEMO_DASHBOARD_TOKEN)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_create_cap_is_a_setting_and_sync_reports_what_it_held() {
     let w = mapped_world().await;
     let dir = w.dir.path();
 
-    let (code, stdout, stderr) = run(dir, &["config", "set", "storm.max_creates_per_cycle", "-1"]);
+    let Out {
+        code,
+        stdout,
+        stderr,
+    } = run(dir, &["config", "set", "storm.max_creates_per_cycle", "-1"]);
     assert_eq!(code, 2, "{stdout}\n{stderr}");
     assert!(
         stderr
             .contains("expected a whole number of tickets from 0 (no cap) to 1000000, got \"-1\""),
         "{stderr}"
     );
-    let (_, show, _) = run(dir, &["config", "show"]);
+    let Out { stdout: show, .. } = run(dir, &["config", "show"]);
     let line = show
         .lines()
         .find(|l| l.contains("storm.max_creates_per_cycle"))
         .unwrap_or_else(|| panic!("config show lacks the key:\n{show}"));
     assert!(line.contains("50"), "{line}");
 
-    let (code, _, stderr) = run(dir, &["config", "set", "storm.max_creates_per_cycle", "1"]);
+    let Out { code, stderr, .. } = run(dir, &["config", "set", "storm.max_creates_per_cycle", "1"]);
     assert_eq!(code, 0, "{stderr}");
     w.demo.dashboard.set_events(vec![
         ev("evt-2", ACME, "Error", "Failed", "locked").with("startedAt", "2026-11-20T02:00:00Z"),
         ev("evt-1", ACME, "Error", "Failed", "locked").with("startedAt", "2026-11-20T01:00:00Z"),
     ]);
-    let (code, stdout, stderr) = run(dir, &["sync", "--once"]);
+    let Out {
+        code,
+        stdout,
+        stderr,
+    } = run(dir, &["sync", "--once"]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(
         stdout.contains(
@@ -64,13 +53,17 @@ async fn the_create_cap_is_a_setting_and_sync_reports_what_it_held() {
         "{stdout}"
     );
     w.ticket_id("evt-1");
-    let (code, stdout, _) = run(dir, &["sync", "--once"]);
+    let Out { code, stdout, .. } = run(dir, &["sync", "--once"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("1 created"), "{stdout}");
     assert!(!stdout.contains("storm guard"), "{stdout}");
     w.ticket_id("evt-2");
     // The history says which run held what.
-    let (code, status, _) = run(dir, &["status"]);
+    let Out {
+        code,
+        stdout: status,
+        ..
+    } = run(dir, &["status"]);
     assert_eq!(code, 0, "{status}");
     let held: Vec<&str> = status
         .lines()
