@@ -1,6 +1,6 @@
 //! Printing: plain aligned tables for people, `--json` for scripts.
 
-use bridge_core::engine::{ActionLine, RunReport};
+use bridge_core::engine::{storm_line, ActionLine, RunReport};
 use bridge_core::model::{Override, TypeFilter};
 use bridge_core::ops::{Attention, CompanyView, TicketRow};
 use bridge_core::store::runs::{RunCounts, RunOutcome, RunRecord};
@@ -381,10 +381,9 @@ pub fn sim_tickets(tickets: &[serde_json::Value]) {
 /// `actions` followed by what the run held back, when it held any: "…, 3
 /// tickets held by the storm guard, 2 snoozed".
 fn held_back(mut actions: String, c: &RunCounts) -> String {
-    match c.held {
-        0 => {}
-        1 => actions.push_str(", 1 ticket held by the storm guard"),
-        n => actions.push_str(&format!(", {n} tickets held by the storm guard")),
+    if let Some(line) = storm_line(usize::try_from(c.held).unwrap_or(usize::MAX)) {
+        actions.push_str(", ");
+        actions.push_str(&line);
     }
     if c.snoozed > 0 {
         actions.push_str(&format!(", {} snoozed", c.snoozed));

@@ -48,7 +48,7 @@ pub(crate) use blocking::{db, db_store};
 pub use connect::{cw_client, dashboard_client, secret_host, source_client, NetTuning};
 pub use guarded::SharedSink;
 pub use inputs::{rules, scopes};
-pub use outcome::{ActionLine, Problem, RunReport};
+pub use outcome::{storm_line, ActionLine, Problem, RunReport};
 pub use pass::ActionSink;
 pub use removals::{guarded_removals, GUARDED_REMOVALS_KEY};
 

@@ -86,10 +86,16 @@ impl RunReport {
 
     /// `N tickets held by the storm guard`, when the storm guard held any.
     pub fn storm_line(&self) -> Option<String> {
-        match self.creates_held {
-            0 => None,
-            1 => Some("1 ticket held by the storm guard".to_owned()),
-            n => Some(format!("{n} tickets held by the storm guard")),
-        }
+        storm_line(self.creates_held)
+    }
+}
+
+/// `N tickets held by the storm guard` for `held` creates (`None` for 0):
+/// the words of a run's report and of its stored history alike.
+pub fn storm_line(held: usize) -> Option<String> {
+    match held {
+        0 => None,
+        1 => Some("1 ticket held by the storm guard".to_owned()),
+        n => Some(format!("{n} tickets held by the storm guard")),
     }
 }
