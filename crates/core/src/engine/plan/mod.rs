@@ -187,13 +187,8 @@ fn plan_create(
         source: input.source.to_owned(),
         snoozed: None,
     };
-    out.items.push(EventPlan {
-        event_id: event.id.clone(),
-        company_id: event.company_id.clone(),
-        ticket_id: None,
-        steps: vec![Step::Create(draft)],
-        done,
-    });
+    out.items
+        .push(event_plan(event, None, vec![Step::Create(draft)], done));
 }
 
 /// The steps of an existing ticket's [`Transition`] (`Update`, `Close`,
@@ -248,13 +243,24 @@ fn plan_update(
     done.last_action = Some(describe_steps(&steps).unwrap_or_else(|| "in step".to_owned()));
     done.last_error = None;
     done.updated_at = now.to_owned();
-    out.items.push(EventPlan {
+    out.items
+        .push(event_plan(event, Some(entry.ticket_id), steps, done));
+}
+
+/// The plan item of `event` (its ticket, when it has one).
+fn event_plan(
+    event: &MonitoringEvent,
+    ticket_id: Option<i64>,
+    steps: Vec<Step>,
+    done: LedgerEntry,
+) -> EventPlan {
+    EventPlan {
         event_id: event.id.clone(),
         company_id: event.company_id.clone(),
-        ticket_id: Some(entry.ticket_id),
+        ticket_id,
         steps,
         done,
-    });
+    }
 }
 
 fn is_end_note(step: &Step) -> bool {
@@ -288,13 +294,8 @@ fn plan_snooze_start(
     done.last_action = Some("snooze noted".to_owned());
     done.last_error = None;
     done.updated_at = now.to_owned();
-    out.items.push(EventPlan {
-        event_id: event.id.clone(),
-        company_id: event.company_id.clone(),
-        ticket_id: Some(entry.ticket_id),
-        steps,
-        done,
-    });
+    out.items
+        .push(event_plan(event, Some(entry.ticket_id), steps, done));
 }
 
 /// The steps a reopen starts with (none for other transitions).
