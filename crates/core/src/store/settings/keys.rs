@@ -19,6 +19,10 @@ pub const MAX_INTERVAL_SECS: u64 = 86_400;
 pub const REQUEST_RATE_RANGE: std::ops::RangeInclusive<u64> = 0..=100_000;
 /// Largest allowed `storm.max_creates_per_cycle` (`0` = no cap).
 pub const MAX_CREATES_PER_CYCLE: u64 = 1_000_000;
+/// Allowed `storm.rollup_min` range: a roll-up needs at least two failures.
+pub const ROLLUP_MIN_RANGE: std::ops::RangeInclusive<u64> = 2..=100_000;
+/// Allowed `ticket.flap_window_mins` range (one minute to one week).
+pub const FLAP_WINDOW_RANGE: std::ops::RangeInclusive<u64> = 1..=10_080;
 /// Allowed `sync.concurrency` range.
 pub const CONCURRENCY_RANGE: std::ops::RangeInclusive<u64> = 1..=16;
 
@@ -48,6 +52,10 @@ pub(crate) enum Kind {
     Fingerprint,
     /// A count of tickets, `0` = no cap.
     CreateCap,
+    /// Failures sharing a cause that make a roll-up ticket.
+    RollupMin,
+    /// Minutes of the flap damping window.
+    FlapWindow,
 }
 
 /// One known setting.
@@ -243,6 +251,24 @@ pub(crate) const KEYS: &[KeySpec] = &[
         Kind::CreateCap,
         "most tickets created per sync; the rest wait for the next sync, oldest first (0 = no cap)",
     ),
+    spec(
+        "storm.rollup_min",
+        Some("10"),
+        Kind::RollupMin,
+        "new failures in one sync that share a cause before they also get one roll-up ticket (at least 2)",
+    ),
+    spec(
+        "storm.rollup_company",
+        None,
+        Kind::Text,
+        "ConnectWise Company ID that receives roll-up tickets, usually your own company (empty = no roll-up tickets)",
+    ),
+    spec(
+        "ticket.flap_window_mins",
+        Some("240"),
+        Kind::FlapWindow,
+        "minutes in which more than 3 failures of one event make it flapping: one summary note instead of a note per close and reopen",
+    ),
 ];
 
 /// Find a known key.
@@ -332,6 +358,20 @@ pub(crate) fn normalize(spec: &KeySpec, raw: &str) -> Result<Option<String>, Str
                     "expected a whole number of tickets from 0 (no cap) to {MAX_CREATES_PER_CYCLE}, got \"{value}\""
                 )
             }),
+        Kind::RollupMin => number_in(value, ROLLUP_MIN_RANGE, |n| {
+            format!(
+                "a roll-up needs between {} and {} failures, got {n}",
+                ROLLUP_MIN_RANGE.start(),
+                ROLLUP_MIN_RANGE.end()
+            )
+        }),
+        Kind::FlapWindow => number_in(value, FLAP_WINDOW_RANGE, |n| {
+            format!(
+                "the flap window must be between {} and {} minutes (one week), got {n}",
+                FLAP_WINDOW_RANGE.start(),
+                FLAP_WINDOW_RANGE.end()
+            )
+        }),
         Kind::RequestRate => number_in(value, REQUEST_RATE_RANGE, |n| {
             format!(
                 "the request rate must be between {} (no limit) and {} per minute, got {n}",

@@ -12,12 +12,16 @@ mod template;
 
 use crate::source::SourceKind;
 pub use keys::{
-    CONCURRENCY_RANGE, INTERNAL_PREFIX, MAX_CREATES_PER_CYCLE, MAX_INTERVAL_SECS,
-    MIN_INTERVAL_SECS, REQUEST_RATE_RANGE,
+    CONCURRENCY_RANGE, FLAP_WINDOW_RANGE, INTERNAL_PREFIX, MAX_CREATES_PER_CYCLE,
+    MAX_INTERVAL_SECS, MIN_INTERVAL_SECS, REQUEST_RATE_RANGE, ROLLUP_MIN_RANGE,
 };
 
 /// Default `storm.max_creates_per_cycle`.
 pub const DEFAULT_MAX_CREATES_PER_CYCLE: usize = 50;
+/// Default `storm.rollup_min`.
+pub const DEFAULT_ROLLUP_MIN: usize = 10;
+/// Default `ticket.flap_window_mins`.
+pub const DEFAULT_FLAP_WINDOW_MINS: u32 = 240;
 pub use template::{
     render_template, validate_template, DEFAULT_SUMMARY_TEMPLATE, SUMMARY_PLACEHOLDERS,
 };
@@ -120,6 +124,13 @@ pub struct Settings {
     /// `storm.max_creates_per_cycle`: tickets created per cycle at most,
     /// oldest event first (`0` = no cap).
     pub storm_max_creates_per_cycle: usize,
+    /// `storm.rollup_min`: new failures sharing a cause that make a roll-up.
+    pub storm_rollup_min: usize,
+    /// `storm.rollup_company`: the ConnectWise Company ID of roll-up tickets
+    /// (`None` = no roll-up tickets).
+    pub storm_rollup_company: Option<String>,
+    /// `ticket.flap_window_mins`: the flap damping window.
+    pub flap_window_mins: u32,
 }
 
 impl Default for Settings {
@@ -158,6 +169,9 @@ impl Default for Settings {
             source_username: None,
             source_tls_fingerprint: None,
             storm_max_creates_per_cycle: DEFAULT_MAX_CREATES_PER_CYCLE,
+            storm_rollup_min: DEFAULT_ROLLUP_MIN,
+            storm_rollup_company: None,
+            flap_window_mins: DEFAULT_FLAP_WINDOW_MINS,
         }
     }
 }
@@ -262,6 +276,17 @@ impl Settings {
                 self.storm_max_creates_per_cycle = value
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(defaults.storm_max_creates_per_cycle)
+            }
+            "storm.rollup_min" => {
+                self.storm_rollup_min = value
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(defaults.storm_rollup_min)
+            }
+            "storm.rollup_company" => self.storm_rollup_company = text(value),
+            "ticket.flap_window_mins" => {
+                self.flap_window_mins = value
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(defaults.flap_window_mins)
             }
             // `keys::KEYS` and this match list the same keys; a test checks it.
             _ => {}

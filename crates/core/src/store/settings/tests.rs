@@ -29,6 +29,9 @@ fn defaults_match_design() {
     assert_eq!(s.sync_concurrency, 4);
     assert_eq!(s.cw_requests_per_minute, 900);
     assert_eq!(s.storm_max_creates_per_cycle, 50);
+    assert_eq!(s.storm_rollup_min, 10);
+    assert_eq!(s.storm_rollup_company, None);
+    assert_eq!(s.flap_window_mins, 240);
     assert_eq!(s.cw_site, None);
     assert_eq!(s.priority_for("Error"), None);
 }
@@ -108,6 +111,9 @@ fn every_key_reaches_its_field() {
         ("source.url", "https://comet.example.com"),
         ("source.username", "bridge-reader"),
         ("storm.max_creates_per_cycle", "0"),
+        ("storm.rollup_min", "25"),
+        ("storm.rollup_company", "MyMSP"),
+        ("ticket.flap_window_mins", "60"),
         (
             "source.tls_fingerprint",
             "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
@@ -131,6 +137,9 @@ fn typed_values_follow_stored_ones() {
         ("sync.interval_secs", "45"),
         ("sync.concurrency", "8"),
         ("storm.max_creates_per_cycle", "7"),
+        ("storm.rollup_min", "3"),
+        ("storm.rollup_company", " MyMSP "),
+        ("ticket.flap_window_mins", "30"),
         ("defaults.backup_types", "FileLevel, ImageBased"),
         ("ticket.priority.Warning", "Priority 3 - Normal"),
     ] {
@@ -142,6 +151,9 @@ fn typed_values_follow_stored_ones() {
     assert_eq!(s.sync_interval_secs, 45);
     assert_eq!(s.sync_concurrency, 8);
     assert_eq!(s.storm_max_creates_per_cycle, 7);
+    assert_eq!(s.storm_rollup_min, 3);
+    assert_eq!(s.storm_rollup_company.as_deref(), Some("MyMSP"));
+    assert_eq!(s.flap_window_mins, 30);
     assert!(s.default_backup_types.allows("ImageBased"));
     assert!(!s.default_backup_types.allows("MSSQL"));
     assert_eq!(s.priority_for("Warning"), Some("Priority 3 - Normal"));
