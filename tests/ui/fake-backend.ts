@@ -105,6 +105,7 @@ function report(dry: boolean): RunReport {
     rejected: [],
     removals_held: false,
     creates_held: 0,
+    rollups_opened: [],
     removals_guarded: guarded,
   };
 }

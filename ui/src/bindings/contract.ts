@@ -426,6 +426,22 @@ export type RejectedItem = {
 };
 
 /**
+ * A roll-up ticket a cycle created: what its notification says.
+ */
+export type RollupOpened = {
+  ticket_id: number;
+  /**
+   * The new failures it lists.
+   */
+  failures: number;
+  companies: number;
+  /**
+   * The shared cause (masked message).
+   */
+  cause: string;
+};
+
+/**
  * What one cycle did.
  */
 export type RunCounts = {
@@ -494,6 +510,10 @@ export type RunReport = {
    * cycle creates them, oldest event first.
    */
   creates_held: number;
+  /**
+   * Issue 17: roll-up tickets this cycle created.
+   */
+  rollups_opened: Array<RollupOpened>;
 };
 
 /**

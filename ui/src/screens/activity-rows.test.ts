@@ -77,6 +77,7 @@ describe('planHtml', () => {
     removals_held: false,
     removals_guarded: null,
     creates_held: 0,
+    rollups_opened: [],
   };
   it('says when nothing would happen', () => {
     expect(planHtml(report)).toContain('Nothing to do: all 4 events');

@@ -17,7 +17,7 @@ use super::{
 use crate::cw::CwClient;
 use crate::source::Source;
 use crate::store::settings::{self, Settings};
-use crate::store::{companies, ledger, snoozes};
+use crate::store::{companies, ledger, rollups, snoozes};
 use crate::Error;
 
 /// What one cycle works with.
@@ -55,6 +55,7 @@ impl Engine {
             Recall::Read(listing) => listing,
             Recall::Unchanged(memo) => return self.answer_unchanged(memo, &scopes, report).await,
         };
+        let open_rollups = db(store, rollups::open).await?;
         let executor = self.executor(&cx, recovered, ledger_incomplete);
         let mut pass = pass::Pass::new(pass::PassContext {
             store,
@@ -67,6 +68,7 @@ impl Engine {
             on_action: cx.on_action,
             source: &cx.source,
             confirmed_removals: cx.confirmed_removals,
+            open_rollups,
         });
         while let Some(page) = events.next_page().await? {
             pass.page(page, report).await?;

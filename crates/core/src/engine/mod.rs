@@ -31,6 +31,7 @@ mod recover;
 mod removals;
 pub mod render;
 mod report;
+pub mod rollup;
 pub(crate) mod seen;
 mod steps;
 pub mod storm;
@@ -48,7 +49,7 @@ pub(crate) use blocking::{db, db_store};
 pub use connect::{cw_client, dashboard_client, secret_host, source_client, NetTuning};
 pub use guarded::SharedSink;
 pub use inputs::{rules, scopes};
-pub use outcome::{storm_line, ActionLine, Problem, RunReport};
+pub use outcome::{storm_line, ActionLine, Problem, RollupOpened, RunReport};
 pub use pass::ActionSink;
 pub use removals::{guarded_removals, GUARDED_REMOVALS_KEY};
 

@@ -76,6 +76,20 @@ pub struct RunReport {
     /// (`storm.max_creates_per_cycle`); nothing records them, so a later
     /// cycle creates them, oldest event first.
     pub creates_held: usize,
+    /// Issue 17: roll-up tickets this cycle created.
+    pub rollups_opened: Vec<RollupOpened>,
+}
+
+/// A roll-up ticket a cycle created: what its notification says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RollupOpened {
+    pub ticket_id: i64,
+    /// The new failures it lists.
+    pub failures: usize,
+    pub companies: usize,
+    /// The shared cause (masked message).
+    pub cause: String,
 }
 
 impl RunReport {

@@ -41,6 +41,8 @@ use crate::store::settings::Settings;
 use crate::store::Store;
 use crate::Error;
 
+mod roll;
+
 /// Where the actions of a cycle go as they are done (or, in a dry run,
 /// planned).
 pub type ActionSink<'a> = &'a (dyn Fn(ActionLine) + Send + Sync);
@@ -60,6 +62,8 @@ pub(super) struct PassContext<'a> {
     pub source: &'a str,
     /// A person confirmed this listing's removals (rule 15).
     pub confirmed_removals: bool,
+    /// The roll-ups open as the cycle began (issue 17).
+    pub open_rollups: Vec<crate::store::rollups::Rollup>,
 }
 
 /// One full pass over the listing.
@@ -86,6 +90,8 @@ pub(super) struct Pass<'a> {
     removal_guard: RemovalGuard,
     /// The storm guard's cap on this cycle's creates (issue 17).
     creates: plan::CreateCap,
+    /// New failures and the open roll-ups' members, for the roll-ups.
+    storm: roll::StormWatch,
 }
 
 /// What a whole pass found.
@@ -101,8 +107,9 @@ pub(super) struct PassEnd {
 }
 
 impl<'a> Pass<'a> {
-    pub fn new(cx: PassContext<'a>) -> Pass<'a> {
+    pub fn new(mut cx: PassContext<'a>) -> Pass<'a> {
         Pass {
+            storm: roll::StormWatch::new(std::mem::take(&mut cx.open_rollups)),
             agreements: BTreeMap::new(),
             waiting: Vec::new(),
             waiting_rows: BTreeMap::new(),
@@ -127,6 +134,7 @@ impl<'a> Pass<'a> {
         for event in &events {
             self.types.note(&event.event_type, &event.backup_type);
         }
+        self.storm.listed(&events);
         let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
         let mut rows = db(self.cx.store, move |c| {
             ledger::entries_for(c, ids.iter().map(String::as_str))
@@ -184,6 +192,7 @@ impl<'a> Pass<'a> {
             end.rejected.iter().filter_map(|r| r.id.clone()).collect();
         let removal_blocked = end.rejected.iter().any(|r| r.id.is_none());
         let present: HashSet<String> = end.present;
+        self.storm.ended(&present, &unreadable);
         let absent_of = unreadable.clone();
         let source = self.cx.source.to_owned();
         let absent = db(self.cx.store, move |c| {
@@ -207,6 +216,7 @@ impl<'a> Pass<'a> {
         let needs = plan::needs(&self.input(&last));
         self.plan_and_apply(&last, needs, report).await?;
         self.apply_capped(report).await;
+        self.roll_up(!removal_blocked, report).await?;
         let mut problems = super::in_step::rejected_problems(&end.rejected);
         if let Some(guarded) = report.removals_guarded {
             problems.push(Problem {
@@ -290,6 +300,8 @@ impl<'a> Pass<'a> {
             // Creates the cap keeps aside are still to do (rule 10).
             self.in_step = false;
         }
+        self.storm
+            .planned(&plan.items, batch.events, self.cx.scopes);
         plan.items = self
             .creates
             .defer(std::mem::take(&mut plan.items), batch.events);

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{outbox, runs, snoozes, Store, StoreError};
+use super::{outbox, rollups, runs, snoozes, Store, StoreError};
 
 /// Days the outbox and the run history are kept.
 pub const HISTORY_DAYS: i64 = 30;
@@ -18,6 +18,8 @@ pub struct Pruned {
     pub runs: usize,
     /// Snoozes that ended or were removed.
     pub snoozes: usize,
+    /// Roll-ups whose ticket was closed.
+    pub rollups: usize,
 }
 
 /// Drops settled outbox rows, finished runs and ended snoozes older than [`HISTORY_DAYS`]
@@ -31,6 +33,7 @@ pub fn prune_history(store: &Store, now: DateTime<Utc>) -> Result<Pruned, StoreE
             outbox: outbox::prune(tx, &before)?,
             runs: runs::prune(tx, &before, runs::RUNS_KEPT)?,
             snoozes: snoozes::prune(tx, &before)?,
+            rollups: rollups::prune(tx, &before)?,
         })
     })
 }
@@ -88,6 +91,7 @@ mod tests {
         assert_eq!(
             pruned,
             Pruned {
+                rollups: 0,
                 outbox: 4,
                 runs: 1,
                 snoozes: 0

@@ -268,6 +268,9 @@ pub enum NoteLedgerEffect {
     SnoozeStarted(i64),
     /// The snooze's end note is on the ticket.
     SnoozeEnded,
+    /// A roll-up ticket's note listing these events is on it (they count
+    /// as pushed, like details).
+    Listed(Vec<String>),
     None,
 }
 
@@ -295,6 +298,7 @@ pub fn apply_note_effect(entry: &mut LedgerEntry, effect: &NoteLedgerEffect) {
         NoteLedgerEffect::RemovalNoted => entry.content_hash = REMOVAL_NOTED.to_owned(),
         NoteLedgerEffect::SnoozeStarted(id) => entry.snoozed = Some(*id),
         NoteLedgerEffect::SnoozeEnded => entry.snoozed = None,
+        NoteLedgerEffect::Listed(ids) => entry.pushed_details.extend(ids.iter().cloned()),
         NoteLedgerEffect::None => {}
     }
 }

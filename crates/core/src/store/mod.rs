@@ -23,6 +23,7 @@ pub mod ledger;
 pub mod lock;
 pub mod outbox;
 mod recover;
+pub mod rollups;
 pub mod runs;
 pub mod settings;
 pub mod snoozes;
@@ -56,6 +57,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/006_outbox_kind.sql")),
     M::up(include_str!("migrations/007_snoozes.sql")),
     M::up(include_str!("migrations/008_run_held.sql")),
+    M::up(include_str!("migrations/009_rollups.sql")),
 ];
 
 /// The database path inside `data_dir`.

@@ -65,6 +65,23 @@ const TABLES: &[TableSpec] = &[
         later_table: true,
         filter: "",
     },
+    // Roll-ups (migration 009), before the ledger rows of their tickets.
+    TableSpec {
+        table: "rollups",
+        what: "roll-ups",
+        columns: "id, cause, cw_company_id, cw_identifier, created_at, closed_at",
+        later_columns: &[],
+        later_table: true,
+        filter: "",
+    },
+    TableSpec {
+        table: "rollup_members",
+        what: "roll-up members",
+        columns: "rollup_id, event_id, company, computer, joined_at",
+        later_columns: &[],
+        later_table: true,
+        filter: "",
+    },
     TableSpec {
         table: "ledger",
         what: "ticket ledger",

@@ -7,7 +7,7 @@ use super::*;
 use crate::model::{BackupCompany, Override, TypeFilter};
 use crate::store::companies::{self, Mapping};
 use crate::store::ledger::{self, LedgerEntry, TicketState};
-use crate::store::{db_path, runs, snoozes, CLEAN_STAMP_SUFFIX, DB_FILE_NAME};
+use crate::store::{db_path, rollups, runs, snoozes, CLEAN_STAMP_SUFFIX, DB_FILE_NAME};
 
 const PAGE: usize = 4096;
 
@@ -82,6 +82,18 @@ fn populated(path: &Path) {
                 "2026-11-20T01:00:00Z",
             )?;
             ledger::put(c, &snoozed_entry("evt-2", 1002, snooze.id))?;
+            let member = |event: &str| rollups::Member {
+                event_id: event.to_owned(),
+                company: "Acme Dental (AcmeDental)".to_owned(),
+                computer: format!("PC-{event}"),
+            };
+            rollups::insert(
+                c,
+                "Destination <url> is unreachable",
+                (19, "MyMSP"),
+                &[member("evt-1"), member("evt-2")],
+                "2026-11-20T01:00:00Z",
+            )?;
             // Everything in the main file, so scribbling on it is the whole damage.
             c.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
         })
@@ -148,6 +160,13 @@ fn damaged_history_pages_keep_settings_mapping_and_ledger() {
         (by_table("snoozes").copied, by_table("snoozes").complete),
         (1, true)
     );
+    assert_eq!(
+        (
+            by_table("rollup_members").copied,
+            by_table("rollups").copied
+        ),
+        (2, 1)
+    );
     let history = by_table("sync_runs");
     assert!(!history.complete && history.copied < 300, "{history:?}");
     assert!(report.kept_mapping() && report.kept_ledger());
@@ -185,6 +204,11 @@ fn damaged_history_pages_keep_settings_mapping_and_ledger() {
             .collect::<Vec<_>>(),
         [(1, "server move")]
     );
+    // The open roll-up keeps its cause and members: it still closes when they complete.
+    let open = store.with_conn(rollups::open).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].cause, "Destination <url> is unreachable");
+    assert_eq!(open[0].members.len(), 2);
     // A second recovery has nothing to do.
     let again = recover_damaged(&path).unwrap_err();
     assert!(
