@@ -92,3 +92,26 @@ async fn a_start_note_whose_answer_was_lost_is_found_not_sent_again() {
     let row = w.store.with_conn(|c| ledger::get(c, "evt-1")).unwrap();
     assert_eq!(row.unwrap().snoozed, Some(1));
 }
+
+/// A dry run says which events a snooze holds back, instead of leaving them out.
+#[tokio::test]
+async fn a_dry_run_names_the_snoozed_events() {
+    let (w, _, _) = snoozed_world(3600).await;
+    let mut listing = events();
+    listing.push(ev("evt-2", ACME, "Error", "Failed", "disk full"));
+    listing.push(ev("evt-3", NORTHWIND, "Error", "Failed", "disk full"));
+    w.map(NORTHWIND, "NorthwindLaw").await;
+    w.demo.dashboard.set_events(listing);
+    let report = w.engine.run_cycle(true).await.unwrap();
+    let snoozed: Vec<&str> = report
+        .actions
+        .iter()
+        .filter(|a| a.text.starts_with("snoozed: "))
+        .map(|a| a.event_id.as_str())
+        .collect();
+    assert_eq!(snoozed, ["evt-2"], "{:#?}", report.actions);
+    assert!(report
+        .actions
+        .iter()
+        .any(|a| a.event_id == "evt-3" && a.text.starts_with("would create")));
+}

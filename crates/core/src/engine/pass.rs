@@ -109,7 +109,10 @@ pub(super) struct PassEnd {
 impl<'a> Pass<'a> {
     pub fn new(mut cx: PassContext<'a>) -> Pass<'a> {
         Pass {
-            storm: roll::StormWatch::new(std::mem::take(&mut cx.open_rollups)),
+            storm: roll::StormWatch::new(
+                std::mem::take(&mut cx.open_rollups),
+                cx.settings.storm_rollup_company.is_some(),
+            ),
             agreements: BTreeMap::new(),
             waiting: Vec::new(),
             waiting_rows: BTreeMap::new(),
@@ -365,10 +368,12 @@ impl<'a> Pass<'a> {
             self.company_errors.insert(company.clone(), error.clone());
         }
         let Some(executor) = self.cx.executor.clone() else {
-            let held = plan
-                .skipped
-                .iter()
-                .any(|s| s.reason == plan::SkipReason::CompanyError);
+            let held = plan.skipped.iter().any(|s| {
+                matches!(
+                    s.reason,
+                    plan::SkipReason::CompanyError | plan::SkipReason::Snoozed
+                )
+            });
             if plan.items.is_empty() && !held {
                 return;
             }

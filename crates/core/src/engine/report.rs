@@ -78,14 +78,19 @@ pub(crate) fn dry_run_lines(
         }
     }
     for skip in &plan.skipped {
-        if skip.reason == plan::SkipReason::CompanyError {
-            lines.push(ActionLine {
-                event_id: skip.event_id.clone(),
-                company_id: skip.company_id.clone(),
-                ticket_id: None,
-                text: "held back by its company's error".to_owned(),
-            });
-        }
+        let text = match skip.reason {
+            plan::SkipReason::CompanyError => "held back by its company's error",
+            plan::SkipReason::Snoozed => {
+                "snoozed: no ticket and no note until its snooze ends (`snooze list`)"
+            }
+            _ => continue,
+        };
+        lines.push(ActionLine {
+            event_id: skip.event_id.clone(),
+            company_id: skip.company_id.clone(),
+            ticket_id: None,
+            text: text.to_owned(),
+        });
     }
     lines
 }

@@ -21,6 +21,8 @@ use crate::Error;
 pub(in crate::engine) struct StormWatch {
     /// The open roll-ups as the cycle began.
     pub open: Vec<Rollup>,
+    /// New failures matter: a roll-up is open or could open.
+    watching: bool,
     /// This cycle's new failures: events given a create, held or not.
     candidates: Vec<Candidate>,
     /// Members of open roll-ups whose job has completed, as listed.
@@ -30,8 +32,12 @@ pub(in crate::engine) struct StormWatch {
 }
 
 impl StormWatch {
-    pub fn new(open: Vec<Rollup>) -> StormWatch {
+    /// `opening`: a roll-up company is set. Without it and without an
+    /// open roll-up, nothing is gathered (a first sync of 10,000 events keeps
+    /// no message twice).
+    pub fn new(open: Vec<Rollup>, opening: bool) -> StormWatch {
         StormWatch {
+            watching: opening || !open.is_empty(),
             open,
             ..StormWatch::default()
         }
@@ -66,6 +72,9 @@ impl StormWatch {
         events: &[MonitoringEvent],
         pass_scopes: &BTreeMap<String, plan::CompanyScope>,
     ) {
+        if !self.watching {
+            return;
+        }
         for item in items {
             if !matches!(item.steps.first(), Some(plan::Step::Create(_))) {
                 continue;
@@ -141,6 +150,9 @@ impl Pass<'_> {
         let settings = self.cx.settings;
         let company = settings.storm_rollup_company.clone();
         let watch = &self.storm;
+        if !watch.watching {
+            return Ok(());
+        }
         let decision = rollup::decide(
             &watch.open,
             &watch.candidates,
