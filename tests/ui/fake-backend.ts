@@ -7,7 +7,7 @@
 // The Connection commands live in fake-connection.ts.
 import { mockIPC } from '@tauri-apps/api/mocks';
 
-import type { AppInfo, ArgsOf, CommandName, CompanyView, MapCompanyInput, Override, ResultOf, RunReport, TypeFilter } from '../../ui/src/api';
+import type { ActivityFilter, AppInfo, ArgsOf, CommandName, CompanyView, MapCompanyInput, Override, ResultOf, RunReport, TypeFilter } from '../../ui/src/api';
 import { matches, parse, validate } from './fake-conditions';
 import { saveConnection, testConnection } from './fake-connection';
 import {
@@ -23,6 +23,7 @@ import {
   guardedMessage,
   moreTickets,
   settingEntries,
+  stormHistory,
   stuckIntents,
 } from './fixtures';
 import {
@@ -57,6 +58,10 @@ export interface FakeHandle {
   secret(which: Which): string | undefined;
   /** Runs a sync cycle now, as the scheduler would on its timer. */
   cycle(): Promise<void>;
+  /** As the tray on a click on the storm notification: keeps `filter` for the window and says so. */
+  showActivity(filter: ActivityFilter): Promise<void>;
+  /** The filter of the storm in the `storm` scenario. */
+  stormSince: string | null;
 }
 
 const fail = (kind: string, message: string): never => {
@@ -71,6 +76,9 @@ let demo = false;
 const calls: FakeHandle['calls'] = [];
 const events: FakeHandle['events'] = [];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** The Activity filter a clicked notification left for the window (the tray's `take_activity_filter`). */
+let activityFilter: ActivityFilter | null = null;
+let stormSince: string | null = null;
 
 async function emit(event: string, payload: unknown): Promise<void> {
   events.push({ event, payload });
@@ -314,6 +322,11 @@ const handlers: Handlers = {
     return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
   },
   copy_diagnostics: () => diagnostics(),
+  take_activity_filter: () => {
+    const filter = activityFilter;
+    activityFilter = null;
+    return filter;
+  },
   start_demo: () => startDemo(),
   recover_database: () => {
     recovered = true;
@@ -363,6 +376,16 @@ if (scenario.attention === true) {
   real.status = { ...real.status, last_report: report(false) };
 }
 
+if (scenario.storm !== undefined) {
+  const now = new Date();
+  const storm = stormHistory(real.stored.get('cw.site') ?? 'localhost', now);
+  real.tickets = storm.tickets;
+  real.runs = storm.runs;
+  stormSince = storm.since;
+  if (scenario.storm === 'clicked') activityFilter = { created_since: storm.since };
+  real.status = { ...real.status, cycles: 3, last_run_at: storm.runs[0]?.started_at ?? null, next_in_secs: 290 };
+}
+
 mockIPC(
   (cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
@@ -378,4 +401,9 @@ window.__bbFake = {
   emit,
   secret: (which) => world.secrets.get(which)?.value,
   cycle,
+  async showActivity(filter) {
+    activityFilter = filter;
+    await emit('show_activity', null);
+  },
+  stormSince,
 };

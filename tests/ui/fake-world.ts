@@ -33,6 +33,12 @@ export interface Scenario {
   attention?: boolean;
   /** Secrets given by the environment (`BB_CW_SECRET`, `BB_DASHBOARD_TOKEN`, `BB_SOURCE_SECRET`). */
   envSecrets?: Which[];
+  /**
+   * Start with a storm's history (issue 17): 20 tickets created since it
+   * began, runs holding creates; `'clicked'`: the window was started by a
+   * click on the storm notification, so the tray holds its Activity filter.
+   */
+  storm?: 'history' | 'clicked';
   /** Start with this backup source configured instead of the Dashboard. */
   source?: 'msp360' | 'comet' | 'vspc';
 }

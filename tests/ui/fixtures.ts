@@ -191,6 +191,7 @@ export function demoTickets(site: string, now: Date): TicketRow[] {
     updated_at: now.toISOString(),
     source: DASHBOARD_SOURCE,
     snoozed: null,
+    created_at: new Date(now.getTime() - 86_400_000).toISOString(),
   };
   return [
     { ...base, event_id: 'evt-101', company_id: 'c-1001', ticket_id: 1001, state: 'Open', anomaly: false, event_type: 'Error', job_status: 'Failed', message: '3 files could not be read', summary: 'Error: ACME-DC01 - Nightly files (FileLevel)', priority: 'Priority 2 - High', last_action: 'created', url: url(1001) },
@@ -225,8 +226,60 @@ export function moreTickets(site: string, now: Date): TicketRow[] {
       source: DASHBOARD_SOURCE,
       snoozed: null,
       url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}&companyName=demo`,
+      // Older than the outbox keeps its calls: unknown.
+      created_at: null,
     };
   });
+}
+
+/**
+ * A storm (issue 17) that began two syncs ago: 30 backups failed at once and
+ * `storm.max_creates_per_cycle` (10) let 10 creates through per sync, so 20
+ * tickets are new since `since` and the latest run still holds 10.
+ */
+export function stormHistory(site: string, now: Date): { tickets: TicketRow[]; runs: RunRecord[]; since: string } {
+  const at = (ms: number): string => new Date(now.getTime() - ms).toISOString();
+  const since = at(10 * 60_000 + 4000);
+  const hosts = ['ACME-WS', 'NW-LAPTOP', 'CONTOSO-WS'];
+  const companies = ['c-1001', 'c-1002', 'c-1003'];
+  const storm = Array.from({ length: 20 }, (_, i): TicketRow => {
+    const id = 1101 + i;
+    const created = at((i < 10 ? 10 * 60_000 : 5 * 60_000) + 2000 - i * 100);
+    return {
+      event_id: `evt-${201 + i}`,
+      company_id: companies[i % 3] ?? 'c-1001',
+      ticket_id: id,
+      state: 'Open',
+      anomaly: false,
+      event_type: 'Error',
+      job_status: 'Failed',
+      message: 'the backup target could not be reached',
+      summary: `Error: ${hosts[i % 3] ?? 'ACME-WS'}${String(i + 1).padStart(2, '0')} - Documents (FileLevel)`,
+      priority: 'Priority 2 - High',
+      content_hash: 'x',
+      pushed_details: [],
+      last_action: 'created',
+      last_error: null,
+      updated_at: created,
+      source: DASHBOARD_SOURCE,
+      snoozed: null,
+      url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}&companyName=demo`,
+      created_at: created,
+    };
+  });
+  const quiet = { created: 0, updated: 0, notes: 0, closed: 0, reopened: 0, deleted: 0, skipped: 0, errors: 0, held: 0, snoozed: 0 };
+  const run = (id: number, ago: number, created: number, held: number): RunRecord => ({
+    id,
+    started_at: at(ago),
+    finished_at: at(ago - 3200),
+    counts: { ...quiet, created, held },
+    error_messages: [],
+  });
+  return {
+    tickets: [...storm.reverse(), ...demoTickets(site, new Date(now.getTime() - 20 * 60_000))],
+    runs: [run(4, 5 * 60_000 + 4000, 10, 10), run(3, 10 * 60_000 + 4000, 10, 20), run(2, 15 * 60_000 + 4000, 0, 0)],
+    since,
+  };
 }
 
 /** `GuardedRemovals`'s Display in the core (the `removals:guarded` problem). */

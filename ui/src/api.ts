@@ -6,6 +6,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 
 import type {
+  ActivityFilter,
   Agreement,
   AppInfo,
   ArgsOf,
@@ -98,6 +99,8 @@ export const forgetIntent = (id: number): Promise<StuckIntent> => call('forget_i
 export const logTail = (lines: number, run: number | null = null): Promise<string> =>
   call('log_tail', { lines, run });
 export const copyDiagnostics = (): Promise<string> => call('copy_diagnostics');
+/** The Activity filter a clicked notification asked for, once (`null`: none waits). */
+export const takeActivityFilter = (): Promise<ActivityFilter | null> => call('take_activity_filter');
 
 export const startDemo = (): Promise<AppInfo> => call('start_demo');
 export const stopDemo = (): Promise<AppInfo> => call('stop_demo');
@@ -112,6 +115,11 @@ export function onStatus(handler: (status: Status) => void): Promise<UnlistenFn>
 /** Calls `handler` with every `notification` event. */
 export function onNotification(handler: (n: Events['notification']) => void): Promise<UnlistenFn> {
   return on('notification', handler);
+}
+
+/** Calls `handler` when a clicked notification left an Activity filter to take. */
+export function onShowActivity(handler: () => void): Promise<UnlistenFn> {
+  return on('show_activity', handler);
 }
 
 function on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<UnlistenFn> {

@@ -7,6 +7,7 @@ import { byId, el } from './dom';
 import { errorSentence, toAppError } from './errors';
 import { startHeader } from './header';
 import { mountActivity } from './screens/activity';
+import { requestActivityFilter } from './screens/activity-since';
 import { mountCompanies } from './screens/companies';
 import { mountConnection } from './screens/connection';
 import { mountDefaults } from './screens/defaults';
@@ -89,10 +90,21 @@ async function start(): Promise<void> {
   try {
     await api.onStatus((s) => update({ status: s }));
     await api.onNotification((n) => toast(n.title, n.body, n.is_failure));
+    await api.onShowActivity(() => void showRequestedActivity());
   } catch (error) {
     toast('Live updates are off', `${errorSentence(toAppError(error))} Screens refresh when you open them.`, true);
   }
-  nav.go(firstScreen());
+  // A window started by a click on the storm notification opens on Activity, filtered.
+  if (!(await showRequestedActivity())) nav.go(firstScreen());
+}
+
+/** Shows Activity with the filter a clicked notification left, if one waits; true when it did. */
+async function showRequestedActivity(): Promise<boolean> {
+  const filter = await api.takeActivityFilter().catch(() => null);
+  if (filter === null) return false;
+  requestActivityFilter(filter);
+  nav.go('activity');
+  return true;
 }
 
 void start();

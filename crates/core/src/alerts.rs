@@ -1,12 +1,17 @@
 //! Which failures deserve a notification: each distinct failure once when it
 //! appears, and one "recovered" when everything works again — never one per
 //! cycle for the same failure. A storm (issue 17: cycles whose creates the
-//! storm guard holds) is notified once when it starts, whatever its length. Pure state, fed with each cycle's outcome; the
-//! shell only displays what comes out.
+//! storm guard holds) is notified once when it starts, whatever its length.
+//! Pure state, fed with each cycle's outcome; the shell only displays what
+//! comes out.
+//!
+//! A notification also says what clicking it opens (issue 17): the
+//! ConnectWise ticket of the event a failure is about, or, for a storm, the
+//! Activity screen showing the tickets created since the storm began.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::RunReport;
 use crate::Error;
@@ -19,6 +24,49 @@ pub struct Notification {
     pub body: String,
     /// False for a recovery.
     pub is_failure: bool,
+    /// What clicking the notification opens; `None`: nothing in particular.
+    pub open: Option<NotificationTarget>,
+}
+
+/// What clicking a notification opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NotificationTarget {
+    /// A ticket in the ConnectWise web UI, in the browser.
+    Ticket {
+        ticket_id: i64,
+        /// Built by [`crate::ops::ticket_url`], like the Activity screen's links.
+        url: String,
+    },
+    /// The Activity screen, filtered.
+    Activity { filter: ActivityFilter },
+}
+
+/// A filter of the Activity screen's tickets that a notification asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ActivityFilter {
+    /// Only the tickets created at or after this time (RFC 3339, UTC): for a
+    /// storm, the start of the cycle whose creates the storm guard first held.
+    pub created_since: String,
+}
+
+/// A failed event's ConnectWise ticket, as a notification names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketLink {
+    pub ticket_id: i64,
+    pub url: String,
+}
+
+/// What a cycle's notifications may point at beyond its outcome.
+#[derive(Debug, Clone, Default)]
+pub struct CycleContext {
+    /// When the cycle started (RFC 3339, UTC).
+    pub started_at: String,
+    /// The ticket of each failed event that has one, by event id (see
+    /// [`failed_events`]).
+    pub tickets: BTreeMap<String, TicketLink>,
 }
 
 /// The failures currently active, by key.
@@ -27,6 +75,32 @@ pub struct Alerts {
     active: BTreeMap<String, String>,
     /// The last cycle's creates were held by the storm guard.
     storm: bool,
+}
+
+/// The key prefix of a problem about one event (`event:<id>`).
+const EVENT_KEY: &str = "event:";
+
+/// The events a cycle's outcome reports failed: the ones whose tickets a
+/// notification may open ([`CycleContext::tickets`]).
+pub fn failed_events(outcome: &Result<RunReport, Error>) -> Vec<String> {
+    match outcome {
+        Ok(report) => report
+            .errors
+            .iter()
+            .filter_map(|p| p.key.strip_prefix(EVENT_KEY).map(str::to_owned))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// What clicking the notification of the failure `key` opens: the ticket of
+/// the event it is about, when the event has one.
+fn target_for(key: &str, cx: &CycleContext) -> Option<NotificationTarget> {
+    let link = cx.tickets.get(key.strip_prefix(EVENT_KEY)?)?;
+    Some(NotificationTarget::Ticket {
+        ticket_id: link.ticket_id,
+        url: link.url.clone(),
+    })
 }
 
 /// The failures a cycle outcome shows, by stable key.
@@ -70,8 +144,14 @@ impl Alerts {
     }
 
     /// Records a cycle's outcome; returns what to notify (usually nothing).
-    pub fn observe(&mut self, outcome: &Result<RunReport, Error>) -> Vec<Notification> {
-        let mut out = self.storm(outcome);
+    /// Several new failures make one notification, named after the first,
+    /// and clicking it opens what the first is about.
+    pub fn observe(
+        &mut self,
+        outcome: &Result<RunReport, Error>,
+        cx: &CycleContext,
+    ) -> Vec<Notification> {
+        let mut out = self.storm(outcome, cx);
         let now = failures(outcome);
         let fresh: Vec<(&String, &String)> = now
             .iter()
@@ -90,12 +170,14 @@ impl Alerts {
                 title: title_for(key).to_owned(),
                 body,
                 is_failure: true,
+                open: target_for(key, cx),
             });
         } else if now.is_empty() && !self.active.is_empty() {
             out.push(Notification {
                 title: "BackupBridge recovered".to_owned(),
                 body: "Sync works again: every problem reported earlier is resolved.".to_owned(),
                 is_failure: false,
+                open: None,
             });
         }
         self.active = now;
@@ -104,8 +186,13 @@ impl Alerts {
 
     /// Issue 17: a storm starts with a cycle that holds creates and ends
     /// with one that holds none; one notification at its start. A failed
-    /// cycle says nothing about it.
-    fn storm(&mut self, outcome: &Result<RunReport, Error>) -> Vec<Notification> {
+    /// cycle says nothing about it. Clicking the notification shows the
+    /// tickets created since the cycle that started it.
+    fn storm(
+        &mut self,
+        outcome: &Result<RunReport, Error>,
+        cx: &CycleContext,
+    ) -> Vec<Notification> {
         let Ok(report) = outcome else {
             return Vec::new();
         };
@@ -120,6 +207,11 @@ impl Alerts {
                      nothing is lost."
                 ),
                 is_failure: true,
+                open: Some(NotificationTarget::Activity {
+                    filter: ActivityFilter {
+                        created_since: cx.started_at.clone(),
+                    },
+                }),
             }],
             _ => Vec::new(),
         }
@@ -131,6 +223,14 @@ mod tests {
     use super::*;
     use crate::cw::CwError;
     use crate::engine::Problem;
+
+    /// A cycle whose failed events have no ticket.
+    fn quiet() -> CycleContext {
+        CycleContext {
+            started_at: "2026-12-06T21:00:00Z".into(),
+            tickets: BTreeMap::new(),
+        }
+    }
 
     fn report(problems: &[(&str, &str)]) -> Result<RunReport, Error> {
         Ok(RunReport {
@@ -154,15 +254,15 @@ mod tests {
                 &format!("{n} of the 12 tracked events are missing")[..],
             )])
         };
-        let first = a.observe(&held(12));
+        let first = a.observe(&held(12), &quiet());
         assert_eq!(first.len(), 1);
         assert_eq!(
             first[0].title,
             "BackupBridge: removals need your confirmation"
         );
-        assert!(a.observe(&held(11)).is_empty());
-        assert!(a.observe(&held(12)).is_empty());
-        assert!(!a.observe(&report(&[])).is_empty(), "recovered");
+        assert!(a.observe(&held(11), &quiet()).is_empty());
+        assert!(a.observe(&held(12), &quiet()).is_empty());
+        assert!(!a.observe(&report(&[]), &quiet()).is_empty(), "recovered");
     }
 
     #[test]
@@ -174,8 +274,8 @@ mod tests {
                 ..RunReport::default()
             })
         };
-        assert!(a.observe(&held(0)).is_empty());
-        let first = a.observe(&held(120));
+        assert!(a.observe(&held(0), &quiet()).is_empty());
+        let first = a.observe(&held(120), &quiet());
         assert_eq!(first.len(), 1);
         assert_eq!(
             first[0].title,
@@ -189,23 +289,23 @@ mod tests {
             first[0].body
         );
         // The same storm, shrinking, and a failed cycle in the middle: silence.
-        assert!(a.observe(&held(70)).is_empty());
+        assert!(a.observe(&held(70), &quiet()).is_empty());
         let offline: Result<RunReport, Error> = Err(Error::Cw(CwError::Auth {
             message: "refused".into(),
         }));
-        assert_eq!(a.observe(&offline).len(), 1, "only the failure");
+        assert_eq!(a.observe(&offline, &quiet()).len(), 1, "only the failure");
         assert!(a
-            .observe(&held(20))
+            .observe(&held(20), &quiet())
             .iter()
             .all(|n| !n.title.contains("storm")));
         // The storm ends without a word; the next one is notified again.
         assert!(a
-            .observe(&held(0))
+            .observe(&held(0), &quiet())
             .iter()
             .all(|n| !n.title.contains("storm")));
         assert!(!a.failing());
         assert_eq!(
-            a.observe(&held(1))[0].body.split(':').next(),
+            a.observe(&held(1), &quiet())[0].body.split(':').next(),
             Some("1 ticket held by the storm guard")
         );
     }
@@ -213,41 +313,137 @@ mod tests {
     #[test]
     fn each_distinct_failure_once_then_one_recovery() {
         let mut a = Alerts::new();
-        assert!(a.observe(&report(&[])).is_empty());
+        assert!(a.observe(&report(&[]), &quiet()).is_empty());
         let auth: Result<RunReport, Error> = Err(Error::Cw(CwError::Auth {
             message: "ConnectWise refused the API keys".into(),
         }));
-        let first = a.observe(&auth);
+        let first = a.observe(&auth, &quiet());
         assert_eq!(first.len(), 1);
         assert_eq!(first[0].title, "BackupBridge cannot sync");
         assert!(first[0].is_failure);
         // The same failure again: silence.
-        assert!(a.observe(&auth).is_empty());
-        assert!(a.observe(&auth).is_empty());
+        assert!(a.observe(&auth, &quiet()).is_empty());
+        assert!(a.observe(&auth, &quiet()).is_empty());
         // A different failure: one more notification.
         let agreement = report(&[("company:c-1", "no agreement matches `x`")]);
-        let n = a.observe(&agreement);
+        let n = a.observe(&agreement, &quiet());
         assert_eq!(n.len(), 1);
         assert_eq!(n[0].body, "no agreement matches `x`");
-        assert!(a.observe(&agreement).is_empty());
+        assert!(a.observe(&agreement, &quiet()).is_empty());
         // Everything fine: one recovery, then silence.
-        let r = a.observe(&report(&[]));
+        let r = a.observe(&report(&[]), &quiet());
         assert_eq!(r.len(), 1);
         assert!(!r[0].is_failure);
-        assert!(a.observe(&report(&[])).is_empty());
+        assert!(a.observe(&report(&[]), &quiet()).is_empty());
     }
 
     #[test]
     fn several_new_problems_make_one_notification() {
         let mut a = Alerts::new();
-        let n = a.observe(&report(&[
-            ("event:e1", "rejected"),
-            ("event:e2", "rejected"),
-        ]));
+        let n = a.observe(
+            &report(&[("event:e1", "rejected"), ("event:e2", "rejected")]),
+            &quiet(),
+        );
         assert_eq!(n.len(), 1);
         assert!(n[0].body.contains("and 1 more"));
         // One of them resolved, the other stays: no notification.
-        assert!(a.observe(&report(&[("event:e2", "rejected")])).is_empty());
+        assert!(a
+            .observe(&report(&[("event:e2", "rejected")]), &quiet())
+            .is_empty());
         assert!(a.failing());
+    }
+
+    #[test]
+    fn a_ticket_scoped_failure_opens_its_ticket_and_others_open_nothing() {
+        let url = "https://cw.example/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=42&companyName=acme";
+        let cx = CycleContext {
+            started_at: "2026-12-06T21:00:00Z".into(),
+            tickets: BTreeMap::from([(
+                "e1".to_owned(),
+                TicketLink {
+                    ticket_id: 42,
+                    url: url.to_owned(),
+                },
+            )]),
+        };
+        let opens = |problems: &[(&str, &str)]| {
+            let n = Alerts::new().observe(&report(problems), &cx);
+            assert_eq!(n.len(), 1, "{problems:?}");
+            n[0].open.clone()
+        };
+        let ticket = Some(NotificationTarget::Ticket {
+            ticket_id: 42,
+            url: url.to_owned(),
+        });
+        // The table: which failure is named first decides what a click opens.
+        assert_eq!(opens(&[("event:e1", "e1: rejected")]), ticket);
+        assert_eq!(opens(&[("event:e1", "a"), ("event:e2", "b")]), ticket);
+        assert_eq!(opens(&[("event:e2", "e2: no ticket yet")]), None);
+        assert_eq!(opens(&[("company:e1", "no agreement")]), None);
+        assert_eq!(opens(&[("item:3", "unreadable")]), None);
+        let offline: Result<RunReport, Error> = Err(Error::Cw(CwError::Auth {
+            message: "refused".into(),
+        }));
+        assert_eq!(Alerts::new().observe(&offline, &cx)[0].open, None);
+        // A recovery opens nothing.
+        let mut a = Alerts::new();
+        a.observe(&report(&[("event:e1", "rejected")]), &cx);
+        let recovered = a.observe(&report(&[]), &cx);
+        assert!(!recovered[0].is_failure);
+        assert_eq!(recovered[0].open, None);
+    }
+
+    #[test]
+    fn failed_events_are_the_event_problems_of_a_report() {
+        let outcome = report(&[("event:e1", "a"), ("company:c", "b"), ("event:e:2", "c")]);
+        assert_eq!(failed_events(&outcome), ["e1", "e:2"]);
+        let offline: Result<RunReport, Error> = Err(Error::Cw(CwError::Auth {
+            message: "refused".into(),
+        }));
+        assert!(failed_events(&offline).is_empty());
+    }
+
+    #[test]
+    fn a_storm_opens_the_tickets_created_since_its_first_cycle() {
+        let mut a = Alerts::new();
+        let held = |n: usize| {
+            Ok(RunReport {
+                creates_held: n,
+                ..RunReport::default()
+            })
+        };
+        let at = |t: &str| CycleContext {
+            started_at: t.into(),
+            tickets: BTreeMap::new(),
+        };
+        let first = a.observe(&held(30), &at("2026-12-06T21:05:00Z"));
+        let since = |n: &Notification| match &n.open {
+            Some(NotificationTarget::Activity { filter }) => filter.created_since.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(since(&first[0]), "2026-12-06T21:05:00Z");
+        assert!(a.observe(&held(10), &at("2026-12-06T21:10:00Z")).is_empty());
+        a.observe(&held(0), &at("2026-12-06T21:15:00Z"));
+        // The next storm starts from its own first cycle.
+        let next = a.observe(&held(5), &at("2026-12-06T22:00:00Z"));
+        assert_eq!(since(&next[0]), "2026-12-06T22:00:00Z");
+    }
+
+    #[test]
+    fn targets_serialise_as_the_ui_reads_them() {
+        let storm = NotificationTarget::Activity {
+            filter: ActivityFilter {
+                created_since: "2026-12-06T21:05:00Z".into(),
+            },
+        };
+        let json = serde_json::to_value(&storm).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "activity", "filter": {"created_since": "2026-12-06T21:05:00Z"}})
+        );
+        assert_eq!(
+            serde_json::from_value::<NotificationTarget>(json).unwrap(),
+            storm
+        );
     }
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::alerts::{Alerts, Notification};
+use crate::alerts::{self, Alerts, CycleContext, Notification};
 use crate::engine::{Engine, RunReport, SharedSink};
 use crate::store::settings::Settings;
 
@@ -269,8 +269,25 @@ async fn run_cycle(
         .on_action
         .clone()
         .unwrap_or_else(|| Arc::new(|_| {}));
+    let started_at = crate::engine::now_text();
     let result = engine.run_cycle_guarded(false, Some(sink)).await;
-    for n in alerts.observe(&result) {
+    let failed = alerts::failed_events(&result);
+    let tickets = if failed.is_empty() {
+        Default::default()
+    } else {
+        // Without the links the notification still shows; a click opens nothing.
+        crate::ops::ticket_links(engine, failed)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "the failed events' tickets could not be read");
+                Default::default()
+            })
+    };
+    let cx = CycleContext {
+        started_at,
+        tickets,
+    };
+    for n in alerts.observe(&result, &cx) {
         // No subscriber (headless) is fine: the status carries the reason.
         let _ = notifications.send(n);
     }

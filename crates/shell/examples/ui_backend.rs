@@ -90,7 +90,12 @@ impl EventSink for Recorded {
 struct Quiet;
 
 impl Notifier for Quiet {
-    fn notify(&self, _title: &str, _body: &str) -> bridge_shell::Result<()> {
+    fn notify(
+        &self,
+        _title: &str,
+        _body: &str,
+        _open: Option<&bridge_core::alerts::NotificationTarget>,
+    ) -> bridge_shell::Result<()> {
         Ok(())
     }
 }

@@ -17,6 +17,9 @@ use crate::notify::Notifier;
 pub const STATUS_EVENT: &str = "status";
 /// Name of the event carrying a [`Notification`] to the UI.
 pub const NOTIFICATION_EVENT: &str = "notification";
+/// Name of the event (no payload) telling the UI that an Activity filter
+/// waits for it (`take_activity_filter`): a notification was clicked.
+pub const SHOW_ACTIVITY_EVENT: &str = "show_activity";
 
 /// Where the backend stands.
 #[derive(Debug, Clone)]
@@ -117,10 +120,11 @@ impl Outputs {
             failure = notification.is_failure,
             "notification"
         );
-        if let Err(error) = self
-            .notifier
-            .notify(&notification.title, &notification.body)
-        {
+        if let Err(error) = self.notifier.notify(
+            &notification.title,
+            &notification.body,
+            notification.open.as_ref(),
+        ) {
             tracing::warn!(%error, "could not show a notification");
         }
         self.sink.notification(notification);
@@ -133,7 +137,7 @@ impl Outputs {
 
     /// Shows a one-off message of the shell natively; a failure to show it is logged.
     pub fn tell(&self, title: &str, body: &str) {
-        if let Err(error) = self.notifier.notify(title, body) {
+        if let Err(error) = self.notifier.notify(title, body, None) {
             tracing::warn!(%error, title, body, "could not show a notification");
         }
     }
@@ -141,6 +145,8 @@ impl Outputs {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use bridge_core::alerts::{ActivityFilter, NotificationTarget};
+
     use super::*;
     use crate::notify::tests::RecordingNotifier;
 
@@ -208,15 +214,26 @@ pub(crate) mod tests {
             title: "BackupBridge cannot sync".into(),
             body: "ConnectWise is unreachable".into(),
             is_failure: true,
+            open: Some(NotificationTarget::Activity {
+                filter: ActivityFilter {
+                    created_since: "2026-12-06T21:05:00Z".into(),
+                },
+            }),
         };
         outputs.notify(&n);
-        assert_eq!(*sink.notifications.lock().unwrap(), vec![n]);
+        assert_eq!(*sink.notifications.lock().unwrap(), vec![n.clone()]);
         assert_eq!(
             *notifier.shown.lock().unwrap(),
             vec![(
                 "BackupBridge cannot sync".to_owned(),
                 "ConnectWise is unreachable".to_owned()
             )]
+        );
+        outputs.tell("BackupBridge", "a one-off message");
+        assert_eq!(
+            *notifier.opens.lock().unwrap(),
+            vec![n.open, None],
+            "the notification's target reaches the notifier; a message has none"
         );
     }
 }

@@ -3,12 +3,15 @@
 //! notification daemon. The tray process implements it over the OS
 //! notification centre.
 
+use bridge_core::alerts::NotificationTarget;
+
 use crate::error::Result;
 
 /// Something that can put a short message in front of the user.
 pub trait Notifier: Send + Sync {
-    /// Shows a notification with a title and a one-line body.
-    fn notify(&self, title: &str, body: &str) -> Result<()>;
+    /// Shows a notification with a title and a one-line body; clicking it
+    /// opens `open`, when given (issue 17).
+    fn notify(&self, title: &str, body: &str, open: Option<&NotificationTarget>) -> Result<()>;
 }
 
 #[cfg(test)]
@@ -21,14 +24,17 @@ pub(crate) mod tests {
     #[derive(Default)]
     pub(crate) struct RecordingNotifier {
         pub(crate) shown: Mutex<Vec<(String, String)>>,
+        /// What clicking each shown notification opens.
+        pub(crate) opens: Mutex<Vec<Option<NotificationTarget>>>,
     }
 
     impl Notifier for RecordingNotifier {
-        fn notify(&self, title: &str, body: &str) -> Result<()> {
+        fn notify(&self, title: &str, body: &str, open: Option<&NotificationTarget>) -> Result<()> {
             self.shown
                 .lock()
                 .unwrap()
                 .push((title.to_owned(), body.to_owned()));
+            self.opens.lock().unwrap().push(open.cloned());
             Ok(())
         }
     }

@@ -9,9 +9,10 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use bridge_core::alerts::ActivityFilter;
 use bridge_core::engine::Engine;
 use bridge_core::scheduler::Status;
 use bridge_core::secrets::{EnvOverride, EnvSecrets, KeyringStore, SecretStore};
@@ -74,6 +75,9 @@ pub struct AppState {
     tray_hint_shown: AtomicBool,
     /// Set when the app starts quitting.
     quitting: AtomicBool,
+    /// The Activity filter a clicked notification asked the window for,
+    /// until the window takes it (`take_activity_filter`).
+    activity_request: Mutex<Option<ActivityFilter>>,
 }
 
 /// A summary of the backend for `app_info`.
@@ -116,6 +120,7 @@ impl AppState {
             demo_source: SourceKind::Dashboard,
             tray_hint_shown: AtomicBool::new(false),
             quitting: AtomicBool::new(false),
+            activity_request: Mutex::new(None),
         }
     }
 
@@ -336,6 +341,25 @@ impl AppState {
     /// Returns `true` exactly once: the first time the window is closed to the tray.
     pub fn take_tray_hint(&self) -> bool {
         !self.tray_hint_shown.swap(true, Ordering::SeqCst)
+    }
+
+    /// Asks the window to show the Activity screen with `filter` (a clicked
+    /// notification); a newer request replaces one not taken yet.
+    pub fn request_activity(&self, filter: ActivityFilter) {
+        // A plain value: a panic elsewhere cannot leave it half-written.
+        *self
+            .activity_request
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(filter);
+    }
+
+    /// The Activity filter asked for and not shown yet, once: the window
+    /// takes it when it starts and when told that one waits.
+    pub fn take_activity_filter(&self) -> Option<ActivityFilter> {
+        self.activity_request
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     /// Returns `true` exactly once: when the app first asks to quit.

@@ -1,13 +1,14 @@
 //! The desktop side of the tray process: the event loop on the main thread,
 //! the tray icon and its menu, notifications and start at login. What the
 //! menu does is `bridge_shell::tray::handle_action`; what the tray shows is
-//! `bridge_shell::tray::view`. This module only carries events in and views
-//! out.
+//! `bridge_shell::tray::view`; what a clicked notification does is
+//! `crate::clicks`. This module only carries events in and views out.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use auto_launch::AutoLaunch;
+use bridge_core::alerts::{ActivityFilter, NotificationTarget};
 use bridge_link::instance::{TrayAddress, TrayLock};
 use bridge_link::ipc::{ToWindow, WindowLink};
 use bridge_shell::notify::Notifier;
@@ -22,6 +23,7 @@ use tao::event_loop::{ControlFlow, EventLoop, EventLoopProxy};
 use tray_icon::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tray_icon::{Icon, MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 
+use crate::clicks::{self, Opener};
 use crate::platform::{self, Os};
 use crate::window_process::WindowProcess;
 use crate::EXIT_GRACE;
@@ -35,6 +37,8 @@ pub enum UserEvent {
     Menu(MenuEvent),
     /// The tray icon was clicked.
     Icon(TrayIconEvent),
+    /// A notification was clicked: open what it points at.
+    Open(NotificationTarget),
     /// Quit with this status (the tray's Quit, a signal).
     Quit(i32),
     /// The backend has stopped: end the loop with this status.
@@ -107,6 +111,13 @@ pub fn run(mut event_loop: EventLoop<UserEvent>, shell: Shell) -> ! {
                 }
             }
             Event::UserEvent(UserEvent::Icon(event)) => on_icon(&shell, &event),
+            Event::UserEvent(UserEvent::Open(target)) => {
+                if let Err(error) = clicks::perform(target, &ShellHandle(&shell)) {
+                    tracing::warn!(%error, "a clicked notification could not be opened");
+                    let body = format!("The ticket could not be opened: {error}");
+                    shell.state.outputs().tell(APP_NAME, &body);
+                }
+            }
             // macOS: the app's icon in the Finder or the Dock was clicked again.
             Event::Reopen { .. } => {
                 shell.window.open();
@@ -339,6 +350,17 @@ impl ShellControl for ShellHandle<'_> {
     }
 }
 
+impl Opener for ShellHandle<'_> {
+    fn open_link(&self, url: &str) -> Result<()> {
+        // The same opener as the window's ticket links: web links only.
+        bridge_shell::commands::activity::open_ticket(url)
+    }
+
+    fn show_activity(&self, filter: ActivityFilter) {
+        self.0.window.show_activity(filter);
+    }
+}
+
 /// The login item: this executable, started in the tray (registered for
 /// the user only: `platform::login_item`).
 fn autostart() -> Result<AutoLaunch> {
@@ -356,11 +378,15 @@ fn autostart_error(error: auto_launch::Error) -> Error {
 
 /// The OS notification centre, with the app's identity: its bundle id on
 /// macOS, its AppUserModelID on Windows (installed builds), its icon on
-/// Linux (`platform::identify`).
-pub struct DesktopNotifier;
+/// Linux (`platform::identify`). A click on a notification with a target
+/// reaches the event loop as [`UserEvent::Open`].
+pub struct DesktopNotifier {
+    /// Where a click goes.
+    pub proxy: EventLoopProxy<UserEvent>,
+}
 
 impl Notifier for DesktopNotifier {
-    fn notify(&self, title: &str, body: &str) -> Result<()> {
+    fn notify(&self, title: &str, body: &str, open: Option<&NotificationTarget>) -> Result<()> {
         let mut notification = notify_rust::Notification::new();
         // Dashboard and ConnectWise text shows as written, never as markup.
         notification
@@ -368,14 +394,43 @@ impl Notifier for DesktopNotifier {
             .summary(&crate::markup::notification_text(title))
             .body(&crate::markup::notification_text(body));
         platform::identify(&mut notification);
-        // Showing waits on the notification service: never on the caller's thread.
+        if open.is_some() {
+            platform::make_clickable(&mut notification);
+        }
+        let (open, proxy) = (open.cloned(), self.proxy.clone());
+        // Showing waits on the notification service, and the answer on the
+        // user: never on the caller's thread, nor on the event loop's.
         std::thread::Builder::new()
             .name("notification".into())
-            .spawn(move || {
-                if let Err(error) = notification.show() {
-                    tracing::warn!(%error, "could not show a notification");
-                }
-            })?;
+            .spawn(move || show_and_wait(&notification, open, &proxy))?;
         Ok(())
+    }
+}
+
+/// Shows `notification`; with a target, waits for its answer (until it is
+/// clicked, closed or expires) and posts a click to the event loop.
+fn show_and_wait(
+    notification: &notify_rust::Notification,
+    open: Option<NotificationTarget>,
+    proxy: &EventLoopProxy<UserEvent>,
+) {
+    let handle = match notification.show() {
+        Ok(handle) => handle,
+        Err(error) => {
+            tracing::warn!(%error, "could not show a notification");
+            return;
+        }
+    };
+    let Some(target) = open else {
+        return;
+    };
+    let waited = handle.wait_for_response(|response: &notify_rust::NotificationResponse| {
+        tracing::debug!(?response, "notification answered");
+        if clicks::is_click(response) && proxy.send_event(UserEvent::Open(target)).is_err() {
+            tracing::debug!("the event loop is gone; the click is dropped");
+        }
+    });
+    if let Err(error) = waited {
+        tracing::warn!(%error, "could not wait for a click on a notification");
     }
 }

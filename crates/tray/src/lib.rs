@@ -8,6 +8,7 @@
 //! ends when the window is closed; its commands come here over the loopback
 //! link of `bridge_link::ipc`.
 
+mod clicks;
 mod desktop;
 mod markup;
 mod platform;
@@ -78,7 +79,9 @@ fn try_run(env_secrets: EnvSecrets) -> Result<i32> {
     let event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
     let proxy = event_loop.create_proxy();
     let link = Arc::new(WindowLink::default());
-    let notifier = Arc::new(DesktopNotifier);
+    let notifier = Arc::new(DesktopNotifier {
+        proxy: proxy.clone(),
+    });
     let outputs = Arc::new(Outputs::new(
         Arc::new(TraySink {
             proxy: proxy.clone(),

@@ -7,8 +7,10 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use bridge_core::alerts::ActivityFilter;
 use bridge_link::ipc::{ToWindow, WindowLink};
 use bridge_link::launch::{child_command, installed, WINDOW_ARG};
+use bridge_shell::events::SHOW_ACTIVITY_EVENT;
 use bridge_shell::state::AppState;
 use bridge_shell::{Result, APP_NAME};
 
@@ -97,6 +99,16 @@ impl WindowProcess {
         }
     }
 
+    /// Shows the Activity screen with `filter` (a clicked notification):
+    /// the filter waits in the state until the window's UI takes it, told
+    /// at once when a window is open, else when the window it starts here
+    /// loads; then the window comes forward as on *Open*.
+    pub fn show_activity(&self, filter: ActivityFilter) -> Opening {
+        self.state.request_activity(filter);
+        self.link.event(SHOW_ACTIVITY_EVENT, &());
+        self.open()
+    }
+
     /// The window connected: it is no longer starting.
     pub fn connected(&self) {
         *self.starting.lock().unwrap_or_else(PoisonError::into_inner) = None;
@@ -149,7 +161,12 @@ mod tests {
     struct Told(Mutex<Vec<String>>);
 
     impl Notifier for Told {
-        fn notify(&self, _title: &str, body: &str) -> Result<()> {
+        fn notify(
+            &self,
+            _title: &str,
+            body: &str,
+            _open: Option<&bridge_core::alerts::NotificationTarget>,
+        ) -> Result<()> {
             self.0.lock().unwrap().push(body.to_owned());
             Ok(())
         }
@@ -163,6 +180,10 @@ mod tests {
     }
 
     fn window_process(binary: PathBuf) -> (WindowProcess, Arc<Told>) {
+        window_process_on(binary, Arc::new(WindowLink::default()))
+    }
+
+    fn window_process_on(binary: PathBuf, link: Arc<WindowLink>) -> (WindowProcess, Arc<Told>) {
         let told = Arc::new(Told::default());
         let outputs = Arc::new(Outputs::new(Arc::new(Nowhere), told.clone()));
         let data_dir = binary.parent().unwrap().to_path_buf();
@@ -172,7 +193,7 @@ mod tests {
             Box::new(|| Arc::new(MemoryStore::default()) as Arc<dyn SecretStore>),
             Duration::from_secs(3600),
         ));
-        let window = WindowProcess::new(Arc::new(WindowLink::default()), binary, state);
+        let window = WindowProcess::new(link, binary, state);
         (window, told)
     }
 
@@ -320,5 +341,77 @@ mod tests {
         // No longer "starting": the next Open starts it again.
         assert_eq!(window.open(), Opening::Started);
         wait_for("a second start", || starts(dir.path()).len() == 2);
+    }
+
+    fn storm_filter() -> ActivityFilter {
+        ActivityFilter {
+            created_since: "2026-12-06T21:05:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_clicked_storm_without_a_window_starts_one_with_the_filter_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let (window, told) = window_process(script(dir.path(), "exit 0"));
+        assert_eq!(window.show_activity(storm_filter()), Opening::Started);
+        wait_for("the window process to start", || {
+            !starts(dir.path()).is_empty()
+        });
+        // The window's UI takes it when it loads, once.
+        assert_eq!(window.state.take_activity_filter(), Some(storm_filter()));
+        assert_eq!(window.state.take_activity_filter(), None);
+        assert!(told.0.lock().unwrap().is_empty());
+    }
+
+    /// A window that connected over the real link, as the window process does.
+    struct NoCommands;
+
+    impl bridge_link::ipc::TrayService for NoCommands {
+        fn call(&self, _: String, _: serde_json::Value) -> bridge_link::ipc::CallFuture<'_> {
+            Box::pin(async { Err(serde_json::Value::Null) })
+        }
+        fn open(&self) {}
+        fn window_changed(&self, _: bridge_link::ipc::WindowChange) {}
+        fn accepting(&self) -> bool {
+            true
+        }
+    }
+
+    #[tokio::test]
+    async fn a_clicked_storm_tells_the_open_window_and_brings_it_forward() {
+        use bridge_link::ipc::{self, FromTray, TrayClient};
+        let link = Arc::new(WindowLink::default());
+        let (listener, address) = ipc::listen().await.unwrap();
+        tokio::spawn(ipc::serve(
+            listener,
+            address.token.clone(),
+            Arc::new(NoCommands),
+            Arc::clone(&link),
+        ));
+        let (_client, mut events) = TrayClient::connect(&address).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (window, _) = window_process_on(script(dir.path(), "exit 0"), Arc::clone(&link));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !link.is_open() {
+            assert!(Instant::now() < deadline, "the window never connected");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(window.show_activity(storm_filter()), Opening::Focused);
+        async fn next(events: &mut tokio::sync::mpsc::UnboundedReceiver<FromTray>) -> FromTray {
+            tokio::time::timeout(Duration::from_secs(5), events.recv())
+                .await
+                .unwrap()
+                .unwrap()
+        }
+        match next(&mut events).await {
+            FromTray::Event { name, payload } => {
+                assert_eq!(name, SHOW_ACTIVITY_EVENT);
+                assert!(payload.is_null(), "{payload}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(next(&mut events).await, FromTray::Focus));
+        assert_eq!(window.state.take_activity_filter(), Some(storm_filter()));
+        assert!(starts(dir.path()).is_empty(), "no second window");
     }
 }

@@ -13,6 +13,17 @@ export type ActionLine = {
 };
 
 /**
+ * A filter of the Activity screen's tickets that a notification asks for.
+ */
+export type ActivityFilter = {
+  /**
+   * Only the tickets created at or after this time (RFC 3339, UTC): for a
+   * storm, the start of the cycle whose creates the storm guard first held.
+   */
+  created_since: string;
+};
+
+/**
  * A company's agreement (contract).
  */
 export type Agreement = {
@@ -377,7 +388,20 @@ export type Notification = {
    * False for a recovery.
    */
   is_failure: boolean;
+  /**
+   * What clicking the notification opens; `None`: nothing in particular.
+   */
+  open: NotificationTarget | null;
 };
+
+/**
+ * What clicking a notification opens.
+ */
+export type NotificationTarget = { "kind": "ticket", ticket_id: number,
+/**
+ * Built by [`crate::ops::ticket_url`], like the Activity screen's links.
+ */
+url: string, } | { "kind": "activity", filter: ActivityFilter, };
 
 /**
  * A per-company setting: inherit the global default, or an explicit override.
@@ -636,6 +660,11 @@ export type TestStep = {
  */
 export type TicketRow = {
   url: string | null;
+  /**
+   * When BackupBridge asked ConnectWise to create the ticket (RFC 3339),
+   * while the outbox keeps the call; `None` for older or adopted tickets.
+   */
+  created_at: string | null;
   event_id: string;
   company_id: string;
   ticket_id: number;
@@ -719,6 +748,7 @@ export type Commands = {
   open_ticket: { args: { url: string, }; result: null };
   log_tail: { args: { lines: number, run: number | null, }; result: string };
   copy_diagnostics: { args: Record<string, never>; result: string };
+  take_activity_filter: { args: Record<string, never>; result: ActivityFilter | null };
 };
 
 /** A command's name. */
@@ -765,10 +795,12 @@ export const COMMANDS: readonly CommandName[] = [
   'open_ticket',
   'log_tail',
   'copy_diagnostics',
+  'take_activity_filter',
 ];
 
 /** The events the backend sends the UI, with their payloads. */
 export type Events = {
   status: Status;
   notification: Notification;
+  show_activity: null;
 };

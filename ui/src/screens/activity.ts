@@ -3,6 +3,8 @@
 // Forget), then the events BackupBridge tracks and their tickets (numbers
 // open the ticket in ConnectWise), the recent sync runs with what they did,
 // and "Preview next sync" (a dry run). Redrawn whenever a sync finishes.
+// Opened from the storm notification, the tickets are filtered to those
+// created since the storm began (activity-since.ts), until the chip is removed.
 import * as api from '../api';
 import { button, el } from '../dom';
 import { errorSentence, toAppError } from '../errors';
@@ -23,6 +25,7 @@ import {
   type RemovedPolicy,
   type TicketFilter,
 } from './activity-rows';
+import { createdSince, sinceLabel, takeRequestedFilter } from './activity-since';
 import type { MountFn } from './screen';
 
 function table(testid: string, headers: string[], cls: string): { table: HTMLTableElement; body: HTMLTableSectionElement } {
@@ -97,6 +100,8 @@ export const mountActivity: MountFn = (root) => {
     { testid: 'tickets-filter', id: 'tickets-filter' },
   );
   const ticketCount = el('span', { class: 'muted count', testid: 'tickets-count' });
+  let since = takeRequestedFilter();
+  const sinceChip = el('span', { class: 'filter-chip', testid: 'since-filter' });
   const tt = table('tickets-table', ['Ticket', 'Event', 'State', 'Last action', 'Updated'], 'tickets');
   const ticketsEmpty = el('p', { class: 'empty', testid: 'tickets-empty' });
   const ticketsMessage = el('div');
@@ -127,6 +132,7 @@ export const mountActivity: MountFn = (root) => {
       el('div', { class: 'toolbar-main' }, [
         el('label', { class: 'inline-label', for: 'tickets-filter', text: 'Show' }),
         filter,
+        sinceChip,
         ticketCount,
       ]),
       el('div', { class: 'toolbar-side' }, [preview]),
@@ -140,13 +146,35 @@ export const mountActivity: MountFn = (root) => {
     card('Recent syncs', '', [runsMessage, el('div', { class: 'table-wrap' }, [rt.table]), runsEmpty], 'runs-card'),
   );
 
+  const drawSince = (now: Date): void => {
+    const chipText = since === null ? '' : sinceLabel(since, now);
+    sinceChip.hidden = since === null;
+    if (sinceChip.dataset['label'] === chipText) return;
+    sinceChip.dataset['label'] = chipText;
+    sinceChip.replaceChildren(
+      ...(since === null
+        ? []
+        : [
+            el('span', { text: chipText }),
+            button('×', removeSince, {
+              class: 'chip-remove',
+              'aria-label': `Remove the filter: ${chipText}`,
+              title: 'Show every ticket',
+              testid: 'since-filter-remove',
+            }),
+          ]),
+    );
+  };
+
   const drawTickets = (): void => {
     const mode = filter.value as TicketFilter;
     const now = new Date();
     let html = '';
     let shown = 0;
+    drawSince(now);
     for (const t of tickets) {
       if (!ticketPasses(t, mode)) continue;
+      if (since !== null && !createdSince(t, since)) continue;
       shown += 1;
       html += ticketRowHtml(t, names.get(t.company_id) ?? t.company_id, now);
     }
@@ -156,7 +184,9 @@ export const mountActivity: MountFn = (root) => {
     ticketsEmpty.textContent =
       tickets.length === 0
         ? 'No tickets yet. They appear here after a sync creates them — choose Sync now, or Preview next sync to see what it would do.'
-        : 'No ticket matches this choice.';
+        : since === null
+          ? 'No ticket matches this choice.'
+          : 'No ticket created since the storm began matches this choice yet: the held ones are created over the next syncs.';
     ticketCount.textContent = shown === tickets.length ? plural(tickets.length, 'ticket') : `${shown} of ${plural(tickets.length, 'ticket')}`;
   };
 
@@ -245,6 +275,12 @@ export const mountActivity: MountFn = (root) => {
       runsMessage.replaceChildren(errorNotice(r.reason, 'Could not load the sync runs.', 'runs-error'));
     }
   };
+
+  function removeSince(): void {
+    since = null;
+    drawTickets();
+    filter.focus();
+  }
 
   filter.addEventListener('change', drawTickets);
 
@@ -344,6 +380,7 @@ export const mountActivity: MountFn = (root) => {
     api.openTicket(url).catch((error: unknown) => toast('Could not open the ticket', errorSentence(toAppError(error)), true));
   });
 
+  drawSince(new Date());
   ticketCount.textContent = 'Loading…';
   void load();
   return {

@@ -1,12 +1,15 @@
 //! Activity: tracked events with their tickets (and links into ConnectWise),
 //! and a diagnostics text that never holds a secret.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
+use crate::alerts::TicketLink;
 use crate::engine::{db_store, Engine, CODEBASE_KEY};
 use crate::store::ledger::{self, LedgerEntry};
-use crate::store::runs;
 use crate::store::settings::{self, Settings};
+use crate::store::{outbox, runs};
 use crate::Error;
 
 /// A ledger row with its ConnectWise link.
@@ -16,6 +19,9 @@ pub struct TicketRow {
     #[serde(flatten)]
     pub entry: LedgerEntry,
     pub url: Option<String>,
+    /// When BackupBridge asked ConnectWise to create the ticket (RFC 3339),
+    /// while the outbox keeps the call; `None` for older or adopted tickets.
+    pub created_at: Option<String>,
 }
 
 /// Every tracked event and its ticket, most recently changed first.
@@ -23,10 +29,12 @@ pub async fn tickets(engine: &Engine) -> Result<Vec<TicketRow>, Error> {
     let settings = engine.settings().await?;
     let codebase = db_store(engine.store(), |s| settings::get(s, CODEBASE_KEY)).await?;
     let map = db_store(engine.store(), |s| s.with_conn(ledger::all)).await?;
+    let mut created = db_store(engine.store(), |s| s.with_conn(outbox::created_times)).await?;
     let mut list: Vec<TicketRow> = map
         .into_values()
         .map(|entry| TicketRow {
             url: ticket_url(&settings, codebase.as_deref(), entry.ticket_id),
+            created_at: created.remove(&entry.event_id),
             entry,
         })
         .collect();
@@ -37,6 +45,38 @@ pub async fn tickets(engine: &Engine) -> Result<Vec<TicketRow>, Error> {
             .then(a.entry.event_id.cmp(&b.entry.event_id))
     });
     Ok(list)
+}
+
+/// The tickets of `event_ids` that have one, with their links (the events
+/// a failure notification may open), by event id.
+pub async fn ticket_links(
+    engine: &Engine,
+    event_ids: Vec<String>,
+) -> Result<BTreeMap<String, TicketLink>, Error> {
+    let settings = engine.settings().await?;
+    let codebase = db_store(engine.store(), |s| settings::get(s, CODEBASE_KEY)).await?;
+    let entries = db_store(engine.store(), move |s| {
+        s.with_conn(|c| {
+            event_ids
+                .iter()
+                .filter_map(|id| ledger::get(c, id).transpose())
+                .collect::<rusqlite::Result<Vec<LedgerEntry>>>()
+        })
+    })
+    .await?;
+    Ok(entries
+        .into_iter()
+        .filter_map(|entry| {
+            let url = ticket_url(&settings, codebase.as_deref(), entry.ticket_id)?;
+            Some((
+                entry.event_id,
+                TicketLink {
+                    ticket_id: entry.ticket_id,
+                    url,
+                },
+            ))
+        })
+        .collect())
 }
 
 /// Link to a ticket in the ConnectWise web UI.

@@ -10,7 +10,7 @@ mod seen;
 mod setup;
 mod snooze;
 
-pub use activity::{diagnostics, ticket_url, tickets, TicketRow};
+pub use activity::{diagnostics, ticket_links, ticket_url, tickets, TicketRow};
 pub use companies::{
     list_companies, map_company, refresh_companies, suggest_cw_companies, CompanyView, MapRequest,
     Refreshed,

@@ -20,7 +20,7 @@ use bridge_core::alerts::Notification;
 use bridge_core::scheduler::Status;
 use ts_rs::{Config, TypeVisitor, TS};
 
-use crate::events::{NOTIFICATION_EVENT, STATUS_EVENT};
+use crate::events::{NOTIFICATION_EVENT, SHOW_ACTIVITY_EVENT, STATUS_EVENT};
 
 /// The one command that rewrites the generated files.
 pub const REGENERATE: &str = "BB_UPDATE_BINDINGS=1 cargo test -p bridge-shell bindings";
@@ -100,7 +100,7 @@ pub fn typescript() -> Result<String, String> {
     let _ = write!(
         out,
         "\n/** The events the backend sends the UI, with their payloads. */\n\
-         export type Events = {{\n  {STATUS_EVENT}: {};\n  {NOTIFICATION_EVENT}: {};\n}};\n",
+         export type Events = {{\n  {STATUS_EVENT}: {};\n  {NOTIFICATION_EVENT}: {};\n  {SHOW_ACTIVITY_EVENT}: null;\n}};\n",
         Status::name(&config),
         Notification::name(&config),
     );

@@ -22,6 +22,7 @@ pub mod setup;
 pub mod bindings;
 mod declare;
 
+use bridge_core::alerts::ActivityFilter;
 use bridge_core::cw::{Agreement, Company, NamedRef, Priority};
 use bridge_core::engine::{Engine, RunReport};
 use bridge_core::ops::{
@@ -97,6 +98,7 @@ ui_commands! {
     open_ticket(url: String) -> () => activity::open_ticket(&url);
     log_tail(lines: usize, run: Option<i64>) -> String => activity::log_tail(state, lines, run).await;
     copy_diagnostics() -> String => activity::copy_diagnostics(state).await;
+    take_activity_filter() -> Option<ActivityFilter> => Ok(state.take_activity_filter());
 }
 
 fn parse<T: DeserializeOwned>(command: &str, args: Value) -> Result<T> {

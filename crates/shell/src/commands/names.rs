@@ -37,4 +37,5 @@ pub const COMMANDS: &[&str] = &[
     "open_ticket",
     "log_tail",
     "copy_diagnostics",
+    "take_activity_filter",
 ];

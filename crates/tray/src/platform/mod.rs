@@ -2,7 +2,8 @@
 //! activation policy (macOS), the identity notifications are shown with
 //! (bundle id on macOS, AppUserModelID on Windows, icon name on Linux),
 //! how a click on the icon behaves, whether notification text is read as
-//! markup, and how start at login is registered. Each decision is a
+//! markup, whether a click needs a declared action, and how start at login
+//! is registered. Each decision is a
 //! function of [`Os`] here, tested for every OS; the calls that exist on
 //! one OS only are in `macos.rs`, `windows.rs` and `freedesktop.rs` (Linux
 //! and the other Unixes). See `bridge_base::platform` for the rule.
@@ -71,6 +72,15 @@ pub fn notification_app_id(os: Os, installed: bool) -> Option<&'static str> {
 /// Linux packages install under the window's executable name.
 pub fn notification_icon(os: Os) -> Option<&'static str> {
     os.is_freedesktop().then_some(WINDOW_BINARY)
+}
+
+/// Whether a notification that opens something declares the open action
+/// (`clicks::OPEN_ACTION`): a freedesktop server invokes a click only as
+/// the default action, and shows none the notification does not declare.
+/// Windows and macOS report a click on any notification (a declared action
+/// would be an extra button there).
+pub fn declares_open_action(os: Os) -> bool {
+    os.is_freedesktop()
 }
 
 /// How start at login is registered.
@@ -149,6 +159,13 @@ pub fn prepare_event_loop<T: 'static>(event_loop: &mut EventLoop<T>) {
 pub fn init_notifications() {
     if let Some(app) = process_notification_app(Os::current(), installed()) {
         imp::set_notification_app(app);
+    }
+}
+
+/// Makes a click on `notification` reach the app on this OS.
+pub fn make_clickable(notification: &mut notify_rust::Notification) {
+    if declares_open_action(Os::current()) {
+        notification.action(crate::clicks::OPEN_ACTION, crate::clicks::OPEN_LABEL);
     }
 }
 

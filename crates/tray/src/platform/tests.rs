@@ -22,6 +22,19 @@ fn markup_is_escaped_for_freedesktop_servers_only() {
 }
 
 #[test]
+fn only_freedesktop_servers_need_the_open_action_declared() {
+    let cases = [
+        (Os::Windows, false),
+        (Os::MacOs, false),
+        (Os::Linux, true),
+        (Os::OtherUnix, true),
+    ];
+    for (os, declared) in cases {
+        assert_eq!(declares_open_action(os), declared, "{os:?}");
+    }
+}
+
+#[test]
 fn notifications_carry_the_identity_of_each_os() {
     // (os, installed, process app, app id on each notification, icon)
     let cases = [
