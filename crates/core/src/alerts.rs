@@ -80,17 +80,52 @@ pub struct Alerts {
 /// The key prefix of a problem about one event (`event:<id>`).
 const EVENT_KEY: &str = "event:";
 
-/// The events a cycle's outcome reports failed: the ones whose tickets a
-/// notification may open ([`CycleContext::tickets`]).
+/// The events a cycle's outcome reports failed, and the roll-ups it opened:
+/// the ones whose tickets a notification may open ([`CycleContext::tickets`]).
 pub fn failed_events(outcome: &Result<RunReport, Error>) -> Vec<String> {
     match outcome {
         Ok(report) => report
             .errors
             .iter()
             .filter_map(|p| p.key.strip_prefix(EVENT_KEY).map(str::to_owned))
+            .chain(report.rollups_opened.iter().map(|r| r.event_id.clone()))
             .collect(),
         Err(_) => Vec::new(),
     }
+}
+
+/// Issue 17: one notification per roll-up ticket a cycle opened; clicking
+/// it opens the roll-up ticket.
+fn rollups(outcome: &Result<RunReport, Error>, cx: &CycleContext) -> Vec<Notification> {
+    let Ok(report) = outcome else {
+        return Vec::new();
+    };
+    report
+        .rollups_opened
+        .iter()
+        .map(|r| Notification {
+            title: format!("BackupBridge: {} backups failed with one cause", r.failures),
+            body: format!(
+                "Roll-up ticket #{} lists them ({} {}): {}",
+                r.ticket_id,
+                r.companies,
+                if r.companies == 1 {
+                    "company"
+                } else {
+                    "companies"
+                },
+                r.cause
+            ),
+            is_failure: true,
+            open: cx
+                .tickets
+                .get(&r.event_id)
+                .map(|link| NotificationTarget::Ticket {
+                    ticket_id: link.ticket_id,
+                    url: link.url.clone(),
+                }),
+        })
+        .collect()
 }
 
 /// What clicking the notification of the failure `key` opens: the ticket of
@@ -152,6 +187,7 @@ impl Alerts {
         cx: &CycleContext,
     ) -> Vec<Notification> {
         let mut out = self.storm(outcome, cx);
+        out.extend(rollups(outcome, cx));
         let now = failures(outcome);
         let fresh: Vec<(&String, &String)> = now
             .iter()
@@ -263,6 +299,53 @@ mod tests {
         assert!(a.observe(&held(11), &quiet()).is_empty());
         assert!(a.observe(&held(12), &quiet()).is_empty());
         assert!(!a.observe(&report(&[]), &quiet()).is_empty(), "recovered");
+    }
+
+    #[test]
+    fn each_roll_up_opened_is_notified_once_and_opens_its_ticket() {
+        let mut a = Alerts::new();
+        let opened = Ok(RunReport {
+            rollups_opened: vec![crate::engine::RollupOpened {
+                event_id: "rollup:3".into(),
+                ticket_id: 812,
+                failures: 300,
+                companies: 60,
+                cause: "Cannot write to <path> the destination is unreachable".into(),
+            }],
+            ..RunReport::default()
+        });
+        assert_eq!(failed_events(&opened), ["rollup:3"]);
+        let mut cx = quiet();
+        let url = "https://cw.example.com/ticket?service_recid=812";
+        cx.tickets.insert(
+            "rollup:3".into(),
+            TicketLink {
+                ticket_id: 812,
+                url: url.into(),
+            },
+        );
+        let shown = a.observe(&opened, &cx);
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert_eq!(
+            shown[0].title,
+            "BackupBridge: 300 backups failed with one cause"
+        );
+        assert!(
+            shown[0]
+                .body
+                .starts_with("Roll-up ticket #812 lists them (60 companies): Cannot"),
+            "{}",
+            shown[0].body
+        );
+        assert_eq!(
+            shown[0].open,
+            Some(NotificationTarget::Ticket {
+                ticket_id: 812,
+                url: url.into()
+            })
+        );
+        // The next cycle opened none: nothing more.
+        assert!(a.observe(&Ok(RunReport::default()), &quiet()).is_empty());
     }
 
     #[test]

@@ -453,6 +453,10 @@ export type RejectedItem = {
  * A roll-up ticket a cycle created: what its notification says.
  */
 export type RollupOpened = {
+  /**
+   * The ledger's id of the roll-up's ticket (`rollup:<id>`).
+   */
+  event_id: string;
   ticket_id: number;
   /**
    * The new failures it lists.

@@ -84,6 +84,8 @@ pub struct RunReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RollupOpened {
+    /// The ledger's id of the roll-up's ticket (`rollup:<id>`).
+    pub event_id: String,
     pub ticket_id: i64,
     /// The new failures it lists.
     pub failures: usize,

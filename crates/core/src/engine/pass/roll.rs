@@ -127,6 +127,7 @@ fn opened_lines(
             let row = rows.get(&rollups::ledger_id(r.id))?;
             let companies: BTreeSet<&str> = r.members.iter().map(|m| m.company.as_str()).collect();
             (row.ticket_id > 0).then(|| RollupOpened {
+                event_id: row.event_id.clone(),
                 ticket_id: row.ticket_id,
                 failures: r.members.len(),
                 companies: companies.len(),
