@@ -64,7 +64,12 @@ export const mountCompanies: MountFn = (root) => {
   const tbody = el('tbody', { testid: 'companies-body' });
   const table = el('table', { class: 'table companies', testid: 'companies-table' }, [
     el('colgroup', {}, COLUMNS.map(([key]) => el('col', { class: `col-${key}` }))),
-    el('thead', {}, [el('tr', {}, COLUMNS.map(([, label]) => el('th', { scope: 'col', text: label })))]),
+    el('thead', {}, [
+      el('tr', {}, COLUMNS.map(([key, label]) =>
+        // The row menus' column is narrow: its heading is for screen readers.
+        key === 'more' ? el('th', { scope: 'col' }, [el('span', { class: 'visually-hidden', text: label })]) : el('th', { scope: 'col', text: label }),
+      )),
+    ]),
     tbody,
   ]);
   const empty = el('p', { class: 'empty', testid: 'companies-empty' });

@@ -83,7 +83,7 @@ export function stormSection(settings: SettingsModel): HTMLElement {
   return card(
     'Storms and flapping',
     'What BackupBridge does when many backups fail at once, or one keeps failing and recovering.',
-    [el('div', { class: 'grid-2' }, STORM_FIELDS.map((spec) => stormField(settings, spec)))],
+    [el('div', { class: 'storm-grid' }, STORM_FIELDS.map((spec) => stormField(settings, spec)))],
     'defaults-storm',
   );
 }
