@@ -34,6 +34,8 @@ import {
   emptyWorld,
   missing,
   parseFilter,
+  parseUntil,
+  snoozeTime,
   withEffective,
   type Scenario,
   type Which,
@@ -315,6 +317,28 @@ const handlers: Handlers = {
     }
     world.attention = { ...world.attention, stuck: world.attention.stuck.filter((s) => s.id !== id) };
     return gone;
+  },
+  add_snooze: ({ scope, value, until, reason }) => {
+    const now = new Date();
+    if (value.trim() === '') return fail('invalid', `a snooze needs the ${scope} it covers; it is empty`);
+    const end = parseUntil(until, now);
+    if (typeof end === 'string') return fail('invalid', end);
+    const id = world.snoozes.reduce((max, s) => Math.max(max, s.id), 0) + 1;
+    const snooze = { id, scope, value: value.trim(), until: snoozeTime(end), reason: reason.trim(), created_at: snoozeTime(now), removed_at: null };
+    world.snoozes.push(snooze);
+    return snooze;
+  },
+  list_snoozes: () => {
+    const now = snoozeTime(new Date());
+    const active = world.snoozes.filter((s) => s.removed_at === null && s.until > now).sort((a, b) => a.until.localeCompare(b.until));
+    return { now, active, ended: world.snoozes.filter((s) => !active.includes(s)).reverse() };
+  },
+  remove_snooze: ({ id }) => {
+    const s = world.snoozes.find((x) => x.id === id);
+    if (s === undefined) return fail('invalid', `no snooze has the id ${id}; \`backup-bridge snooze list\` shows them with their ids`);
+    const now = snoozeTime(new Date());
+    if (s.removed_at === null && s.until > now) s.removed_at = now;
+    return { ...s };
   },
   log_tail: ({ run }) => {
     if (typeof run !== 'number') return LOG_TAIL;

@@ -10,6 +10,7 @@ import type {
   Override,
   RunRecord,
   SecretStatus,
+  Snooze,
   Status,
   TicketRow,
   TypeFilter,
@@ -83,6 +84,8 @@ export interface World {
   attention: Attention;
   /** `confirm_removals` was called; the next cycle applies the held removals. */
   removalsConfirmed: boolean;
+  /** Every snooze added, ended ones included. */
+  snoozes: Snooze[];
 }
 
 export const VERSION = '0.1.0';
@@ -99,7 +102,29 @@ export function emptyWorld(): World {
     status: { state: { state: 'idle' }, cycles: 0, last_run_at: null, last_report: null, next_in_secs: null },
     attention: { stuck: [], guarded_removals: null },
     removalsConfirmed: false,
+    snoozes: [],
   };
+}
+
+const UNTIL_FORMS = 'an RFC 3339 time (2026-12-07T06:00:00Z), a local time (2026-12-07 06:00) or a duration from now (90m, 2h, 1d)';
+
+/** A time as the core stores snooze times: UTC, whole seconds. */
+export function snoozeTime(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}Z`;
+}
+
+/** `ops::parse_until`: the end of a snooze, or the core's refusal. */
+export function parseUntil(text: string, now: Date): Date | string {
+  const t = text.trim();
+  let at: Date | null = null;
+  const local = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/.exec(t);
+  const length = /^(\d+)([mhd])$/.exec(t);
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(t)) at = new Date(t);
+  else if (local !== null) at = new Date(Number(local[1]), Number(local[2]) - 1, Number(local[3]), Number(local[4]), Number(local[5]));
+  else if (length !== null) at = new Date(now.getTime() + Number(length[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[length[2] as 'm' | 'h' | 'd']);
+  if (at === null || Number.isNaN(at.getTime())) return `cannot read the snooze end "${t}"; use ${UNTIL_FORMS}`;
+  if (at.getTime() <= now.getTime()) return `the snooze end ${snoozeTime(at)} is not in the future; use ${UNTIL_FORMS}`;
+  return at;
 }
 
 /** Settings still needed before a sync (Settings::missing_for_sync). */
@@ -302,6 +327,17 @@ export function checkSetting(key: string, value: string): string | null {
     case 'defaults.event_types':
     case 'defaults.backup_types':
       return v === '' ? `invalid value for ${key}: list at least one type (comma separated), or use all` : null;
+    case 'storm.max_creates_per_cycle':
+      return /^\d+$/.test(v) && Number(v) <= 1_000_000
+        ? null
+        : `invalid value for ${key}: expected a whole number of tickets from 0 (no cap) to 1000000, got "${v}"`;
+    case 'storm.rollup_min':
+    case 'ticket.flap_window_mins': {
+      const n = Number(v);
+      if (!/^\d+$/.test(v)) return `invalid value for ${key}: expected a whole number, got "${v}"`;
+      if (key === 'storm.rollup_min') return n < 2 || n > 100_000 ? `invalid value for ${key}: a roll-up needs between 2 and 100000 failures, got ${n}` : null;
+      return n < 1 || n > 10_080 ? `invalid value for ${key}: the flap window must be between 1 and 10080 minutes (one week), got ${n}` : null;
+    }
     case 'ticket.removed_policy':
       return ['close', 'leave', 'delete'].includes(v) ? null : `invalid value for ${key}: use close, leave or delete`;
     case 'source.kind':

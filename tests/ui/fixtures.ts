@@ -121,6 +121,10 @@ export const SETTING_SPECS: Array<[string, string | null, string]> = [
   ['sync.interval_secs', '300', 'seconds between syncs (at least 10)'],
   ['sync.concurrency', '4', 'ConnectWise requests in flight at once (1 to 16)'],
   ['dashboard.url', null, 'Cloud Backup Dashboard base URL'],
+  ['storm.max_creates_per_cycle', '50', 'most tickets created per sync; the rest wait for the next sync, oldest first (0 = no cap)'],
+  ['storm.rollup_min', '10', 'new failures in one sync that share a cause before they also get one roll-up ticket (at least 2)'],
+  ['storm.rollup_company', null, 'ConnectWise Company ID that receives roll-up tickets, usually your own company (empty = no roll-up tickets)'],
+  ['ticket.flap_window_mins', '240', 'minutes in which more than 3 failures of one event make it flapping: one summary note instead of a note per close and reopen'],
 ];
 
 /** Settings rows from stored values. */
@@ -194,10 +198,10 @@ export function demoTickets(site: string, now: Date): TicketRow[] {
     created_at: new Date(now.getTime() - 86_400_000).toISOString(),
   };
   return [
-    { ...base, event_id: 'evt-101', company_id: 'c-1001', ticket_id: 1001, state: 'Open', anomaly: false, event_type: 'Error', job_status: 'Failed', message: '3 files could not be read', summary: 'Error: ACME-DC01 - Nightly files (FileLevel)', priority: 'Priority 2 - High', last_action: 'created', url: url(1001) },
-    { ...base, event_id: 'evt-102', company_id: 'c-1002', ticket_id: 1002, state: 'Open', anomaly: false, event_type: 'Warning', job_status: 'CompletedWithWarnings', message: 'VSS snapshot took longer than usual', summary: 'Warning: NW-FS02 - System image (ImageBased)', priority: 'Priority 3 - Normal', last_action: 'created, detail noted', url: url(1002) },
-    { ...base, event_id: 'evt-103', company_id: 'c-1003', ticket_id: 1003, state: 'Closed', anomaly: false, event_type: 'Error', job_status: 'Completed', message: 'Backup completed', summary: 'Error: CONTOSO-SQL1 - SQL hourly (MsSql)', priority: 'Priority 2 - High', last_action: 'resolution noted, closed', url: url(1003) },
-    { ...base, event_id: 'evt-104', company_id: 'c-1004', ticket_id: 1004, state: 'Open', anomaly: true, event_type: 'BackupAnomaly', job_status: 'Completed', message: '12,000 files changed in an hour', summary: 'BackupAnomaly: FAB-LAPTOP7 - Documents (FileLevel)', priority: 'Priority 2 - High', last_action: 'created', last_error: 'ConnectWise refused the note: the ticket is locked by another member; it is retried next sync', url: url(1004) },
+    { ...base, event_id: 'evt-101', company_id: 'c-1001', ticket_id: 1001, state: 'Open', anomaly: false, event_type: 'Error', job_status: 'Failed', message: '3 files could not be read', summary: 'Error: ACME-DC01 - Nightly files (FileLevel)', priority: 'Priority 2 - High', last_action: 'created', computer: 'ACME-DC01', plan: 'Nightly files', url: url(1001) },
+    { ...base, event_id: 'evt-102', company_id: 'c-1002', ticket_id: 1002, state: 'Open', anomaly: false, event_type: 'Warning', job_status: 'CompletedWithWarnings', message: 'VSS snapshot took longer than usual', summary: 'Warning: NW-FS02 - System image (ImageBased)', priority: 'Priority 3 - Normal', last_action: 'created, detail noted', computer: 'NW-FS02', plan: 'System image', url: url(1002) },
+    { ...base, event_id: 'evt-103', company_id: 'c-1003', ticket_id: 1003, state: 'Closed', anomaly: false, event_type: 'Error', job_status: 'Completed', message: 'Backup completed', summary: 'Error: CONTOSO-SQL1 - SQL hourly (MsSql)', priority: 'Priority 2 - High', last_action: 'resolution noted, closed', computer: 'CONTOSO-SQL1', plan: 'SQL hourly', url: url(1003) },
+    { ...base, event_id: 'evt-104', company_id: 'c-1004', ticket_id: 1004, state: 'Open', anomaly: true, event_type: 'BackupAnomaly', job_status: 'Completed', message: '12,000 files changed in an hour', summary: 'BackupAnomaly: FAB-LAPTOP7 - Documents (FileLevel)', priority: 'Priority 2 - High', last_action: 'created', last_error: 'ConnectWise refused the note: the ticket is locked by another member; it is retried next sync', computer: 'FAB-LAPTOP7', plan: 'Documents', url: url(1004) },
   ];
 }
 
@@ -225,6 +229,8 @@ export function moreTickets(site: string, now: Date): TicketRow[] {
       updated_at: new Date(now.getTime() - (i + 1) * 3_600_000).toISOString(),
       source: DASHBOARD_SOURCE,
       snoozed: null,
+      computer: `${prefix}-WS${String(i + 1).padStart(2, '0')}`,
+      plan: 'Documents',
       url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}&companyName=demo`,
       // Older than the outbox keeps its calls: unknown.
       created_at: null,
@@ -265,8 +271,36 @@ export function stormHistory(site: string, now: Date): { tickets: TicketRow[]; r
       snoozed: null,
       url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}&companyName=demo`,
       created_at: created,
+      computer: `${hosts[i % 3] ?? 'ACME-WS'}${String(i + 1).padStart(2, '0')}`,
+      plan: 'Documents',
     };
   });
+  // The roll-up ticket the storm's shared cause opened in the MSP's own company.
+  const rollupAt = at(10 * 60_000 + 1000);
+  const rollup: TicketRow = {
+    event_id: 'rollup:1',
+    company_id: 'BlueYonder',
+    ticket_id: 1121,
+    state: 'Open',
+    anomaly: false,
+    event_type: 'Roll-up',
+    job_status: 'Failed',
+    message: 'the backup target could not be reached',
+    summary: 'Roll-up: 20 backups failing with one cause (3 companies): the backup target could not be reached',
+    priority: 'Priority 2 - High',
+    content_hash: 'rollup',
+    pushed_details: [],
+    last_action: 'created',
+    last_error: null,
+    updated_at: rollupAt,
+    source: 'rollup',
+    snoozed: null,
+    url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=1121&companyName=demo`,
+    created_at: rollupAt,
+    computer: null,
+    plan: null,
+  };
+  storm.splice(10, 0, rollup);
   const quiet = { created: 0, updated: 0, notes: 0, closed: 0, reopened: 0, deleted: 0, skipped: 0, errors: 0, held: 0, snoozed: 0 };
   const run = (id: number, ago: number, created: number, held: number): RunRecord => ({
     id,

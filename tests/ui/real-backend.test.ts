@@ -136,6 +136,95 @@ describe('the UI on the real dispatcher (demo mode)', () => {
     await row.filter({ hasText: 'Not mapped' }).waitFor();
   });
 
+  it('a ticket row’s menu snoozes its computer; the core refuses a bad end; End now ends the snooze', async () => {
+    const a = app;
+    await a.nav('activity');
+    const ticket = a.id('ticket-row').first();
+    await ticket.waitFor({ timeout: 30_000 });
+    await ticket.locator('[data-testid="row-menu"]').click();
+    await a.id('menu-snooze-computer').click();
+    await a.id('snooze-dialog').waitFor();
+    // The core read the computer back from the ticket's summary (the
+    // default template's; the Defaults test below changes it).
+    const computer = await a.id('snooze-value').inputValue();
+    expect(computer).toMatch(/^[A-Z]+-[A-Z0-9]+$/);
+    await a.id('snooze-until-text').fill('next tuesday');
+    await a.id('snooze-save').click();
+    await a.id('snooze-until-error').filter({ hasText: 'Cannot read the snooze end "next tuesday"; use an RFC 3339 time' }).waitFor();
+    await a.id('snooze-until-text').fill('2020-01-01 06:00');
+    await a.id('snooze-save').click();
+    await a.id('snooze-until-error').filter({ hasText: 'is not in the future' }).waitFor();
+    await a.id('snooze-until-text').fill('2h');
+    await a.id('snooze-reason').fill('disk swap');
+    await a.id('snooze-save').click();
+    await a.id('snooze-dialog').waitFor({ state: 'detached' });
+    await a.id('toast').filter({ hasText: `Computer ${computer} is snoozed until` }).waitFor();
+    const row = a.id('snooze-row').filter({ hasText: `Computer ${computer}` });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('disk swap');
+    await a.shot('real-snoozed');
+    await row.locator('[data-testid="snooze-end"]').click();
+    await a.id('toast').filter({ hasText: `Computer ${computer} is no longer snoozed` }).waitFor();
+    await row.waitFor({ state: 'detached' });
+    await a.id('snoozed-card').waitFor({ state: 'hidden' });
+  });
+
+  it('a Companies row’s menu snoozes the company, which the Activity screen lists by name', async () => {
+    const a = app;
+    await a.nav('companies');
+    const company = a.page.locator('[data-testid="company-row"][data-id="c-1002"]');
+    await company.locator('[data-testid="row-menu"]').click();
+    await a.id('menu-snooze-company').click();
+    await a.id('snooze-dialog').waitFor();
+    expect(await a.id('snooze-value').inputValue()).toBe('c-1002');
+    await a.id('snooze-until-1h').check();
+    await a.id('snooze-save').click();
+    await a.id('toast').filter({ hasText: 'Company Northwind Law LLP is snoozed until' }).waitFor();
+    await a.nav('activity');
+    const row = a.id('snooze-row').filter({ hasText: 'Company Northwind Law LLP' });
+    await row.waitFor();
+    await row.locator('[data-testid="snooze-end"]').click();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it('Defaults saves the storm and flapping settings and shows the core’s refusals', async () => {
+    const a = app;
+    await a.nav('defaults');
+    await a.id('defaults-storm').waitFor();
+    const cases: Array<[string, string, string, string]> = [
+      ['storm-max-creates', 'many', 'expected a whole number of tickets from 0 (no cap)', '20'],
+      ['storm-rollup-min', '1', 'a roll-up needs between 2 and', '5'],
+      ['flap-window', '0', 'the flap window must be between 1 and 10080 minutes', '60'],
+    ];
+    for (const [testid, bad, refusal, good] of cases) {
+      await a.id(testid).fill(bad);
+      await a.id(testid).press('Enter');
+      await a.id(`${testid}-error`).filter({ hasText: refusal }).waitFor();
+      expect(await a.id(testid).getAttribute('aria-invalid')).toBe('true');
+      await a.id(testid).fill(good);
+      await a.id(testid).press('Enter');
+      await a.id(`${testid}-error`).waitFor({ state: 'hidden' });
+      await a.id(`${testid}-field`).filter({ hasText: 'Saved' }).waitFor();
+    }
+    await a.id('storm-rollup-company').fill('AcmeIT');
+    await a.id('storm-rollup-company').press('Tab');
+    await a.id('storm-rollup-company-field').filter({ hasText: 'Saved' }).waitFor();
+    await a.nav('companies');
+    await a.nav('defaults');
+    await a.id('defaults-storm').waitFor();
+    expect(await a.id('storm-max-creates').inputValue()).toBe('20');
+    expect(await a.id('storm-rollup-min').inputValue()).toBe('5');
+    expect(await a.id('flap-window').inputValue()).toBe('60');
+    expect(await a.id('storm-rollup-company').inputValue()).toBe('AcmeIT');
+    // 0 turns the cap off; an empty box is no number.
+    await a.id('storm-max-creates').fill('0');
+    await a.id('storm-max-creates').press('Enter');
+    await a.id('storm-max-creates-field').filter({ hasText: 'Saved' }).waitFor();
+    await a.id('storm-max-creates').fill('');
+    await a.id('storm-max-creates').press('Enter');
+    await a.id('storm-max-creates-error').filter({ hasText: 'got ""' }).waitFor();
+  });
+
   it('Defaults shows the settings and ConnectWise pick-lists; a bad condition is marked', async () => {
     const a = app;
     await a.nav('defaults');

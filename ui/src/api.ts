@@ -27,6 +27,9 @@ import type {
   RunReport,
   SeenTypes,
   SettingEntry,
+  Snooze,
+  SnoozeList,
+  SnoozeScope,
   Status,
   StuckIntent,
   TestReport,
@@ -94,6 +97,14 @@ export const needsAttention = (): Promise<Attention> => call('needs_attention');
 export const confirmRemovals = (): Promise<null> => call('confirm_removals');
 /** Drops a stuck call (its event is planned afresh); resolves to the forgotten call. */
 export const forgetIntent = (id: number): Promise<StuckIntent> => call('forget_intent', { id });
+
+/** Snoozes a company, computer or plan until `until` (a time or a length from now, as the core reads it). */
+export const addSnooze = (scope: SnoozeScope, value: string, until: string, reason: string): Promise<Snooze> =>
+  call('add_snooze', { scope, value, until, reason });
+/** The snoozes active now, and the ended ones still kept. */
+export const listSnoozes = (): Promise<SnoozeList> => call('list_snoozes');
+/** Ends a snooze now; resolves to it, ended. */
+export const removeSnooze = (id: number): Promise<Snooze> => call('remove_snooze', { id });
 
 /** The log's last `lines` lines, or only sync run `run`'s lines. */
 export const logTail = (lines: number, run: number | null = null): Promise<string> =>

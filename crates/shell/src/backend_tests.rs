@@ -51,6 +51,14 @@ async fn demo_notifies_each_failure_once_and_the_recovery_once() {
     assert_eq!(s.state, SyncState::Idle, "{s:?}");
     let tickets = ops::tickets(&backend.engine()).await.unwrap();
     assert!(tickets.len() >= 3, "{tickets:?}");
+    // Under the default summary template, each row tells its computer and
+    // plan (the Activity screen's "Snooze this computer / plan").
+    let acme = tickets
+        .iter()
+        .find(|t| t.entry.summary.starts_with("Error: ACME-DC01 - "))
+        .expect("the demo's Acme error");
+    assert_eq!(acme.computer.as_deref(), Some("ACME-DC01"), "{acme:?}");
+    assert_eq!(acme.plan.as_deref(), Some("Nightly files"), "{acme:?}");
 
     // ConnectWise answers 503 to everything: one failure notification...
     let demo = backend.demo().unwrap();

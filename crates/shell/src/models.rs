@@ -4,6 +4,7 @@
 
 use bridge_core::model::Override;
 use bridge_core::ops::MapRequest;
+use bridge_core::store::snoozes::Snooze;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -177,4 +178,16 @@ mod tests {
             assert_eq!(req.agreement_condition, condition, "{json}");
         }
     }
+}
+
+/// The kept snoozes (`list_snoozes`), split by core's own test of what is
+/// still holding events back at `now`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SnoozeList {
+    /// When the list was read (UTC, RFC 3339, like the snoozes' times).
+    pub now: String,
+    /// Snoozes holding events back now, soonest end first.
+    pub active: Vec<Snooze>,
+    /// Snoozes that ended or were ended early, kept 30 days, latest first.
+    pub ended: Vec<Snooze>,
 }

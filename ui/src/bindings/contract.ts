@@ -586,6 +586,49 @@ export type SettingEntry = {
 };
 
 /**
+ * One snooze.
+ */
+export type Snooze = {
+  id: number;
+  scope: SnoozeScope;
+  value: string;
+  /**
+   * UTC, RFC 3339.
+   */
+  until: string;
+  reason: string;
+  created_at: string;
+  /**
+   * When a person ended it early (`snooze remove`).
+   */
+  removed_at: string | null;
+};
+
+/**
+ * The kept snoozes (`list_snoozes`), split by core's own test of what is
+ * still holding events back at `now`.
+ */
+export type SnoozeList = {
+  /**
+   * When the list was read (UTC, RFC 3339, like the snoozes' times).
+   */
+  now: string;
+  /**
+   * Snoozes holding events back now, soonest end first.
+   */
+  active: Array<Snooze>;
+  /**
+   * Snoozes that ended or were ended early, kept 30 days, latest first.
+   */
+  ended: Array<Snooze>;
+};
+
+/**
+ * What a snooze covers.
+ */
+export type SnoozeScope = "company" | "computer" | "plan";
+
+/**
  * The backup platform BackupBridge reads.
  */
 export type SourceKind = "dashboard" | "msp360" | "comet" | "vspc";
@@ -669,6 +712,15 @@ export type TicketRow = {
    * while the outbox keeps the call; `None` for older or adopted tickets.
    */
   created_at: string | null;
+  /**
+   * The event's computer, read back from the summary when the summary
+   * template tells it for certain (the ledger does not keep it).
+   */
+  computer: string | null;
+  /**
+   * The event's backup plan, read back the same way.
+   */
+  plan: string | null;
   event_id: string;
   company_id: string;
   ticket_id: number;
@@ -749,6 +801,9 @@ export type Commands = {
   needs_attention: { args: Record<string, never>; result: Attention };
   confirm_removals: { args: Record<string, never>; result: null };
   forget_intent: { args: { id: number, }; result: StuckIntent };
+  add_snooze: { args: { scope: SnoozeScope, value: string, until: string, reason: string, }; result: Snooze };
+  list_snoozes: { args: Record<string, never>; result: SnoozeList };
+  remove_snooze: { args: { id: number, }; result: Snooze };
   open_ticket: { args: { url: string, }; result: null };
   log_tail: { args: { lines: number, run: number | null, }; result: string };
   copy_diagnostics: { args: Record<string, never>; result: string };
@@ -796,6 +851,9 @@ export const COMMANDS: readonly CommandName[] = [
   'needs_attention',
   'confirm_removals',
   'forget_intent',
+  'add_snooze',
+  'list_snoozes',
+  'remove_snooze',
   'open_ticket',
   'log_tail',
   'copy_diagnostics',

@@ -8,10 +8,13 @@ import {
   guardHeadline,
   planHtml,
   removedPolicy,
+  rowMenuButtonHtml,
+  snoozeRowHtml,
   stuckConfirmRowHtml,
   stuckRowHtml,
   ticketPasses,
   ticketRowHtml,
+  untilIn,
 } from './activity-rows';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -35,6 +38,8 @@ const TICKET: TicketRow = {
   updated_at: '2026-11-20T11:58:00Z',
   source: 'dashboard:https://dash.example.com/',
   snoozed: null,
+  computer: 'ACME-DC01',
+  plan: 'Nightly files',
   url: 'https://cw.example/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=1042&companyName=x',
   created_at: '2026-11-20T11:57:00Z',
 };
@@ -53,6 +58,47 @@ describe('ticketRowHtml', () => {
     expect(html).not.toContain('<a ');
     expect(html).toContain('ConnectWise refused the note');
   });
+});
+
+describe('the row menu and snoozes', () => {
+  it('gives each ticket row a labelled menu button naming its event', () => {
+    const html = ticketRowHtml(TICKET, 'Acme Dental Ltd', NOW);
+    expect(html).toContain('data-action="row-menu" data-id="evt-1"');
+    expect(html).toContain('aria-haspopup="menu" aria-expanded="false" aria-label="More actions for ticket #1042"');
+    expect(html).not.toContain('data-testid="ticket-snoozed"');
+    expect(rowMenuButtonHtml('c"1', 'More actions for <A&B>')).toContain('data-id="c&quot;1"');
+    expect(rowMenuButtonHtml('c"1', 'More actions for <A&B>')).toContain('aria-label="More actions for &lt;A&amp;B&gt;"');
+  });
+
+  it('marks a ticket whose snooze start note is on it', () => {
+    const html = ticketRowHtml({ ...TICKET, snoozed: 3 }, 'Acme Dental Ltd', NOW);
+    expect(html).toContain('data-testid="ticket-snoozed"');
+    expect(html).toContain('Snooze 3 holds back updates to this ticket');
+  });
+
+  it('lists an active snooze with its end, reason and End now', () => {
+    const s = { id: 4, scope: 'company' as const, value: 'c-1001', until: '2026-11-20T15:30:00Z', reason: 'server <move>', created_at: '2026-11-20T11:00:00Z', removed_at: null };
+    const html = snoozeRowHtml(s, 'Acme Dental Ltd', NOW);
+    expect(html).toContain('Company Acme Dental Ltd');
+    expect(html).toContain('<span class="sub mono">c-1001</span>');
+    expect(html).toContain('in 3 h 30 min');
+    expect(html).toContain('server &lt;move&gt;');
+    expect(html).toContain('data-action="snooze-end" data-id="4"');
+    expect(html).toContain('aria-label="End the snooze of company Acme Dental Ltd now"');
+    // A value shown as it is is not repeated; no reason reads as a dash.
+    const plain = snoozeRowHtml({ ...s, scope: 'plan', value: 'Nightly', reason: '' }, 'Nightly', NOW);
+    expect(plain).not.toContain('class="sub mono"');
+    expect(plain).toContain('<span class="muted">—</span>');
+  });
+
+  it.each<[string, string]>([
+    ['2026-11-20T12:00:20Z', 'ending now'],
+    ['2026-11-20T12:45:00Z', 'in 45 min'],
+    ['2026-11-20T16:00:00Z', 'in 4 h'],
+    ['2026-11-21T13:10:00Z', 'in 25 h 10 min'],
+    ['2026-11-25T12:00:00Z', 'in 5 days'],
+    ['soon', ''],
+  ])('untilIn(%s)', (iso, expected) => expect(untilIn(iso, NOW)).toBe(expected));
 });
 
 describe('ticketPasses', () => {

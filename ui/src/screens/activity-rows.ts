@@ -1,9 +1,10 @@
 // HTML text for the Activity tables (tickets, sync runs), the dry-run plan
 // and what waits for a person (removals the guard held back, stuck calls),
 // built as strings with every value escaped.
-import type { GuardedRemovals, RunRecord, RunReport, StuckIntent, TicketRow } from '../api';
+import type { GuardedRemovals, RunRecord, RunReport, Snooze, StuckIntent, TicketRow } from '../api';
 import { esc } from '../dom';
 import { count, countsText, dateTime, relativeTime, runDuration, runOutcomeText, ticketStateText } from '../format';
+import { scopeLabel } from '../snooze';
 
 const STATE_TONE: Record<TicketRow['state'], string> = {
   Open: 'open',
@@ -35,20 +36,58 @@ export function ticketRowHtml(t: TicketRow, company: string, now: Date): string 
       ? `<span class="mono">${number}</span>`
       : `<a href="${esc(t.url)}" class="ticket-link mono" data-testid="ticket-link" data-url="${esc(t.url)}" title="Open ticket ${number} in ConnectWise">${number}</a>`;
   const anomaly = t.anomaly ? ' <span class="tag tag-info">anomaly</span>' : '';
+  const snoozed =
+    t.snoozed === null
+      ? ''
+      : ` <span class="tag tag-snoozed" data-testid="ticket-snoozed" title="Snooze ${esc(String(t.snoozed))} holds back updates to this ticket">snoozed</span>`;
   const error =
     t.last_error === null || t.last_error === ''
       ? ''
       : `<span class="row-error" data-testid="ticket-error"><span aria-hidden="true">✕ </span>${esc(t.last_error)}</span>`;
   return (
     `<tr data-testid="ticket-row" data-event-id="${esc(t.event_id)}">` +
-    `<td class="col-ticket">${link}${anomaly}</td>` +
+    `<td class="col-ticket">${link}${anomaly}${snoozed}</td>` +
     `<td class="col-event"><span class="summary">${esc(t.summary)}</span>` +
     `<span class="sub">${esc(company)} · ${esc(t.event_type)} · ${esc(t.job_status)}${t.message === '' ? '' : ` — ${esc(t.message)}`}</span></td>` +
     `<td class="col-state"><span class="state state-${STATE_TONE[t.state]}" data-testid="ticket-state">${esc(ticketStateText(t.state))}</span></td>` +
     `<td class="col-action">${esc(t.last_action ?? '—')}${error}</td>` +
     `<td class="col-updated" title="${esc(dateTime(t.updated_at))}">${esc(relativeTime(t.updated_at, now))}</td>` +
+    `<td class="col-more">${rowMenuButtonHtml(t.event_id, `More actions for ticket ${number}`)}</td>` +
     `</tr>`
   );
+}
+
+/** A row's "⋯" button that opens its menu (`data-id` names the row). */
+export function rowMenuButtonHtml(id: string, label: string): string {
+  return (
+    `<button type="button" class="btn btn-icon" data-action="row-menu" data-id="${esc(id)}" data-testid="row-menu" ` +
+    `aria-haspopup="menu" aria-expanded="false" aria-label="${esc(label)}" title="More actions"><span aria-hidden="true">⋯</span></button>`
+  );
+}
+
+/** One active snooze; `what` is its value in words (a company's name when known). */
+export function snoozeRowHtml(s: Snooze, what: string, now: Date): string {
+  const id = esc(String(s.id));
+  return (
+    `<tr data-testid="snooze-row" data-id="${id}">` +
+    `<td class="col-what"><span class="summary">${esc(scopeLabel(s.scope))} ${esc(what)}</span>` +
+    `${what === s.value ? '' : `<span class="sub mono">${esc(s.value)}</span>`}</td>` +
+    `<td class="col-until" title="${esc(dateTime(s.until))}">${esc(dateTime(s.until))}<span class="sub">${esc(untilIn(s.until, now))}</span></td>` +
+    `<td class="col-reason">${s.reason === '' ? '<span class="muted">—</span>' : esc(s.reason)}</td>` +
+    `<td class="col-end"><button type="button" class="btn btn-small" data-action="snooze-end" data-id="${id}" data-testid="snooze-end" aria-label="End the snooze of ${esc(`${s.scope} ${what}`)} now">End now</button></td>` +
+    `</tr>`
+  );
+}
+
+/** "in 3 h 20 min", "in 2 days": how long until `iso`. */
+export function untilIn(iso: string, now: Date): string {
+  const mins = Math.round((new Date(iso).getTime() - now.getTime()) / 60_000);
+  if (Number.isNaN(mins)) return '';
+  if (mins < 1) return 'ending now';
+  if (mins < 60) return `in ${mins} min`;
+  const hours = Math.floor(mins / 60);
+  if (hours < 48) return mins % 60 === 0 ? `in ${hours} h` : `in ${hours} h ${mins % 60} min`;
+  return `in ${Math.round(hours / 24)} days`;
 }
 
 /** One sync run row. */

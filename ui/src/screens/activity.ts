@@ -1,15 +1,18 @@
 // Activity screen: what waits for a person first (removals the removal
 // guard held back, with Confirm removals; stuck ConnectWise calls, each with
-// Forget), then the events BackupBridge tracks and their tickets (numbers
-// open the ticket in ConnectWise), the recent sync runs with what they did,
-// and "Preview next sync" (a dry run). Redrawn whenever a sync finishes.
-// Opened from the storm notification, the tickets are filtered to those
-// created since the storm began (activity-since.ts), until the chip is removed.
+// Forget), the active snoozes (activity-snoozes.ts), then the events
+// BackupBridge tracks and their tickets (numbers open the ticket in
+// ConnectWise; each row's "⋯" menu snoozes its computer, plan or company),
+// the recent sync runs with what they did, and "Preview next sync" (a dry
+// run). Redrawn whenever a sync finishes. Opened from the storm
+// notification, the tickets are filtered to those created since the storm
+// began (activity-since.ts), until the chip is removed.
 import * as api from '../api';
 import { button, el } from '../dom';
 import { errorSentence, toAppError } from '../errors';
 import { plural } from '../format';
 import { cycleFinished } from '../state';
+import { closeMenu, menuButtonKey, reanchorMenu } from '../menu';
 import { busy, card, errorNotice, select, toast } from '../ui';
 import {
   guardActionsHtml,
@@ -26,6 +29,7 @@ import {
   type TicketFilter,
 } from './activity-rows';
 import { createdSince, sinceLabel, takeRequestedFilter } from './activity-since';
+import { snoozedCard, ticketMenu } from './activity-snoozes';
 import type { MountFn } from './screen';
 
 function table(testid: string, headers: string[], cls: string): { table: HTMLTableElement; body: HTMLTableSectionElement } {
@@ -102,7 +106,7 @@ export const mountActivity: MountFn = (root) => {
   const ticketCount = el('span', { class: 'muted count', testid: 'tickets-count' });
   let since = takeRequestedFilter();
   const sinceChip = el('span', { class: 'filter-chip', testid: 'since-filter' });
-  const tt = table('tickets-table', ['Ticket', 'Event', 'State', 'Last action', 'Updated'], 'tickets');
+  const tt = table('tickets-table', ['Ticket', 'Event', 'State', 'Last action', 'Updated', 'Actions'], 'tickets');
   const ticketsEmpty = el('p', { class: 'empty', testid: 'tickets-empty' });
   const ticketsMessage = el('div');
   const rt = table('runs-table', ['Started', 'Outcome', 'What it did', 'Problems'], 'runs');
@@ -123,11 +127,13 @@ export const mountActivity: MountFn = (root) => {
     'stuck-card',
   );
   stuckCard.hidden = true;
+  const snoozed = snoozedCard(() => loadSnoozes(), () => content.focus());
 
   root.append(
     guardSlot,
     attentionMessage,
     stuckCard,
+    snoozed.card,
     el('div', { class: 'toolbar' }, [
       el('div', { class: 'toolbar-main' }, [
         el('label', { class: 'inline-label', for: 'tickets-filter', text: 'Show' }),
@@ -166,6 +172,7 @@ export const mountActivity: MountFn = (root) => {
     );
   };
 
+  const lastTickets = { html: '' };
   const drawTickets = (): void => {
     const mode = filter.value as TicketFilter;
     const now = new Date();
@@ -178,7 +185,9 @@ export const mountActivity: MountFn = (root) => {
       shown += 1;
       html += ticketRowHtml(t, names.get(t.company_id) ?? t.company_id, now);
     }
-    tt.body.innerHTML = html;
+    // A redraw keeps the focused row's control focused, and an open row menu open.
+    redraw(tt.body, html, lastTickets);
+    reanchorMenu(tt.body);
     tt.table.hidden = shown === 0;
     ticketsEmpty.hidden = shown > 0;
     ticketsEmpty.textContent =
@@ -231,6 +240,15 @@ export const mountActivity: MountFn = (root) => {
     if (hadFocus && list.length === 0) content.focus();
   };
 
+  const loadSnoozes = async (): Promise<void> => {
+    try {
+      const list = await api.listSnoozes();
+      if (alive) snoozed.draw(list, names);
+    } catch (error) {
+      if (alive) snoozed.failed(error);
+    }
+  };
+
   const load = async (afterCycle = false): Promise<void> => {
     const [t, r, c, a, s] = await Promise.allSettled([
       api.listTickets(),
@@ -240,6 +258,8 @@ export const mountActivity: MountFn = (root) => {
       api.getSettings(),
     ]);
     if (!alive) return;
+    // After the companies: a snoozed company is named by its name.
+    const snoozesLoaded = loadSnoozes();
     if (c.status === 'fulfilled') names = new Map(c.value.map((x) => [x.id, x.name]));
     if (s.status === 'fulfilled') policy = removedPolicy(s.value.find((e) => e.key === 'ticket.removed_policy')?.value);
     if (t.status === 'fulfilled') {
@@ -274,6 +294,7 @@ export const mountActivity: MountFn = (root) => {
     } else {
       runsMessage.replaceChildren(errorNotice(r.reason, 'Could not load the sync runs.', 'runs-error'));
     }
+    await snoozesLoaded;
   };
 
   function removeSince(): void {
@@ -371,7 +392,22 @@ export const mountActivity: MountFn = (root) => {
   st.body.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && asking !== null) cancelForget();
   });
+  const openRowMenu = (button: HTMLElement): void => {
+    const id = button.dataset['id'];
+    const t = tickets.find((x) => x.event_id === id);
+    if (id === undefined || t === undefined) return;
+    const refocus = (): void => {
+      if (!focusIn(tt.body, `[data-action="row-menu"][data-id="${CSS.escape(id)}"]`)) content.focus();
+    };
+    ticketMenu(button, t, names, refocus, () => void loadSnoozes());
+  };
+  tt.body.addEventListener('keydown', (event) => menuButtonKey(event, openRowMenu));
   tt.body.addEventListener('click', (event) => {
+    const menuButton = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action="row-menu"]');
+    if (menuButton !== null) {
+      openRowMenu(menuButton);
+      return;
+    }
     const link = (event.target as HTMLElement).closest<HTMLAnchorElement>('a[data-url]');
     if (link === null) return;
     // The window never navigates away: the system browser opens the ticket.
@@ -389,6 +425,7 @@ export const mountActivity: MountFn = (root) => {
     },
     unmount() {
       alive = false;
+      closeMenu();
     },
   };
 };

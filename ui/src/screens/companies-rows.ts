@@ -4,6 +4,7 @@
 import type { CompanyView, Override, TypeFilter } from '../api';
 import { esc } from '../dom';
 import { conditionText, explicit, relativeTime, typeFilterText } from '../format';
+import { rowMenuButtonHtml } from './activity-rows';
 
 /** Columns that open an editor. */
 export type EditColumn = 'cw' | 'backup_types' | 'event_types' | 'agreement';
@@ -16,6 +17,7 @@ export const COLUMNS: ReadonlyArray<[string, string]> = [
   ['event_types', 'Event Types'],
   ['agreement', 'Agreement Matching Condition'],
   ['status', 'Last Update Status'],
+  ['more', 'Actions'],
 ];
 
 function cellButton(col: EditColumn, label: string, inner: string, testid: string, title = ''): string {
@@ -87,6 +89,7 @@ export function rowHtml(c: CompanyView, now: Date): string {
     typesCell(c, 'event_types', 'Event types') +
     agreementCell(c) +
     statusCell(c, now) +
+    `<td class="col-more">${rowMenuButtonHtml(c.id, `More actions for ${c.name}`)}</td>` +
     `</tr>`
   );
 }

@@ -10,6 +10,8 @@ import { FLAG_WORDS, matches, parseQuery, searchText } from '../filter';
 import { count, plural } from '../format';
 import { companiesNoun, sourceShortName } from '../source';
 import { cycleFinished } from '../state';
+import { closeMenu, menuButtonKey, openMenu, reanchorMenu } from '../menu';
+import { openSnoozeDialog } from '../snooze-dialog';
 import { busy, errorNotice, flash } from '../ui';
 import { editorFor, type EditorContext } from './companies-editors';
 import { COLUMNS, rowHtml, rowsHtml, type EditColumn } from './companies-rows';
@@ -62,7 +64,12 @@ export const mountCompanies: MountFn = (root) => {
   const tbody = el('tbody', { testid: 'companies-body' });
   const table = el('table', { class: 'table companies', testid: 'companies-table' }, [
     el('colgroup', {}, COLUMNS.map(([key]) => el('col', { class: `col-${key}` }))),
-    el('thead', {}, [el('tr', {}, COLUMNS.map(([, label]) => el('th', { scope: 'col', text: label })))]),
+    el('thead', {}, [
+      el('tr', {}, COLUMNS.map(([key, label]) =>
+        // The row menus' column is narrow: its heading is for screen readers.
+        key === 'more' ? el('th', { scope: 'col' }, [el('span', { class: 'visually-hidden', text: label })]) : el('th', { scope: 'col', text: label }),
+      )),
+    ]),
     tbody,
   ]);
   const empty = el('p', { class: 'empty', testid: 'companies-empty' });
@@ -129,6 +136,7 @@ export const mountCompanies: MountFn = (root) => {
     byId.clear();
     for (const c of list) byId.set(c.id, { view: c, text: searchText(c) });
     tbody.innerHTML = rowsHtml(list, new Date());
+    reanchorMenu(tbody);
     applyFilter();
     // Read by the browser tests, which print it (no timed assertion).
     table.dataset['renderMs'] = (performance.now() - started).toFixed(1);
@@ -143,7 +151,32 @@ export const mountCompanies: MountFn = (root) => {
     applyFilter();
   };
 
+  const openRowMenu = (button: HTMLElement): void => {
+    const id = button.dataset['id'];
+    const entry = id === undefined ? undefined : byId.get(id);
+    if (id === undefined || entry === undefined) return;
+    const names = new Map(rows.map((r) => [r.id, r.name]));
+    const refocus = (): void => {
+      tbody.querySelector<HTMLButtonElement>(`tr[data-id="${CSS.escape(id)}"] [data-action="row-menu"]`)?.focus();
+    };
+    openMenu(button, [{ label: 'Snooze this company…', action: 'company', testid: 'menu-snooze-company' }], (_action, opener) => {
+      openSnoozeDialog(opener, {
+        scope: 'company',
+        scopes: ['company', 'computer', 'plan'],
+        values: { company: entry.view.id },
+        names,
+        refocus,
+        saved: () => undefined,
+      });
+    });
+  };
+  tbody.addEventListener('keydown', (event) => menuButtonKey(event, openRowMenu));
   tbody.addEventListener('click', (event) => {
+    const menuButton = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action="row-menu"]');
+    if (menuButton !== null) {
+      openRowMenu(menuButton);
+      return;
+    }
     const target = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action="edit"]');
     if (target === null) return;
     const tr = target.closest('tr');
@@ -217,6 +250,7 @@ export const mountCompanies: MountFn = (root) => {
     },
     unmount() {
       alive = false;
+      closeMenu();
     },
   };
 };

@@ -1,12 +1,14 @@
 // Defaults screen: what becomes a ticket (event and backup types), the
 // agreement condition with live validation and a per-company preview, the
 // ticket template (defaults-ticket.ts), the removed-event policy and the poll
-// interval. Each choice saves as soon as it is made.
+// interval, and storms and flapping (defaults-storm.ts). Each choice saves as
+// soon as it is made.
 import * as api from '../api';
 import { button, el, uid } from '../dom';
 import { INTERVAL_CHOICES_SECS, intervalLabel, parseTypeFilter } from '../format';
 import { busy, card, errorNotice, field, notice, select } from '../ui';
 import { CONDITION_HELP, conditionEditor } from './condition-field';
+import { stormSection } from './defaults-storm';
 import { ticketSection } from './defaults-ticket';
 import type { MountFn } from './screen';
 import { SettingsModel } from './settings-io';
@@ -226,6 +228,7 @@ export const mountDefaults: MountFn = (root) => {
       agreementSection(settings, companies),
       ticketSection(settings),
       card('Sync', '', [policySection(settings), intervalField(settings)], 'defaults-sync'),
+      stormSection(settings),
     ]);
     loading.replaceWith(page);
   })();

@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::subject::subject_from_summary;
 use crate::alerts::TicketLink;
 use crate::engine::{db_store, Engine, CODEBASE_KEY};
+use crate::store::companies;
 use crate::store::ledger::{self, LedgerEntry};
 use crate::store::settings::{self, Settings};
 use crate::store::{outbox, runs};
@@ -22,6 +24,11 @@ pub struct TicketRow {
     /// When BackupBridge asked ConnectWise to create the ticket (RFC 3339),
     /// while the outbox keeps the call; `None` for older or adopted tickets.
     pub created_at: Option<String>,
+    /// The event's computer, read back from the summary when the summary
+    /// template tells it for certain (the ledger does not keep it).
+    pub computer: Option<String>,
+    /// The event's backup plan, read back the same way.
+    pub plan: Option<String>,
 }
 
 /// Every tracked event and its ticket, most recently changed first.
@@ -30,12 +37,28 @@ pub async fn tickets(engine: &Engine) -> Result<Vec<TicketRow>, Error> {
     let codebase = db_store(engine.store(), |s| settings::get(s, CODEBASE_KEY)).await?;
     let map = db_store(engine.store(), |s| s.with_conn(ledger::all)).await?;
     let mut created = db_store(engine.store(), |s| s.with_conn(outbox::created_times)).await?;
+    let names: BTreeMap<String, String> = db_store(engine.store(), companies::list)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
     let mut list: Vec<TicketRow> = map
         .into_values()
-        .map(|entry| TicketRow {
-            url: ticket_url(&settings, codebase.as_deref(), entry.ticket_id),
-            created_at: created.remove(&entry.event_id),
-            entry,
+        .map(|entry| {
+            let company = names.get(&entry.company_id).map_or("", String::as_str);
+            let subject = subject_from_summary(
+                &settings.summary_template,
+                &entry.summary,
+                &entry.event_type,
+                company,
+            );
+            TicketRow {
+                url: ticket_url(&settings, codebase.as_deref(), entry.ticket_id),
+                created_at: created.remove(&entry.event_id),
+                computer: subject.computer,
+                plan: subject.plan,
+                entry,
+            }
         })
         .collect();
     list.sort_by(|a, b| {

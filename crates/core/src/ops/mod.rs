@@ -9,6 +9,7 @@ mod outbox;
 mod seen;
 mod setup;
 mod snooze;
+mod subject;
 
 pub use activity::{diagnostics, ticket_links, ticket_url, tickets, TicketRow};
 pub use companies::{
@@ -25,3 +26,4 @@ pub use setup::{
     board_options, boards, preview_agreements, priorities, summary_example, BoardOptions,
 };
 pub use snooze::{add_snooze, list_snoozes, parse_until, remove_snooze, UNTIL_FORMS};
+pub use subject::{subject_from_summary, Subject};

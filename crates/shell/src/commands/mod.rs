@@ -12,12 +12,14 @@
 //!
 //! Split by screen: [`app`] (identity, status, demo), [`setup`] (connection,
 //! settings, pick-lists), [`companies`] and [`activity`] (tickets, runs,
-//! logs, diagnostics).
+//! logs, diagnostics), and [`snooze`] (maintenance windows, from Activity
+//! and Companies).
 
 pub mod activity;
 pub mod app;
 pub mod companies;
 pub mod setup;
+pub mod snooze;
 
 pub mod bindings;
 mod declare;
@@ -32,13 +34,14 @@ use bridge_core::ops::{
 use bridge_core::scheduler::Status;
 use bridge_core::store::runs::RunRecord;
 use bridge_core::store::settings::SettingEntry;
+use bridge_core::store::snoozes::{Snooze, SnoozeScope};
 use bridge_core::store::{Store, StoreError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::models::{AppInfo, ConditionProblem, MapCompanyInput};
+use crate::models::{AppInfo, ConditionProblem, MapCompanyInput, SnoozeList};
 use crate::state::AppState;
 use declare::ui_commands;
 
@@ -95,6 +98,10 @@ ui_commands! {
     needs_attention() -> Attention => activity::needs_attention(state).await;
     confirm_removals() -> () => activity::confirm_removals(state).await;
     forget_intent(id: i64) -> StuckIntent => activity::forget_intent(state, id).await;
+    add_snooze(scope: SnoozeScope, value: String, until: String, reason: String) -> Snooze =>
+        snooze::add_snooze(state, scope, value, until, reason).await;
+    list_snoozes() -> SnoozeList => snooze::list_snoozes(state).await;
+    remove_snooze(id: i64) -> Snooze => snooze::remove_snooze(state, id).await;
     open_ticket(url: String) -> () => activity::open_ticket(&url);
     log_tail(lines: usize, run: Option<i64>) -> String => activity::log_tail(state, lines, run).await;
     copy_diagnostics() -> String => activity::copy_diagnostics(state).await;

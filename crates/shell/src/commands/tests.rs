@@ -190,3 +190,77 @@ async fn a_vspc_connection_saves_its_certificate_pin_and_needs_no_username() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_snooze_is_added_listed_and_ended_through_the_dispatcher() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = started(dir.path()).await;
+    let added = call(
+        &state,
+        "add_snooze",
+        json!({"scope": "computer", "value": " ACME-DC01 ", "until": "2h", "reason": "disk swap"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(added["scope"], "computer", "{added}");
+    assert_eq!(added["value"], "ACME-DC01", "{added}");
+    assert_eq!(added["reason"], "disk swap", "{added}");
+    assert_eq!(added["removed_at"], Value::Null, "{added}");
+    let id = added["id"].as_i64().unwrap();
+
+    let list = call(&state, "list_snoozes", json!({})).await.unwrap();
+    let now = list["now"].as_str().unwrap();
+    assert!(added["until"].as_str().unwrap() > now, "{list}");
+    assert_eq!(list["active"], json!([added]), "{list}");
+    assert_eq!(list["ended"], json!([]), "{list}");
+
+    let ended = call(&state, "remove_snooze", json!({"id": id}))
+        .await
+        .unwrap();
+    assert_eq!(ended["id"], id, "{ended}");
+    assert!(ended["removed_at"].is_string(), "{ended}");
+    let list = call(&state, "list_snoozes", json!({})).await.unwrap();
+    assert_eq!(list["active"], json!([]), "{list}");
+    assert_eq!(list["ended"], json!([ended]), "{list}");
+}
+
+#[tokio::test]
+async fn a_snooze_the_core_refuses_is_an_invalid_error_in_the_cli_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = started(dir.path()).await;
+    let add = |scope: &str, value: &str, until: &str| json!({"scope": scope, "value": value, "until": until, "reason": ""});
+    let cases = [
+        (
+            add("plan", "Nightly", "tomorrow"),
+            "cannot read the snooze end \"tomorrow\"; use an RFC 3339 time",
+        ),
+        (
+            add("plan", "Nightly", "2020-01-01T00:00:00Z"),
+            "the snooze end 2020-01-01T00:00:00Z is not in the future",
+        ),
+        (
+            add("company", "  ", "1h"),
+            "a snooze needs the company it covers; it is empty",
+        ),
+        (
+            add("site", "x", "1h"),
+            "the arguments of add_snooze are wrong",
+        ),
+    ];
+    for (args, expected) in cases {
+        let error = call(&state, "add_snooze", args.clone()).await.unwrap_err();
+        assert_eq!(error.kind(), "invalid", "{args}: {error}");
+        assert!(error.to_string().contains(expected), "{args}: {error}");
+    }
+    let list = call(&state, "list_snoozes", json!({})).await.unwrap();
+    assert_eq!(list["active"], json!([]), "nothing was saved: {list}");
+
+    let error = call(&state, "remove_snooze", json!({"id": 99}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "invalid", "{error}");
+    assert!(
+        error.to_string().contains("no snooze has the id 99"),
+        "{error}"
+    );
+}
