@@ -196,6 +196,8 @@ export function demoTickets(site: string, now: Date): TicketRow[] {
     source: DASHBOARD_SOURCE,
     snoozed: null,
     created_at: new Date(now.getTime() - 86_400_000).toISOString(),
+    flaps: null,
+    flap: null,
   };
   return [
     { ...base, event_id: 'evt-101', company_id: 'c-1001', ticket_id: 1001, state: 'Open', anomaly: false, event_type: 'Error', job_status: 'Failed', message: '3 files could not be read', summary: 'Error: ACME-DC01 - Nightly files (FileLevel)', priority: 'Priority 2 - High', last_action: 'created', computer: 'ACME-DC01', plan: 'Nightly files', url: url(1001) },
@@ -231,6 +233,8 @@ export function moreTickets(site: string, now: Date): TicketRow[] {
       snoozed: null,
       computer: `${prefix}-WS${String(i + 1).padStart(2, '0')}`,
       plan: 'Documents',
+      flaps: null,
+      flap: null,
       url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}&companyName=demo`,
       // Older than the outbox keeps its calls: unknown.
       created_at: null,
@@ -269,6 +273,8 @@ export function stormHistory(site: string, now: Date): { tickets: TicketRow[]; r
       updated_at: created,
       source: DASHBOARD_SOURCE,
       snoozed: null,
+      flaps: null,
+      flap: null,
       url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}&companyName=demo`,
       created_at: created,
       computer: `${hosts[i % 3] ?? 'ACME-WS'}${String(i + 1).padStart(2, '0')}`,
@@ -295,6 +301,8 @@ export function stormHistory(site: string, now: Date): { tickets: TicketRow[]; r
     updated_at: rollupAt,
     source: 'rollup',
     snoozed: null,
+    flaps: null,
+    flap: null,
     url: `https://${site}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=1121&companyName=demo`,
     created_at: rollupAt,
     computer: null,

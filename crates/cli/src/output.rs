@@ -248,7 +248,10 @@ pub fn tickets(list: &[TicketRow], json: bool) {
                 format!("#{}", e.ticket_id),
                 e.event_id.clone(),
                 e.company_id.clone(),
-                e.state.as_str().to_owned(),
+                match row.flaps {
+                    Some(n) => format!("{}, flapping {n}x", e.state.as_str()),
+                    None => e.state.as_str().to_owned(),
+                },
                 e.summary.clone(),
                 e.last_action.clone().unwrap_or_default(),
                 e.last_error.clone().unwrap_or_default(),

@@ -302,6 +302,40 @@ export type ErrorInfo = {
 };
 
 /**
+ * A ledger row's flap record (issue 17, flap damping). Times are UTC RFC
+ * 3339 text, like the rest of the ledger.
+ */
+export type FlapRecord = {
+  /**
+   * Before flapping: when the ticket reopened because the job failed
+   * after a completion had closed it, oldest first, within the window.
+   */
+  reopens: Array<string>;
+  /**
+   * When the flapping began (the first reopen counted); `None`: not
+   * flapping.
+   */
+  since: string | null;
+  /**
+   * Failures and completions since `since`.
+   */
+  failures: number;
+  completions: number;
+  /**
+   * While flapping: when the job last turned completed (`None` while it
+   * is failing); the ticket closes once that is a whole window ago.
+   */
+  completed_at: string | null;
+  /**
+   * The last flap note on the ticket: when, and the counts it gave (the
+   * summary shows its failure count).
+   */
+  noted_at: string | null;
+  noted_failures: number;
+  noted_completions: number;
+};
+
+/**
  * Removals the guard held back (rule 15).
  */
 export type GuardedRemovals = {
@@ -721,6 +755,11 @@ export type TicketRow = {
    * The event's backup plan, read back the same way.
    */
   plan: string | null;
+  /**
+   * Failures since the event began flapping (issue 17); `None` when it
+   * is not flapping.
+   */
+  flaps: number | null;
   event_id: string;
   company_id: string;
   ticket_id: number;
@@ -756,6 +795,11 @@ export type TicketRow = {
    * due (`None`: no snooze note pending).
    */
   snoozed: number | null;
+  /**
+   * Flap damping (issue 17): the event's recent reopens, or its flapping
+   * counts (`None`: it has not flapped lately).
+   */
+  flap: FlapRecord | null;
 };
 
 /**

@@ -40,6 +40,8 @@ const TICKET: TicketRow = {
   snoozed: null,
   computer: 'ACME-DC01',
   plan: 'Nightly files',
+  flaps: null,
+  flap: null,
   url: 'https://cw.example/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=1042&companyName=x',
   created_at: '2026-11-20T11:57:00Z',
 };

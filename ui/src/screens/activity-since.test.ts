@@ -9,7 +9,7 @@ function ticket(created_at: string | null): TicketRow {
   return {
     event_id: 'evt-1', company_id: 'c-1', ticket_id: 1, state: 'Open', anomaly: false, event_type: 'Error',
     job_status: 'Failed', message: 'm', summary: 's', priority: null, content_hash: 'x', pushed_details: [],
-    last_action: 'created', last_error: null, updated_at: '2026-12-06T22:00:00Z', source: '', snoozed: null,
+    last_action: 'created', last_error: null, updated_at: '2026-12-06T22:00:00Z', source: '', snoozed: null, flaps: null, flap: null,
     url: null, created_at, computer: null, plan: null,
   };
 }

@@ -80,6 +80,7 @@ impl Engine {
             company_errors,
             in_step,
             removals_planned,
+            flap_due,
         } = pass.finish(end, report).await?;
         let in_step = in_step && settled;
         if cx.dry_run {
@@ -99,6 +100,7 @@ impl Engine {
                 rejected: report.rejected.clone(),
                 removals_held: report.removals_held,
                 scopes,
+                flap_due,
             });
         }
         Ok(())

@@ -10,7 +10,9 @@
 //! every ledger and outbox write, from any process) must be the same, and the
 //! companies' effective filters and the ticket rules (the active snoozes
 //! included, so one that starts, ends or is removed reads the listing
-//! again) must be equal.
+//! again) must be equal. Time alone moves one thing: a flapping ticket's
+//! flap note or close (issue 17) falls due at a time the plan names, and the
+//! memo holds only until then.
 //! [`Engine::recall`] makes the check at the start of a cycle: the
 //! remembered cycle, or the listing to read.
 
@@ -34,18 +36,26 @@ pub(crate) struct InStep {
     pub snoozed: u32,
     pub rejected: Vec<RejectedItem>,
     pub removals_held: bool,
+    /// When a flapping ticket's note or close falls due (issue 17): the
+    /// memo is void from then on.
+    pub flap_due: Option<String>,
 }
 
 impl InStep {
     /// This cycle's ledger, mapping and settings are the remembered ones
-    /// (the Dashboard pages are checked apart, page by page).
+    /// and no flapping ticket's note or close is due at `now` (the
+    /// Dashboard pages are checked apart, page by page).
     pub fn holds(
         &self,
         ledger_revision: i64,
         scopes: &BTreeMap<String, CompanyScope>,
         rules: &TicketRules,
+        now: &str,
     ) -> bool {
-        self.ledger_revision == ledger_revision && self.scopes == *scopes && self.rules == *rules
+        self.ledger_revision == ledger_revision
+            && self.scopes == *scopes
+            && self.rules == *rules
+            && self.flap_due.as_deref().is_none_or(|due| before(now, due))
     }
 
     /// The report the full cycle would give: nothing done, the same items
@@ -62,6 +72,13 @@ impl InStep {
         report.snoozed = self.snoozed;
         report
     }
+}
+
+/// `now` is before `due` (both RFC 3339); a time that cannot be read
+/// counts as due, so the cycle plans in full.
+fn before(now: &str, due: &str) -> bool {
+    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t.trim()).ok();
+    matches!((parse(now), parse(due)), (Some(now), Some(due)) if now < due)
 }
 
 /// One problem per unreadable Dashboard item (rule 11).
@@ -102,7 +119,7 @@ impl Engine {
         } else {
             self.take_in_step()
         }
-        .filter(|memo| settled && memo.holds(ledger_revision, scopes, rules));
+        .filter(|memo| settled && memo.holds(ledger_revision, scopes, rules, cx.now));
         let dashboard = match cx.listing_source {
             Source::Dashboard(dashboard) => dashboard,
             platform => {
@@ -151,5 +168,42 @@ impl Engine {
             .in_step
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(memo);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn memo(flap_due: Option<&str>) -> InStep {
+        InStep {
+            pages: Vec::new(),
+            ledger_revision: 7,
+            scopes: BTreeMap::new(),
+            rules: super::super::rules(&crate::store::settings::Settings::default()),
+            events_seen: 1,
+            skipped: 0,
+            snoozed: 0,
+            rejected: Vec::new(),
+            removals_held: false,
+            flap_due: flap_due.map(str::to_owned),
+        }
+    }
+
+    /// Issue 17: a flapping ticket's close (or flap note) falls due with
+    /// time alone; the memo must not answer for a cycle at or after it.
+    #[test]
+    fn the_memo_does_not_hide_a_flap_note_or_close_that_falls_due() {
+        let m = memo(Some("2026-12-07T01:00:00Z"));
+        let rules = m.rules.clone();
+        let holds = |now: &str| m.holds(7, &BTreeMap::new(), &rules, now);
+        assert!(holds("2026-12-07T00:59:59Z"));
+        assert!(!holds("2026-12-07T01:00:00Z"));
+        assert!(!holds("2026-12-07T03:00:00Z"));
+        assert!(!holds("not a time"), "an unreadable time plans in full");
+        // Without a flapping ticket only the inputs matter.
+        let quiet = memo(None);
+        assert!(quiet.holds(7, &BTreeMap::new(), &rules, "2030-01-01T00:00:00Z"));
+        assert!(!quiet.holds(8, &BTreeMap::new(), &rules, "2030-01-01T00:00:00Z"));
     }
 }

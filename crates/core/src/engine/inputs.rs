@@ -74,6 +74,7 @@ pub fn rules(settings: &Settings) -> TicketRules {
         priority_by_event_type,
         // Read from the store by the cycle (they depend on the time).
         snoozes: Vec::new(),
+        flap_window_mins: settings.flap_window_mins,
     }
 }
 

@@ -92,6 +92,8 @@ pub(super) struct Pass<'a> {
     creates: plan::CreateCap,
     /// New failures and the open roll-ups' members, for the roll-ups.
     storm: roll::StormWatch,
+    /// The earliest flap note or close an in-step ticket has due (issue 17).
+    flap_due: Option<String>,
 }
 
 /// What a whole pass found.
@@ -104,6 +106,9 @@ pub(super) struct PassEnd {
     /// Removals were decided on this listing (applied, or held by the
     /// guard), rather than put off by an unreadable item.
     pub removals_planned: bool,
+    /// When a flapping ticket's note or close falls due (issue 17): an
+    /// in-step answer holds no longer.
+    pub flap_due: Option<String>,
 }
 
 impl<'a> Pass<'a> {
@@ -124,6 +129,7 @@ impl<'a> Pass<'a> {
             in_step: true,
             removal_guard: RemovalGuard::default(),
             creates: plan::CreateCap::new(cx.settings.storm_max_creates_per_cycle),
+            flap_due: None,
             cx,
         }
     }
@@ -235,6 +241,7 @@ impl<'a> Pass<'a> {
             company_errors: self.company_errors,
             in_step: self.in_step,
             removals_planned: !removal_blocked,
+            flap_due: self.flap_due,
         })
     }
 
@@ -341,6 +348,11 @@ impl<'a> Pass<'a> {
             self.in_step = false;
         }
         report.removals_held |= plan.removals_held;
+        if let Some(due) = plan.flap_due.clone() {
+            if self.flap_due.as_ref().is_none_or(|d| due < *d) {
+                self.flap_due = Some(due);
+            }
+        }
         if plan.removals_guarded.is_some() {
             self.in_step = false;
             report.removals_guarded = plan.removals_guarded;

@@ -45,6 +45,9 @@ pub(crate) fn dry_run_lines(
 ) -> Vec<ActionLine> {
     let mut lines = Vec::new();
     for item in &plan.items {
+        if let Some(flap) = item.flap {
+            lines.push(ActionLine::new(item, item.ticket_id, flap_line(flap)));
+        }
         for step in &item.steps {
             let text = match (step, template) {
                 (Step::Create(d), Ok(t)) => format!(
@@ -93,6 +96,22 @@ pub(crate) fn dry_run_lines(
         });
     }
     lines
+}
+
+/// What flap damping (issue 17) would do to an event, for the dry run.
+fn flap_line(flap: plan::FlapAction) -> String {
+    let why = match flap {
+        plan::FlapAction::Started => {
+            "more than 3 reopens within ticket.flap_window_mins; one flap note instead of a change note"
+        }
+        plan::FlapAction::CloseHeld => {
+            "the job completed; the ticket stays open until it has stayed completed for the flap window"
+        }
+        plan::FlapAction::Quiet => "the change is recorded without a note",
+        plan::FlapAction::Noted => "the hourly flap note and the count in the summary",
+        plan::FlapAction::Ended => "completed for the whole flap window; the ticket closes",
+    };
+    format!("{} ({why})", flap.describe())
 }
 
 fn verb_infinitive(step: &Step) -> &'static str {

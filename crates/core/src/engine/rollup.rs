@@ -144,6 +144,7 @@ pub fn ticket_plan(
             updated_at: now.to_owned(),
             source: rollups::LEDGER_SOURCE.to_owned(),
             snoozed: None,
+            flap: None,
         };
         return Some(item(event_id, None, vec![Step::Create(draft)], done_row));
     };
@@ -246,6 +247,7 @@ fn item(
         ticket_id,
         steps,
         done,
+        flap: None,
     }
 }
 

@@ -56,6 +56,7 @@ fn row(event_id: &str, ticket_id: i64, state: TicketState, pushed: &[&str]) -> L
         updated_at: "2026-12-06T10:00:00Z".to_owned(),
         source: "dashboard".to_owned(),
         snoozed: None,
+        flap: None,
     }
 }
 

@@ -29,6 +29,9 @@ pub struct TicketRow {
     pub computer: Option<String>,
     /// The event's backup plan, read back the same way.
     pub plan: Option<String>,
+    /// Failures since the event began flapping (issue 17); `None` when it
+    /// is not flapping.
+    pub flaps: Option<u32>,
 }
 
 /// Every tracked event and its ticket, most recently changed first.
@@ -48,7 +51,7 @@ pub async fn tickets(engine: &Engine) -> Result<Vec<TicketRow>, Error> {
             let company = names.get(&entry.company_id).map_or("", String::as_str);
             let subject = subject_from_summary(
                 &settings.summary_template,
-                &entry.summary,
+                crate::engine::plan::flap::plain_summary(&entry.summary),
                 &entry.event_type,
                 company,
             );
@@ -57,6 +60,7 @@ pub async fn tickets(engine: &Engine) -> Result<Vec<TicketRow>, Error> {
                 created_at: created.remove(&entry.event_id),
                 computer: subject.computer,
                 plan: subject.plan,
+                flaps: entry.flaps(),
                 entry,
             }
         })

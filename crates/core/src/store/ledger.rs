@@ -75,15 +75,69 @@ pub struct LedgerEntry {
     /// due (`None`: no snooze note pending).
     #[serde(default)]
     pub snoozed: Option<i64>,
+    /// Flap damping (issue 17): the event's recent reopens, or its flapping
+    /// counts (`None`: it has not flapped lately).
+    #[serde(default)]
+    pub flap: Option<FlapRecord>,
+}
+
+/// A ledger row's flap record (issue 17, flap damping). Times are UTC RFC
+/// 3339 text, like the rest of the ledger.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FlapRecord {
+    /// Before flapping: when the ticket reopened because the job failed
+    /// after a completion had closed it, oldest first, within the window.
+    #[serde(default)]
+    pub reopens: Vec<String>,
+    /// When the flapping began (the first reopen counted); `None`: not
+    /// flapping.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Failures and completions since `since`.
+    #[serde(default)]
+    pub failures: u32,
+    #[serde(default)]
+    pub completions: u32,
+    /// While flapping: when the job last turned completed (`None` while it
+    /// is failing); the ticket closes once that is a whole window ago.
+    #[serde(default)]
+    pub completed_at: Option<String>,
+    /// The last flap note on the ticket: when, and the counts it gave (the
+    /// summary shows its failure count).
+    #[serde(default)]
+    pub noted_at: Option<String>,
+    #[serde(default)]
+    pub noted_failures: u32,
+    #[serde(default)]
+    pub noted_completions: u32,
+}
+
+impl FlapRecord {
+    /// The event is flapping: its ticket is held open with one flap note.
+    pub fn flapping(&self) -> bool {
+        self.since.is_some()
+    }
+}
+
+impl LedgerEntry {
+    /// Failures since the event began flapping; `None` when it is not.
+    pub fn flaps(&self) -> Option<u32> {
+        self.flap
+            .as_ref()
+            .filter(|f| f.flapping())
+            .map(|f| f.failures)
+    }
 }
 
 const LEDGER_COLUMNS: &str = "event_id, company_id, ticket_id, state, anomaly, event_type, \
      job_status, message, summary, priority, content_hash, pushed_details, last_action, \
-     last_error, updated_at, source, snoozed";
+     last_error, updated_at, source, snoozed, flap";
 
 fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     let pushed: String = row.get(11)?;
     let state: String = row.get(3)?;
+    let flap: Option<String> = row.get(17)?;
     Ok(LedgerEntry {
         event_id: row.get(0)?,
         company_id: row.get(1)?,
@@ -102,6 +156,8 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
         updated_at: row.get(14)?,
         source: row.get(15)?,
         snoozed: row.get(16)?,
+        // An unreadable record only loses the damping, never the row.
+        flap: flap.and_then(|text| serde_json::from_str(&text).ok()),
     })
 }
 
@@ -213,10 +269,11 @@ pub fn get(conn: &Connection, event_id: &str) -> rusqlite::Result<Option<LedgerE
 /// Inserts or replaces a ledger row.
 pub fn put(conn: &Connection, e: &LedgerEntry) -> rusqlite::Result<()> {
     let pushed = serde_json::to_string(&e.pushed_details).unwrap_or_else(|_| "[]".to_owned());
+    let flap = e.flap.as_ref().and_then(|f| serde_json::to_string(f).ok());
     conn.execute(
         &format!(
             "INSERT OR REPLACE INTO ledger ({LEDGER_COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
         ),
         params![
             e.event_id,
@@ -236,6 +293,7 @@ pub fn put(conn: &Connection, e: &LedgerEntry) -> rusqlite::Result<()> {
             e.updated_at,
             e.source,
             e.snoozed,
+            flap,
         ],
     )?;
     Ok(())
@@ -271,6 +329,11 @@ pub enum NoteLedgerEffect {
     /// A roll-up ticket's note listing these events is on it (they count
     /// as pushed, like details).
     Listed(Vec<String>),
+    /// A flap note is on the ticket: the row's flap record is this one.
+    Flapping(Box<FlapRecord>),
+    /// The resolution note ending a flapping spell is on the ticket (see
+    /// [`FLAP_ENDED`]).
+    FlapEnded,
     None,
 }
 
@@ -279,6 +342,11 @@ pub enum NoteLedgerEffect {
 /// Never a real hash (those are hex), so an event that comes back is simply
 /// not in step.
 pub const REMOVAL_NOTED: &str = "removal-noted";
+
+/// `content_hash` of a row whose end-of-flapping resolution note is on the
+/// ticket but whose close is not confirmed yet: the event is in step in every
+/// other way, so without it a crash in between would leave the ticket open.
+pub const FLAP_ENDED: &str = "flap-ended";
 
 /// Applies a confirmed note's effect to a ledger row.
 pub fn apply_note_effect(entry: &mut LedgerEntry, effect: &NoteLedgerEffect) {
@@ -299,6 +367,15 @@ pub fn apply_note_effect(entry: &mut LedgerEntry, effect: &NoteLedgerEffect) {
         NoteLedgerEffect::SnoozeStarted(id) => entry.snoozed = Some(*id),
         NoteLedgerEffect::SnoozeEnded => entry.snoozed = None,
         NoteLedgerEffect::Listed(ids) => entry.pushed_details.extend(ids.iter().cloned()),
+        NoteLedgerEffect::Flapping(record) => entry.flap = Some(record.as_ref().clone()),
+        NoteLedgerEffect::FlapEnded => {
+            entry.flap = None;
+            entry.content_hash = FLAP_ENDED.to_owned();
+        }
         NoteLedgerEffect::None => {}
     }
 }
+
+#[cfg(test)]
+#[path = "ledger_tests.rs"]
+mod tests;

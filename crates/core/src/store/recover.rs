@@ -88,8 +88,9 @@ const TABLES: &[TableSpec] = &[
         columns: "event_id, company_id, ticket_id, state, anomaly, event_type, job_status, \
                   message, summary, priority, content_hash, pushed_details, last_action, \
                   last_error, updated_at",
-        // The snooze whose start note is on the ticket (migration 007).
-        later_columns: &["snoozed"],
+        // The snooze whose start note is on the ticket (migration 007) and
+        // the flap record (migration 010).
+        later_columns: &["snoozed", "flap"],
         later_table: false,
         filter: "",
     },

@@ -30,6 +30,23 @@ fn entry(event_id: &str, ticket_id: i64) -> LedgerEntry {
         updated_at: "2026-11-20T02:00:00Z".to_owned(),
         source: String::new(),
         snoozed: None,
+        flap: None,
+    }
+}
+
+/// `entry` whose event is flapping (issue 17).
+fn flapping_entry(event_id: &str, ticket_id: i64) -> LedgerEntry {
+    LedgerEntry {
+        flap: Some(ledger::FlapRecord {
+            since: Some("2026-11-20T01:00:00Z".to_owned()),
+            failures: 5,
+            completions: 4,
+            noted_at: Some("2026-11-20T01:30:00Z".to_owned()),
+            noted_failures: 4,
+            noted_completions: 4,
+            ..ledger::FlapRecord::default()
+        }),
+        ..entry(event_id, ticket_id)
     }
 }
 
@@ -72,7 +89,7 @@ fn populated(path: &Path) {
     companies::set_mapping(&store, "c-1", &mapping).unwrap();
     store
         .with_conn(|c| {
-            ledger::put(c, &entry("evt-1", 1001))?;
+            ledger::put(c, &flapping_entry("evt-1", 1001))?;
             let snooze = snoozes::add(
                 c,
                 snoozes::SnoozeScope::Company,
@@ -195,6 +212,8 @@ fn damaged_history_pages_keep_settings_mapping_and_ledger() {
     // The snooze and the ticket's mark of its start note survive: its end
     // note still follows.
     assert_eq!(rows.get("evt-2"), Some(&snoozed_entry("evt-2", 1002, 1)));
+    // So does the flap record: the ticket stays damped (migration 010).
+    assert_eq!(rows.get("evt-1"), Some(&flapping_entry("evt-1", 1001)));
     let kept = store
         .with_conn(|c| snoozes::list(c, "2026-11-21T00:00:00Z"))
         .unwrap();
@@ -311,5 +330,12 @@ fn a_file_from_before_a_later_table_or_column_gives_what_it_has() {
     assert_eq!(
         columns_of(&conn, spec("ledger")).unwrap(),
         Some(format!("{}, snoozed", spec("ledger").columns))
+    );
+    // The flap record came with migration 010.
+    conn.execute_batch("ALTER TABLE ledger ADD COLUMN flap TEXT;")
+        .unwrap();
+    assert_eq!(
+        columns_of(&conn, spec("ledger")).unwrap(),
+        Some(format!("{}, snoozed, flap", spec("ledger").columns))
     );
 }

@@ -20,13 +20,15 @@
 //! `ops/outbox.rs` and its one notification in `alerts.rs`; rule 16 in `store/outbox.rs` and `ops/outbox.rs`; rule 17 in
 //! `store/history.rs`, `store/runs.rs` and `store/files.rs`. The storm
 //! guard's create cap (issue 17) is in [`cap`]. Snoozes (maintenance
-//! windows) are decided in `snooze.rs` before the rules.
+//! windows) are decided in `snooze.rs` before the rules; flap damping
+//! (issue 17) in [`flap`], over the rules' decisions.
 
 use super::render::{self, Tracked};
 use crate::model::MonitoringEvent;
 use crate::store::ledger::{LedgerEntry, TicketState};
 
 mod decide;
+pub mod flap;
 mod snooze;
 mod types;
 
@@ -89,7 +91,14 @@ pub fn plan(input: &PlanInput<'_>, now: &str) -> Plan {
             }
             Transition::Create { agreement } => plan_create(input, event, agreement, now, &mut out),
             Transition::SnoozeStart(id) => plan_snooze_start(input, event, id, now, &mut out),
-            Transition::InStep => {}
+            // Rule 10, unless a flapping ticket's note or close is due.
+            Transition::InStep => match input.rows.get(&event.id) {
+                Some(entry) if flap::due(input, event, entry, now) => {
+                    plan_update(input, event, Transition::Update, now, &mut out)
+                }
+                Some(entry) => out.wake(flap::wake_at(input, event, entry)),
+                None => {}
+            },
             Transition::NeedsLookup(Lookup::TicketState { .. }) => {
                 plan_update(input, event, Transition::Update, now, &mut out)
             }
@@ -101,6 +110,15 @@ pub fn plan(input: &PlanInput<'_>, now: &str) -> Plan {
 }
 
 impl Plan {
+    /// Rule 10's memo of this cycle holds no later than `at`.
+    fn wake(&mut self, at: Option<String>) {
+        if let Some(at) = at {
+            if self.flap_due.as_ref().is_none_or(|due| at < *due) {
+                self.flap_due = Some(at);
+            }
+        }
+    }
+
     fn skip(&mut self, event: &MonitoringEvent, reason: SkipReason) {
         self.skipped.push(Skip {
             event_id: event.id.clone(),
@@ -186,13 +204,15 @@ fn plan_create(
         updated_at: now.to_owned(),
         source: input.source.to_owned(),
         snoozed: None,
+        flap: None,
     };
     out.items
         .push(event_plan(event, None, vec![Step::Create(draft)], done));
 }
 
 /// The steps of an existing ticket's [`Transition`] (`Update`, `Close`,
-/// `Reopen`): the reopen first, then the fields that change, the note
+/// `Reopen`), as flap damping leaves it: a flap note first (its effect
+/// records the damping), then the reopen, the fields that change, the note
 /// saying what changed, one note per new detail, and the close last.
 fn plan_update(
     input: &PlanInput<'_>,
@@ -204,7 +224,10 @@ fn plan_update(
     let Some(entry) = input.rows.get(&event.id) else {
         return;
     };
-    let (summary, priority, hash) = rendered(input, event);
+    let (plain, priority, hash) = rendered(input, event);
+    let damping = flap::damp(input, event, entry, transition, &plain, now);
+    let transition = damping.transition;
+    let summary = damping.summary;
     let closing = transition == Transition::Close;
     // The snooze is over: its end note first, then the normal rules.
     let ended = entry.snoozed.filter(|_| {
@@ -212,9 +235,24 @@ fn plan_update(
             .is_ok_and(|scope| snooze::end_due(input, scope, event, entry))
     });
     let mut steps: Vec<Step> = ended.map(snooze::end_note).into_iter().collect();
+    // The flap note goes first; the note ending a flapping spell goes where
+    // the completion's change note would.
+    let (flap_note, end_note) = match damping.note {
+        Some(
+            note @ Step::Note {
+                resolution: true, ..
+            },
+        ) => (None, Some(note)),
+        note => (note, None),
+    };
+    steps.extend(flap_note);
     steps.extend(reopen_steps(&transition));
     steps.extend(patch_step(entry, &summary, priority.as_ref()));
-    steps.extend(change_note(entry, event, closing));
+    if damping.quiet {
+        steps.extend(end_note);
+    } else {
+        steps.extend(change_note(entry, event, closing));
+    }
     // Rule 5: each new detail once, as its own note.
     for detail in new_details(event, entry) {
         steps.push(Step::Note {
@@ -240,11 +278,18 @@ fn plan_update(
     done.content_hash = hash;
     done.pushed_details
         .extend(event.details.iter().map(|d| d.id.clone()));
-    done.last_action = Some(describe_steps(&steps).unwrap_or_else(|| "in step".to_owned()));
+    done.flap = damping.record;
+    let quiet = damping.action.map(|a| a.describe().to_owned());
+    done.last_action = Some(
+        describe_steps(&steps)
+            .or(quiet)
+            .unwrap_or_else(|| "in step".to_owned()),
+    );
     done.last_error = None;
     done.updated_at = now.to_owned();
-    out.items
-        .push(event_plan(event, Some(entry.ticket_id), steps, done));
+    let mut item = event_plan(event, Some(entry.ticket_id), steps, done);
+    item.flap = damping.action;
+    out.items.push(item);
 }
 
 /// The plan item of `event` (its ticket, when it has one).
@@ -260,6 +305,7 @@ fn event_plan(
         ticket_id,
         steps,
         done,
+        flap: None,
     }
 }
 

@@ -90,6 +90,8 @@ pub(super) fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
         };
         let mut done = entry.clone();
         done.state = state;
+        // Flap damping ends with the event: one that comes back starts afresh.
+        done.flap = None;
         done.last_action = Some(describe_steps(&steps).unwrap_or_else(|| quiet.to_owned()));
         done.last_error = None;
         done.updated_at = now.to_owned();
@@ -99,6 +101,7 @@ pub(super) fn plan_removals(input: &PlanInput<'_>, now: &str, out: &mut Plan) {
             ticket_id: Some(entry.ticket_id),
             steps,
             done,
+            flap: None,
         });
     }
 }

@@ -33,6 +33,8 @@ pub struct TicketRules {
     pub priority_by_event_type: BTreeMap<String, String>,
     /// The snoozes active this cycle (maintenance windows).
     pub snoozes: Vec<Snooze>,
+    /// `ticket.flap_window_mins`: the flap damping window (issue 17).
+    pub flap_window_mins: u32,
 }
 
 /// Outcome of the per-cycle agreement lookup for one company (rule 3).
@@ -163,6 +165,39 @@ pub struct EventPlan {
     pub steps: Vec<Step>,
     #[serde(skip)]
     pub done: LedgerEntry,
+    /// What flap damping made of the event this cycle, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flap: Option<FlapAction>,
+}
+
+/// What flap damping (issue 17) did to one event's plan, for the dry run
+/// and the Activity view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FlapAction {
+    /// This reopen made the event flapping: the flap note replaces the
+    /// change note.
+    Started,
+    /// Flapping: a completion that leaves the ticket open, without a note.
+    CloseHeld,
+    /// Flapping: a change taken without a change note.
+    Quiet,
+    /// Flapping: the hourly flap note (and the summary's count).
+    Noted,
+    /// Completed for the whole window: the ticket closes normally.
+    Ended,
+}
+
+impl FlapAction {
+    /// What damping did, for the dry run and the ledger's last action.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FlapAction::Started => "flapping: started",
+            FlapAction::CloseHeld => "flapping: close held",
+            FlapAction::Quiet => "flapping: change taken without a note",
+            FlapAction::Noted => "flapping: noted",
+            FlapAction::Ended => "flapping: ended, closed",
+        }
+    }
 }
 
 /// Why an event produces no ticket.
@@ -197,6 +232,10 @@ pub struct Plan {
     pub removals_held: bool,
     /// Removals were held back by the removal guard (rule 15).
     pub removals_guarded: Option<GuardedRemovals>,
+    /// The earliest time a flapping ticket that is otherwise in step gets
+    /// its flap note or its close (issue 17): rule 10's memo of this cycle
+    /// holds only until then.
+    pub flap_due: Option<String>,
 }
 
 impl Plan {

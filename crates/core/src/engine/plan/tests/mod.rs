@@ -1,9 +1,11 @@
 //! Table-driven tests for every sync rule of design §4: the test world and
-//! rule 1 here, rules 2–5 in `changes.rs`, rules 6–11 in `lifecycle.rs`.
+//! rule 1 here, rules 2–5 in `changes.rs`, rules 6–11 in `lifecycle.rs`,
+//! flap damping in `flapping.rs`.
 
 use super::*;
 
 mod changes;
+mod flapping;
 mod guard;
 mod lifecycle;
 mod snooze;
@@ -62,6 +64,7 @@ fn rules(policy: RemovedPolicy) -> TicketRules {
             ("Warning".to_owned(), "Priority 3 - Normal".to_owned()),
         ]),
         snoozes: Vec::new(),
+        flap_window_mins: 240,
     }
 }
 
@@ -77,6 +80,8 @@ struct World {
     removal_blocked: bool,
     /// A person confirmed removals (rule 15).
     confirmed: bool,
+    /// The planning time (`NOW` unless a test moves it).
+    now: String,
 }
 
 impl World {
@@ -91,6 +96,7 @@ impl World {
             unreadable: BTreeSet::new(),
             removal_blocked: false,
             confirmed: false,
+            now: NOW.to_owned(),
         }
     }
 
@@ -127,7 +133,7 @@ impl World {
     }
 
     fn run(&self) -> Plan {
-        plan(&self.input(&self.absent()), NOW)
+        plan(&self.input(&self.absent()), &self.now)
     }
 
     /// What the first pass asks the engine to look up.
