@@ -75,6 +75,9 @@ describe('the row menu and snoozes', () => {
   it('marks a ticket whose snooze start note is on it', () => {
     const html = ticketRowHtml({ ...TICKET, snoozed: 3 }, 'Acme Dental Ltd', NOW);
     expect(html).toContain('data-testid="ticket-snoozed"');
+    expect(html).not.toContain('data-testid="ticket-flapping"');
+    const flapping = ticketRowHtml({ ...TICKET, flaps: 5 }, 'Acme Dental Ltd', NOW);
+    expect(flapping).toContain('>flapping 5×</span>');
     expect(html).toContain('Snooze 3 holds back updates to this ticket');
   });
 

@@ -40,13 +40,17 @@ export function ticketRowHtml(t: TicketRow, company: string, now: Date): string 
     t.snoozed === null
       ? ''
       : ` <span class="tag tag-snoozed" data-testid="ticket-snoozed" title="Snooze ${esc(String(t.snoozed))} holds back updates to this ticket">snoozed</span>`;
+  const flapping =
+    t.flaps === null
+      ? ''
+      : ` <span class="tag tag-warn" data-testid="ticket-flapping" title="Its job failed and completed ${esc(String(t.flaps))} times in the flap window: one summary note an hour instead of a note per close and reopen">flapping ${esc(String(t.flaps))}×</span>`;
   const error =
     t.last_error === null || t.last_error === ''
       ? ''
       : `<span class="row-error" data-testid="ticket-error"><span aria-hidden="true">✕ </span>${esc(t.last_error)}</span>`;
   return (
     `<tr data-testid="ticket-row" data-event-id="${esc(t.event_id)}">` +
-    `<td class="col-ticket">${link}${anomaly}${snoozed}</td>` +
+    `<td class="col-ticket">${link}${anomaly}${snoozed}${flapping}</td>` +
     `<td class="col-event"><span class="summary">${esc(t.summary)}</span>` +
     `<span class="sub">${esc(company)} · ${esc(t.event_type)} · ${esc(t.job_status)}${t.message === '' ? '' : ` — ${esc(t.message)}`}</span></td>` +
     `<td class="col-state"><span class="state state-${STATE_TONE[t.state]}" data-testid="ticket-state">${esc(ticketStateText(t.state))}</span></td>` +
