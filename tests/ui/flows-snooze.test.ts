@@ -5,36 +5,14 @@
 // Defaults screen's storm section at 1280×800 and 900×600 into
 // target/screenshots/, each checked for overflow and unlabelled controls.
 // The same flows against the real dispatcher are in real-backend.test.ts.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { App, NARROW, WIDE, launch, serveDist, type Viewport } from './harness';
+import { NARROW, WIDE, appSuite, type App, type Viewport } from './harness';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveDist>>;
-let app: App | undefined;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launch(), serveDist()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  if (app !== undefined) {
-    const problems = app.problems;
-    await app.close();
-    app = undefined;
-    expect(problems).toEqual([]);
-  }
-});
+const apps = appSuite();
 
 async function open(hash: string, viewport: Viewport = WIDE): Promise<App> {
-  app = await App.open(browser, server.url, { configured: true, history: true }, viewport, hash);
-  return app;
+  return apps.open({ configured: true, history: true }, viewport, hash);
 }
 
 /** The `data-testid` (or else the text) of the focused element. */

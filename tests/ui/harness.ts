@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 import type { Scenario } from './fake-world';
 import type { RealBackend } from './real-backend';
@@ -248,4 +249,41 @@ export class App {
   async close(): Promise<void> {
     await this.page.context().close();
   }
+}
+
+/**
+ * One browser and one static server for a test file, and the app its tests
+ * drive: `open` starts it on a fake-backend scenario; `close` (also run after
+ * each test) closes it, and the test fails when the app logged a problem.
+ */
+export function appSuite(): {
+  open(scenario: Scenario, viewport: Viewport, hash: string): Promise<App>;
+  close(): Promise<void>;
+} {
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof serveDist>> | undefined;
+  let current: App | undefined;
+  const close = async (): Promise<void> => {
+    if (current === undefined) return;
+    const problems = current.problems;
+    await current.close();
+    current = undefined;
+    expect(problems).toEqual([]);
+  };
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launch(), serveDist()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(close);
+  return {
+    async open(scenario, viewport, hash) {
+      if (browser === undefined || server === undefined) throw new Error('the browser has not started');
+      current = await App.open(browser, server.url, scenario, viewport, hash);
+      return current;
+    },
+    close,
+  };
 }

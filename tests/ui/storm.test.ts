@@ -5,32 +5,11 @@
 // event) and in one the click started (the filter waits in the tray); the
 // runs table still says how many creates the storm guard holds. Screenshots
 // at 1280×800 and 900×600 go to target/screenshots (ui-activity-storm-*).
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { App, NARROW, WIDE, launch, serveDist } from './harness';
+import { NARROW, WIDE, appSuite, type App } from './harness';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveDist>>;
-let app: App | undefined;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launch(), serveDist()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  if (app !== undefined) {
-    const problems = app.problems;
-    await app.close();
-    app = undefined;
-    expect(problems).toEqual([]);
-  }
-});
+const apps = appSuite();
 
 /** How many ticket rows are listed. */
 async function ticketCount(a: App): Promise<number> {
@@ -39,7 +18,7 @@ async function ticketCount(a: App): Promise<number> {
 
 describe('the storm notification opens Activity filtered to the storm', () => {
   it('switches an open window to Activity with a removable "Created since" chip', async () => {
-    app = await App.open(browser, server.url, { configured: true, storm: 'history' }, WIDE, '#companies');
+    const app = await apps.open({ configured: true, storm: 'history' }, WIDE, '#companies');
     await app.id('screen-companies').waitFor();
     const since = await app.page.evaluate(() => window.__bbFake.stormSince);
     expect(since).not.toBeNull();
@@ -68,7 +47,7 @@ describe('the storm notification opens Activity filtered to the storm', () => {
 
   it('a window started by the click opens on Activity, filtered', async () => {
     for (const viewport of [WIDE, NARROW]) {
-      app = await App.open(browser, server.url, { configured: true, storm: 'clicked' }, viewport, '#companies');
+      const app = await apps.open({ configured: true, storm: 'clicked' }, viewport, '#companies');
       await app.id('screen-activity').waitFor();
       await app.id('ticket-row').first().waitFor();
       expect(await ticketCount(app)).toBe(21);
@@ -76,15 +55,12 @@ describe('the storm notification opens Activity filtered to the storm', () => {
       await app.shot('activity-storm');
       await app.shotFull('activity-storm');
       expect(await app.overflow()).toEqual([]);
-      const problems = app.problems;
-      await app.close();
-      app = undefined;
-      expect(problems).toEqual([]);
+      await apps.close();
     }
   });
 
   it('without a waiting filter the window opens where it would', async () => {
-    app = await App.open(browser, server.url, { configured: true, storm: 'history' }, WIDE, '#companies');
+    const app = await apps.open({ configured: true, storm: 'history' }, WIDE, '#companies');
     await app.id('screen-companies').waitFor();
     expect((await app.calls('take_activity_filter')).length).toBe(1);
     await app.nav('activity');

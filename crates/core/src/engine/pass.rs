@@ -336,8 +336,14 @@ impl<'a> Pass<'a> {
                 });
             }
         }
+        self.apply_items(capped.creates, report).await;
+    }
+
+    /// Applies plan items decided apart from the pages' plans (the capped
+    /// creates, the roll-ups).
+    async fn apply_items(&mut self, items: Vec<plan::EventPlan>, report: &mut RunReport) {
         let plan = plan::Plan {
-            items: capped.creates,
+            items,
             ..plan::Plan::default()
         };
         self.apply(plan, report).await;

@@ -222,14 +222,7 @@ impl Pass<'_> {
                 )),
             }
         }
-        self.apply(
-            plan::Plan {
-                items,
-                ..plan::Plan::default()
-            },
-            report,
-        )
-        .await;
+        self.apply_items(items, report).await;
         let rows = self.rollup_rows(&open).await?;
         report
             .rollups_opened
@@ -253,14 +246,7 @@ impl Pass<'_> {
         })
         .await?;
         let items = self.pointer_items(&pointers, &now).await?;
-        self.apply(
-            plan::Plan {
-                items,
-                ..plan::Plan::default()
-            },
-            report,
-        )
-        .await;
+        self.apply_items(items, report).await;
         Ok(())
     }
 
