@@ -31,17 +31,6 @@ impl World {
     }
 }
 
-fn texts(p: &Plan) -> Vec<String> {
-    p.items
-        .iter()
-        .flat_map(|i| &i.steps)
-        .filter_map(|s| match s {
-            Step::Note { text, .. } => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn flap_of(p: &Plan) -> Option<FlapAction> {
     p.items.first().and_then(|i| i.flap)
 }
@@ -73,7 +62,7 @@ fn flapping_world() -> World {
             assert_eq!(verbs(&reopened, "e1"), ["noted", "reopened", "updated"]);
             assert_eq!(flap_of(&reopened), Some(FlapAction::Started));
             assert_eq!(
-                texts(&reopened)[0].lines().next().unwrap(),
+                note_texts(&reopened)[0].lines().next().unwrap(),
                 "flapping: 4 failures and 3 completions since 2026-11-27 10:20 UTC."
             );
         }
@@ -132,9 +121,9 @@ fn the_flap_note_and_summary_follow_at_most_once_an_hour() {
     let noted = w.sync_at(140);
     assert_eq!(verbs(&noted, "e1"), ["noted", "updated"]);
     assert_eq!(flap_of(&noted), Some(FlapAction::Noted));
-    assert!(texts(&noted)[0]
+    assert!(note_texts(&noted)[0]
         .starts_with("flapping: 5 failures and 4 completions since 2026-11-27 10:20 UTC.\n"));
-    assert!(texts(&noted)[0].ends_with("Now: Failed: 3 files could not be read"));
+    assert!(note_texts(&noted)[0].ends_with("Now: Failed: 3 files could not be read"));
     assert_eq!(w.ledger["e1"].summary, format!("[flapping 5x] {PLAIN}"));
     // Not twice within the hour.
     w.turn("Completed", 150);
@@ -185,7 +174,7 @@ fn closes_once_completed_for_the_window_and_not_before() {
     );
     assert_eq!(flap_of(&closed), Some(FlapAction::Ended));
     assert_eq!(
-        texts(&closed)[0],
+        note_texts(&closed)[0],
         "Completed for 240 minutes after flapping: 5 failures and 5 completions since \
          2026-11-27 10:20 UTC."
     );

@@ -158,6 +158,18 @@ impl World {
     }
 }
 
+/// The text of every note `p` plans, in order.
+fn note_texts(p: &Plan) -> Vec<String> {
+    p.items
+        .iter()
+        .flat_map(|i| &i.steps)
+        .filter_map(|s| match s {
+            Step::Note { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn verbs(p: &Plan, event_id: &str) -> Vec<&'static str> {
     p.items
         .iter()

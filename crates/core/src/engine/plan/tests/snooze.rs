@@ -17,17 +17,6 @@ fn snooze(id: i64, scope: SnoozeScope, value: &str) -> Snooze {
     }
 }
 
-fn note_texts(p: &Plan) -> Vec<String> {
-    p.items
-        .iter()
-        .flat_map(|i| &i.steps)
-        .filter_map(|s| match s {
-            Step::Note { text, .. } => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn snooze_matches_company_id_or_name_computer_and_plan_case_insensitively() {
     let cases = [
