@@ -23,6 +23,8 @@ pub(in crate::engine) struct StormWatch {
     pub open: Vec<Rollup>,
     /// New failures matter: a roll-up is open or could open.
     watching: bool,
+    /// The open roll-ups' members, by event id.
+    members: HashSet<String>,
     /// This cycle's new failures: events given a create, held or not.
     candidates: Vec<Candidate>,
     /// Members of open roll-ups whose job has completed, as listed.
@@ -38,24 +40,19 @@ impl StormWatch {
     pub fn new(open: Vec<Rollup>, opening: bool) -> StormWatch {
         StormWatch {
             watching: opening || !open.is_empty(),
+            members: open
+                .iter()
+                .flat_map(|r| r.members.iter().map(|m| m.event_id.clone()))
+                .collect(),
             open,
             ..StormWatch::default()
         }
     }
 
-    fn is_member(&self, event_id: &str) -> bool {
-        self.open
-            .iter()
-            .any(|r| r.members.iter().any(|m| m.event_id == event_id))
-    }
-
     /// A page's events: which members completed.
     pub fn listed(&mut self, events: &[MonitoringEvent]) {
-        if self.open.is_empty() {
-            return;
-        }
         for e in events {
-            if self.is_member(&e.id) {
+            if self.members.contains(&e.id) {
                 if e.is_completed() {
                     self.completed.insert(e.id.clone());
                 } else {
@@ -101,11 +98,9 @@ impl StormWatch {
 
     /// The end of a whole listing: members it no longer has are done.
     pub fn ended(&mut self, present: &HashSet<String>, unreadable: &BTreeSet<String>) {
-        for r in &self.open {
-            for m in &r.members {
-                if !present.contains(&m.event_id) && !unreadable.contains(&m.event_id) {
-                    self.gone.insert(m.event_id.clone());
-                }
+        for id in &self.members {
+            if !present.contains(id) && !unreadable.contains(id) {
+                self.gone.insert(id.clone());
             }
         }
     }
