@@ -66,6 +66,15 @@ function redraw(container: HTMLElement, html: string, last: { html: string }): v
   focusIn(container, key);
 }
 
+/**
+ * Marks the moment the ticket rows reach the screen (the frame after the
+ * DOM change): `performance.mark('bb:activity-rows')`, read by the bench's
+ * window scenario for launch-to-rows and filter times.
+ */
+function markPainted(): void {
+  requestAnimationFrame(() => setTimeout(() => performance.mark('bb:activity-rows'), 0));
+}
+
 export const mountActivity: MountFn = (root) => {
   let alive = true;
   let tickets: api.TicketRow[] = [];
@@ -187,6 +196,7 @@ export const mountActivity: MountFn = (root) => {
     }
     // A redraw keeps the focused row's control focused, and an open row menu open.
     redraw(tt.body, html, lastTickets);
+    markPainted();
     reanchorMenu(tt.body);
     tt.table.hidden = shown === 0;
     ticketsEmpty.hidden = shown > 0;
