@@ -10,6 +10,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type { ActivityFilter, AppInfo, ArgsOf, CommandName, CompanyView, MapCompanyInput, Override, ResultOf, RunReport, TypeFilter } from '../../ui/src/api';
 import { matches, parse, validate } from './fake-conditions';
 import { saveConnection, testConnection } from './fake-connection';
+import { KEEP_DAYS, ticketChanges, ticketPage } from './fake-tickets';
 import {
   AGREEMENTS,
   BOARDS,
@@ -186,6 +187,12 @@ async function mapCompany(req: MapCompanyInput): Promise<CompanyView> {
   return next;
 }
 
+/** `activity.keep_days` as stored, else its default. */
+function keepDays(): number {
+  const days = Number(world.stored.get('activity.keep_days'));
+  return Number.isInteger(days) && days > 0 ? days : KEEP_DAYS;
+}
+
 function needCw(): void {
   const m = missing(world).filter((k) => k.startsWith('cw.'));
   if (m.length > 0) fail('config', `ConnectWise is not set up yet: set ${m.join(', ')} on the Connection screen`);
@@ -293,7 +300,8 @@ const handlers: Handlers = {
     await sleep(80);
     return CW_COMPANIES.filter((c) => words.some((w) => c.name.toLowerCase().includes(w)));
   },
-  list_tickets: () => world.tickets,
+  ticket_page: ({ query }) => ticketPage(world.tickets, world.companies, query, keepDays(), new Date()),
+  ticket_changes: ({ query }) => ticketChanges(world.tickets, world.companies, query, keepDays(), new Date()),
   recent_runs: () => world.runs,
   preview_sync: async () => {
     needCw();
@@ -331,7 +339,8 @@ const handlers: Handlers = {
   list_snoozes: () => {
     const now = snoozeTime(new Date());
     const active = world.snoozes.filter((s) => s.removed_at === null && s.until > now).sort((a, b) => a.until.localeCompare(b.until));
-    return { now, active, ended: world.snoozes.filter((s) => !active.includes(s)).reverse() };
+    const names = Object.fromEntries(world.companies.filter((c) => world.snoozes.some((s) => s.scope === 'company' && s.value === c.id)).map((c) => [c.id, c.name]));
+    return { now, active, ended: world.snoozes.filter((s) => !active.includes(s)).reverse(), names };
   },
   remove_snooze: ({ id }) => {
     const s = world.snoozes.find((x) => x.id === id);

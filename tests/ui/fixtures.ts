@@ -198,6 +198,7 @@ export function demoTickets(site: string, now: Date): TicketRow[] {
     created_at: new Date(now.getTime() - 86_400_000).toISOString(),
     flaps: null,
     flap: null,
+    company_name: null,
   };
   return [
     { ...base, event_id: 'evt-101', company_id: 'c-1001', ticket_id: 1001, state: 'Open', anomaly: false, event_type: 'Error', job_status: 'Failed', message: '3 files could not be read', summary: 'Error: ACME-DC01 - Nightly files (FileLevel)', priority: 'Priority 2 - High', last_action: 'created', computer: 'ACME-DC01', plan: 'Nightly files', url: url(1001) },
@@ -216,6 +217,7 @@ export function moreTickets(site: string, now: Date): TicketRow[] {
     return {
       event_id: `evt-${105 + i}`,
       company_id: company,
+      company_name: null,
       ticket_id: id,
       state: i % 4 === 3 ? 'Closed' : 'Open',
       anomaly: false,
@@ -258,6 +260,7 @@ export function stormHistory(site: string, now: Date): { tickets: TicketRow[]; r
     return {
       event_id: `evt-${201 + i}`,
       company_id: companies[i % 3] ?? 'c-1001',
+      company_name: null,
       ticket_id: id,
       state: 'Open',
       anomaly: false,
@@ -286,6 +289,7 @@ export function stormHistory(site: string, now: Date): { tickets: TicketRow[]; r
   const rollup: TicketRow = {
     event_id: 'rollup:1',
     company_id: 'BlueYonder',
+    company_name: null,
     ticket_id: 1121,
     state: 'Open',
     anomaly: false,
@@ -343,6 +347,7 @@ export function stuckIntents(now: Date): StuckIntent[] {
       what: 'add a note to ticket #1002',
       error: 'ConnectWise refused the request (403): the API member may not read notes of ticket #1002; grant Service Tickets: Inquire',
       since: ago(95),
+      context: 'Northwind Law LLP · Warning: NW-FS02 - System image (ImageBased)',
     },
     {
       id: 9,
@@ -350,6 +355,7 @@ export function stuckIntents(now: Date): StuckIntent[] {
       what: 'add a note to ticket #1004',
       error: 'ConnectWise answered with a body that is not JSON (400)',
       since: ago(20),
+      context: 'Fabrikam Builders Inc · BackupAnomaly: FAB-LAPTOP7 - Documents (FileLevel)',
     },
   ];
 }

@@ -33,7 +33,9 @@ import type {
   Status,
   StuckIntent,
   TestReport,
-  TicketRow,
+  TicketChanges,
+  TicketPage,
+  TicketQuery,
 } from './bindings/contract';
 import { toAppError } from './errors';
 
@@ -87,7 +89,11 @@ export const unmapCompany = (backupCompanyId: string): Promise<null> =>
 export const suggestCompanies = (backupCompanyId: string): Promise<Company[]> =>
   call('suggest_companies', { backupCompanyId });
 
-export const listTickets = (): Promise<TicketRow[]> => call('list_tickets');
+/** One page of the events and their tickets (filter, search and page applied by the backend). */
+export const ticketPage = (query: TicketQuery): Promise<TicketPage> => call('ticket_page', { query });
+/** The tickets changed since the read that returned `revision`, for `query`'s list. */
+export const ticketChanges = (query: TicketQuery, revision: number): Promise<TicketChanges> =>
+  call('ticket_changes', { query, revision });
 export const recentRuns = (): Promise<RunRecord[]> => call('recent_runs');
 export const previewSync = (): Promise<RunReport> => call('preview_sync');
 export const openTicket = (url: string): Promise<null> => call('open_ticket', { url });

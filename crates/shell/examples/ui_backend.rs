@@ -18,6 +18,11 @@
 //!   files their tickets, the simulator drops them again and a second sync
 //!   holds their removals back; answers `needs_attention`'s result.
 //!
+//! - `POST /control/many-tickets`: writes 1,200 more ledger rows (900 of
+//!   this week across the demo's companies, 300 closed half a year ago) for
+//!   the Activity list's paging, filter and search; they come from another
+//!   source, so no Dashboard listing removes them; answers `{"written": N}`.
+//!
 //! With `--damaged-database` it starts in real mode instead, on a database
 //! file of garbage bytes: the start fails as `damaged` and the UI offers
 //! Recover.
@@ -214,6 +219,80 @@ async fn hold_removals(state: &AppState) -> anyhow::Result<Value> {
     Ok(commands::call(state, "needs_attention", Value::Null).await?)
 }
 
+/// Recent rows `/control/many-tickets` writes; every 9th has an error, every
+/// 3rd is closed.
+const BULK_RECENT: usize = 900;
+/// Rows it writes closed 200 days ago (beyond `activity.keep_days`).
+const BULK_OLD: usize = 300;
+
+/// `/control/many-tickets`: the Activity list of a bigger MSP.
+async fn many_tickets(state: &AppState) -> anyhow::Result<Value> {
+    use bridge_core::store::ledger::{self, LedgerEntry, TicketState};
+    let engine = state.engine().await?;
+    let companies = bridge_core::store::companies::list(engine.store())?;
+    anyhow::ensure!(!companies.is_empty(), "the demo has no companies yet");
+    let now = chrono::Utc::now();
+    let at = |minutes: i64| {
+        (now - chrono::Duration::minutes(minutes))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let rows = (0..BULK_RECENT + BULK_OLD).map(|i| {
+        let old = i >= BULK_RECENT;
+        let host = if old {
+            format!("BULK-OLD{:04}", i - BULK_RECENT)
+        } else {
+            format!("BULK-PC{i:04}")
+        };
+        let closed = old || i % 3 == 2;
+        LedgerEntry {
+            event_id: format!("evt-bulk-{i:04}"),
+            company_id: companies[i % companies.len()].id.clone(),
+            ticket_id: 50_000 + i as i64,
+            state: if closed {
+                TicketState::Closed
+            } else {
+                TicketState::Open
+            },
+            anomaly: false,
+            event_type: "Error".to_owned(),
+            job_status: if closed { "Completed" } else { "Failed" }.to_owned(),
+            message: "the backup target could not be reached".to_owned(),
+            summary: format!("Error: {host} - Nightly files (FileLevel)"),
+            priority: None,
+            content_hash: "bulk".to_owned(),
+            pushed_details: Default::default(),
+            last_action: Some(
+                if closed {
+                    "resolution noted, closed"
+                } else {
+                    "created"
+                }
+                .to_owned(),
+            ),
+            last_error: (!old && i % 9 == 0)
+                .then(|| "ConnectWise answered 503 Service Unavailable".to_owned()),
+            updated_at: if old {
+                at(200 * 24 * 60 + i as i64)
+            } else {
+                at(30 + i as i64 * 7)
+            },
+            source: "bulk".to_owned(),
+            snoozed: None,
+            flap: None,
+        }
+    });
+    let rows: Vec<LedgerEntry> = rows.collect();
+    let written = rows.len();
+    engine.store().with_conn(|c| {
+        let tx = c.unchecked_transaction()?;
+        for row in &rows {
+            ledger::put(&tx, row)?;
+        }
+        tx.commit()
+    })?;
+    Ok(json!({ "written": written }))
+}
+
 async fn control(
     State(served): State<Served>,
     Path(action): Path<String>,
@@ -221,6 +300,7 @@ async fn control(
     let done = match action.as_str() {
         "stuck-call" => stuck_call(&served.state).await,
         "hold-removals" => hold_removals(&served.state).await,
+        "many-tickets" => many_tickets(&served.state).await,
         other => Err(anyhow::anyhow!("no control {other}")),
     };
     match done {

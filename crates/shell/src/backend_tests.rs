@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use bridge_core::ops;
 use bridge_core::scheduler::{Status, SyncState};
+use bridge_core::store::ticket_list::TicketQuery;
 use bridge_core::store::{self, settings, Store};
 use bridge_sim::demo::Demo;
 use tokio::sync::watch;
@@ -49,7 +50,10 @@ async fn demo_notifies_each_failure_once_and_the_recovery_once() {
     // First cycle at start: the demo's tickets appear within one poll.
     let s = wait_cycles(&mut status, 1).await;
     assert_eq!(s.state, SyncState::Idle, "{s:?}");
-    let tickets = ops::tickets(&backend.engine()).await.unwrap();
+    let tickets = ops::ticket_page(&backend.engine(), TicketQuery::default())
+        .await
+        .unwrap()
+        .rows;
     assert!(tickets.len() >= 3, "{tickets:?}");
     // Under the default summary template, each row tells its computer and
     // plan (the Activity screen's "Snooze this computer / plan").
@@ -140,7 +144,10 @@ async fn the_demo_can_read_vspc_and_shows_an_anomaly() {
     let mut status = scheduler.subscribe();
     let s = wait_cycles(&mut status, 1).await;
     assert_eq!(s.state, SyncState::Idle, "{s:?}");
-    let tickets = ops::tickets(&backend.engine()).await.unwrap();
+    let tickets = ops::ticket_page(&backend.engine(), TicketQuery::default())
+        .await
+        .unwrap()
+        .rows;
     assert_eq!(tickets.len(), 3, "{tickets:?}");
     assert!(tickets
         .iter()

@@ -2,6 +2,8 @@
 //! as it is. Core DTOs (ConnectionView, CompanyView, TicketRow, Status, ...)
 //! cross unchanged. Their TypeScript is generated (`commands/bindings.rs`).
 
+use std::collections::BTreeMap;
+
 use bridge_core::model::Override;
 use bridge_core::ops::MapRequest;
 use bridge_core::store::snoozes::Snooze;
@@ -190,4 +192,6 @@ pub struct SnoozeList {
     pub active: Vec<Snooze>,
     /// Snoozes that ended or were ended early, kept 30 days, latest first.
     pub ended: Vec<Snooze>,
+    /// The names of the companies these snoozes name by id.
+    pub names: BTreeMap<String, String>,
 }

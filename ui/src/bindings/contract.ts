@@ -655,6 +655,10 @@ export type SnoozeList = {
    * Snoozes that ended or were ended early, kept 30 days, latest first.
    */
   ended: Array<Snooze>;
+  /**
+   * The names of the companies these snoozes name by id.
+   */
+  names: { [key in string]: string };
 };
 
 /**
@@ -708,6 +712,11 @@ export type StuckIntent = {
    * When it was intended (RFC 3339).
    */
   since: string;
+  /**
+   * The event's company and ticket summary, when the ledger has the
+   * event ("Acme Corp · Error: ACME-DC01 - Nightly").
+   */
+  context: string | null;
 };
 
 /**
@@ -737,10 +746,115 @@ export type TestStep = {
 };
 
 /**
+ * What changed in the Activity list since an earlier read (issue 18).
+ */
+export type TicketChanges = {
+  /**
+   * The changed tickets that match the query, newest change first.
+   */
+  rows: Array<TicketRow>;
+  /**
+   * The event ids of the changed tickets that no longer match it.
+   */
+  gone: Array<string>;
+  /**
+   * Too many changed for one answer: read the first page again.
+   */
+  overflow: boolean;
+  total: number;
+  hidden: number;
+  tracked: number;
+  keep_days: number;
+  /**
+   * Where the next refresh starts.
+   */
+  revision: number;
+};
+
+/**
+ * Where a page ends: the last row's sort key (newest change first, then
+ * event id), so the next page starts after it whatever was written since.
+ */
+export type TicketCursor = {
+  updated_at: string;
+  event_id: string;
+};
+
+/**
+ * Which tickets the list shows.
+ */
+export type TicketFilter = "all" | "open" | "errors";
+
+/**
+ * One page of the Activity list (issue 18).
+ */
+export type TicketPage = {
+  /**
+   * Newest change first.
+   */
+  rows: Array<TicketRow>;
+  /**
+   * Where the next page starts; `None` = this is the last.
+   */
+  next: TicketCursor | null;
+  /**
+   * Tickets matching the query, over every page.
+   */
+  total: number;
+  /**
+   * Closed and removed tickets older than `activity.keep_days` that the
+   * query leaves out (a search finds them).
+   */
+  hidden: number;
+  /**
+   * Every ticket BackupBridge tracks.
+   */
+  tracked: number;
+  /**
+   * `activity.keep_days`, for the screen's words about `hidden`.
+   */
+  keep_days: number;
+  /**
+   * Where a refresh starts ([`ticket_changes`]).
+   */
+  revision: number;
+};
+
+/**
+ * What the list asks for.
+ */
+export type TicketQuery = {
+  filter: TicketFilter;
+  /**
+   * Words to find in the summary, message, error, event id, company
+   * name or ticket number (`#123` is that ticket); empty = no search. A
+   * search also finds closed tickets older than `activity.keep_days`.
+   */
+  search: string;
+  /**
+   * Only tickets BackupBridge created at or after this time (RFC 3339):
+   * the storm notification's filter.
+   */
+  created_since: string | null;
+  /**
+   * The page after this row; `None` = the first page.
+   */
+  after: TicketCursor | null;
+  /**
+   * Rows per page (1..=[`PAGE_MAX`]); `None` = [`PAGE_DEFAULT`].
+   */
+  limit: number | null;
+};
+
+/**
  * A ledger row with its ConnectWise link.
  */
 export type TicketRow = {
   url: string | null;
+  /**
+   * The company's name, when the company is known.
+   */
+  company_name: string | null;
   /**
    * When BackupBridge asked ConnectWise to create the ticket (RFC 3339),
    * while the outbox keeps the call; `None` for older or adopted tickets.
@@ -839,7 +953,8 @@ export type Commands = {
   map_company: { args: { req: MapCompanyInput, }; result: CompanyView };
   unmap_company: { args: { backupCompanyId: string, }; result: null };
   suggest_companies: { args: { backupCompanyId: string, }; result: Array<Company> };
-  list_tickets: { args: Record<string, never>; result: Array<TicketRow> };
+  ticket_page: { args: { query: TicketQuery, }; result: TicketPage };
+  ticket_changes: { args: { query: TicketQuery, revision: number, }; result: TicketChanges };
   recent_runs: { args: Record<string, never>; result: Array<RunRecord> };
   preview_sync: { args: Record<string, never>; result: RunReport };
   needs_attention: { args: Record<string, never>; result: Attention };
@@ -889,7 +1004,8 @@ export const COMMANDS: readonly CommandName[] = [
   'map_company',
   'unmap_company',
   'suggest_companies',
-  'list_tickets',
+  'ticket_page',
+  'ticket_changes',
   'recent_runs',
   'preview_sync',
   'needs_attention',

@@ -12,7 +12,6 @@ import {
   snoozeRowHtml,
   stuckConfirmRowHtml,
   stuckRowHtml,
-  ticketPasses,
   ticketRowHtml,
   untilIn,
 } from './activity-rows';
@@ -23,6 +22,7 @@ const ZERO = { created: 0, updated: 0, notes: 0, closed: 0, reopened: 0, deleted
 const TICKET: TicketRow = {
   event_id: 'evt-1',
   company_id: 'c-1001',
+  company_name: 'Acme <Corp>',
   ticket_id: 1042,
   state: 'Open',
   anomaly: false,
@@ -104,16 +104,6 @@ describe('the row menu and snoozes', () => {
     ['2026-11-25T12:00:00Z', 'in 5 days'],
     ['soon', ''],
   ])('untilIn(%s)', (iso, expected) => expect(untilIn(iso, NOW)).toBe(expected));
-});
-
-describe('ticketPasses', () => {
-  it.each<[Partial<TicketRow>, 'all' | 'open' | 'errors', boolean]>([
-    [{}, 'all', true],
-    [{}, 'open', true],
-    [{ state: 'Closed' }, 'open', false],
-    [{}, 'errors', false],
-    [{ last_error: 'x' }, 'errors', true],
-  ])('%j %s', (patch, filter, expected) => expect(ticketPasses({ ...TICKET, ...patch }, filter)).toBe(expected));
 });
 
 describe('planHtml', () => {
@@ -238,6 +228,7 @@ describe('stuck calls (rule 16)', () => {
     what: 'add a note to ticket #1002',
     error: 'ConnectWise answered 403: "Notes" needs <Add>',
     since: '2026-11-20T11:40:00Z',
+    context: null,
   };
 
   it('shows id, call, event, problem and age, every value escaped', () => {

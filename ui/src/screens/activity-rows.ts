@@ -13,21 +13,6 @@ const STATE_TONE: Record<TicketRow['state'], string> = {
   Deleted: 'muted',
 };
 
-/** Filters for the tickets table. */
-export type TicketFilter = 'all' | 'open' | 'errors';
-
-/** True when `t` passes `filter`. */
-export function ticketPasses(t: TicketRow, filter: TicketFilter): boolean {
-  switch (filter) {
-    case 'all':
-      return true;
-    case 'open':
-      return t.state === 'Open';
-    case 'errors':
-      return t.last_error !== null && t.last_error !== '';
-  }
-}
-
 /** One ticket row; `company` is the Dashboard company's name. */
 export function ticketRowHtml(t: TicketRow, company: string, now: Date): string {
   const number = `#${t.ticket_id}`;

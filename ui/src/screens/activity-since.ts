@@ -4,7 +4,7 @@
 // tray keeps the filter until the window takes it (`take_activity_filter`),
 // when the window starts or when told one waits (`show_activity`); `main.ts`
 // hands it here and opens the Activity screen, which takes it on mount.
-import type { ActivityFilter, TicketRow } from '../api';
+import type { ActivityFilter } from '../api';
 import { dateTime } from '../format';
 
 let requested: ActivityFilter | null = null;
@@ -19,15 +19,6 @@ export function takeRequestedFilter(): ActivityFilter | null {
   const filter = requested;
   requested = null;
   return filter;
-}
-
-/** True when `t`'s ticket was created at or after `filter.created_since`;
- * a ticket whose creation time is unknown (older, or adopted) is not. */
-export function createdSince(t: TicketRow, filter: ActivityFilter): boolean {
-  if (t.created_at === null) return false;
-  const created = Date.parse(t.created_at);
-  const since = Date.parse(filter.created_since);
-  return !Number.isNaN(created) && !Number.isNaN(since) && created >= since;
 }
 
 /** The chip's words: "Created since 21:05 (storm)" today, with the date on another day. */

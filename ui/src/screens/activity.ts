@@ -1,19 +1,20 @@
 // Activity screen: what waits for a person first (removals the removal
 // guard held back, with Confirm removals; stuck ConnectWise calls, each with
 // Forget), the active snoozes (activity-snoozes.ts), then the events
-// BackupBridge tracks and their tickets (numbers open the ticket in
-// ConnectWise; each row's "⋯" menu snoozes its computer, plan or company),
-// the recent sync runs with what they did, and "Preview next sync" (a dry
-// run). Redrawn whenever a sync finishes. Opened from the storm
-// notification, the tickets are filtered to those created since the storm
-// began (activity-since.ts), until the chip is removed.
+// BackupBridge tracks and their tickets, a page at a time from the backend
+// (activity-tickets.ts; numbers open the ticket in ConnectWise; each row's
+// "⋯" menu snoozes its computer, plan or company), the recent sync runs with
+// what they did, and "Preview next sync" (a dry run). Refreshed whenever a
+// sync finishes. Opened from the storm notification, the tickets are
+// filtered to those created since the storm began (activity-since.ts),
+// until the chip is removed.
 import * as api from '../api';
 import { button, el } from '../dom';
 import { errorSentence, toAppError } from '../errors';
 import { plural } from '../format';
 import { cycleFinished } from '../state';
-import { closeMenu, menuButtonKey, reanchorMenu } from '../menu';
-import { busy, card, errorNotice, select, toast } from '../ui';
+import { closeMenu, menuButtonKey } from '../menu';
+import { busy, card, errorNotice, toast } from '../ui';
 import {
   guardActionsHtml,
   guardBannerHtml,
@@ -22,14 +23,12 @@ import {
   runRowHtml,
   stuckConfirmRowHtml,
   stuckRowHtml,
-  ticketPasses,
-  ticketRowHtml,
   type GuardStep,
   type RemovedPolicy,
-  type TicketFilter,
 } from './activity-rows';
-import { createdSince, sinceLabel, takeRequestedFilter } from './activity-since';
+import { takeRequestedFilter } from './activity-since';
 import { snoozedCard, ticketMenu } from './activity-snoozes';
+import { ticketList } from './activity-tickets';
 import type { MountFn } from './screen';
 
 function table(testid: string, headers: string[], cls: string): { table: HTMLTableElement; body: HTMLTableSectionElement } {
@@ -77,8 +76,8 @@ function markPainted(): void {
 
 export const mountActivity: MountFn = (root) => {
   let alive = true;
-  let tickets: api.TicketRow[] = [];
-  let names = new Map<string, string>();
+  /** Company names by id: the snoozes' and the loaded rows'. */
+  let snoozeNames = new Map<string, string>();
   let attention: api.Attention = { stuck: [], guarded_removals: null };
   let policy: RemovedPolicy | null = null;
   let guardStep: GuardStep = 'ask';
@@ -107,17 +106,8 @@ export const mountActivity: MountFn = (root) => {
     });
   }, { testid: 'preview-sync' });
 
-  const filter = select(
-    [['all', 'All tickets'], ['open', 'Open tickets'], ['errors', 'With errors']],
-    'all',
-    { testid: 'tickets-filter', id: 'tickets-filter' },
-  );
-  const ticketCount = el('span', { class: 'muted count', testid: 'tickets-count' });
-  let since = takeRequestedFilter();
-  const sinceChip = el('span', { class: 'filter-chip', testid: 'since-filter' });
-  const tt = table('tickets-table', ['Ticket', 'Event', 'State', 'Last action', 'Updated', 'Actions'], 'tickets');
-  const ticketsEmpty = el('p', { class: 'empty', testid: 'tickets-empty' });
-  const ticketsMessage = el('div');
+  const list = ticketList(takeRequestedFilter(), markPainted);
+  const names = (): Map<string, string> => new Map([...snoozeNames, ...list.names()]);
   const rt = table('runs-table', ['Started', 'Outcome', 'What it did', 'Problems'], 'runs');
   const runsEmpty = el('p', { class: 'empty', testid: 'runs-empty', text: 'No sync has run yet.' });
   const runsMessage = el('div');
@@ -146,68 +136,14 @@ export const mountActivity: MountFn = (root) => {
     el('div', { class: 'toolbar' }, [
       el('div', { class: 'toolbar-main' }, [
         el('label', { class: 'inline-label', for: 'tickets-filter', text: 'Show' }),
-        filter,
-        sinceChip,
-        ticketCount,
+        ...list.controls,
       ]),
       el('div', { class: 'toolbar-side' }, [preview]),
     ]),
     planBox,
-    card('Events and tickets', 'Every backup alert BackupBridge has turned into a ticket, newest change first.', [
-      ticketsMessage,
-      el('div', { class: 'table-wrap' }, [tt.table]),
-      ticketsEmpty,
-    ], 'tickets-card'),
+    card('Events and tickets', 'Every backup alert BackupBridge has turned into a ticket, newest change first.', list.content, 'tickets-card'),
     card('Recent syncs', '', [runsMessage, el('div', { class: 'table-wrap' }, [rt.table]), runsEmpty], 'runs-card'),
   );
-
-  const drawSince = (now: Date): void => {
-    const chipText = since === null ? '' : sinceLabel(since, now);
-    sinceChip.hidden = since === null;
-    if (sinceChip.dataset['label'] === chipText) return;
-    sinceChip.dataset['label'] = chipText;
-    sinceChip.replaceChildren(
-      ...(since === null
-        ? []
-        : [
-            el('span', { text: chipText }),
-            button('×', removeSince, {
-              class: 'chip-remove',
-              'aria-label': `Remove the filter: ${chipText}`,
-              title: 'Show every ticket',
-              testid: 'since-filter-remove',
-            }),
-          ]),
-    );
-  };
-
-  const lastTickets = { html: '' };
-  const drawTickets = (): void => {
-    const mode = filter.value as TicketFilter;
-    const now = new Date();
-    let html = '';
-    let shown = 0;
-    drawSince(now);
-    for (const t of tickets) {
-      if (!ticketPasses(t, mode)) continue;
-      if (since !== null && !createdSince(t, since)) continue;
-      shown += 1;
-      html += ticketRowHtml(t, names.get(t.company_id) ?? t.company_id, now);
-    }
-    // A redraw keeps the focused row's control focused, and an open row menu open.
-    redraw(tt.body, html, lastTickets);
-    markPainted();
-    reanchorMenu(tt.body);
-    tt.table.hidden = shown === 0;
-    ticketsEmpty.hidden = shown > 0;
-    ticketsEmpty.textContent =
-      tickets.length === 0
-        ? 'No tickets yet. They appear here after a sync creates them — choose Sync now, or Preview next sync to see what it would do.'
-        : since === null
-          ? 'No ticket matches this choice.'
-          : 'No ticket created since the storm began matches this choice yet: the held ones are created over the next syncs.';
-    ticketCount.textContent = shown === tickets.length ? plural(tickets.length, 'ticket') : `${shown} of ${plural(tickets.length, 'ticket')}`;
-  };
 
   const drawGuard = (): void => {
     const g = attention.guarded_removals;
@@ -231,18 +167,12 @@ export const mountActivity: MountFn = (root) => {
     }
   };
 
-  /** Company and summary of the event a stuck call belongs to, when the ledger has it. */
-  const contextOf = (s: api.StuckIntent): string | null => {
-    const t = tickets.find((x) => x.event_id === s.event_id);
-    return t === undefined ? null : `${names.get(t.company_id) ?? t.company_id} · ${t.summary}`;
-  };
-
   const drawStuck = (): void => {
     const list = attention.stuck;
     if (asking !== null && !list.some((s) => s.id === asking)) asking = null;
     const now = new Date();
     const html = list
-      .map((s) => stuckRowHtml(s, contextOf(s), now, s.id === asking) + (s.id === asking ? stuckConfirmRowHtml(s) : ''))
+      .map((s) => stuckRowHtml(s, s.context, now, s.id === asking) + (s.id === asking ? stuckConfirmRowHtml(s) : ''))
       .join('');
     const hadFocus = focusKey(st.body) !== null;
     redraw(st.body, html, lastStuck);
@@ -252,33 +182,21 @@ export const mountActivity: MountFn = (root) => {
 
   const loadSnoozes = async (): Promise<void> => {
     try {
-      const list = await api.listSnoozes();
-      if (alive) snoozed.draw(list, names);
+      const snoozes = await api.listSnoozes();
+      if (!alive) return;
+      snoozeNames = new Map(Object.entries(snoozes.names));
+      snoozed.draw(snoozes, names());
     } catch (error) {
       if (alive) snoozed.failed(error);
     }
   };
 
   const load = async (afterCycle = false): Promise<void> => {
-    const [t, r, c, a, s] = await Promise.allSettled([
-      api.listTickets(),
-      api.recentRuns(),
-      api.listCompanies(),
-      api.needsAttention(),
-      api.getSettings(),
-    ]);
-    if (!alive) return;
-    // After the companies: a snoozed company is named by its name.
+    const ticketsLoaded = afterCycle ? list.refresh() : list.reload();
     const snoozesLoaded = loadSnoozes();
-    if (c.status === 'fulfilled') names = new Map(c.value.map((x) => [x.id, x.name]));
+    const [r, a, s] = await Promise.allSettled([api.recentRuns(), api.needsAttention(), api.getSettings()]);
+    if (!alive) return;
     if (s.status === 'fulfilled') policy = removedPolicy(s.value.find((e) => e.key === 'ticket.removed_policy')?.value);
-    if (t.status === 'fulfilled') {
-      tickets = t.value;
-      ticketsMessage.replaceChildren();
-      drawTickets();
-    } else {
-      ticketsMessage.replaceChildren(errorNotice(t.reason, 'Could not load the tickets.', 'tickets-error'));
-    }
     if (afterCycle && confirmedBeforeCycle) {
       // A cycle ran since the confirmation; what the backend reports now is the truth.
       confirmedBeforeCycle = false;
@@ -289,8 +207,7 @@ export const mountActivity: MountFn = (root) => {
       attentionMessage.replaceChildren();
       drawGuard();
       drawStuck();
-    } else if (t.status === 'fulfilled') {
-      // When the tickets failed too, their notice already says the backend is unreachable.
+    } else {
       attentionMessage.replaceChildren(
         errorNotice(a.reason, 'Could not check for removals and calls waiting for you.', 'attention-error'),
       );
@@ -304,16 +221,8 @@ export const mountActivity: MountFn = (root) => {
     } else {
       runsMessage.replaceChildren(errorNotice(r.reason, 'Could not load the sync runs.', 'runs-error'));
     }
-    await snoozesLoaded;
+    await Promise.all([snoozesLoaded, ticketsLoaded]);
   };
-
-  function removeSince(): void {
-    since = null;
-    drawTickets();
-    filter.focus();
-  }
-
-  filter.addEventListener('change', drawTickets);
 
   guardSlot.addEventListener('click', (event) => {
     const target = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
@@ -404,15 +313,15 @@ export const mountActivity: MountFn = (root) => {
   });
   const openRowMenu = (button: HTMLElement): void => {
     const id = button.dataset['id'];
-    const t = tickets.find((x) => x.event_id === id);
+    const t = id === undefined ? undefined : list.row(id);
     if (id === undefined || t === undefined) return;
     const refocus = (): void => {
-      if (!focusIn(tt.body, `[data-action="row-menu"][data-id="${CSS.escape(id)}"]`)) content.focus();
+      if (!focusIn(list.body, `[data-action="row-menu"][data-id="${CSS.escape(id)}"]`)) content.focus();
     };
-    ticketMenu(button, t, names, refocus, () => void loadSnoozes());
+    ticketMenu(button, t, names(), refocus, () => void loadSnoozes());
   };
-  tt.body.addEventListener('keydown', (event) => menuButtonKey(event, openRowMenu));
-  tt.body.addEventListener('click', (event) => {
+  list.body.addEventListener('keydown', (event) => menuButtonKey(event, openRowMenu));
+  list.body.addEventListener('click', (event) => {
     const menuButton = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action="row-menu"]');
     if (menuButton !== null) {
       openRowMenu(menuButton);
@@ -426,8 +335,6 @@ export const mountActivity: MountFn = (root) => {
     api.openTicket(url).catch((error: unknown) => toast('Could not open the ticket', errorSentence(toAppError(error)), true));
   });
 
-  drawSince(new Date());
-  ticketCount.textContent = 'Loading…';
   void load();
   return {
     onShared(now, before) {

@@ -1,7 +1,8 @@
 // The "Storms and flapping" part of the Defaults screen: the storm guard's
 // cap on new tickets per sync, the shared-cause roll-up (threshold and the
 // ConnectWise company that receives roll-up tickets) and the flap damping
-// window. Each saves when it changes (Enter or leaving the field); the core
+// window; and how long closed tickets stay in the Activity list. Each saves
+// when it changes (Enter or leaving the field); the core
 // checks the value and its refusal is shown under the field.
 import { el } from '../dom';
 import { card, field, textInput } from '../ui';
@@ -48,6 +49,15 @@ export const STORM_FIELDS: readonly StormField[] = [
   },
 ];
 
+/** How long closed tickets stay in the Activity list (issue 18). */
+export const HISTORY_FIELD: StormField = {
+  key: 'activity.keep_days',
+  label: 'Keep closed tickets in the Activity list (days)',
+  help: 'Closed and removed tickets older than this leave the list; a search still finds them.',
+  numeric: true,
+  testid: 'activity-keep-days',
+};
+
 /** One field bound to its key: saves when its value changes, shows "Saved" or the core's refusal. */
 function stormField(settings: SettingsModel, spec: StormField): HTMLElement {
   const input = textInput(settings.get(spec.key), {
@@ -85,5 +95,15 @@ export function stormSection(settings: SettingsModel): HTMLElement {
     'What BackupBridge does when many backups fail at once, or one keeps failing and recovering.',
     [el('div', { class: 'storm-grid' }, STORM_FIELDS.map((spec) => stormField(settings, spec)))],
     'defaults-storm',
+  );
+}
+
+/** The Activity list's card. */
+export function historySection(settings: SettingsModel): HTMLElement {
+  return card(
+    'Activity list',
+    '',
+    [el('div', { class: 'storm-grid' }, [stormField(settings, HISTORY_FIELD)])],
+    'defaults-history',
   );
 }

@@ -8,7 +8,7 @@ import { button, el, uid } from '../dom';
 import { INTERVAL_CHOICES_SECS, intervalLabel, parseTypeFilter } from '../format';
 import { busy, card, errorNotice, field, notice, select } from '../ui';
 import { CONDITION_HELP, conditionEditor } from './condition-field';
-import { stormSection } from './defaults-storm';
+import { historySection, stormSection } from './defaults-storm';
 import { ticketSection } from './defaults-ticket';
 import type { MountFn } from './screen';
 import { SettingsModel } from './settings-io';
@@ -229,6 +229,7 @@ export const mountDefaults: MountFn = (root) => {
       ticketSection(settings),
       card('Sync', '', [policySection(settings), intervalField(settings)], 'defaults-sync'),
       stormSection(settings),
+      historySection(settings),
     ]);
     loading.replaceWith(page);
   })();

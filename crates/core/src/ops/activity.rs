@@ -8,10 +8,10 @@ use serde::Serialize;
 use super::subject::subject_from_summary;
 use crate::alerts::TicketLink;
 use crate::engine::{db_store, Engine, CODEBASE_KEY};
-use crate::store::companies;
 use crate::store::ledger::{self, LedgerEntry};
+use crate::store::runs;
 use crate::store::settings::{self, Settings};
-use crate::store::{outbox, runs};
+use crate::store::ticket_list::{self, ListedTicket, TicketCursor, TicketQuery};
 use crate::Error;
 
 /// A ledger row with its ConnectWise link.
@@ -21,6 +21,8 @@ pub struct TicketRow {
     #[serde(flatten)]
     pub entry: LedgerEntry,
     pub url: Option<String>,
+    /// The company's name, when the company is known.
+    pub company_name: Option<String>,
     /// When BackupBridge asked ConnectWise to create the ticket (RFC 3339),
     /// while the outbox keeps the call; `None` for older or adopted tickets.
     pub created_at: Option<String>,
@@ -34,44 +36,153 @@ pub struct TicketRow {
     pub flaps: Option<u32>,
 }
 
-/// Every tracked event and its ticket, most recently changed first.
-pub async fn tickets(engine: &Engine) -> Result<Vec<TicketRow>, Error> {
-    let settings = engine.settings().await?;
-    let codebase = db_store(engine.store(), |s| settings::get(s, CODEBASE_KEY)).await?;
-    let map = db_store(engine.store(), |s| s.with_conn(ledger::all)).await?;
-    let mut created = db_store(engine.store(), |s| s.with_conn(outbox::created_times)).await?;
-    let names: BTreeMap<String, String> = db_store(engine.store(), companies::list)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let mut list: Vec<TicketRow> = map
-        .into_values()
-        .map(|entry| {
-            let company = names.get(&entry.company_id).map_or("", String::as_str);
-            let subject = subject_from_summary(
-                &settings.summary_template,
-                crate::engine::plan::flap::plain_summary(&entry.summary),
-                &entry.event_type,
-                company,
-            );
-            TicketRow {
-                url: ticket_url(&settings, codebase.as_deref(), entry.ticket_id),
-                created_at: created.remove(&entry.event_id),
-                computer: subject.computer,
-                plan: subject.plan,
-                flaps: entry.flaps(),
-                entry,
-            }
+/// One page of the Activity list (issue 18).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TicketPage {
+    /// Newest change first.
+    pub rows: Vec<TicketRow>,
+    /// Where the next page starts; `None` = this is the last.
+    pub next: Option<TicketCursor>,
+    /// Tickets matching the query, over every page.
+    pub total: u64,
+    /// Closed and removed tickets older than `activity.keep_days` that the
+    /// query leaves out (a search finds them).
+    pub hidden: u64,
+    /// Every ticket BackupBridge tracks.
+    pub tracked: u64,
+    /// `activity.keep_days`, for the screen's words about `hidden`.
+    pub keep_days: u32,
+    /// Where a refresh starts ([`ticket_changes`]).
+    pub revision: i64,
+}
+
+/// What changed in the Activity list since an earlier read (issue 18).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TicketChanges {
+    /// The changed tickets that match the query, newest change first.
+    pub rows: Vec<TicketRow>,
+    /// The event ids of the changed tickets that no longer match it.
+    pub gone: Vec<String>,
+    /// Too many changed for one answer: read the first page again.
+    pub overflow: bool,
+    pub total: u64,
+    pub hidden: u64,
+    pub tracked: u64,
+    pub keep_days: u32,
+    /// Where the next refresh starts.
+    pub revision: i64,
+}
+
+/// What turns a listed ledger row into a [`TicketRow`].
+struct RowContext {
+    settings: Settings,
+    codebase: Option<String>,
+}
+
+impl RowContext {
+    async fn load(engine: &Engine) -> Result<RowContext, Error> {
+        Ok(RowContext {
+            settings: engine.settings().await?,
+            codebase: db_store(engine.store(), |s| settings::get(s, CODEBASE_KEY)).await?,
         })
-        .collect();
-    list.sort_by(|a, b| {
-        b.entry
-            .updated_at
-            .cmp(&a.entry.updated_at)
-            .then(a.entry.event_id.cmp(&b.entry.event_id))
-    });
-    Ok(list)
+    }
+
+    /// Closed and removed tickets last changed before this leave the
+    /// default view: now less `activity.keep_days`.
+    fn cutoff(&self) -> String {
+        let days = chrono::Duration::days(i64::from(self.settings.activity_keep_days));
+        (chrono::Utc::now() - days).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+
+    fn row(&self, listed: ListedTicket) -> TicketRow {
+        let ListedTicket {
+            entry,
+            company_name,
+            created_at,
+        } = listed;
+        let subject = subject_from_summary(
+            &self.settings.summary_template,
+            crate::engine::plan::flap::plain_summary(&entry.summary),
+            &entry.event_type,
+            company_name.as_deref().unwrap_or_default(),
+        );
+        TicketRow {
+            url: ticket_url(&self.settings, self.codebase.as_deref(), entry.ticket_id),
+            company_name,
+            created_at,
+            computer: subject.computer,
+            plan: subject.plan,
+            flaps: entry.flaps(),
+            entry,
+        }
+    }
+}
+
+/// `query`'s `created_since` in the ledger's time format, or a sentence
+/// saying what is wrong with it.
+fn normalized(mut query: TicketQuery) -> Result<TicketQuery, Error> {
+    if let Some(since) = query.created_since.take() {
+        let at = chrono::DateTime::parse_from_rfc3339(since.trim()).map_err(|_| {
+            Error::Invalid(format!(
+                "\"{since}\" is not a time the Activity list can filter by: expected RFC 3339, \
+                 like 2026-12-07T09:30:00Z"
+            ))
+        })?;
+        query.created_since = Some(
+            at.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        );
+    }
+    Ok(query)
+}
+
+/// One page of tracked events and their tickets, most recently changed
+/// first: the filter, search, kept-history bound and page run in SQL.
+pub async fn ticket_page(engine: &Engine, query: TicketQuery) -> Result<TicketPage, Error> {
+    let query = normalized(query)?;
+    let context = RowContext::load(engine).await?;
+    let cutoff = context.cutoff();
+    let page = db_store(engine.store(), move |s| {
+        s.with_conn(|c| ticket_list::page(c, &query, &cutoff))
+    })
+    .await?;
+    Ok(TicketPage {
+        rows: page.rows.into_iter().map(|r| context.row(r)).collect(),
+        next: page.next,
+        total: page.total,
+        hidden: page.hidden,
+        tracked: page.tracked,
+        keep_days: context.settings.activity_keep_days,
+        revision: page.revision,
+    })
+}
+
+/// The tickets written since the read that returned `revision`, for a
+/// refresh of the list `query` shows (its cursor and limit aside).
+pub async fn ticket_changes(
+    engine: &Engine,
+    query: TicketQuery,
+    revision: i64,
+) -> Result<TicketChanges, Error> {
+    let query = normalized(query)?;
+    let context = RowContext::load(engine).await?;
+    let cutoff = context.cutoff();
+    let changes = db_store(engine.store(), move |s| {
+        s.with_conn(|c| ticket_list::changed_since(c, &query, &cutoff, revision))
+    })
+    .await?;
+    Ok(TicketChanges {
+        rows: changes.rows.into_iter().map(|r| context.row(r)).collect(),
+        gone: changes.gone,
+        overflow: changes.overflow,
+        total: changes.total,
+        hidden: changes.hidden,
+        tracked: changes.tracked,
+        keep_days: context.settings.activity_keep_days,
+        revision: changes.revision,
+    })
 }
 
 /// The tickets of `event_ids` that have one, with their links (the events

@@ -11,7 +11,10 @@ mod setup;
 mod snooze;
 mod subject;
 
-pub use activity::{diagnostics, ticket_links, ticket_url, tickets, TicketRow};
+pub use activity::{
+    diagnostics, ticket_changes, ticket_links, ticket_page, ticket_url, TicketChanges, TicketPage,
+    TicketRow,
+};
 pub use companies::{
     list_companies, map_company, refresh_companies, suggest_cw_companies, CompanyView, MapRequest,
     Refreshed,

@@ -2,6 +2,7 @@
 //! 16) and removals the guard holds back (rule 15), and the two ways a
 //! person answers them: forget an intent, confirm the removals.
 
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::engine::{db, db_store, guarded_removals, plan::GuardedRemovals, Engine};
@@ -21,6 +22,9 @@ pub struct StuckIntent {
     pub error: Option<String>,
     /// When it was intended (RFC 3339).
     pub since: String,
+    /// The event's company and ticket summary, when the ledger has the
+    /// event ("Acme Corp · Error: ACME-DC01 - Nightly").
+    pub context: Option<String>,
 }
 
 impl From<PendingIntent> for StuckIntent {
@@ -31,6 +35,7 @@ impl From<PendingIntent> for StuckIntent {
             event_id: p.event_id,
             error: p.error,
             since: p.created_at,
+            context: None,
         }
     }
 }
@@ -47,10 +52,26 @@ pub struct Attention {
 
 /// What waits for a person now.
 pub async fn attention(engine: &Engine) -> Result<Attention, Error> {
-    let stuck = db(engine.store(), outbox::stuck).await?;
+    let stuck = db(engine.store(), |c| {
+        let mut context = c.prepare_cached(
+            "SELECT COALESCE(c.name, l.company_id) || ' · ' || l.summary \
+             FROM ledger l LEFT JOIN companies c ON c.id = l.company_id WHERE l.event_id = ?1",
+        )?;
+        outbox::stuck(c)?
+            .into_iter()
+            .map(|p| {
+                let text = context.query_row([&p.event_id], |r| r.get(0)).optional()?;
+                Ok(StuckIntent {
+                    context: text,
+                    ..StuckIntent::from(p)
+                })
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()
+    })
+    .await?;
     let guarded = db_store(engine.store(), guarded_removals).await?;
     Ok(Attention {
-        stuck: stuck.into_iter().map(StuckIntent::from).collect(),
+        stuck,
         guarded_removals: guarded,
     })
 }

@@ -130,11 +130,17 @@ impl LedgerEntry {
     }
 }
 
-const LEDGER_COLUMNS: &str = "event_id, company_id, ticket_id, state, anomaly, event_type, \
+/// A row's `seq` as it is written: the ledger's revision at that moment
+/// (migration 011), so a reader that saw revision R finds every later
+/// write with `seq >= R` ([`super::ticket_list::changed_since`]).
+const SEQ_NOW: &str = "(SELECT value FROM ledger_revision WHERE id = 1)";
+
+pub(crate) const LEDGER_COLUMNS: &str =
+    "event_id, company_id, ticket_id, state, anomaly, event_type, \
      job_status, message, summary, priority, content_hash, pushed_details, last_action, \
      last_error, updated_at, source, snoozed, flap";
 
-fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
+pub(crate) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     let pushed: String = row.get(11)?;
     let state: String = row.get(3)?;
     let flap: Option<String> = row.get(17)?;
@@ -253,7 +259,10 @@ pub fn tracked_absent(
 /// Stamps the rows written before sources were recorded with `source`, the
 /// source of the listing being read; returns how many.
 pub fn adopt_unsourced(conn: &Connection, source: &str) -> rusqlite::Result<usize> {
-    conn.execute("UPDATE ledger SET source = ?1 WHERE source = ''", [source])
+    conn.execute(
+        &format!("UPDATE ledger SET source = ?1, seq = {SEQ_NOW} WHERE source = ''"),
+        [source],
+    )
 }
 
 /// One ledger row.
@@ -272,8 +281,9 @@ pub fn put(conn: &Connection, e: &LedgerEntry) -> rusqlite::Result<()> {
     let flap = e.flap.as_ref().and_then(|f| serde_json::to_string(f).ok());
     conn.execute(
         &format!(
-            "INSERT OR REPLACE INTO ledger ({LEDGER_COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+            "INSERT OR REPLACE INTO ledger ({LEDGER_COLUMNS}, seq) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+             {SEQ_NOW})"
         ),
         params![
             e.event_id,
@@ -302,7 +312,7 @@ pub fn put(conn: &Connection, e: &LedgerEntry) -> rusqlite::Result<()> {
 /// Records the last error for an event's ticket without touching the rest.
 pub fn set_error(conn: &Connection, event_id: &str, error: Option<&str>) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE ledger SET last_error = ?2 WHERE event_id = ?1",
+        &format!("UPDATE ledger SET last_error = ?2, seq = {SEQ_NOW} WHERE event_id = ?1"),
         params![event_id, error],
     )?;
     Ok(())

@@ -27,6 +27,7 @@ pub mod rollups;
 pub mod runs;
 pub mod settings;
 pub mod snoozes;
+pub mod ticket_list;
 
 pub use files::{stamp_path, CLEAN_STAMP_SUFFIX};
 pub use history::{prune_history, Pruned, HISTORY_DAYS};
@@ -59,6 +60,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/008_run_held.sql")),
     M::up(include_str!("migrations/009_rollups.sql")),
     M::up(include_str!("migrations/010_ledger_flap.sql")),
+    M::up(include_str!("migrations/011_activity_paging.sql")),
 ];
 
 /// The database path inside `data_dir`.

@@ -3,7 +3,7 @@
 //! in between is settled on the next cycle instead of guessed at (design §4
 //! rules 9, 13 and 16).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -229,20 +229,6 @@ pub fn forget(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<Option<
         now,
     )?;
     Ok(Some(found))
-}
-
-/// When each event's ticket was created, as far as the outbox still knows
-/// (its settled rows go after [`super::history::HISTORY_DAYS`]): the time the
-/// last create that went through was recorded, by event id.
-pub fn created_times(conn: &Connection) -> rusqlite::Result<BTreeMap<String, String>> {
-    let mut stmt = conn.prepare(
-        "SELECT event_id, MAX(created_at) FROM outbox \
-         WHERE kind = ?1 AND state IN ('done', 'resolved') GROUP BY event_id",
-    )?;
-    let rows = stmt.query_map([IntentKind::Create.as_str()], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-    })?;
-    rows.collect()
 }
 
 /// Events with an earlier create whose outcome was never confirmed: before

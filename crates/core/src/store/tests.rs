@@ -436,37 +436,3 @@ fn the_folder_and_the_database_files_are_private() {
     drop(Store::open(&path).unwrap());
     assert_eq!(mode(&path), 0o600);
 }
-
-#[test]
-fn a_ticket_was_created_when_its_last_create_that_went_through_was_recorded() {
-    let store = Store::open_in_memory().unwrap();
-    let rows = [
-        ("evt-a", "create", "done", "2026-12-06T21:00:00Z"),
-        // Re-created after its ticket was deleted: the newer create counts.
-        ("evt-a", "create", "done", "2026-12-06T22:00:00Z"),
-        ("evt-b", "create", "resolved", "2026-12-06T21:30:00Z"),
-        ("evt-c", "create", "failed", "2026-12-06T21:40:00Z"),
-        ("evt-d", "create", "pending", "2026-12-06T21:50:00Z"),
-        ("evt-e", "note", "done", "2026-12-06T21:55:00Z"),
-    ];
-    store
-        .with_conn(|c| {
-            for (event, kind, state, at) in rows {
-                c.execute(
-                    "INSERT INTO outbox (event_id, payload, kind, state, created_at) \
-                     VALUES (?1, '{}', ?2, ?3, ?4)",
-                    rusqlite::params![event, kind, state, at],
-                )?;
-            }
-            Ok(())
-        })
-        .unwrap();
-    let created = store.with_conn(outbox::created_times).unwrap();
-    assert_eq!(
-        created.into_iter().collect::<Vec<_>>(),
-        [
-            ("evt-a".to_owned(), "2026-12-06T22:00:00Z".to_owned()),
-            ("evt-b".to_owned(), "2026-12-06T21:30:00Z".to_owned()),
-        ]
-    );
-}

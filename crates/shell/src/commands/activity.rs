@@ -3,8 +3,9 @@
 //! removals) and the answers to it, the log tail and the diagnostics text.
 
 use bridge_core::engine::RunReport;
-use bridge_core::ops::{self, Attention, StuckIntent, TicketRow};
+use bridge_core::ops::{self, Attention, StuckIntent, TicketChanges, TicketPage};
 use bridge_core::store::runs::{self, RunRecord};
+use bridge_core::store::ticket_list::TicketQuery;
 
 use super::blocking;
 use crate::error::Result;
@@ -17,9 +18,19 @@ pub const MAX_LOG_LINES: usize = 5_000;
 /// Log lines included in the diagnostics text.
 pub const DIAGNOSTICS_LOG_LINES: usize = 200;
 
-/// Every tracked event and its ticket, most recently changed first.
-pub async fn list_tickets(state: &AppState) -> Result<Vec<TicketRow>> {
-    Ok(ops::tickets(&*state.engine().await?).await?)
+/// One page of tracked events and their tickets, most recently changed
+/// first, filtered and searched in the database.
+pub async fn ticket_page(state: &AppState, query: TicketQuery) -> Result<TicketPage> {
+    Ok(ops::ticket_page(&*state.engine().await?, query).await?)
+}
+
+/// The tickets changed since the page or refresh that returned `revision`.
+pub async fn ticket_changes(
+    state: &AppState,
+    query: TicketQuery,
+    revision: i64,
+) -> Result<TicketChanges> {
+    Ok(ops::ticket_changes(&*state.engine().await?, query, revision).await?)
 }
 
 /// The latest sync runs, newest first.

@@ -29,12 +29,13 @@ use bridge_core::cw::{Agreement, Company, NamedRef, Priority};
 use bridge_core::engine::{Engine, RunReport};
 use bridge_core::ops::{
     Attention, BoardOptions, CompanyView, ConnectionInput, ConnectionView, SeenTypes, StuckIntent,
-    TestReport, TicketRow,
+    TestReport, TicketChanges, TicketPage,
 };
 use bridge_core::scheduler::Status;
 use bridge_core::store::runs::RunRecord;
 use bridge_core::store::settings::SettingEntry;
 use bridge_core::store::snoozes::{Snooze, SnoozeScope};
+use bridge_core::store::ticket_list::TicketQuery;
 use bridge_core::store::{Store, StoreError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -92,7 +93,9 @@ ui_commands! {
         companies::unmap_company(state, backup_company_id).await;
     suggest_companies(backup_company_id: String) -> Vec<Company> =>
         companies::suggest_companies(state, backup_company_id).await;
-    list_tickets() -> Vec<TicketRow> => activity::list_tickets(state).await;
+    ticket_page(query: TicketQuery) -> TicketPage => activity::ticket_page(state, query).await;
+    ticket_changes(query: TicketQuery, revision: i64) -> TicketChanges =>
+        activity::ticket_changes(state, query, revision).await;
     recent_runs() -> Vec<RunRecord> => activity::recent_runs(state).await;
     preview_sync() -> RunReport => activity::preview_sync(state).await;
     needs_attention() -> Attention => activity::needs_attention(state).await;

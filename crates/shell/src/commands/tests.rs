@@ -101,7 +101,10 @@ async fn each_name_reaches_its_own_command() {
     let status = ask("get_status", json!({})).await;
     assert_eq!(status["cycles"], 0, "{status}");
     assert!(status.get("state").is_some(), "{status}");
-    assert_eq!(ask("list_tickets", json!({})).await, json!([]));
+    let page = ask("ticket_page", json!({ "query": {} })).await;
+    assert_eq!(page["rows"], json!([]), "{page}");
+    assert_eq!(page["total"], 0, "{page}");
+    assert_eq!(page["keep_days"], 90, "{page}");
     assert_eq!(ask("recent_runs", json!({})).await, json!([]));
     assert_eq!(ask("list_companies", json!({})).await, json!([]));
     let settings = ask("get_settings", json!({})).await;

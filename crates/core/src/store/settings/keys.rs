@@ -23,6 +23,8 @@ pub const MAX_CREATES_PER_CYCLE: u64 = 1_000_000;
 pub const ROLLUP_MIN_RANGE: std::ops::RangeInclusive<u64> = 2..=100_000;
 /// Allowed `ticket.flap_window_mins` range (one minute to one week).
 pub const FLAP_WINDOW_RANGE: std::ops::RangeInclusive<u64> = 1..=10_080;
+/// Allowed `activity.keep_days` range (one day to ten years).
+pub const KEEP_DAYS_RANGE: std::ops::RangeInclusive<u64> = 1..=3_650;
 /// Allowed `sync.concurrency` range.
 pub const CONCURRENCY_RANGE: std::ops::RangeInclusive<u64> = 1..=16;
 
@@ -56,6 +58,8 @@ pub(crate) enum Kind {
     RollupMin,
     /// Minutes of the flap damping window.
     FlapWindow,
+    /// Days closed tickets stay in the Activity list's default view.
+    KeepDays,
 }
 
 /// One known setting.
@@ -269,6 +273,12 @@ pub(crate) const KEYS: &[KeySpec] = &[
         Kind::FlapWindow,
         "minutes in which more than 3 failures of one event make it flapping: one summary note instead of a note per close and reopen",
     ),
+    spec(
+        "activity.keep_days",
+        Some("90"),
+        Kind::KeepDays,
+        "days a closed or removed ticket stays in the Activity list; older ones are still found by a search",
+    ),
 ];
 
 /// Find a known key.
@@ -370,6 +380,13 @@ pub(crate) fn normalize(spec: &KeySpec, raw: &str) -> Result<Option<String>, Str
                 "the flap window must be between {} and {} minutes (one week), got {n}",
                 FLAP_WINDOW_RANGE.start(),
                 FLAP_WINDOW_RANGE.end()
+            )
+        }),
+        Kind::KeepDays => number_in(value, KEEP_DAYS_RANGE, |n| {
+            format!(
+                "keep closed tickets in the Activity list between {} and {} days, got {n}",
+                KEEP_DAYS_RANGE.start(),
+                KEEP_DAYS_RANGE.end()
             )
         }),
         Kind::RequestRate => number_in(value, REQUEST_RATE_RANGE, |n| {

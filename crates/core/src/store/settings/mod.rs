@@ -20,6 +20,8 @@ pub use keys::{
 pub const DEFAULT_MAX_CREATES_PER_CYCLE: usize = 50;
 /// Default `storm.rollup_min`.
 pub const DEFAULT_ROLLUP_MIN: usize = 10;
+/// Default `activity.keep_days`.
+pub const DEFAULT_KEEP_DAYS: u32 = 90;
 /// Default `ticket.flap_window_mins`.
 pub const DEFAULT_FLAP_WINDOW_MINS: u32 = 240;
 pub use template::{
@@ -131,6 +133,9 @@ pub struct Settings {
     pub storm_rollup_company: Option<String>,
     /// `ticket.flap_window_mins`: the flap damping window.
     pub flap_window_mins: u32,
+    /// `activity.keep_days`: closed and removed tickets older than this
+    /// leave the Activity list's default view (a search still finds them).
+    pub activity_keep_days: u32,
 }
 
 impl Default for Settings {
@@ -172,6 +177,7 @@ impl Default for Settings {
             storm_rollup_min: DEFAULT_ROLLUP_MIN,
             storm_rollup_company: None,
             flap_window_mins: DEFAULT_FLAP_WINDOW_MINS,
+            activity_keep_days: DEFAULT_KEEP_DAYS,
         }
     }
 }
@@ -287,6 +293,11 @@ impl Settings {
                 self.flap_window_mins = value
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(defaults.flap_window_mins)
+            }
+            "activity.keep_days" => {
+                self.activity_keep_days = value
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(defaults.activity_keep_days)
             }
             // `keys::KEYS` and this match list the same keys; a test checks it.
             _ => {}

@@ -32,6 +32,7 @@ fn defaults_match_design() {
     assert_eq!(s.storm_rollup_min, 10);
     assert_eq!(s.storm_rollup_company, None);
     assert_eq!(s.flap_window_mins, 240);
+    assert_eq!(s.activity_keep_days, 90);
     assert_eq!(s.cw_site, None);
     assert_eq!(s.priority_for("Error"), None);
 }
@@ -114,6 +115,7 @@ fn every_key_reaches_its_field() {
         ("storm.rollup_min", "25"),
         ("storm.rollup_company", "MyMSP"),
         ("ticket.flap_window_mins", "60"),
+        ("activity.keep_days", "30"),
         (
             "source.tls_fingerprint",
             "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
@@ -140,6 +142,7 @@ fn typed_values_follow_stored_ones() {
         ("storm.rollup_min", "3"),
         ("storm.rollup_company", " MyMSP "),
         ("ticket.flap_window_mins", "30"),
+        ("activity.keep_days", "365"),
         ("defaults.backup_types", "FileLevel, ImageBased"),
         ("ticket.priority.Warning", "Priority 3 - Normal"),
     ] {
@@ -154,6 +157,7 @@ fn typed_values_follow_stored_ones() {
     assert_eq!(s.storm_rollup_min, 3);
     assert_eq!(s.storm_rollup_company.as_deref(), Some("MyMSP"));
     assert_eq!(s.flap_window_mins, 30);
+    assert_eq!(s.activity_keep_days, 365);
     assert!(s.default_backup_types.allows("ImageBased"));
     assert!(!s.default_backup_types.allows("MSSQL"));
     assert_eq!(s.priority_for("Warning"), Some("Priority 3 - Normal"));

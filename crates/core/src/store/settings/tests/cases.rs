@@ -156,6 +156,17 @@ const CASES: &[Case] = &[
         Err("between 1 and 10080 minutes"),
     ),
     ("ticket.flap_window_mins", "10081", Err("got 10081")),
+    ("activity.keep_days", " 30 ", Ok(Some("30"))),
+    (
+        "activity.keep_days",
+        "0",
+        Err("between 1 and 3650 days, got 0"),
+    ),
+    (
+        "activity.keep_days",
+        "forever",
+        Err("expected a whole number"),
+    ),
     ("sync.concurrency", "1", Ok(Some("1"))),
     ("sync.concurrency", "16", Ok(Some("16"))),
     ("sync.concurrency", "0", Err("between 1 and 16, got 0")),
