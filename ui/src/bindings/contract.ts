@@ -761,12 +761,23 @@ export type TicketChanges = {
    * Too many changed for one answer: read the first page again.
    */
   overflow: boolean;
-  total: number;
-  hidden: number;
-  tracked: number;
   keep_days: number;
   /**
-   * Where the next refresh starts.
+   * Rows matching the query, over every page.
+   */
+  total: number;
+  /**
+   * Closed and removed rows the query would match but the kept-history
+   * bound leaves out (`0` while searching).
+   */
+  hidden: number;
+  /**
+   * Every row of the ledger.
+   */
+  tracked: number;
+  /**
+   * The ledger's revision this read saw: where a refresh starts
+   * ([`changed_since`]'s argument).
    */
   revision: number;
 };
@@ -798,24 +809,25 @@ export type TicketPage = {
    */
   next: TicketCursor | null;
   /**
-   * Tickets matching the query, over every page.
-   */
-  total: number;
-  /**
-   * Closed and removed tickets older than `activity.keep_days` that the
-   * query leaves out (a search finds them).
-   */
-  hidden: number;
-  /**
-   * Every ticket BackupBridge tracks.
-   */
-  tracked: number;
-  /**
    * `activity.keep_days`, for the screen's words about `hidden`.
    */
   keep_days: number;
   /**
-   * Where a refresh starts ([`ticket_changes`]).
+   * Rows matching the query, over every page.
+   */
+  total: number;
+  /**
+   * Closed and removed rows the query would match but the kept-history
+   * bound leaves out (`0` while searching).
+   */
+  hidden: number;
+  /**
+   * Every row of the ledger.
+   */
+  tracked: number;
+  /**
+   * The ledger's revision this read saw: where a refresh starts
+   * ([`changed_since`]'s argument).
    */
   revision: number;
 };

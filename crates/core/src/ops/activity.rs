@@ -11,7 +11,7 @@ use crate::engine::{db_store, Engine, CODEBASE_KEY};
 use crate::store::ledger::{self, LedgerEntry};
 use crate::store::runs;
 use crate::store::settings::{self, Settings};
-use crate::store::ticket_list::{self, ListedTicket, TicketCursor, TicketQuery};
+use crate::store::ticket_list::{self, ListCounts, ListedTicket, TicketCursor, TicketQuery};
 use crate::Error;
 
 /// A ledger row with its ConnectWise link.
@@ -44,17 +44,10 @@ pub struct TicketPage {
     pub rows: Vec<TicketRow>,
     /// Where the next page starts; `None` = this is the last.
     pub next: Option<TicketCursor>,
-    /// Tickets matching the query, over every page.
-    pub total: u64,
-    /// Closed and removed tickets older than `activity.keep_days` that the
-    /// query leaves out (a search finds them).
-    pub hidden: u64,
-    /// Every ticket BackupBridge tracks.
-    pub tracked: u64,
+    #[serde(flatten)]
+    pub counts: ListCounts,
     /// `activity.keep_days`, for the screen's words about `hidden`.
     pub keep_days: u32,
-    /// Where a refresh starts ([`ticket_changes`]).
-    pub revision: i64,
 }
 
 /// What changed in the Activity list since an earlier read (issue 18).
@@ -67,12 +60,9 @@ pub struct TicketChanges {
     pub gone: Vec<String>,
     /// Too many changed for one answer: read the first page again.
     pub overflow: bool,
-    pub total: u64,
-    pub hidden: u64,
-    pub tracked: u64,
+    #[serde(flatten)]
+    pub counts: ListCounts,
     pub keep_days: u32,
-    /// Where the next refresh starts.
-    pub revision: i64,
 }
 
 /// What turns a listed ledger row into a [`TicketRow`].
@@ -151,11 +141,8 @@ pub async fn ticket_page(engine: &Engine, query: TicketQuery) -> Result<TicketPa
     Ok(TicketPage {
         rows: page.rows.into_iter().map(|r| context.row(r)).collect(),
         next: page.next,
-        total: page.total,
-        hidden: page.hidden,
-        tracked: page.tracked,
+        counts: page.counts,
         keep_days: context.settings.activity_keep_days,
-        revision: page.revision,
     })
 }
 
@@ -177,11 +164,8 @@ pub async fn ticket_changes(
         rows: changes.rows.into_iter().map(|r| context.row(r)).collect(),
         gone: changes.gone,
         overflow: changes.overflow,
-        total: changes.total,
-        hidden: changes.hidden,
-        tracked: changes.tracked,
+        counts: changes.counts,
         keep_days: context.settings.activity_keep_days,
-        revision: changes.revision,
     })
 }
 

@@ -74,12 +74,10 @@ pub struct ListedTicket {
     pub created_at: Option<String>,
 }
 
-/// One page and the counts around it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
-    pub rows: Vec<ListedTicket>,
-    /// Where the next page starts; `None` = this is the last.
-    pub next: Option<TicketCursor>,
+/// The counts around a read of the list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ListCounts {
     /// Rows matching the query, over every page.
     pub total: u64,
     /// Closed and removed rows the query would match but the kept-history
@@ -87,8 +85,18 @@ pub struct Page {
     pub hidden: u64,
     /// Every row of the ledger.
     pub tracked: u64,
-    /// The ledger's revision this read saw ([`changed_since`]'s argument).
+    /// The ledger's revision this read saw: where a refresh starts
+    /// ([`changed_since`]'s argument).
     pub revision: i64,
+}
+
+/// One page and the counts around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub rows: Vec<ListedTicket>,
+    /// Where the next page starts; `None` = this is the last.
+    pub next: Option<TicketCursor>,
+    pub counts: ListCounts,
 }
 
 /// The rows written since a read.
@@ -100,10 +108,7 @@ pub struct Changes {
     pub gone: Vec<String>,
     /// More rows changed than one read returns: read the list again.
     pub overflow: bool,
-    pub total: u64,
-    pub hidden: u64,
-    pub tracked: u64,
-    pub revision: i64,
+    pub counts: ListCounts,
 }
 
 /// The query's conditions as SQL (on `ledger l` joined to `companies c`)
@@ -219,8 +224,9 @@ fn bounded(query: &TicketQuery, cutoff: &str) -> Conditions {
     c
 }
 
-/// Rows matching the query, and those of them the history bound hides.
-fn counts(conn: &Connection, query: &TicketQuery, cutoff: &str) -> rusqlite::Result<(u64, u64)> {
+/// Rows matching the query, those of them the history bound hides, every
+/// row, and the revision.
+fn counts(conn: &Connection, query: &TicketQuery, cutoff: &str) -> rusqlite::Result<ListCounts> {
     let c = Conditions::new(query);
     let mut params = vec![Value::Text(cutoff.to_owned())];
     params.extend(c.params.iter().cloned());
@@ -240,12 +246,13 @@ fn counts(conn: &Connection, query: &TicketQuery, cutoff: &str) -> rusqlite::Res
     };
     let all = u64::try_from(all).unwrap_or_default();
     let hidden = u64::try_from(hidden).unwrap_or_default();
-    Ok((all - hidden.min(all), hidden))
-}
-
-fn tracked(conn: &Connection) -> rusqlite::Result<u64> {
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM ledger", [], |r| r.get(0))?;
-    Ok(u64::try_from(n).unwrap_or_default())
+    let tracked: i64 = conn.query_row("SELECT COUNT(*) FROM ledger", [], |r| r.get(0))?;
+    Ok(ListCounts {
+        total: all - hidden.min(all),
+        hidden,
+        tracked: u64::try_from(tracked).unwrap_or_default(),
+        revision: ledger::revision(conn)?,
+    })
 }
 
 /// One page of the list. `cutoff` is the kept-history bound (RFC 3339):
@@ -283,14 +290,10 @@ pub fn page(conn: &Connection, query: &TicketQuery, cutoff: &str) -> rusqlite::R
             updated_at: last.entry.updated_at.clone(),
             event_id: last.entry.event_id.clone(),
         });
-    let (total, hidden) = counts(&tx, query, cutoff)?;
     let page = Page {
         rows,
         next,
-        total,
-        hidden,
-        tracked: tracked(&tx)?,
-        revision: ledger::revision(&tx)?,
+        counts: counts(&tx, query, cutoff)?,
     };
     tx.commit()?;
     Ok(page)
@@ -311,10 +314,7 @@ pub fn changed_since(
         rows: Vec::new(),
         gone: Vec::new(),
         overflow: false,
-        total: 0,
-        hidden: 0,
-        tracked: 0,
-        revision: now,
+        counts: ListCounts::default(),
     };
     if now != revision {
         let mut stmt = tx.prepare_cached("SELECT event_id FROM ledger WHERE seq >= ?1 LIMIT ?2")?;
@@ -346,8 +346,7 @@ pub fn changed_since(
                 .collect();
         }
     }
-    (changes.total, changes.hidden) = counts(&tx, query, cutoff)?;
-    changes.tracked = tracked(&tx)?;
+    changes.counts = counts(&tx, query, cutoff)?;
     tx.commit()?;
     Ok(changes)
 }

@@ -126,10 +126,10 @@ fn pages_cover_every_row_once_newest_change_first() {
             q.limit = Some(97);
             let (rows, last) = walk(c, q);
             assert_eq!(rows, expected);
-            assert_eq!(last.total, expected.len() as u64);
-            assert_eq!(last.hidden, (ROWS - expected.len()) as u64);
-            assert_eq!(last.tracked, ROWS as u64);
-            assert!(last.hidden > 0, "the data has old closed rows");
+            assert_eq!(last.counts.total, expected.len() as u64);
+            assert_eq!(last.counts.hidden, (ROWS - expected.len()) as u64);
+            assert_eq!(last.counts.tracked, ROWS as u64);
+            assert!(last.counts.hidden > 0, "the data has old closed rows");
             // Company names come along.
             let first = page(c, &query(TicketFilter::All, ""), CUTOFF).unwrap();
             let r = &first.rows[0];
@@ -158,7 +158,7 @@ fn filters_and_searches_match_their_counts() {
         let got: BTreeSet<&str> = rows.iter().map(|e| e.event_id.as_str()).collect();
         assert_eq!(got, expected, "{q:?}");
         assert_eq!(rows.len(), got.len(), "no row twice: {q:?}");
-        assert_eq!(last.total, expected.len() as u64, "{q:?}");
+        assert_eq!(last.counts.total, expected.len() as u64, "{q:?}");
     };
     check(query(TicketFilter::Open, ""), &|e| {
         e.state == TicketState::Open
@@ -187,7 +187,10 @@ fn filters_and_searches_match_their_counts() {
     let searched = store
         .with_conn(|c| page(c, &query(TicketFilter::All, "pc-"), CUTOFF))
         .unwrap();
-    assert_eq!((searched.total, searched.hidden), (ROWS as u64, 0));
+    assert_eq!(
+        (searched.counts.total, searched.counts.hidden),
+        (ROWS as u64, 0)
+    );
 }
 
 #[test]
@@ -222,7 +225,7 @@ fn created_since_keeps_the_tickets_created_from_then() {
                     ("ev-00004", Some("2026-12-07T09:00:00Z"))
                 ]
             );
-            assert_eq!(p.total, 2);
+            assert_eq!(p.counts.total, 2);
             Ok(())
         })
         .unwrap();
@@ -235,9 +238,12 @@ fn a_refresh_reads_only_the_rows_written_since() {
     store
         .with_conn(|c| {
             let first = page(c, &q, CUTOFF)?;
-            let quiet = changed_since(c, &q, CUTOFF, first.revision)?;
+            let quiet = changed_since(c, &q, CUTOFF, first.counts.revision)?;
             assert_eq!((quiet.rows.len(), quiet.gone.len()), (0, 0));
-            assert_eq!((quiet.total, quiet.revision), (first.total, first.revision));
+            assert_eq!(
+                (quiet.counts.total, quiet.counts.revision),
+                (first.counts.total, first.counts.revision)
+            );
 
             // One open ticket closes, one gets an error (no updated_at
             // change), one closed ticket reopens.
@@ -251,7 +257,7 @@ fn a_refresh_reads_only_the_rows_written_since() {
             reopened.updated_at = "2026-12-07T10:01:00Z".into();
             put(c, &reopened)?;
 
-            let changes = changed_since(c, &q, CUTOFF, first.revision)?;
+            let changes = changed_since(c, &q, CUTOFF, first.counts.revision)?;
             let ids: Vec<&str> = changes
                 .rows
                 .iter()
@@ -260,10 +266,10 @@ fn a_refresh_reads_only_the_rows_written_since() {
             assert_eq!(ids, ["ev-00002", "ev-00005"], "newest change first");
             assert_eq!(changes.gone, ["ev-00001"]);
             assert!(!changes.overflow);
-            assert_eq!(changes.total, first.total);
-            assert!(changes.revision > first.revision);
+            assert_eq!(changes.counts.total, first.counts.total);
+            assert!(changes.counts.revision > first.counts.revision);
             // From the new revision on, nothing more.
-            let again = changed_since(c, &q, CUTOFF, changes.revision)?;
+            let again = changed_since(c, &q, CUTOFF, changes.counts.revision)?;
             assert!(again.rows.is_empty() && again.gone.is_empty());
             Ok(())
         })
@@ -280,7 +286,7 @@ fn a_refresh_after_many_writes_asks_for_a_reload() {
             for i in 0..=PAGE_MAX as usize {
                 set_error(c, &format!("ev-{i:05}"), None)?;
             }
-            let changes = changed_since(c, &q, CUTOFF, first.revision)?;
+            let changes = changed_since(c, &q, CUTOFF, first.counts.revision)?;
             assert!(changes.overflow);
             assert!(changes.rows.is_empty());
             Ok(())
