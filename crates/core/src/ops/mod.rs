@@ -13,8 +13,8 @@ mod subject;
 
 pub use activity::{diagnostics, ticket_links, ticket_url, tickets, TicketRow};
 pub use companies::{
-    list_companies, map_company, refresh_companies, suggest_cw_companies, CompanyView, MapRequest,
-    Refreshed,
+    company, company_page, list_companies, map_company, refresh_companies, suggest_cw_companies,
+    CompanyPage, CompanyQuery, CompanyView, MapRequest, Refreshed,
 };
 pub use connection::{
     connection, save_connection, save_secret, test_connection, ConnectionInput, ConnectionView,

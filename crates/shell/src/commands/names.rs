@@ -24,6 +24,8 @@ pub const COMMANDS: &[&str] = &[
     "list_priorities",
     "seen_types",
     "list_companies",
+    "list_companies_page",
+    "get_company",
     "refresh_companies",
     "map_company",
     "unmap_company",
