@@ -237,7 +237,7 @@ fn a_page_after_a_vanished_cursor_starts_where_it_would_have() {
     assert!(got
         .rows
         .iter()
-        .all(|c| c.name.to_lowercase() > "northwind law".to_owned()));
+        .all(|c| c.name.to_lowercase().as_str() > "northwind law"));
     assert!(
         got.rows[0].name.starts_with("tailspin"),
         "{:?}",
