@@ -178,4 +178,24 @@ describe('Companies with hundreds of companies (real dispatcher)', () => {
     expect(await a.id('company-row').count()).toBe(200);
     expect(a.problems).toEqual([]);
   });
+
+  it('Defaults offers 100 mapped companies to preview, and finds the others by typing', async () => {
+    const a = app;
+    await a.nav('defaults');
+    const picker = a.id('cond-preview-company');
+    await picker.waitFor();
+    expect(await picker.locator('option').count()).toBe(100);
+    await a.id('cond-preview-find').fill('summit law');
+    await a.page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="cond-preview-company"] option')].every((o) => o.textContent?.startsWith('Summit Law')),
+    );
+    const names = await picker.locator('option').allTextContents();
+    const want = Array.from({ length: MANY }, (_, i) => i).filter((i) => i % 3 === 0 && nameOf(i).startsWith('Summit Law')).map(nameOf);
+    expect(want.length).toBeGreaterThan(10);
+    expect(names).toEqual(inOrder(want));
+    await a.id('cond-preview-find').scrollIntoViewIfNeeded();
+    await a.shot('real-defaults-find-company');
+    expect(await a.unlabelled()).toEqual([]);
+    expect(a.problems).toEqual([]);
+  });
 });

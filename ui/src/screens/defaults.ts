@@ -127,7 +127,7 @@ function agreementSection(settings: SettingsModel, firstMapped: api.CompanyPage)
     if (firstMapped.next !== null) {
       // Too many mapped companies for one list: typing narrows it.
       const find = el('input', { type: 'search', class: 'input search', testid: 'cond-preview-find', placeholder: 'Find a mapped company', 'aria-label': 'Find a mapped company to preview' });
-      const found = el('span', { class: 'muted', 'aria-live': 'polite' });
+      const found = el('span', { class: 'muted count', 'aria-live': 'polite', text: `First ${count(mapped.length)} of ${count(firstMapped.matched)}` });
       let asked = 0;
       find.addEventListener('input', debounce(() => {
         const mine = (asked += 1);
@@ -140,7 +140,8 @@ function agreementSection(settings: SettingsModel, firstMapped: api.CompanyPage)
           if (mine === asked) result.replaceChildren(errorNotice(error, 'Could not find the companies.'));
         });
       }, FIND_DELAY_MS));
-      previewParts.push(el('div', { class: 'inline-field' }, [find, found]));
+      picker.before(find);
+      pf.row.append(found);
     }
     previewParts.push(result);
   }
