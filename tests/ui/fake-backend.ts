@@ -8,6 +8,7 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 
 import type { ActivityFilter, AppInfo, ArgsOf, CommandName, CompanyView, MapCompanyInput, Override, ResultOf, RunReport, TypeFilter } from '../../ui/src/api';
+import { companyPage } from './fake-companies';
 import { matches, parse, validate } from './fake-conditions';
 import { saveConnection, testConnection } from './fake-connection';
 import { KEEP_DAYS, ticketChanges, ticketPage } from './fake-tickets';
@@ -280,11 +281,12 @@ const handlers: Handlers = {
     return PRIORITIES;
   },
   seen_types: () => SEEN_TYPES,
-  list_companies: () => world.companies,
-  refresh_companies: async () => {
+  list_companies_page: ({ query }) => companyPage(world.companies, query),
+  get_company: ({ backupCompanyId }) => world.companies.find((c) => c.id === backupCompanyId) ?? null,
+  refresh_companies: async ({ query }) => {
     if (!world.stored.has('dashboard.url')) fail('config', 'the Dashboard URL is not set: set it on the Connection screen');
     await sleep(100);
-    return world.companies;
+    return companyPage(world.companies, query);
   },
   map_company: ({ req }) => mapCompany(req),
   unmap_company: ({ backupCompanyId }) => {

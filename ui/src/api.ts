@@ -14,6 +14,8 @@ import type {
   BoardOptions,
   CommandName,
   Company,
+  CompanyPage,
+  CompanyQuery,
   CompanyView,
   ConditionProblem,
   ConnectionInput,
@@ -81,8 +83,14 @@ export const boardOptions = (board: string): Promise<BoardOptions> =>
 export const listPriorities = (): Promise<Priority[]> => call('list_priorities');
 export const seenTypes = (): Promise<SeenTypes> => call('seen_types');
 
-export const listCompanies = (): Promise<CompanyView[]> => call('list_companies');
-export const refreshCompanies = (): Promise<CompanyView[]> => call('refresh_companies');
+/** One page of the companies, searched and in name order, with the counts. */
+export const listCompaniesPage = (query: CompanyQuery): Promise<CompanyPage> =>
+  call('list_companies_page', { query });
+/** One company, as the list shows it (`null`: no longer in the list). */
+export const getCompany = (backupCompanyId: string): Promise<CompanyView | null> =>
+  call('get_company', { backupCompanyId });
+/** Fetches the companies from the backup source, then answers the page `query` asks for. */
+export const refreshCompanies = (query: CompanyQuery): Promise<CompanyPage> => call('refresh_companies', { query });
 export const mapCompany = (req: MapCompanyInput): Promise<CompanyView> => call('map_company', { req });
 export const unmapCompany = (backupCompanyId: string): Promise<null> =>
   call('unmap_company', { backupCompanyId });

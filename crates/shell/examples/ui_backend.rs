@@ -16,8 +16,11 @@
 //! - `POST /control/hold-removals`: makes the removal guard hold removals
 //!   the real way: the Dashboard simulator lists 12 more events, a sync
 //!   files their tickets, the simulator drops them again and a second sync
-//!   holds their removals back; answers `needs_attention`'s result.
-//!
+//!   holds their removals back; answers `needs_attention`'s result;
+//! - `POST /control/many-companies`: the Dashboard simulator lists
+//!   `MANY_COMPANIES` more companies and the list is refreshed from it; a
+//!   third of them are mapped (through the store), some of those with a
+//!   failed last sync; answers `{"total": <companies>}`;
 //! - `POST /control/many-tickets`: writes 1,200 more ledger rows (900 of
 //!   this week across the demo's companies, 300 closed half a year ago) for
 //!   the Activity list's paging, filter and search; they come from another
@@ -45,7 +48,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use bridge_core::alerts::Notification;
+use bridge_core::model::Override;
 use bridge_core::secrets::{MemoryStore, SecretStore};
+use bridge_core::store::companies;
 use bridge_core::store::outbox::{self, Intent, OutboxState};
 use bridge_link::launch::StartMode;
 use bridge_shell::commands;
@@ -62,6 +67,9 @@ const DEMO_INTERVAL_SECS: u64 = 3_600;
 /// Events the Dashboard simulator lists and then drops for the removal
 /// guard: at least `REMOVAL_GUARD_MIN`, and more than the demo's own.
 const GUARDED_EVENTS: usize = 12;
+
+/// Companies `/control/many-companies` adds to the demo's six.
+const MANY_COMPANIES: usize = 600;
 
 /// How long a control waits for the slot or for a sync cycle.
 const CONTROL_WAIT: Duration = Duration::from_secs(30);
@@ -293,6 +301,48 @@ async fn many_tickets(state: &AppState) -> anyhow::Result<Value> {
     Ok(json!({ "written": written }))
 }
 
+/// `/control/many-companies`: hundreds of companies, some mapped, some failing.
+async fn many_companies(state: &AppState) -> anyhow::Result<Value> {
+    const WORDS: [&str; 6] = ["Alpine", "Harbor", "Cedar", "Summit", "Maple", "Willow"];
+    const KINDS: [&str; 4] = ["Dental", "Law", "Clinic", "Builders"];
+    let name = |i: usize| {
+        let word = WORDS[i % WORDS.len()];
+        let kind = KINDS[(i / WORDS.len()) % KINDS.len()];
+        format!("{word} {kind} {:03}", i + 1)
+    };
+    let listed: Vec<Value> = bridge_sim::dashboard::demo_companies()
+        .into_iter()
+        .chain((0..MANY_COMPANIES).map(|i| json!({"id": format!("m-{i:04}"), "name": name(i)})))
+        .collect();
+    with_dashboard(state, |dashboard| dashboard.set_companies(listed)).await?;
+    let engine = state.engine().await?;
+    bridge_core::ops::refresh_companies(&engine).await?;
+    let total = engine
+        .store()
+        .with_conn(|c| c.query_row("SELECT COUNT(*) FROM companies", [], |r| r.get::<_, i64>(0)))?;
+    for i in (0..MANY_COMPANIES).filter(|i| i % 3 == 0) {
+        let id = format!("m-{i:04}");
+        let mapping = companies::Mapping {
+            cw_identifier: format!("M{i}"),
+            cw_company_id: 50_000 + i as i64,
+            cw_company_name: format!("{} Ltd", name(i)),
+            event_types: Override::Default,
+            backup_types: Override::Default,
+            agreement_condition: Override::Default,
+        };
+        companies::set_mapping(engine.store(), &id, &mapping)?;
+        if i % 9 == 0 {
+            let why = format!("no agreement of {} Ltd matches name like \"%ICB\"", name(i));
+            companies::set_last_status(
+                engine.store(),
+                &id,
+                &companies::LastStatus::error_now(why),
+            )?;
+        }
+    }
+    Ok(json!({ "total": total }))
+}
+
 async fn control(
     State(served): State<Served>,
     Path(action): Path<String>,
@@ -301,6 +351,7 @@ async fn control(
         "stuck-call" => stuck_call(&served.state).await,
         "hold-removals" => hold_removals(&served.state).await,
         "many-tickets" => many_tickets(&served.state).await,
+        "many-companies" => many_companies(&served.state).await,
         other => Err(anyhow::anyhow!("no control {other}")),
     };
     match done {

@@ -10,6 +10,7 @@ mod world;
 use std::time::Duration;
 
 use bridge_core::ops;
+use bridge_core::store::ticket_list::TicketQuery;
 use serde_json::Value;
 use world::*;
 
@@ -100,7 +101,10 @@ async fn a_flapping_job_keeps_its_ticket_open_with_one_note_and_flips_cost_nothi
         .await;
     assert_eq!(w.engine.in_step_hits(), hits + 1);
     // `tickets` (and the Activity screen) show the count.
-    let rows = ops::tickets(&w.engine).await.unwrap();
+    let rows = ops::ticket_page(&w.engine, TicketQuery::default())
+        .await
+        .unwrap()
+        .rows;
     assert_eq!(rows[0].flaps, Some(7));
 }
 
@@ -143,6 +147,9 @@ async fn the_close_after_a_quiet_window_is_not_hidden_by_the_in_step_memo() {
     );
     w.sync_costs("closed and in step", job("Completed"), &[])
         .await;
-    let rows = ops::tickets(&w.engine).await.unwrap();
+    let rows = ops::ticket_page(&w.engine, TicketQuery::default())
+        .await
+        .unwrap()
+        .rows;
     assert_eq!(rows[0].flaps, None);
 }

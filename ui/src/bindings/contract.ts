@@ -119,6 +119,56 @@ export type Company = {
 };
 
 /**
+ * Where a page ends: the last row's name and id. The next page starts after it.
+ */
+export type CompanyCursor = {
+  name: string;
+  id: string;
+};
+
+/**
+ * One page of companies in name order, and the counts the screen shows.
+ */
+export type CompanyPage = {
+  rows: Array<CompanyView>;
+  /**
+   * Where the next page starts (`null`: this page is the last).
+   */
+  next: CompanyCursor | null;
+  /**
+   * Companies that match the search, on every page.
+   */
+  matched: number;
+  /**
+   * Every company, matching or not.
+   */
+  total: number;
+  /**
+   * `is:` words of the search that name no flag, as typed.
+   */
+  unknown: Array<string>;
+};
+
+/**
+ * What page of companies a screen asks for.
+ */
+export type CompanyQuery = {
+  /**
+   * The search box's text: words, `"quoted words"` and `is:` flags
+   * (mapped, unmapped, error, ok, override, gone).
+   */
+  search: string;
+  /**
+   * The page starts after this row (`null`: the first page).
+   */
+  after: CompanyCursor | null;
+  /**
+   * At most this many rows (1 to 500).
+   */
+  limit: number;
+};
+
+/**
  * A reference to a company (`{id, identifier, name}`).
  */
 export type CompanyRef = {
@@ -960,8 +1010,9 @@ export type Commands = {
   board_options: { args: { board: string, }; result: BoardOptions };
   list_priorities: { args: Record<string, never>; result: Array<Priority> };
   seen_types: { args: Record<string, never>; result: SeenTypes };
-  list_companies: { args: Record<string, never>; result: Array<CompanyView> };
-  refresh_companies: { args: Record<string, never>; result: Array<CompanyView> };
+  list_companies_page: { args: { query: CompanyQuery, }; result: CompanyPage };
+  get_company: { args: { backupCompanyId: string, }; result: CompanyView | null };
+  refresh_companies: { args: { query: CompanyQuery, }; result: CompanyPage };
   map_company: { args: { req: MapCompanyInput, }; result: CompanyView };
   unmap_company: { args: { backupCompanyId: string, }; result: null };
   suggest_companies: { args: { backupCompanyId: string, }; result: Array<Company> };
@@ -1011,7 +1062,8 @@ export const COMMANDS: readonly CommandName[] = [
   'board_options',
   'list_priorities',
   'seen_types',
-  'list_companies',
+  'list_companies_page',
+  'get_company',
   'refresh_companies',
   'map_company',
   'unmap_company',

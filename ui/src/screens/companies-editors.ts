@@ -87,8 +87,8 @@ function cwEditor(c: api.CompanyView, hooks: EditorHooks): HTMLElement {
       void busy(unmap, 'Unmapping…', async () => {
         try {
           await api.unmapCompany(c.id);
-          const fresh = (await api.listCompanies()).find((r) => r.id === c.id);
-          if (fresh !== undefined) hooks.saved(fresh);
+          const fresh = await api.getCompany(c.id);
+          if (fresh !== null) hooks.saved(fresh);
           else hooks.close();
         } catch (e) {
           showError(error, e);

@@ -1,12 +1,13 @@
 // Companies screen: every company of the backup source (Dashboard companies,
 // MSP360 companies and users without one, Comet tenants or accounts, VSPC
 // companies; the heading and empty state say which) with its ConnectWise
-// mapping, type and agreement overrides and Last Update Status. Rows are one
-// innerHTML build; one click listener on the table serves every row; the
-// search box only toggles `hidden`, so 1,000 companies stay fast.
+// mapping, type and agreement overrides and Last Update Status. The backend
+// searches, filters and sorts (list_companies_page): the screen holds one
+// page of rows and "Load more" appends the next, so thousands of companies
+// cost what a hundred do. Rows are one innerHTML build; one click listener
+// on the table serves every row.
 import * as api from '../api';
 import { button, debounce, el } from '../dom';
-import { FLAG_WORDS, matches, parseQuery, searchText } from '../filter';
 import { count, plural } from '../format';
 import { companiesNoun, sourceShortName } from '../source';
 import { cycleFinished } from '../state';
@@ -17,7 +18,14 @@ import { editorFor, type EditorContext } from './companies-editors';
 import { COLUMNS, rowHtml, rowsHtml, type EditColumn } from './companies-rows';
 import type { MountFn } from './screen';
 
-const FILTER_DELAY_MS = 60;
+/** Search typing settles this long before the backend is asked. */
+const SEARCH_DELAY_MS = 200;
+/** Rows a page adds. */
+const PAGE_SIZE = 100;
+/** The most rows one call may ask for (the backend's limit). */
+const PAGE_LIMIT_MAX = 500;
+/** The `is:` words the search box understands (the backend's flags), for its help text. */
+const FLAG_WORDS: readonly string[] = ['mapped', 'unmapped', 'error', 'ok', 'override', 'gone'];
 const FALLBACK_TYPES: api.SeenTypes = {
   event_types: ['Error', 'Warning', 'BackupAnomaly'],
   backup_types: [],
@@ -29,7 +37,11 @@ function isEditColumn(v: string | undefined): v is EditColumn {
 
 export const mountCompanies: MountFn = (root) => {
   let rows: api.CompanyView[] = [];
-  const byId = new Map<string, { view: api.CompanyView; text: string }>();
+  const byId = new Map<string, api.CompanyView>();
+  let page: Omit<api.CompanyPage, 'rows'> = { next: null, matched: 0, total: 0, unknown: [] };
+  let loaded = false;
+  // Each search, refresh or page bumps this; an answer for an older one is dropped.
+  let generation = 0;
   let open: { id: string; col: EditColumn; editorRow: HTMLTableRowElement } | null = null;
   let stale = false;
   let alive = true;
@@ -53,7 +65,9 @@ export const mountCompanies: MountFn = (root) => {
   const refresh = button('Refresh from Dashboard', () => {
     void busy(refresh, 'Refreshing…', async () => {
       try {
-        load(await api.refreshCompanies());
+        const mine = (generation += 1);
+        const first = await api.refreshCompanies(query(null, PAGE_SIZE));
+        if (alive && mine === generation) load(first);
         flash(refreshStatus, 'Up to date');
       } catch (error) {
         message.replaceChildren(errorNotice(error, 'Could not refresh the companies.', 'companies-error'));
@@ -73,6 +87,9 @@ export const mountCompanies: MountFn = (root) => {
     tbody,
   ]);
   const empty = el('p', { class: 'empty', testid: 'companies-empty' });
+  const moreStatus = el('span', { class: 'muted', testid: 'companies-more-status', 'aria-live': 'polite' });
+  const more = button('Load more', () => void loadMore(), { testid: 'companies-more' });
+  const moreBar = el('div', { class: 'more-bar', testid: 'companies-more-bar' }, [moreStatus, more]);
 
   const refreshLabel = (): string => `Refresh from ${sourceShortName(kind)}`;
   const nameSource = (): void => {
@@ -90,32 +107,29 @@ export const mountCompanies: MountFn = (root) => {
     el('p', { class: 'help toolbar-help', text: `Search words match names and ids; add ${FLAG_WORDS.map((f) => `is:${f}`).join(', ')} to narrow the list. Click a cell to change it.` }),
     message,
     el('div', { class: 'table-wrap' }, [table, empty]),
+    moreBar,
   );
 
-  const applyFilter = (): void => {
-    const query = parseQuery(filterInput.value);
-    let visible = 0;
-    for (const tr of tbody.rows) {
-      if (tr.classList.contains('editor-row')) continue;
-      const entry = byId.get(tr.dataset['id'] ?? '');
-      const hit = entry !== undefined && matches(entry.view, entry.text, query);
-      tr.hidden = !hit;
-      if (hit) visible += 1;
-    }
-    if (open !== null) {
-      const owner = open.editorRow.previousElementSibling as HTMLTableRowElement | null;
-      open.editorRow.hidden = owner?.hidden ?? false;
-    }
-    shown.textContent = visible === rows.length ? plural(rows.length, 'company', 'companies') : `Showing ${count(visible)} of ${count(rows.length)}`;
-    empty.hidden = visible > 0 || rows.length === 0;
-    empty.textContent =
-      query.unknown.length > 0
-        ? `Nothing matches. “${query.unknown.join(' ')}” is not a filter word; try ${FLAG_WORDS.map((f) => `is:${f}`).join(', ')}.`
-        : 'No company matches the search.';
-    if (rows.length === 0) {
-      empty.hidden = false;
+  const query = (after: api.CompanyCursor | null, limit: number): api.CompanyQuery => ({ search: filterInput.value, after, limit });
+
+  /** The count line, the empty state and the Load more bar, from the last page's counts. */
+  const drawCounts = (): void => {
+    const searching = filterInput.value.trim() !== '';
+    shown.textContent = searching
+      ? `${count(page.matched)} of ${plural(page.total, 'company', 'companies')}`
+      : plural(page.total, 'company', 'companies');
+    empty.hidden = rows.length > 0;
+    if (page.total === 0) {
       empty.textContent = `No ${companiesNoun(kind)} yet. Choose ${refreshLabel()} once the connection is set up.`;
+    } else if (page.unknown.length > 0) {
+      empty.textContent = `Nothing matches. “${page.unknown.join(' ')}” is not a filter word; try ${FLAG_WORDS.map((f) => `is:${f}`).join(', ')}.`;
+    } else {
+      empty.textContent = 'No company matches the search.';
     }
+    moreBar.hidden = page.next === null;
+    const left = Math.max(page.matched - rows.length, 0);
+    moreStatus.textContent = `Showing ${count(rows.length)} of ${count(page.matched)}`;
+    if (!more.disabled) more.textContent = `Load ${count(Math.min(PAGE_SIZE, left))} more`;
   };
 
   const closeEditor = (): void => {
@@ -129,33 +143,67 @@ export const mountCompanies: MountFn = (root) => {
     if (stale) void reload();
   };
 
-  const load = (list: api.CompanyView[]): void => {
+  const remember = (list: readonly api.CompanyView[]): void => {
+    for (const c of list) byId.set(c.id, c);
+  };
+
+  /** Shows `first` (with any further pages of the same answer) in place of every row. */
+  const load = (first: api.CompanyPage, further: api.CompanyPage[] = []): void => {
     const started = performance.now();
     open = null;
-    rows = list;
+    rows = [...first.rows, ...further.flatMap((p) => p.rows)];
+    const last = further.at(-1) ?? first;
+    page = { next: last.next, matched: last.matched, total: last.total, unknown: first.unknown };
     byId.clear();
-    for (const c of list) byId.set(c.id, { view: c, text: searchText(c) });
-    tbody.innerHTML = rowsHtml(list, new Date());
+    remember(rows);
+    tbody.innerHTML = rowsHtml(rows, new Date());
     reanchorMenu(tbody);
-    applyFilter();
+    drawCounts();
     // Read by the browser tests, which print it (no timed assertion).
     table.dataset['renderMs'] = (performance.now() - started).toFixed(1);
     stale = false;
+    loaded = true;
+  };
+
+  /** Appends the next page and moves focus to its first row. */
+  const loadMore = async (): Promise<void> => {
+    const after = page.next;
+    if (after === null) return;
+    const mine = generation;
+    await busy(more, 'Loading…', async () => {
+      try {
+        const next = await api.listCompaniesPage(query(after, PAGE_SIZE));
+        if (!alive || mine !== generation) return;
+        const firstNew = next.rows[0];
+        rows = [...rows, ...next.rows];
+        remember(next.rows);
+        page = { next: next.next, matched: next.matched, total: next.total, unknown: next.unknown };
+        tbody.insertAdjacentHTML('beforeend', rowsHtml(next.rows, new Date()));
+        message.replaceChildren();
+        if (firstNew !== undefined) {
+          tbody.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(firstNew.id)}"] [data-col="cw"]`)?.focus();
+        }
+      } catch (error) {
+        message.replaceChildren(errorNotice(error, 'Could not load more companies.', 'companies-error'));
+      }
+    });
+    drawCounts();
+    // Focus stays on the button when nothing new came; it is gone once the last page is in.
+    if (moreBar.hidden && document.activeElement === more) filterInput.focus();
   };
 
   const replaceRow = (view: api.CompanyView): void => {
     const tr = tbody.querySelector<HTMLTableRowElement>(`tr[data-id="${CSS.escape(view.id)}"]`);
     rows = rows.map((r) => (r.id === view.id ? view : r));
-    byId.set(view.id, { view, text: searchText(view) });
+    byId.set(view.id, view);
     if (tr !== null) tr.outerHTML = rowHtml(view, new Date());
-    applyFilter();
   };
 
   const openRowMenu = (button: HTMLElement): void => {
     const id = button.dataset['id'];
     const entry = id === undefined ? undefined : byId.get(id);
     if (id === undefined || entry === undefined) return;
-    const names = new Map(rows.map((r) => [r.id, r.name]));
+    const names = new Map([[entry.id, entry.name]]);
     const refocus = (): void => {
       tbody.querySelector<HTMLButtonElement>(`tr[data-id="${CSS.escape(id)}"] [data-action="row-menu"]`)?.focus();
     };
@@ -163,7 +211,7 @@ export const mountCompanies: MountFn = (root) => {
       openSnoozeDialog(opener, {
         scope: 'company',
         scopes: ['company', 'computer', 'plan'],
-        values: { company: entry.view.id },
+        values: { company: entry.id },
         names,
         refocus,
         saved: () => undefined,
@@ -184,10 +232,10 @@ export const mountCompanies: MountFn = (root) => {
     const col = target.dataset['col'];
     const entry = id === undefined ? undefined : byId.get(id);
     if (tr === null || entry === undefined || !isEditColumn(col)) return;
-    const sameCell = open !== null && open.id === entry.view.id && open.col === col;
+    const sameCell = open !== null && open.id === entry.id && open.col === col;
     closeEditor();
     if (sameCell) return;
-    const editor = editorFor(entry.view, col, ctx, {
+    const editor = editorFor(entry, col, ctx, {
       saved: (view) => {
         const focusCol = col;
         open?.editorRow.remove();
@@ -201,7 +249,7 @@ export const mountCompanies: MountFn = (root) => {
     const editorRow = el('tr', { class: 'editor-row', testid: 'company-editor-row' }, [cell]);
     tr.after(editorRow);
     target.setAttribute('aria-expanded', 'true');
-    open = { id: entry.view.id, col, editorRow };
+    open = { id: entry.id, col, editorRow };
     editor.querySelector<HTMLElement>('input:not([type=radio]):not([type=checkbox]), textarea, input')?.focus();
   });
   tbody.addEventListener('keydown', (event) => {
@@ -210,19 +258,46 @@ export const mountCompanies: MountFn = (root) => {
       closeEditor();
     }
   });
-  filterInput.addEventListener('input', debounce(applyFilter, FILTER_DELAY_MS));
-
-  const reload = async (): Promise<void> => {
+  /** The first page of the search as typed now. */
+  const search = async (): Promise<void> => {
+    const mine = (generation += 1);
     try {
-      const list = await api.listCompanies();
-      if (alive) load(list);
+      const first = await api.listCompaniesPage(query(null, PAGE_SIZE));
+      if (!alive || mine !== generation) return;
+      load(first);
       message.replaceChildren();
     } catch (error) {
-      message.replaceChildren(errorNotice(error, 'Could not load the companies.', 'companies-error'));
+      if (mine === generation) message.replaceChildren(errorNotice(error, 'Could not load the companies.', 'companies-error'));
+    }
+  };
+  filterInput.addEventListener('input', debounce(() => void search(), SEARCH_DELAY_MS));
+
+  /** The rows already loaded, read again (after a sync changed their Last Update Status). */
+  const reload = async (): Promise<void> => {
+    if (!loaded) return search();
+    const mine = (generation += 1);
+    const want = Math.max(rows.length, PAGE_SIZE);
+    try {
+      const first = await api.listCompaniesPage(query(null, Math.min(want, PAGE_LIMIT_MAX)));
+      const further: api.CompanyPage[] = [];
+      let got = first.rows.length;
+      let after = first.next;
+      while (after !== null && got < want) {
+        const next = await api.listCompaniesPage(query(after, Math.min(want - got, PAGE_LIMIT_MAX)));
+        further.push(next);
+        got += next.rows.length;
+        after = next.next;
+      }
+      if (!alive || mine !== generation) return;
+      load(first, further);
+      message.replaceChildren();
+    } catch (error) {
+      if (mine === generation) message.replaceChildren(errorNotice(error, 'Could not load the companies.', 'companies-error'));
     }
   };
 
   shown.textContent = 'Loading…';
+  moreBar.hidden = true;
   void (async () => {
     const [settings, seen, connection] = await Promise.all([
       api.getSettings().catch(() => [] as api.SettingEntry[]),
@@ -238,7 +313,7 @@ export const mountCompanies: MountFn = (root) => {
       backup_types: value('defaults.backup_types', ctx.defaults.backup_types),
       agreement_condition: value('defaults.agreement_condition', ''),
     };
-    await reload();
+    await search();
   })();
 
   return {

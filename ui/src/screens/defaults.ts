@@ -4,8 +4,8 @@
 // interval, and storms and flapping (defaults-storm.ts). Each choice saves as
 // soon as it is made.
 import * as api from '../api';
-import { button, el, uid } from '../dom';
-import { INTERVAL_CHOICES_SECS, intervalLabel, parseTypeFilter } from '../format';
+import { button, debounce, el, uid } from '../dom';
+import { count, INTERVAL_CHOICES_SECS, intervalLabel, parseTypeFilter, plural } from '../format';
 import { busy, card, errorNotice, field, notice, select } from '../ui';
 import { CONDITION_HELP, conditionEditor } from './condition-field';
 import { historySection, stormSection } from './defaults-storm';
@@ -66,7 +66,15 @@ function typeChecklist(opts: {
   return fieldset;
 }
 
-function agreementSection(settings: SettingsModel, companies: api.CompanyView[]): HTMLElement {
+const FIND_DELAY_MS = 200;
+/** Mapped companies the preview picker offers at a time (more are found by typing). */
+const PICKER_SIZE = 100;
+
+/** The mapped companies that match `text` (as the Companies search reads it): at most {@link PICKER_SIZE}. */
+const mappedCompanies = (text: string): Promise<api.CompanyPage> =>
+  api.listCompaniesPage({ search: `is:mapped ${text}`, after: null, limit: PICKER_SIZE });
+
+function agreementSection(settings: SettingsModel, firstMapped: api.CompanyPage): HTMLElement {
   const key = 'defaults.agreement_condition';
   const saved = { text: settings.get(key) };
   const status = el('span', { class: 'field-status', 'aria-live': 'polite' });
@@ -94,7 +102,7 @@ function agreementSection(settings: SettingsModel, companies: api.CompanyView[])
     }).then(drawSave);
   });
 
-  const mapped = companies.filter((c) => c.cw_company_id !== null);
+  let mapped = firstMapped.rows;
   const result = el('div', { class: 'preview-result', testid: 'cond-preview-result', 'aria-live': 'polite' });
   const previewParts: Array<Node | null> = [];
   if (mapped.length === 0) {
@@ -115,7 +123,27 @@ function agreementSection(settings: SettingsModel, companies: api.CompanyView[])
     const pf = field('Company', picker, 'Uses the condition as typed above, saved or not.');
     pf.row.classList.add('inline-field');
     pf.row.append(run);
-    previewParts.push(pf.row, result);
+    previewParts.push(pf.row);
+    if (firstMapped.next !== null) {
+      // Too many mapped companies for one list: typing narrows it.
+      const find = el('input', { type: 'search', class: 'input search', testid: 'cond-preview-find', placeholder: 'Find a mapped company', 'aria-label': 'Find a mapped company to preview' });
+      const found = el('span', { class: 'muted count', 'aria-live': 'polite', text: `First ${count(mapped.length)} of ${count(firstMapped.matched)}` });
+      let asked = 0;
+      find.addEventListener('input', debounce(() => {
+        const mine = (asked += 1);
+        void mappedCompanies(find.value.trim()).then((page) => {
+          if (mine !== asked) return;
+          mapped = page.rows;
+          picker.replaceChildren(...mapped.map((c) => el('option', { value: c.id, text: c.name })));
+          found.textContent = page.next === null ? plural(page.matched, 'company', 'companies') : `First ${count(mapped.length)} of ${count(page.matched)}`;
+        }, (error: unknown) => {
+          if (mine === asked) result.replaceChildren(errorNotice(error, 'Could not find the companies.'));
+        });
+      }, FIND_DELAY_MS));
+      picker.before(find);
+      pf.row.append(found);
+    }
+    previewParts.push(result);
   }
   return card('Agreement', 'Which of the customer’s ConnectWise agreements a new ticket is attached to.', [
     editor.root,
@@ -201,8 +229,9 @@ export const mountDefaults: MountFn = (root) => {
       loading.replaceWith(errorNotice(error, 'Could not load the defaults.'));
       return;
     }
-    // Companies only feed the preview picker: without them the rest still works.
-    const companies = await api.listCompanies().catch(() => [] as api.CompanyView[]);
+    // Mapped companies only feed the preview picker: without them the rest still works.
+    const empty: api.CompanyPage = { rows: [], next: null, matched: 0, total: 0, unknown: [] };
+    const companies = await mappedCompanies('').catch(() => empty);
     if (!alive) return;
     const page = el('div', { class: 'stack', testid: 'defaults-screen' }, [
       card('What becomes a ticket', 'Companies use these unless they have their own choice on the Companies screen.', [

@@ -128,6 +128,14 @@ fn normalized(mut query: TicketQuery) -> Result<TicketQuery, Error> {
     Ok(query)
 }
 
+/// Every tracked event and its ticket, most recently changed first: the
+/// CLI's `tickets` (the app reads pages, [`ticket_page`]).
+pub async fn tickets(engine: &Engine) -> Result<Vec<TicketRow>, Error> {
+    let context = RowContext::load(engine).await?;
+    let rows = db_store(engine.store(), |s| s.with_conn(ticket_list::all)).await?;
+    Ok(rows.into_iter().map(|r| context.row(r)).collect())
+}
+
 /// One page of tracked events and their tickets, most recently changed
 /// first: the filter, search, kept-history bound and page run in SQL.
 pub async fn ticket_page(engine: &Engine, query: TicketQuery) -> Result<TicketPage, Error> {

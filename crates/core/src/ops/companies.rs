@@ -1,14 +1,16 @@
 //! Company operations: refresh from the backup source, map to ConnectWise (resolved
 //! at entry), list with effective filters, suggest matches by name.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::conditions;
 use crate::cw::Company;
 use crate::engine::{db_store, Engine};
 use crate::model::{Override, TypeFilter};
 use crate::source::RejectedItem;
-use crate::store::companies::{self, CompanyRow, EffectiveFilters, Mapping, RefreshSummary};
+use crate::store::companies::{
+    self, CompanyCursor, CompanyRow, CompanySearch, EffectiveFilters, Mapping, RefreshSummary,
+};
 use crate::Error;
 
 /// What a company refresh did, and the Dashboard items it could not read.
@@ -110,8 +112,11 @@ async fn unknown_company(engine: &Engine, id: &str) -> Result<Error, Error> {
         crate::source::SourceKind::Comet => "Comet",
         crate::source::SourceKind::Vspc => "VSPC",
     };
-    let known = db_store(engine.store(), companies::list).await?;
-    let sample: Vec<String> = known.iter().take(10).map(|r| r.id.clone()).collect();
+    let known = db_store(engine.store(), |s| {
+        companies::page(s, &CompanySearch::default(), None, 10)
+    })
+    .await?;
+    let sample: Vec<String> = known.rows.into_iter().map(|r| r.id).collect();
     Ok(Error::NotFound(if sample.is_empty() {
         format!(
             "there is no {which} company with id \"{id}\"; run `backup-bridge companies refresh` first"
@@ -167,7 +172,8 @@ pub struct CompanyView {
     pub effective: EffectiveFilters,
 }
 
-/// Every Dashboard company with its mapping, effective filters and Last Update Status.
+/// Every Dashboard company with its mapping, effective filters and Last Update
+/// Status (for the CLI's full listing; screens use [`company_page`]).
 pub async fn list_companies(engine: &Engine) -> Result<Vec<CompanyView>, Error> {
     let settings = engine.settings().await?;
     let rows = db_store(engine.store(), companies::list).await?;
@@ -178,6 +184,69 @@ pub async fn list_companies(engine: &Engine) -> Result<Vec<CompanyView>, Error> 
             row,
         })
         .collect())
+}
+
+/// What page of companies a screen asks for.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CompanyQuery {
+    /// The search box's text: words, `"quoted words"` and `is:` flags
+    /// (mapped, unmapped, error, ok, override, gone).
+    pub search: String,
+    /// The page starts after this row (`null`: the first page).
+    pub after: Option<CompanyCursor>,
+    /// At most this many rows (1 to 500).
+    pub limit: u32,
+}
+
+/// One page of companies in name order, and the counts the screen shows.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CompanyPage {
+    pub rows: Vec<CompanyView>,
+    /// Where the next page starts (`null`: this page is the last).
+    pub next: Option<CompanyCursor>,
+    /// Companies that match the search, on every page.
+    pub matched: u64,
+    /// Every company, matching or not.
+    pub total: u64,
+    /// `is:` words of the search that name no flag, as typed.
+    pub unknown: Vec<String>,
+}
+
+/// The page of companies that `query` asks for.
+pub async fn company_page(engine: &Engine, query: CompanyQuery) -> Result<CompanyPage, Error> {
+    let settings = engine.settings().await?;
+    let search = CompanySearch::parse(&query.search);
+    let unknown = search.unknown.clone();
+    let page = db_store(engine.store(), move |s| {
+        companies::page(s, &search, query.after.as_ref(), query.limit)
+    })
+    .await?;
+    Ok(CompanyPage {
+        rows: page
+            .rows
+            .into_iter()
+            .map(|row| CompanyView {
+                effective: row.effective(&settings),
+                row,
+            })
+            .collect(),
+        next: page.next,
+        matched: page.matched,
+        total: page.total,
+        unknown,
+    })
+}
+
+/// One company with its effective filters (`None`: not in the list).
+pub async fn company(engine: &Engine, id: String) -> Result<Option<CompanyView>, Error> {
+    let settings = engine.settings().await?;
+    let row = db_store(engine.store(), move |s| companies::get(s, &id)).await?;
+    Ok(row.map(|row| CompanyView {
+        effective: row.effective(&settings),
+        row,
+    }))
 }
 
 /// Words of a company name that say something (no legal suffixes or short words).

@@ -12,12 +12,12 @@ mod snooze;
 mod subject;
 
 pub use activity::{
-    diagnostics, ticket_changes, ticket_links, ticket_page, ticket_url, TicketChanges, TicketPage,
-    TicketRow,
+    diagnostics, ticket_changes, ticket_links, ticket_page, ticket_url, tickets, TicketChanges,
+    TicketPage, TicketRow,
 };
 pub use companies::{
-    list_companies, map_company, refresh_companies, suggest_cw_companies, CompanyView, MapRequest,
-    Refreshed,
+    company, company_page, list_companies, map_company, refresh_companies, suggest_cw_companies,
+    CompanyPage, CompanyQuery, CompanyView, MapRequest, Refreshed,
 };
 pub use connection::{
     connection, save_connection, save_secret, test_connection, ConnectionInput, ConnectionView,

@@ -14,6 +14,10 @@ use super::settings::Settings;
 use super::{now_text, parse_time, Store, StoreError};
 use crate::model::{BackupCompany, MonitoringEvent, Override, TypeFilter};
 
+#[path = "companies_page.rs"]
+pub mod page;
+pub use page::{page, CompanyCursor, CompanyFlag, CompanySearch, Page, PAGE_LIMIT_MAX};
+
 /// Outcome of the last sync for one company ("Last Update Status").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/009_rollups.sql")),
     M::up(include_str!("migrations/010_ledger_flap.sql")),
     M::up(include_str!("migrations/011_activity_paging.sql")),
+    M::up(include_str!("migrations/012_companies_index.sql")),
 ];
 
 /// The database path inside `data_dir`.

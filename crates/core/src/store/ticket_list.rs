@@ -255,6 +255,14 @@ fn counts(conn: &Connection, query: &TicketQuery, cutoff: &str) -> rusqlite::Res
     })
 }
 
+/// Every row, in the list's order, with no filter or bound: the CLI's
+/// `tickets`, which prints the whole ledger.
+pub fn all(conn: &Connection) -> rusqlite::Result<Vec<ListedTicket>> {
+    let mut stmt = conn.prepare(&format!("{} {ORDER_SQL}", select_sql()))?;
+    let rows = stmt.query_map([], listed_from_row)?;
+    rows.collect()
+}
+
 /// One page of the list. `cutoff` is the kept-history bound (RFC 3339):
 /// closed and removed rows last changed before it are left out unless the
 /// query searches.

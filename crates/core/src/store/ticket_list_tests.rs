@@ -130,6 +130,15 @@ fn pages_cover_every_row_once_newest_change_first() {
             assert_eq!(last.counts.hidden, (ROWS - expected.len()) as u64);
             assert_eq!(last.counts.tracked, ROWS as u64);
             assert!(last.counts.hidden > 0, "the data has old closed rows");
+            // The CLI's whole list: the old rows too, in the same order.
+            let whole: Vec<LedgerEntry> = all(c)?.into_iter().map(|r| r.entry).collect();
+            let mut expected_all: Vec<LedgerEntry> = (0..ROWS).map(entry).collect();
+            expected_all.sort_by(|a, b| {
+                b.updated_at
+                    .cmp(&a.updated_at)
+                    .then(a.event_id.cmp(&b.event_id))
+            });
+            assert_eq!(whole, expected_all);
             // Company names come along.
             let first = page(c, &query(TicketFilter::All, ""), CUTOFF).unwrap();
             let r = &first.rows[0];

@@ -2,7 +2,7 @@
 //! (resolved at entry by core), overrides and Last Update Status.
 
 use bridge_core::cw::Company;
-use bridge_core::ops::{self, CompanyView};
+use bridge_core::ops::{self, CompanyPage, CompanyQuery, CompanyView};
 use bridge_core::store::companies;
 
 use super::blocking;
@@ -10,19 +10,28 @@ use crate::error::{Error, Result};
 use crate::models::MapCompanyInput;
 use crate::state::AppState;
 
-/// Every Dashboard company with its mapping and effective filters.
-pub async fn list_companies(state: &AppState) -> Result<Vec<CompanyView>> {
-    Ok(ops::list_companies(&*state.engine().await?).await?)
+/// One page of the companies, searched and in name order, with the counts.
+pub async fn list_companies_page(state: &AppState, query: CompanyQuery) -> Result<CompanyPage> {
+    Ok(ops::company_page(&*state.engine().await?, query).await?)
 }
 
-/// Fetches the companies from the Dashboard (mappings kept), then lists them.
-pub async fn refresh_companies(state: &AppState) -> Result<Vec<CompanyView>> {
+/// One company (`None`: it is not in the list).
+pub async fn get_company(
+    state: &AppState,
+    backup_company_id: String,
+) -> Result<Option<CompanyView>> {
+    Ok(ops::company(&*state.engine().await?, backup_company_id).await?)
+}
+
+/// Fetches the companies from the Dashboard (mappings kept), then answers
+/// the page `query` asks for.
+pub async fn refresh_companies(state: &AppState, query: CompanyQuery) -> Result<CompanyPage> {
     let engine = state.engine().await?;
     let refreshed = ops::refresh_companies(&engine).await?;
     for item in &refreshed.rejected {
         tracing::warn!(%item, "the Dashboard sent an unreadable company");
     }
-    Ok(ops::list_companies(&engine).await?)
+    Ok(ops::company_page(&engine, query).await?)
 }
 
 /// Maps a company to the ConnectWise company with the typed Company ID

@@ -28,8 +28,8 @@ use bridge_core::alerts::ActivityFilter;
 use bridge_core::cw::{Agreement, Company, NamedRef, Priority};
 use bridge_core::engine::{Engine, RunReport};
 use bridge_core::ops::{
-    Attention, BoardOptions, CompanyView, ConnectionInput, ConnectionView, SeenTypes, StuckIntent,
-    TestReport, TicketChanges, TicketPage,
+    Attention, BoardOptions, CompanyPage, CompanyQuery, CompanyView, ConnectionInput,
+    ConnectionView, SeenTypes, StuckIntent, TestReport, TicketChanges, TicketPage,
 };
 use bridge_core::scheduler::Status;
 use bridge_core::store::runs::RunRecord;
@@ -86,8 +86,12 @@ ui_commands! {
     board_options(board: String) -> BoardOptions => setup::board_options(state, board).await;
     list_priorities() -> Vec<Priority> => setup::list_priorities(state).await;
     seen_types() -> SeenTypes => setup::seen_types(state).await;
-    list_companies() -> Vec<CompanyView> => companies::list_companies(state).await;
-    refresh_companies() -> Vec<CompanyView> => companies::refresh_companies(state).await;
+    list_companies_page(query: CompanyQuery) -> CompanyPage =>
+        companies::list_companies_page(state, query).await;
+    get_company(backup_company_id: String) -> Option<CompanyView> =>
+        companies::get_company(state, backup_company_id).await;
+    refresh_companies(query: CompanyQuery) -> CompanyPage =>
+        companies::refresh_companies(state, query).await;
     map_company(req: MapCompanyInput) -> CompanyView => companies::map_company(state, req).await;
     unmap_company(backup_company_id: String) -> () =>
         companies::unmap_company(state, backup_company_id).await;

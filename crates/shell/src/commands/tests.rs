@@ -106,7 +106,19 @@ async fn each_name_reaches_its_own_command() {
     assert_eq!(page["total"], 0, "{page}");
     assert_eq!(page["keep_days"], 90, "{page}");
     assert_eq!(ask("recent_runs", json!({})).await, json!([]));
-    assert_eq!(ask("list_companies", json!({})).await, json!([]));
+    let page = ask(
+        "list_companies_page",
+        json!({"query": {"search": "is:mapped is:nope", "after": null, "limit": 100}}),
+    )
+    .await;
+    assert_eq!(
+        page,
+        json!({"rows": [], "next": null, "matched": 0, "total": 0, "unknown": ["is:nope"]})
+    );
+    assert_eq!(
+        ask("get_company", json!({"backupCompanyId": "c-1"})).await,
+        Value::Null
+    );
     let settings = ask("get_settings", json!({})).await;
     assert!(
         settings

@@ -1,13 +1,15 @@
-// The Companies screen's search box: a query of free words plus a few
-// `is:` words, parsed once and matched against a precomputed search text per
-// row, so filtering 1,000 rows is a loop over strings.
-import type { CompanyView } from './api';
+// The fake backend's list_companies_page: the same search as the core's
+// (crates/core/src/store/companies_page.rs): free words matched as
+// substrings of a row's names, ids, condition and status message, `is:`
+// words, quotes that keep spaces; name order (ASCII case folded, then id),
+// a keyset cursor, a clamped limit and the counts.
+import type { CompanyCursor, CompanyPage, CompanyQuery, CompanyView } from '../../ui/src/api';
 
 /** Row states the `is:` words select. */
 export type CompanyFlag = 'mapped' | 'unmapped' | 'error' | 'ok' | 'override' | 'gone';
 
 /** A parsed query: every word and every flag must match. */
-export interface CompanyQuery {
+interface ParsedQuery {
   words: string[];
   flags: CompanyFlag[];
   /** `is:` words that mean nothing, to tell the user. */
@@ -27,12 +29,9 @@ const FLAGS: Record<string, CompanyFlag> = {
   gone: 'gone',
 };
 
-/** The `is:` words the search box understands, for its help text. */
-export const FLAG_WORDS: readonly string[] = ['mapped', 'unmapped', 'error', 'ok', 'override', 'gone'];
-
 /** Splits a query into lower-case words and `is:` flags; quotes keep spaces. */
-export function parseQuery(text: string): CompanyQuery {
-  const query: CompanyQuery = { words: [], flags: [], unknown: [] };
+export function parseQuery(text: string): ParsedQuery {
+  const query: ParsedQuery = { words: [], flags: [], unknown: [] };
   const tokens = text.match(/"[^"]*"?|\S+/g) ?? [];
   for (const raw of tokens) {
     const token = raw.startsWith('"') ? raw.replace(/^"|"$/g, '') : raw;
@@ -84,7 +83,7 @@ function hasFlag(c: CompanyView, flag: CompanyFlag): boolean {
 }
 
 /** True when the row (with its precomputed `text` from {@link searchText}) matches. */
-export function matches(c: CompanyView, text: string, query: CompanyQuery): boolean {
+export function matches(c: CompanyView, text: string, query: ParsedQuery): boolean {
   for (const word of query.words) {
     if (!text.includes(word)) return false;
   }
@@ -94,7 +93,29 @@ export function matches(c: CompanyView, text: string, query: CompanyQuery): bool
   return true;
 }
 
-/** The ids of the rows that match, in order. */
-export function filterCompanies(rows: readonly CompanyView[], query: CompanyQuery): string[] {
-  return rows.filter((c) => matches(c, searchText(c), query)).map((c) => c.id);
+/** SQLite's NOCASE: ASCII letters folded, nothing else. */
+const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+function compare(a: CompanyCursor, b: CompanyCursor): number {
+  const [x, y] = [fold(a.name), fold(b.name)];
+  if (x !== y) return x < y ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The page `q` asks for, as the core answers it. */
+export function companyPage(all: readonly CompanyView[], q: CompanyQuery): CompanyPage {
+  const query = parseQuery(q.search);
+  const limit = Math.min(Math.max(Math.trunc(q.limit), 1), 500);
+  const matched = all.filter((c) => matches(c, searchText(c), query)).sort(compare);
+  const after = q.after;
+  const rest = after === null ? matched : matched.filter((c) => compare(c, after) > 0);
+  const rows = rest.slice(0, limit);
+  const last = rows.at(-1);
+  return {
+    rows,
+    next: rest.length > limit && last !== undefined ? { name: last.name, id: last.id } : null,
+    matched: matched.length,
+    total: all.length,
+    unknown: query.unknown,
+  };
 }
