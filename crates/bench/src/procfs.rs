@@ -157,6 +157,22 @@ pub fn memory_of(pid: u32) -> Option<(u64, u64)> {
     }
 }
 
+/// `Pss` (proportional set size: shared pages split between the processes
+/// that map them) of a `/proc/…/smaps_rollup`, in KiB.
+pub fn parse_smaps_rollup_pss(text: &str) -> Option<u64> {
+    text.lines()
+        .find(|l| l.starts_with("Pss:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// PSS of one process now (KiB); `None` once it is gone (or not ours to read).
+pub fn pss_of(pid: u32) -> Option<u64> {
+    parse_smaps_rollup_pss(&fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?)
+}
+
 /// Number of threads of one process now.
 pub fn threads_of(pid: u32) -> Option<u64> {
     fs::read_to_string(format!("/proc/{pid}/status"))
@@ -283,6 +299,14 @@ mod tests {
         let status = "Name:\tx\nVmHWM:\t   15000 kB\nVmRSS:\t   12000 kB\n";
         assert_eq!(parse_status_memory(status), (Some(12_000), Some(15_000)));
         assert_eq!(parse_status_memory("Name: y\n"), (None, None));
+        let rollup = "55e0-7ffe ---p 00000000 00:00 0  [rollup]\nRss:  1712 kB\n\
+                      Pss:  302 kB\nPss_Dirty:  116 kB\nPss_Anon:  116 kB\n";
+        assert_eq!(parse_smaps_rollup_pss(rollup), Some(302));
+        assert_eq!(
+            parse_smaps_rollup_pss("Rss: 1712 kB\nPss_Anon: 116 kB\n"),
+            None
+        );
+        assert_eq!(parse_smaps_rollup_pss("Pss: lots kB\n"), None);
     }
 
     #[test]
@@ -325,6 +349,7 @@ mod tests {
         assert!(threads_of(pid).is_some_and(|n| n >= 1));
         assert!(cpu_of(pid).is_some());
         assert!(name_of(pid).is_some());
+        assert!(pss_of(pid).is_some_and(|kib| kib > 0));
         // Burn a little CPU so the sum cannot stay zero.
         let mut x = 0u64;
         for i in 0..2_000_000u64 {
