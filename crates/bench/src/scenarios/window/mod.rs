@@ -101,6 +101,7 @@ pub(crate) fn run(bench: &mut Bench) -> anyhow::Result<Results> {
         "xvfb-run",
         "dbus-run-session",
         "gnome-keyring-daemon",
+        "dbus-send",
     ]
     .into_iter()
     .filter(|tool| !on_path(tool))
@@ -216,9 +217,19 @@ fn window_at(
 
 /// Keeps the secrets in a keychain of the private D-Bus session (the tray
 /// process reads them there, as on a user's desktop), then runs tauri-driver.
-/// Arguments: the CLI, the data folder, the driver's two ports.
+/// Arguments: the CLI, the data folder, the driver's two ports. The daemon
+/// `--unlock` starts claims its bus name a moment after it returns; a
+/// request before that would start a second daemon through D-Bus activation,
+/// which finds the first one's keyring half written.
 const DRIVER_SCRIPT: &str = r#"
 eval "$(printf bench | gnome-keyring-daemon --unlock --components=secrets)" &&
+tries=0 &&
+until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true; do
+  tries=$((tries + 1))
+  [ "$tries" -lt 100 ] || { echo "no Secret Service on the session bus after 10 s" >&2; exit 1; }
+  sleep 0.1
+done &&
 printf %s "$BB_CW_SECRET" | "$1" --data-dir "$2" secret set cw >/dev/null &&
 printf %s "$BB_DASHBOARD_TOKEN" | "$1" --data-dir "$2" secret set dashboard >/dev/null &&
 unset BB_CW_SECRET BB_DASHBOARD_TOKEN &&
