@@ -221,6 +221,24 @@ pub fn process_tree(pid: u32) -> Vec<u32> {
     out
 }
 
+/// Processes whose environment holds `name=value` (those whose
+/// environment can be read): the ones a run started with a unique value,
+/// however they left its process tree (a daemon that forked itself away).
+pub fn processes_with_env(name: &str, value: &str) -> Vec<u32> {
+    let wanted = format!("{name}={value}");
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == wanted.as_bytes()))
+        })
+        .collect()
+}
+
 /// Machine facts for the report: CPU model, core count, memory.
 pub fn machine() -> String {
     if !platform::measures_processes(Os::current()) {
@@ -350,6 +368,17 @@ mod tests {
         assert!(cpu_of(pid).is_some());
         assert!(name_of(pid).is_some());
         assert!(pss_of(pid).is_some_and(|kib| kib > 0));
+        // A child with a marker in its environment is found by it.
+        let marker = format!("bb-bench-{pid}");
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .env("BB_BENCH_MARK", &marker)
+            .spawn()
+            .unwrap();
+        let found = processes_with_env("BB_BENCH_MARK", &marker);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(found, vec![child.id()]);
         // Burn a little CPU so the sum cannot stay zero.
         let mut x = 0u64;
         for i in 0..2_000_000u64 {

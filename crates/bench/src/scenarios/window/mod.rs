@@ -34,7 +34,7 @@ use serde_json::json;
 use super::datadir::{find_cli, headless_display, synced_folder, with_sim_secrets, SyncedFolder};
 use super::footprint::{not_measured, stop};
 use super::Bench;
-use crate::procfs::{name_of, process_tree, pss_of};
+use crate::procfs::{name_of, process_tree, processes_with_env, pss_of};
 use crate::report::Results;
 use crate::world::Shape;
 use page::{FilterSwitch, FirstRows};
@@ -278,6 +278,7 @@ fn run_window(
         .block_on(drive(&url, app, wrapper.id(), shots.as_ref()));
     end_tray(&folder.home.data_dir());
     end_driver(&mut wrapper);
+    end_strays(folder.home.path());
     driven.map_err(|e| {
         let output = std::fs::read_to_string(&log_path).unwrap_or_default();
         let tail: Vec<&str> = output
@@ -381,6 +382,14 @@ fn end_tray(data_dir: &Path) {
         thread::sleep(Duration::from_millis(100));
     }
     if name_of(pid).is_some() {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    }
+}
+
+/// Ends what is left of this run outside its process tree: processes with
+/// its private HOME (a keyring daemon that forked itself away).
+fn end_strays(home: &Path) {
+    for pid in processes_with_env("HOME", &home.to_string_lossy()) {
         let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
     }
 }
