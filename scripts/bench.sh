@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the benchmarks of BENCHMARKS.md on this machine and rewrites that file:
-# installs what is missing (like run.sh), builds the UI and release builds of
-# the CLI, the bench and the desktop app (tray and window processes), then
-# runs every scenario.
+# installs what is missing (with the test tools: the window scenario drives the
+# real window through tauri-driver and WebKitWebDriver), builds the UI and
+# release builds of the CLI, the bench and the desktop app (tray and window
+# processes), then runs every scenario.
 # Arguments go to bridge-bench instead (e.g. --quick, --scenario steady);
 # without any, the full run writes BENCHMARKS.md (about 40 minutes).
 set -euo pipefail
@@ -10,7 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-"$ROOT/scripts/setup.sh" run
+"$ROOT/scripts/setup.sh" test
 say "Building the UI"
 npm run --silent build:ui
 say "Building release binaries (CLI, bench, desktop app)"

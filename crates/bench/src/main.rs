@@ -5,7 +5,9 @@
 //! of the CLI, the bench and the app, then the full run writing
 //! `BENCHMARKS.md`), or `./scripts/bench.sh --quick`. Run directly, the
 //! desktop-app figure needs `--app PATH` (default: the release build, else the
-//! debug one), `xvfb-run` and `dbus-run-session`.
+//! debug one), `xvfb-run` and `dbus-run-session`; the window scenario also
+//! the window binary next to it, `tauri-driver` and `WebKitWebDriver`, and
+//! saves its screenshots in `target/screenshots`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -23,7 +25,7 @@ struct Args {
     /// A tenth of the size (1,000 events, 50 companies) and shorter samples.
     #[arg(long)]
     quick: bool,
-    /// Run only these scenarios (repeatable): initial, steady, churn, throttle, sources, headless, app.
+    /// Run only these scenarios (repeatable): initial, steady, churn, throttle, sources, headless, window, app.
     #[arg(long = "scenario", value_name = "NAME")]
     scenarios: Vec<String>,
     /// Write the results as Markdown (e.g. BENCHMARKS.md).
@@ -52,7 +54,7 @@ fn main() -> ExitCode {
             Some(s) => selected.push(s),
             None => {
                 eprintln!(
-                    "bridge-bench: unknown scenario \"{name}\" (known: initial, steady, churn, throttle, sources, headless, app)"
+                    "bridge-bench: unknown scenario \"{name}\" (known: initial, steady, churn, throttle, sources, headless, window, app)"
                 );
                 return ExitCode::from(2);
             }
@@ -99,6 +101,7 @@ fn run(args: &Args, selected: &[Scenario]) -> anyhow::Result<bool> {
         ),
         app,
         app_secs: args.app_secs.unwrap_or(if args.quick { 60 } else { 600 }),
+        screenshots: Some(target.join("screenshots")),
     };
     let started = chrono::Utc::now();
     let mut bench = Bench::new(opts)?;
@@ -149,7 +152,7 @@ fn document(
          and the desktop app, runs every scenario and rewrites this file (about 40 minutes). \
          With arguments it passes them to `bridge-bench` instead: `--quick` runs a tenth of the \
          size, `--scenario NAME` (repeatable) runs only initial, steady, churn, throttle, \
-         sources, headless or app.\n\n\
+         sources, headless, window or app.\n\n\
          - machine: {machine}\n\
          - date: {date}\n\
          - commit: {commit}{dirty}\n\

@@ -157,6 +157,22 @@ pub fn memory_of(pid: u32) -> Option<(u64, u64)> {
     }
 }
 
+/// `Pss` (proportional set size: shared pages split between the processes
+/// that map them) of a `/proc/…/smaps_rollup`, in KiB.
+pub fn parse_smaps_rollup_pss(text: &str) -> Option<u64> {
+    text.lines()
+        .find(|l| l.starts_with("Pss:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// PSS of one process now (KiB); `None` once it is gone (or not ours to read).
+pub fn pss_of(pid: u32) -> Option<u64> {
+    parse_smaps_rollup_pss(&fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?)
+}
+
 /// Number of threads of one process now.
 pub fn threads_of(pid: u32) -> Option<u64> {
     fs::read_to_string(format!("/proc/{pid}/status"))
@@ -203,6 +219,24 @@ pub fn process_tree(pid: u32) -> Vec<u32> {
         }
     }
     out
+}
+
+/// Processes whose environment holds `name=value` (those whose
+/// environment can be read): the ones a run started with a unique value,
+/// however they left its process tree (a daemon that forked itself away).
+pub fn processes_with_env(name: &str, value: &str) -> Vec<u32> {
+    let wanted = format!("{name}={value}");
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == wanted.as_bytes()))
+        })
+        .collect()
 }
 
 /// Machine facts for the report: CPU model, core count, memory.
@@ -283,6 +317,14 @@ mod tests {
         let status = "Name:\tx\nVmHWM:\t   15000 kB\nVmRSS:\t   12000 kB\n";
         assert_eq!(parse_status_memory(status), (Some(12_000), Some(15_000)));
         assert_eq!(parse_status_memory("Name: y\n"), (None, None));
+        let rollup = "55e0-7ffe ---p 00000000 00:00 0  [rollup]\nRss:  1712 kB\n\
+                      Pss:  302 kB\nPss_Dirty:  116 kB\nPss_Anon:  116 kB\n";
+        assert_eq!(parse_smaps_rollup_pss(rollup), Some(302));
+        assert_eq!(
+            parse_smaps_rollup_pss("Rss: 1712 kB\nPss_Anon: 116 kB\n"),
+            None
+        );
+        assert_eq!(parse_smaps_rollup_pss("Pss: lots kB\n"), None);
     }
 
     #[test]
@@ -325,6 +367,18 @@ mod tests {
         assert!(threads_of(pid).is_some_and(|n| n >= 1));
         assert!(cpu_of(pid).is_some());
         assert!(name_of(pid).is_some());
+        assert!(pss_of(pid).is_some_and(|kib| kib > 0));
+        // A child with a marker in its environment is found by it.
+        let marker = format!("bb-bench-{pid}");
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .env("BB_BENCH_MARK", &marker)
+            .spawn()
+            .unwrap();
+        let found = processes_with_env("BB_BENCH_MARK", &marker);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(found, vec![child.id()]);
         // Burn a little CPU so the sum cannot stay zero.
         let mut x = 0u64;
         for i in 0..2_000_000u64 {

@@ -2,14 +2,18 @@
 //! share: two runtimes (simulators on threads named `bb-sim`, engine and
 //! baseline on the rest, so CPU time can be split), the engine's world and
 //! the baseline's world, kept between scenarios so steady state and churn
-//! start from the initial sync. The sources scenario builds its own worlds.
+//! start from the initial sync. The sources scenario builds its own worlds;
+//! the footprint and window scenarios run the shipped binaries on data
+//! folders of their own (`datadir`).
 
+mod datadir;
 mod footprint;
 mod initial;
 mod phases;
 mod sources;
 mod steady;
 mod throttle;
+mod window;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -42,17 +46,20 @@ pub enum Scenario {
     /// Issue 13: MSP360, Comet and VSPC, initial sync and unchanged cycles.
     Sources,
     Headless,
+    /// Issue 18: the desktop window on a data folder of 100 and 10,000 events.
+    Window,
     App,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 7] = [
+    pub const ALL: [Scenario; 8] = [
         Scenario::Initial,
         Scenario::Steady,
         Scenario::Churn,
         Scenario::Throttle,
         Scenario::Sources,
         Scenario::Headless,
+        Scenario::Window,
         Scenario::App,
     ];
 
@@ -64,6 +71,7 @@ impl Scenario {
             Scenario::Throttle => "throttle",
             Scenario::Sources => "sources",
             Scenario::Headless => "headless",
+            Scenario::Window => "window",
             Scenario::App => "app",
         }
     }
@@ -83,9 +91,12 @@ pub struct Options {
     pub headless_cycles: usize,
     /// `backup-bridge` binary for the headless footprint.
     pub cli: Option<PathBuf>,
-    /// Desktop app binary for the idle footprint.
+    /// Desktop app binary for the idle footprint (the tray process); the
+    /// window scenario runs the window binary next to it.
     pub app: Option<PathBuf>,
     pub app_secs: u64,
+    /// Where the window scenario saves its screenshots (`None`: none taken).
+    pub screenshots: Option<PathBuf>,
 }
 
 /// A world with its engine or its baseline.
@@ -219,7 +230,12 @@ impl Bench {
             None
         };
         for scenario in selected {
-            if !footprint && matches!(scenario, Scenario::Headless | Scenario::App) {
+            if !footprint
+                && matches!(
+                    scenario,
+                    Scenario::Headless | Scenario::Window | Scenario::App
+                )
+            {
                 results.note(scenario.name(), crate::platform::NOT_MEASURED);
                 continue;
             }
@@ -232,6 +248,7 @@ impl Bench {
                 Scenario::Throttle => throttle::run(self)?,
                 Scenario::Sources => sources::run(self)?,
                 Scenario::Headless => footprint::headless(self)?,
+                Scenario::Window => window::run(self)?,
                 Scenario::App => continue,
             };
             eprintln!(

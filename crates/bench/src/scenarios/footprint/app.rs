@@ -5,6 +5,7 @@
 use super::{mb, not_measured, stop, under, APP, APP_GOAL};
 use crate::procfs::{cpu_of, memory_of, name_of, process_tree};
 use crate::report::{dur, Results, Row};
+use crate::scenarios::datadir::{headless_display, Home, SCREEN};
 use anyhow::Context as _;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -78,23 +79,12 @@ impl AppProbe {
 }
 
 fn sample_app(bin: &Path, span: Duration) -> anyhow::Result<AppResult> {
-    let home = tempfile::tempdir()?;
+    let home = Home::new()?;
     let log = File::create(home.path().join("app-stderr.txt"))?;
-    let mut wrapper = Command::new("xvfb-run")
-        .args([
-            "-a",
-            "-s",
-            "-screen 0 1280x800x24",
-            "dbus-run-session",
-            "--",
-        ])
-        .arg(bin)
-        .arg("--minimized")
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("NO_AT_BRIDGE", "1")
+    let mut command = headless_display();
+    command.arg(bin).arg("--minimized");
+    let mut wrapper = home
+        .apply(&mut command)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)
@@ -238,7 +228,7 @@ pub(crate) fn app_rows(result: AppResult) -> Results {
             out.note(
                 APP,
                 format!(
-                    "`xvfb-run -a -s \"-screen 0 1280x800x24\" dbus-run-session -- {} --minimized` \
+                    "`xvfb-run -a -s \"{SCREEN}\" dbus-run-session -- {} --minimized` \
                      with a fresh HOME, as the login item starts it: the tray process runs the sync, \
                      the tray icon and notifications and links no web engine; the window is a second \
                      process (`backup-bridge-app --window`, WebKit) that runs only while the window is \

@@ -14,13 +14,14 @@
 
 use std::fs::File;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use bridge_core::store::{runs, Store};
 
+use super::datadir::{cli_command, configured_store, find_cli};
 use super::Bench;
 use crate::procfs::{cpu_of, memory_of, rss_split, threads_of};
 use crate::report::{dur, Results, Row, Verdict};
@@ -37,15 +38,15 @@ const HEADLESS_GOAL: u64 = 15_000_000;
 const APP_GOAL: u64 = 60_000_000;
 
 /// `12.3 MB` (decimal, like the goals) from KiB.
-fn mb(kib: u64) -> String {
+pub(crate) fn mb(kib: u64) -> String {
     format!("{:.1} MB", kib as f64 * 1024.0 / 1e6)
 }
 
-fn under(kib: u64, goal: u64) -> bool {
+pub(crate) fn under(kib: u64, goal: u64) -> bool {
     kib * 1024 < goal
 }
 
-fn not_measured(scenario: &str, metric: &str, why: String, goal: &str) -> Row {
+pub(crate) fn not_measured(scenario: &str, metric: &str, why: String, goal: &str) -> Row {
     Row {
         goal: goal.to_owned(),
         verdict: Verdict::Info,
@@ -54,20 +55,16 @@ fn not_measured(scenario: &str, metric: &str, why: String, goal: &str) -> Row {
 }
 
 /// Kills a child this run started, and reaps it.
-fn stop(child: &mut Child) {
+pub(crate) fn stop(child: &mut Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
 
 pub(crate) fn headless(bench: &mut Bench) -> anyhow::Result<Results> {
     let mut out = Results::default();
-    let cli = match bench.opts.cli.clone() {
-        Some(p) if p.exists() => p,
-        other => {
-            let why = format!(
-                "no backup-bridge binary{} (build it: cargo build --release -p bridge-cli)",
-                other.map_or(String::new(), |p| format!(" at {}", p.display()))
-            );
+    let cli = match find_cli(bench) {
+        Ok(cli) => cli,
+        Err(why) => {
             out.row(not_measured(HEADLESS, "peak RSS", why, "< 15 MB"));
             return Ok(out);
         }
@@ -89,25 +86,13 @@ fn headless_at(bench: &mut Bench, cli: &Path, shape: Shape) -> anyhow::Result<Re
     let events = shape.events();
     let world = bench.start_world(shape)?;
     let dir = tempfile::tempdir()?;
-    let store = Store::open(&bridge_core::store::db_path(dir.path()))?;
     let tuning = Tuning {
         interval_secs: 10,
         ..Tuning::default()
     };
-    world.configure(&store, tuning)?;
+    let store = configured_store(&world, dir.path(), tuning)?;
     let stderr = File::create(dir.path().join("stderr.txt"))?;
-    let mut child = Command::new(cli)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .arg("sync")
-        .env("BB_CW_SECRET", bridge_sim::cw::DEMO_PRIVATE_KEY)
-        .env(
-            "BB_DASHBOARD_TOKEN",
-            bridge_sim::dashboard::DEMO_DASHBOARD_TOKEN,
-        )
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
+    let mut child = cli_command(cli, dir.path(), &["sync"])
         .stderr(stderr)
         .spawn()
         .with_context(|| format!("starting {}", cli.display()))?;
