@@ -12,5 +12,6 @@ fn main() {
     // Each thread would otherwise keep an arena of freed memory.
     bridge_base::mem::tune_allocator(2);
     bridge_link::webview::prefer_software_rendering();
+    bridge_link::webview::lighten_web_engine();
     std::process::exit(bridge_app::run());
 }

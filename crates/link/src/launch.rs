@@ -14,7 +14,8 @@
 //! Unknown arguments are ignored (WebDriver and the OS may add their own).
 //!
 //! Children are started with [`child_command`], which keeps the variables
-//! that carry secrets out of their environment.
+//! that carry secrets, and those the window set for its own web engine, out
+//! of their environment.
 
 /// A command to start one of the app's own processes (or any other child):
 /// it never inherits the variables that carry secrets
@@ -22,6 +23,9 @@
 pub fn child_command(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
     let mut command = std::process::Command::new(program);
     bridge_base::env_secrets::without_env_secrets(&mut command);
+    for key in crate::webview::set_here() {
+        command.env_remove(key);
+    }
     command
 }
 

@@ -8,6 +8,20 @@
 //! the app starts (the browser a ticket link opens, when none is running
 //! yet) inherit the variable; it only concerns GTK's own OpenGL use, which a
 //! browser does not draw with.
+//!
+//! The window process also asks its web engine for less
+//! ([`lighten_web_engine`]): frames reach the window through shared memory
+//! rather than GPU buffers (`WEBKIT_DISABLE_DMABUF_RENDERER`), and
+//! JavaScriptCore interprets the UI's script instead of compiling it
+//! (`JSC_useJIT=0`). The script is small and event-driven: drawing a page
+//! of 100 rows or applying a filter takes the same tens of milliseconds
+//! either way, while the compiler tiers held about 30 MB across the window's
+//! processes (the bench's `window` scenario measures both). These two are
+//! set in the window process only and kept from the processes it starts
+//! ([`set_here`], used by [`crate::launch::child_command`]), so a browser
+//! built on WebKitGTK that a ticket link opens keeps its JIT.
+
+use std::sync::OnceLock;
 
 use crate::platform::Os;
 
@@ -33,9 +47,57 @@ pub fn prefer_software_rendering() {
     }
 }
 
+/// The variables [`lighten_web_engine`] sets for the web engine.
+pub const WEB_ENGINE_VARS: [(&str, &str); 2] =
+    [("WEBKIT_DISABLE_DMABUF_RENDERER", "1"), ("JSC_useJIT", "0")];
+
+/// The variables of [`WEB_ENGINE_VARS`] to set on `os`: on Linux (where the
+/// web view is WebKitGTK), those the user has not set (`is_set`).
+pub fn web_engine_vars(os: Os, is_set: impl Fn(&str) -> bool) -> Vec<(&'static str, &'static str)> {
+    match os {
+        Os::Linux => WEB_ENGINE_VARS
+            .into_iter()
+            .filter(|(key, _)| !is_set(key))
+            .collect(),
+        Os::Windows | Os::MacOs | Os::OtherUnix => Vec::new(),
+    }
+}
+
+static SET_HERE: OnceLock<Vec<&'static str>> = OnceLock::new();
+
+/// Sets [`web_engine_vars`] for this process's web engine. Call first thing
+/// in the window process's `main`, before any thread starts.
+pub fn lighten_web_engine() {
+    let vars = web_engine_vars(Os::current(), |key| std::env::var_os(key).is_some());
+    for (key, value) in &vars {
+        std::env::set_var(key, value);
+    }
+    let _ = SET_HERE.set(vars.into_iter().map(|(key, _)| key).collect());
+}
+
+/// The variables [`lighten_web_engine`] set in this process (none in the
+/// tray process): children do not inherit them.
+pub fn set_here() -> &'static [&'static str] {
+    SET_HERE.get().map_or(&[], Vec::as_slice)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_web_engine_is_lightened_on_linux_unless_the_user_chose() {
+        let none = |_: &str| false;
+        assert_eq!(web_engine_vars(Os::Linux, none), WEB_ENGINE_VARS.to_vec());
+        let jit_chosen = |key: &str| key == "JSC_useJIT";
+        assert_eq!(
+            web_engine_vars(Os::Linux, jit_chosen),
+            [("WEBKIT_DISABLE_DMABUF_RENDERER", "1")]
+        );
+        for os in [Os::Windows, Os::MacOs, Os::OtherUnix] {
+            assert!(web_engine_vars(os, none).is_empty(), "{os:?}");
+        }
+    }
 
     #[test]
     fn a_value_the_user_set_is_kept() {

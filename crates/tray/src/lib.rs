@@ -238,9 +238,10 @@ struct Service {
 impl TrayService for Service {
     fn call(&self, command: String, args: Value) -> CallFuture<'_> {
         Box::pin(async move {
-            commands::call(&self.state, &command, args)
-                .await
-                .map_err(|error| ipc::error_value(&error))
+            let started = std::time::Instant::now();
+            let answer = commands::call(&self.state, &command, args).await;
+            tracing::debug!(%command, ok = answer.is_ok(), elapsed = ?started.elapsed(), "window call answered");
+            answer.map_err(|error| ipc::error_value(&error))
         })
     }
 

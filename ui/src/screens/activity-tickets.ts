@@ -49,6 +49,38 @@ export function historyText(hidden: number, keepDays: number): string {
   return `${count(hidden)} ${those} more than ${plural(keepDays, 'day')} ago ${hidden === 1 ? 'is' : 'are'} not listed; search to find ${hidden === 1 ? 'it' : 'them'}.`;
 }
 
+/** The first page of the default list, asked for while the window starts. */
+let early: Promise<api.TicketPage> | null = null;
+
+/**
+ * Asks for the first page of the default list now (the window calls it at
+ * start, before it knows which screen opens), so Activity's first rows do
+ * not wait for a round trip of their own. Taken once by the next list.
+ */
+export function prefetchFirstPage(): void {
+  early = api.ticketPage(defaultQuery(null));
+  // Used or not, a failure here is no one's: the list asks again.
+  early.catch(() => undefined);
+}
+
+function defaultQuery(since: api.ActivityFilter | null): api.TicketQuery {
+  return { filter: 'all', search: '', created_since: since?.created_since ?? null, after: null, limit: PAGE_SIZE };
+}
+
+/** The prefetched first page when `query` is the one it asked for (taken once). */
+async function firstPage(query: api.TicketQuery): Promise<api.TicketPage> {
+  const taken = early;
+  early = null;
+  if (taken !== null && JSON.stringify(query) === JSON.stringify(defaultQuery(null))) {
+    try {
+      return await taken;
+    } catch {
+      // Asked too early (the backend was starting): ask again below.
+    }
+  }
+  return api.ticketPage(query);
+}
+
 export interface TicketList {
   /** The toolbar's controls: the filter, the search box, the storm chip and the count. */
   readonly controls: HTMLElement[];
@@ -83,7 +115,8 @@ export function ticketList(since: api.ActivityFilter | null, onDrawn: () => void
   const search = el('input', {
     type: 'search',
     class: 'input search',
-    placeholder: 'Search: computer, company, #ticket',
+    placeholder: 'Search computer or #ticket',
+    title: 'Finds a computer, plan, company, message, error or ticket number; also old closed tickets',
     'aria-label': 'Search the tickets',
     testid: 'tickets-search',
   });
@@ -102,11 +135,9 @@ export function ticketList(since: api.ActivityFilter | null, onDrawn: () => void
   const moreRow = el('div', { class: 'list-more' }, [more]);
 
   const query = (): api.TicketQuery => ({
+    ...defaultQuery(since),
     filter: filter.value as api.TicketFilter,
     search: search.value.trim(),
-    created_since: since?.created_since ?? null,
-    after: null,
-    limit: PAGE_SIZE,
   });
 
   const drawChip = (): void => {
@@ -168,7 +199,7 @@ export function ticketList(since: api.ActivityFilter | null, onDrawn: () => void
   const reload = async (): Promise<void> => {
     const mine = ++generation;
     try {
-      const page = await api.ticketPage(query());
+      const page = await firstPage(query());
       if (mine !== generation) return;
       rows = page.rows;
       next = page.next;

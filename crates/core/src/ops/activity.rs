@@ -143,7 +143,7 @@ pub async fn ticket_page(engine: &Engine, query: TicketQuery) -> Result<TicketPa
     let context = RowContext::load(engine).await?;
     let cutoff = context.cutoff();
     let page = db_store(engine.store(), move |s| {
-        s.with_conn(|c| ticket_list::page(c, &query, &cutoff))
+        s.with_reader(|c| ticket_list::page(c, &query, &cutoff))
     })
     .await?;
     Ok(TicketPage {
@@ -165,7 +165,7 @@ pub async fn ticket_changes(
     let context = RowContext::load(engine).await?;
     let cutoff = context.cutoff();
     let changes = db_store(engine.store(), move |s| {
-        s.with_conn(|c| ticket_list::changed_since(c, &query, &cutoff, revision))
+        s.with_reader(|c| ticket_list::changed_since(c, &query, &cutoff, revision))
     })
     .await?;
     Ok(TicketChanges {

@@ -35,7 +35,7 @@ pub use lock::{LockError, WriterLock};
 pub use recover::{recover_damaged, RecoveryReport, TableRecovery, LEDGER_INCOMPLETE_KEY};
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -156,6 +156,9 @@ impl StoreError {
 
 struct Inner {
     conn: Mutex<Connection>,
+    /// A read-only connection for the app's lists ([`Store::with_reader`]),
+    /// opened on first use; `None` inside when it cannot be (in-memory).
+    reader: OnceLock<Option<Mutex<Connection>>>,
     /// `None` for in-memory stores.
     path: Option<PathBuf>,
     /// Stamps a clean close; declared after `conn`, so it drops after the
@@ -228,6 +231,7 @@ impl Store {
         Store {
             inner: Arc::new(Inner {
                 conn: Mutex::new(conn),
+                reader: OnceLock::new(),
                 _clean_close: path.as_deref().map(files::CleanClose::new),
                 path,
             }),
@@ -256,6 +260,33 @@ impl Store {
     ) -> Result<T, StoreError> {
         let conn = self.lock();
         f(&conn).map_err(|e| self.classify(e))
+    }
+
+    /// Run `f` with a read-only connection of its own (blocking): in WAL
+    /// mode it reads the last committed state while a sync writes through
+    /// the main one, so the app's lists never wait for a cycle. In-memory
+    /// stores (and a file the reader cannot open) use the main connection.
+    pub fn with_reader<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let reader = self.inner.reader.get_or_init(|| {
+            let path = self.inner.path.as_deref()?;
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(path, flags).ok()?;
+            conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS))
+                .ok()?;
+            Some(Mutex::new(conn))
+        });
+        match reader {
+            Some(reader) => {
+                let conn = reader
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                f(&conn).map_err(|e| self.classify(e))
+            }
+            None => self.with_conn(f),
+        }
     }
 
     /// Run `f` inside one IMMEDIATE transaction (blocking): committed when `f`

@@ -436,3 +436,40 @@ fn the_folder_and_the_database_files_are_private() {
     drop(Store::open(&path).unwrap());
     assert_eq!(mode(&path), 0o600);
 }
+
+/// The app's lists read through a connection of their own: a write the
+/// main connection holds open does not make them wait, and what it
+/// commits is seen next.
+#[test]
+fn the_reader_reads_committed_data_while_a_write_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("reader.db")).unwrap();
+    let count = |s: &Store| {
+        s.with_reader(|c| c.query_row("SELECT COUNT(*) FROM settings", [], |r| r.get::<_, i64>(0)))
+            .unwrap()
+    };
+    assert_eq!(count(&store), 0);
+    let (started, go_on) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            store
+                .with_tx(|tx| {
+                    tx.execute(
+                        "INSERT INTO settings (key, value, updated_at) VALUES ('k', 'v', 't')",
+                        [],
+                    )?;
+                    started.0.send(()).unwrap();
+                    go_on.1.recv().unwrap();
+                    Ok(())
+                })
+                .unwrap();
+        })
+    };
+    started.1.recv().unwrap();
+    // The write is open and holds the main connection: the reader answers.
+    assert_eq!(count(&store), 0);
+    go_on.0.send(()).unwrap();
+    writer.join().unwrap();
+    assert_eq!(count(&store), 1);
+}

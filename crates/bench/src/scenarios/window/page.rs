@@ -18,9 +18,11 @@ const PROBE: &str = r#"
 const marks = performance.getEntriesByName('bb:activity-rows', 'mark').map((m) => m.startTime);
 const origin = performance.timeOrigin || performance.timing.navigationStart;
 const screen = document.querySelector('[data-testid^="screen-"]');
+const stages = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('bb:')).map((m) => [m.name, m.startTime]);
 return {
   origin,
   marks,
+  stages,
   rows: document.querySelectorAll('[data-testid="ticket-row"]').length,
   screen: screen === null ? null : screen.getAttribute('data-testid'),
 };
@@ -76,6 +78,25 @@ pub(crate) struct FirstRows {
     /// The window did not open on Activity: the figure starts at the click
     /// on its tab instead of the launch.
     pub navigated: bool,
+    /// Where the time went: the page's start, then each of its `bb:` marks
+    /// up to the first rows, from the launch ("page 350 ms, bb:app-info
+    /// 610 ms, …").
+    pub stages: String,
+}
+
+/// The page's start and its `bb:` marks as times from the launch.
+fn stages(probe: &serde_json::Value, launched_ms: f64) -> String {
+    let origin = probe["origin"].as_f64().unwrap_or(launched_ms);
+    let mut out = vec![format!("page {:.0} ms", origin - launched_ms)];
+    for stage in probe["stages"].as_array().into_iter().flatten() {
+        if let (Some(name), Some(at)) = (stage[0].as_str(), stage[1].as_f64()) {
+            out.push(format!("{name} {:.0} ms", origin + at - launched_ms));
+            if name == "bb:activity-rows" {
+                break;
+            }
+        }
+    }
+    out.join(", ")
 }
 
 /// Polls the page until a rows mark exists with ticket rows in the DOM, or
@@ -118,6 +139,7 @@ pub(crate) async fn first_rows(
                     rows,
                     navigated: since != launched_ms,
                     opened_on: opened_on.unwrap_or(screen),
+                    stages: stages(&probe, launched_ms),
                 });
             }
         }
@@ -133,6 +155,7 @@ pub(crate) async fn first_rows(
         rows: last.0,
         navigated: since != launched_ms,
         opened_on: opened_on.unwrap_or(last.1),
+        stages: String::new(),
     })
 }
 

@@ -97,13 +97,15 @@ pub(super) fn rows(out: &mut Results, events: usize, folder: &SyncedFolder, d: &
         WINDOW,
         format!(
             "{events} events: ledger filled by `backup-bridge sync --once` in {} ({} tickets created, \
-             {} errors); window opened on {}, {} ticket rows in the DOM at the first rows mark; \
+             {} errors); window opened on {}, {} ticket rows in the DOM at the first rows mark \
+             (from the launch: {}); \
              PSS summed over up to {} processes ({}), the tray process excluded; at the peak: {}",
             dur(folder.sync_wall),
             folder.created,
             folder.errors,
             d.first.opened_on,
             d.first.rows,
+            d.first.stages,
             pss.processes,
             names.join(", "),
             at_peak.join(", ")
