@@ -10,6 +10,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, Row};
 use serde::{Deserialize, Serialize};
 
+use super::companies::page::like_pattern;
 use super::ledger::{self, LedgerEntry, LEDGER_COLUMNS};
 
 /// Most rows one read returns.
@@ -138,7 +139,7 @@ impl Conditions {
         {
             c.push("l.ticket_id = ?", Value::Integer(number));
         } else if !search.is_empty() {
-            let pattern = Value::Text(format!("%{}%", like_escape(search)));
+            let pattern = Value::Text(like_pattern(search));
             c.params.extend(std::iter::repeat_n(pattern, 7));
             c.sql.push(
                 "(l.summary LIKE ? ESCAPE '\\' OR l.message LIKE ? ESCAPE '\\' \
@@ -170,18 +171,6 @@ impl Conditions {
             format!("WHERE {}", self.sql.join(" AND "))
         }
     }
-}
-
-/// `text` with LIKE's wildcards (and the escape itself) taken literally.
-fn like_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// Closed, removed or deleted and last changed before the cutoff.
