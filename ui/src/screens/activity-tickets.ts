@@ -201,6 +201,7 @@ export function ticketList(since: api.ActivityFilter | null, onDrawn: () => void
     try {
       const page = await firstPage(query());
       if (mine !== generation) return;
+      performance.mark('bb:tickets-answered');
       rows = page.rows;
       next = page.next;
       revision = page.revision;
