@@ -270,7 +270,11 @@ describe('the UI on the real dispatcher (demo mode)', () => {
 
   it('the header syncs, pauses and resumes, and the demo can be left and started again', async () => {
     const a = app;
+    await a.nav('activity');
+    const before = backend.calls.length;
     await a.id('sync-now').click();
+    // The finished sync refreshes Activity with what changed since its read.
+    await expect.poll(() => backend.calls.slice(before).some((c) => c.cmd === 'ticket_changes'), { timeout: 30_000 }).toBe(true);
     await a.id('pause-toggle').filter({ hasText: 'Pause' }).click();
     await a.id('pause-toggle').filter({ hasText: 'Resume' }).click();
     await a.id('pause-toggle').filter({ hasText: 'Pause' }).waitFor();

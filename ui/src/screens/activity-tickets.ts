@@ -95,8 +95,6 @@ export interface TicketList {
   row(eventId: string): api.TicketRow | undefined;
   /** Company names of the loaded rows, by id. */
   names(): Map<string, string>;
-  /** Focuses the filter (after the chip is removed). */
-  focus(): void;
 }
 
 export function ticketList(since: api.ActivityFilter | null, onDrawn: () => void): TicketList {
@@ -290,7 +288,6 @@ export function ticketList(since: api.ActivityFilter | null, onDrawn: () => void
     refresh,
     row: (id) => rows.find((r) => r.event_id === id),
     names: () => new Map(rows.filter((r) => r.company_name !== null).map((r) => [r.company_id, r.company_name ?? ''])),
-    focus: () => filter.focus(),
   };
 }
 
