@@ -375,7 +375,16 @@ mod tests {
             .env("BB_BENCH_MARK", &marker)
             .spawn()
             .unwrap();
-        let found = processes_with_env("BB_BENCH_MARK", &marker);
+        // Right after the fork the child may still show this process's
+        // environment (exec has not run yet): look again for a while.
+        let mut found = Vec::new();
+        for _ in 0..100 {
+            found = processes_with_env("BB_BENCH_MARK", &marker);
+            if !found.is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         child.kill().unwrap();
         child.wait().unwrap();
         assert_eq!(found, vec![child.id()]);
