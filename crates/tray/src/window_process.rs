@@ -115,10 +115,26 @@ impl WindowProcess {
     }
 
     fn spawn(&self) -> Result<Child> {
-        Ok(child_command(installed(self.binary.clone())?)
-            .arg(WINDOW_ARG)
-            .stdin(Stdio::null())
-            .spawn()?)
+        let binary = installed(self.binary.clone())?;
+        // An executable still open for writing somewhere (an update being
+        // installed; in tests, a script another thread's fork briefly
+        // holds) refuses to start for a moment: try again shortly.
+        let mut tries = 0;
+        loop {
+            match child_command(&binary)
+                .arg(WINDOW_ARG)
+                .stdin(Stdio::null())
+                .spawn()
+            {
+                Err(error)
+                    if error.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 10 =>
+                {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                spawned => return Ok(spawned?),
+            }
+        }
     }
 }
 
