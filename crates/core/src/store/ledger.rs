@@ -135,6 +135,9 @@ impl LedgerEntry {
 /// write with `seq >= R` ([`super::ticket_list::changed_since`]).
 const SEQ_NOW: &str = "(SELECT value FROM ledger_revision WHERE id = 1)";
 
+/// How many columns [`LEDGER_COLUMNS`] names (what [`entry_from_row`] reads).
+pub(crate) const LEDGER_WIDTH: usize = 18;
+
 pub(crate) const LEDGER_COLUMNS: &str =
     "event_id, company_id, ticket_id, state, anomaly, event_type, \
      job_status, message, summary, priority, content_hash, pushed_details, last_action, \

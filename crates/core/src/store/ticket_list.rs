@@ -5,6 +5,7 @@
 //! reload the list.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, Row};
@@ -178,21 +179,27 @@ const HISTORY_SQL: &str = "(l.state IN ('closed', 'removed', 'deleted') AND l.up
 
 const ORDER_SQL: &str = "ORDER BY l.updated_at DESC, l.event_id ASC";
 
-fn select_sql() -> String {
-    let columns: Vec<String> = LEDGER_COLUMNS
-        .split(", ")
-        .map(|c| format!("l.{}", c.trim()))
-        .collect();
-    format!(
-        "SELECT {}, c.name, (SELECT MAX(o.created_at) FROM outbox o WHERE o.event_id = l.event_id \
-         AND o.kind = 'create' AND o.state IN ('done', 'resolved')) \
-         FROM ledger l LEFT JOIN companies c ON c.id = l.company_id",
-        columns.join(", ")
-    )
+/// The list's SELECT (the ledger's columns, then the company's name and the
+/// creation time), built once.
+fn select_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let columns: Vec<String> = LEDGER_COLUMNS
+            .split(", ")
+            .map(|c| format!("l.{}", c.trim()))
+            .collect();
+        format!(
+            "SELECT {}, c.name, (SELECT MAX(o.created_at) FROM outbox o WHERE o.event_id = l.event_id \
+             AND o.kind = 'create' AND o.state IN ('done', 'resolved')) \
+             FROM ledger l LEFT JOIN companies c ON c.id = l.company_id",
+            columns.join(", ")
+        )
+    })
 }
 
 fn listed_from_row(row: &Row<'_>) -> rusqlite::Result<ListedTicket> {
-    let width = LEDGER_COLUMNS.split(", ").count();
+    // The two columns after the ledger's ([`select_sql`]).
+    let width = ledger::LEDGER_WIDTH;
     Ok(ListedTicket {
         entry: ledger::entry_from_row(row)?,
         company_name: row.get(width)?,

@@ -109,6 +109,11 @@ fn walk(c: &Connection, mut q: TicketQuery) -> (Vec<LedgerEntry>, Page) {
 }
 
 #[test]
+fn the_ledger_width_counts_its_columns() {
+    assert_eq!(LEDGER_COLUMNS.split(", ").count(), ledger::LEDGER_WIDTH);
+}
+
+#[test]
 fn pages_cover_every_row_once_newest_change_first() {
     let store = ledger();
     let expected: Vec<LedgerEntry> = {
